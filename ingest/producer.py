@@ -1,0 +1,38 @@
+"""The Kafka producer every collector pushes articles through."""
+
+from __future__ import annotations
+
+from kafka import KafkaProducer
+
+from schemas.article import Article
+from schemas.topics import ARTICLES_RAW
+from wirewatch.settings import Settings
+
+
+def make_producer(settings: Settings, client_id: str = "wirewatch-ingest") -> KafkaProducer:
+    """An idempotent producer that waits for all in-sync replicas.
+
+    With ``acks=all`` and idempotence a retried send after a lost acknowledgement is
+    written once, so collectors may retry freely.
+    """
+    return KafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        retries=2**31 - 1,
+        delivery_timeout_ms=120_000,
+        request_timeout_ms=30_000,
+        linger_ms=5,
+        compression_type="gzip",
+        max_in_flight_requests_per_connection=5,
+    )
+
+
+def send_article(producer: KafkaProducer, settings: Settings, article: Article):
+    """Queue one article keyed by its id; returns the future of its acknowledgement."""
+    return producer.send(
+        settings.topic(ARTICLES_RAW.name),
+        key=article.id.encode("ascii"),
+        value=article.to_json_bytes(),
+    )

@@ -1,0 +1,86 @@
+"""Which country a word points at: names from GeoNames, plus demonyms and usual variants."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from processors.extraction.gazetteer import get_gazetteer
+
+# Adjectival forms and names that GeoNames does not use, written for this project.
+DEMONYMS: dict[str, str] = {
+    "Afghan": "AF", "Albanian": "AL", "Algerian": "DZ", "Angolan": "AO", "Armenian": "AM",
+    "Azerbaijani": "AZ", "Azeri": "AZ", "Bangladeshi": "BD", "Belarusian": "BY",
+    "Bosnian": "BA", "Burkinabe": "BF", "Burundian": "BI", "Cameroonian": "CM",
+    "Chadian": "TD", "Chinese": "CN", "Colombian": "CO", "Congolese": "CD", "Egyptian": "EG",
+    "Eritrean": "ER", "Ethiopian": "ET", "French": "FR", "Georgian": "GE", "Haitian": "HT",
+    "Indian": "IN", "Iranian": "IR", "Iraqi": "IQ", "Israeli": "IL", "Jordanian": "JO",
+    "Kenyan": "KE", "Kosovar": "XK", "Kurdish": "IQ", "Lebanese": "LB", "Libyan": "LY",
+    "Malian": "ML", "Mexican": "MX", "Moroccan": "MA", "Mozambican": "MZ", "Burmese": "MM",
+    "Nigerian": "NG", "Nigerien": "NE", "Pakistani": "PK", "Palestinian": "PS",
+    "Filipino": "PH", "Philippine": "PH", "Russian": "RU", "Rwandan": "RW", "Saudi": "SA",
+    "Serbian": "RS", "Somali": "SO", "Sudanese": "SD", "South Sudanese": "SS", "Syrian": "SY",
+    "Turkish": "TR", "Ugandan": "UG", "Ukrainian": "UA", "American": "US", "Venezuelan": "VE",
+    "Yemeni": "YE", "Zimbabwean": "ZW", "Mozambique's": "MZ", "Tunisian": "TN", "Greek": "GR",
+    "British": "GB", "German": "DE", "Polish": "PL", "Lithuanian": "LT", "Moldovan": "MD",
+    "Tajik": "TJ", "Kyrgyz": "KG", "Uzbek": "UZ", "Kazakh": "KZ", "Thai": "TH",
+    "Cambodian": "KH", "Indonesian": "ID", "Nepali": "NP", "Sri Lankan": "LK",
+    "Ecuadorian": "EC", "Peruvian": "PE", "Brazilian": "BR", "Nicaraguan": "NI",
+    "Honduran": "HN", "Salvadoran": "SV", "Guatemalan": "GT", "Senegalese": "SN",
+    "Ghanaian": "GH", "Togolese": "TG", "Beninese": "BJ", "Ivorian": "CI", "Liberian": "LR",
+    "Sierra Leonean": "SL", "Guinean": "GN", "Mauritanian": "MR", "Central African": "CF",
+    "Gabonese": "GA", "Tanzanian": "TZ", "Zambian": "ZM", "Malawian": "MW",
+}
+VARIANTS: dict[str, str] = {
+    "Burma": "MM", "DR Congo": "CD", "DRC": "CD", "Democratic Republic of Congo": "CD",
+    "Democratic Republic of the Congo": "CD", "Ivory Coast": "CI", "Gaza": "PS",
+    "Gaza Strip": "PS", "West Bank": "PS", "Palestine": "PS", "US": "US", "U.S.": "US",
+    "United States": "US", "UK": "GB", "Britain": "GB", "Turkiye": "TR", "Türkiye": "TR",
+    "Nagorno-Karabakh": "AZ", "Karabakh": "AZ", "Darfur": "SD", "Donbas": "UA",
+    "Crimea": "UA", "Tigray": "ET", "Kashmir": "IN", "Kurdistan": "IQ",
+}
+
+
+@lru_cache(maxsize=1)
+def country_aliases() -> dict[str, str]:
+    """Every alias (as written, capitalized) -> ISO 3166-1 alpha-2 code."""
+    aliases = {country.name: code for code, country in get_gazetteer().countries.items()}
+    aliases.update(DEMONYMS)
+    aliases.update(VARIANTS)
+    return aliases
+
+
+@lru_cache(maxsize=1)
+def _alias_pattern() -> re.Pattern[str]:
+    names = sorted(country_aliases(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?(?![\w])")
+
+
+def countries_mentioned(text: str) -> dict[str, int]:
+    """How often each country is named or referred to by its demonym in the text."""
+    counts: dict[str, int] = {}
+    aliases = country_aliases()
+    for match in _alias_pattern().finditer(text):
+        code = aliases[match.group(1)]
+        counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def countries_in_order(text: str) -> list[str]:
+    """Countries named in the text, in order of first mention."""
+    aliases = country_aliases()
+    ordered: list[str] = []
+    for match in _alias_pattern().finditer(text):
+        code = aliases[match.group(1)]
+        if code not in ordered:
+            ordered.append(code)
+    return ordered
+
+
+def is_country_word(word: str) -> bool:
+    return word in country_aliases()
+
+
+def country_name(code: str) -> str:
+    country = get_gazetteer().countries.get(code)
+    return country.name if country else code

@@ -1,0 +1,99 @@
+"""The local date an event happened, from how the article refers to it.
+
+Everything is relative to the article's published time seen in the event's own time
+zone: "on Sunday" is the latest Sunday on or before publication, "overnight" and
+"last night" the evening before, "yesterday" the day before. Times given in GMT in
+parentheses ("2 a.m. local time (2200 GMT Saturday)") are not read as the local day,
+and "said on Wednesday" dates the statement, not the event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = (
+    r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
+    r"Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
+)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_REPORTING = re.compile(
+    r"\b(?:said|says|told\s+\w+|reported|announced|wrote|added|stated|confirmed|tweeted|posted)"
+    r"\s+(?:late\s+|early\s+)?on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+    re.I,
+)
+_WEEKDAY = re.compile(
+    r"\b(?P<day>monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:'s)?\b"
+    r"(?:\s+(?P<part>night|evening|morning|afternoon))?",
+    re.I,
+)
+_EXPLICIT_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b")
+_EXPLICIT_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b")
+_YESTERDAY = re.compile(r"\byesterday\b", re.I)
+_LAST_NIGHT = re.compile(r"\b(?:overnight|last\s+night|before\s+midnight|late\s+last\s+night)\b", re.I)
+_AFTER_MIDNIGHT = re.compile(r"\b(?:[0-5](?::\d\d)?\s*a\.?m\.?|after\s+midnight|before\s+dawn|at\s+dawn)\b", re.I)
+_TODAY = re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|earlier\s+today)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    date: dt.date
+    explicit: bool
+    evidence: str | None
+
+
+def local_published(published: dt.datetime, timezone: str | None) -> dt.datetime:
+    if timezone:
+        try:
+            return published.astimezone(ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return published
+
+
+def _explicit_date(sentence: str, reference: dt.date) -> dt.date | None:
+    for pattern in (_EXPLICIT_DAY_MONTH, _EXPLICIT_MONTH_DAY):
+        match = pattern.search(sentence)
+        if not match:
+            continue
+        month = MONTHS[match.group("month").lower()[:3]]
+        year = int(match.group("year")) if match.group("year") else reference.year
+        try:
+            found = dt.date(year, month, int(match.group("day")))
+        except ValueError:
+            continue
+        if not match.group("year") and found > reference:
+            found = found.replace(year=year - 1)
+        return found
+    return None
+
+
+def resolve_date(sentences: list[str], published: dt.datetime, timezone: str | None) -> ResolvedDate:
+    """The event's local date from the first sentence that says when it happened."""
+    local = local_published(published, timezone)
+    today = local.date()
+    for sentence in sentences:
+        text = _REPORTING.sub(" ", _PARENTHESES.sub(" ", sentence))
+        explicit = _explicit_date(text, today)
+        if explicit is not None:
+            return ResolvedDate(explicit, True, sentence)
+        weekday = _WEEKDAY.search(text)
+        if weekday:
+            wanted = WEEKDAYS.index(weekday.group("day").lower())
+            back = (today.weekday() - wanted) % 7
+            return ResolvedDate(today - dt.timedelta(days=back), True, sentence)
+        if _YESTERDAY.search(text):
+            return ResolvedDate(today - dt.timedelta(days=1), True, sentence)
+        if _LAST_NIGHT.search(text):
+            back = 0 if _AFTER_MIDNIGHT.search(text) else 1
+            return ResolvedDate(today - dt.timedelta(days=back), True, sentence)
+        if _TODAY.search(text):
+            return ResolvedDate(today, True, sentence)
+    return ResolvedDate(today, False, None)

@@ -1,0 +1,51 @@
+"""The topic registry: every topic the pipeline uses, what it carries, how it is kept.
+
+A prefix (setting ``topic_prefix``) lets several pipelines, or several test runs,
+share one broker without seeing each other's messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.alert import Alert
+from schemas.article import Article
+from schemas.base import WireModel
+from schemas.dead_letter import DeadLetter
+from schemas.event import Event, EventMention
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    value_model: type[WireModel]
+    key: str
+    partitions: int
+    compacted: bool = False
+
+    def qualified(self, prefix: str = "") -> str:
+        return f"{prefix}{self.name}"
+
+    def kafka_config(self) -> dict[str, str]:
+        if self.compacted:
+            return {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}
+        return {}
+
+
+ARTICLES_RAW = TopicSpec("articles.raw", Article, "article id", partitions=3)
+EVENT_MENTIONS = TopicSpec(
+    "events.mentions", EventMention, "incident key (country|date|type)", partitions=3
+)
+EVENTS = TopicSpec("events", Event, "event id", partitions=3, compacted=True)
+ALERTS = TopicSpec("alerts", Alert, "subscription id", partitions=3)
+
+PIPELINE_TOPICS: tuple[TopicSpec, ...] = (ARTICLES_RAW, EVENT_MENTIONS, EVENTS, ALERTS)
+
+
+def dead_letter_topic(spec: TopicSpec) -> TopicSpec:
+    return TopicSpec(f"{spec.name}.dlq", DeadLetter, f"as {spec.name}", partitions=1)
+
+
+ALL_TOPICS: tuple[TopicSpec, ...] = PIPELINE_TOPICS + tuple(
+    dead_letter_topic(spec) for spec in PIPELINE_TOPICS
+)
