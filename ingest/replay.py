@@ -9,7 +9,7 @@ from pathlib import Path
 from kafka.errors import KafkaError
 
 from ingest.producer import make_producer, send_article
-from ingest.seeds import SeedError, read_seeds, seed_files
+from ingest.seeds import SeedError, read_seeds
 from wirewatch.settings import Settings
 
 
@@ -24,7 +24,7 @@ class ReplayReport:
 
 
 def replay(
-    directory: Path,
+    paths: list[Path],
     settings: Settings,
     on_progress: Callable[[Path, SeedError | None], None] | None = None,
     timeout: float = 60.0,
@@ -34,7 +34,6 @@ def replay(
     Returns only once Kafka acknowledged every sent article, so the caller may treat
     ``report.sent`` as durable.
     """
-    paths = seed_files(directory)
     report = ReplayReport()
     producer = make_producer(settings, client_id=f"{settings.app_id}-replay")
     try:

@@ -1,0 +1,180 @@
+"""Events in SQL storage (SQLite by default, PostgreSQL by URL), upserted idempotently.
+
+``events`` holds the latest state of each incident; ``event_versions`` every version
+ever stored. Writing the same version twice changes nothing, and an older version
+arriving late never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from schemas.event import Event
+
+metadata = MetaData()
+
+events_table = Table(
+    "events",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("event_type", String(64), nullable=False, index=True),
+    Column("sub_event_type", String(64), nullable=False),
+    Column("event_date", Date, nullable=False, index=True),
+    Column("country", String(2), nullable=False, index=True),
+    Column("location_name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("geonames_id", Integer),
+    Column("fatalities", Integer),
+    Column("injured", Integer),
+    Column("sources", JSON, nullable=False),
+    Column("record", JSON, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+event_versions_table = Table(
+    "event_versions",
+    metadata,
+    Column("event_id", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("record", JSON, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+schema_migrations_table = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _create_v1(engine: Engine) -> None:
+    metadata.create_all(engine, tables=[events_table, event_versions_table])
+
+
+# Versioned migrations: append, never edit. Each runs once, in order.
+MIGRATIONS: tuple[tuple[int, Callable[[Engine], None]], ...] = ((1, _create_v1),)
+
+
+def connect(url: str) -> Engine:
+    """An engine on the URL with the schema migrated to the latest version."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection, _record) -> None:  # pragma: no cover - driver hook
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+    migrate(engine)
+    return engine
+
+
+def migrate(engine: Engine) -> list[int]:
+    metadata.create_all(engine, tables=[schema_migrations_table])
+    with engine.begin() as connection:
+        applied = set(connection.scalars(select(schema_migrations_table.c.version)))
+    done = []
+    for version, step in MIGRATIONS:
+        if version in applied:
+            continue
+        step(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                schema_migrations_table.insert().values(version=version, applied_at=_now())
+            )
+        done.append(version)
+    return done
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _insert(engine: Engine, table: Table):
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+def upsert_event(engine: Engine, event_record: Event) -> bool:
+    """Store a version of an event; return False when it was already there or older."""
+    record = json.loads(event_record.model_dump_json())
+    location = event_record.location
+    row = {
+        "event_id": event_record.event_id,
+        "version": event_record.version,
+        "event_type": event_record.event_type.value,
+        "sub_event_type": event_record.sub_event_type.value,
+        "event_date": event_record.event_date,
+        "country": event_record.country,
+        "location_name": location.name if location else None,
+        "lat": location.lat if location else None,
+        "lon": location.lon if location else None,
+        "geonames_id": location.geonames_id if location else None,
+        "fatalities": event_record.fatalities,
+        "injured": event_record.injured,
+        "sources": event_record.sources,
+        "record": record,
+        "stored_at": _now(),
+    }
+    with engine.begin() as connection:
+        version_insert = _insert(engine, event_versions_table).values(
+            event_id=event_record.event_id,
+            version=event_record.version,
+            record=record,
+            stored_at=row["stored_at"],
+        )
+        inserted = connection.execute(
+            version_insert.on_conflict_do_nothing(index_elements=["event_id", "version"])
+        ).rowcount
+        statement = _insert(engine, events_table).values(**row)
+        statement = statement.on_conflict_do_update(
+            index_elements=["event_id"],
+            set_={key: statement.excluded[key] for key in row if key != "event_id"},
+            where=events_table.c.version < statement.excluded.version,
+        )
+        connection.execute(statement)
+    return bool(inserted)
+
+
+def list_events(engine: Engine, limit: int | None = None) -> Iterator[Event]:
+    query = select(events_table.c.record).order_by(
+        events_table.c.event_date.desc(), events_table.c.event_id
+    )
+    if limit:
+        query = query.limit(limit)
+    with engine.connect() as connection:
+        for (record,) in connection.execute(query):
+            yield Event.model_validate_json(json.dumps(record))
+
+
+def count_versions(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return len(connection.execute(select(event_versions_table.c.event_id)).all())

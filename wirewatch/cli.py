@@ -1,0 +1,207 @@
+"""The ``wirewatch`` command line: thin wiring from options to the stages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from wirewatch.settings import Settings, get_settings
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _broker(settings: Settings):
+    from wirewatch.broker import LocalBroker
+
+    return LocalBroker(
+        home=settings.state_dir / "kafka",
+        cache_dir=settings.cache_dir,
+        port=settings.kafka_port,
+        heap=settings.kafka_heap,
+    )
+
+
+@click.group()
+@click.version_option(package_name="wirewatch")
+def main() -> None:
+    """wirewatch: armed-conflict events from the news, as they are published."""
+
+
+# --- kafka ---------------------------------------------------------------------------
+
+
+@main.group()
+def kafka() -> None:
+    """Run the local single-node Kafka broker (KRaft) that wirewatch provisions."""
+
+
+@kafka.command("start")
+def kafka_start() -> None:
+    """Fetch the broker's jars if needed, format storage once, start, wait until ready."""
+    from wirewatch.broker import BrokerError, pinned_kafka_version
+    from wirewatch.kafka_admin import ensure_topics
+
+    settings = _settings()
+    if not settings.uses_own_broker:
+        raise click.ClickException(
+            f"KAFKA_BOOTSTRAP_SERVERS is set ({settings.bootstrap_servers}): that broker is used"
+        )
+    broker = _broker(settings)
+    click.echo(f"starting Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers} ...", err=True)
+    try:
+        broker.start()
+    except BrokerError as error:
+        raise click.ClickException(str(error)) from error
+    created = ensure_topics(settings)
+    click.echo(broker.status())
+    if created:
+        click.echo(f"created topics: {', '.join(created)}")
+
+
+@kafka.command("stop")
+def kafka_stop() -> None:
+    """Stop the local broker."""
+    broker = _broker(_settings())
+    click.echo("stopped" if broker.stop() else "the broker was not running")
+
+
+@kafka.command("status")
+def kafka_status() -> None:
+    """Say whether the local broker runs and where its state lives."""
+    settings = _settings()
+    if not settings.uses_own_broker:
+        click.echo(f"using the broker at {settings.bootstrap_servers} (KAFKA_BOOTSTRAP_SERVERS)")
+        return
+    broker = _broker(settings)
+    click.echo(broker.status())
+    sys.exit(0 if broker.is_running() else 3)
+
+
+# --- schemas -------------------------------------------------------------------------
+
+
+@main.group()
+def schemas() -> None:
+    """Message contracts."""
+
+
+@schemas.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def schemas_export(directory: Path) -> None:
+    """Write a JSON Schema file per message model into DIRECTORY."""
+    from schemas.export import export_json_schemas
+
+    for path in export_json_schemas(directory):
+        click.echo(path)
+
+
+# --- ingest --------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument(
+    "directory",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def replay(directory: Path | None) -> None:
+    """Send the archived articles in DIRECTORY (default: seeds/) to articles.raw.
+
+    A file that is not a valid article is reported with its reason and skipped; the
+    exit status is 1 when any file failed.
+    """
+    from rich.progress import Progress
+
+    from ingest.replay import replay as run_replay
+    from ingest.seeds import seed_files
+    from wirewatch.kafka_admin import ensure_topics
+
+    settings = _settings()
+    directory = directory or settings.seeds_dir
+    paths = seed_files(directory)
+    ensure_topics(settings)
+    with Progress(disable=not sys.stderr.isatty(), transient=True) as progress:
+        task = progress.add_task(f"replaying {directory}", total=len(paths))
+        report = run_replay(paths, settings, on_progress=lambda *_: progress.advance(task))
+    for error in report.failed:
+        click.echo(f"skipped {error.path}: {error.reason}", err=True)
+    click.echo(
+        f"replayed {len(report.sent)} articles from {directory} to "
+        f"{settings.topic('articles.raw')} on {settings.bootstrap_servers}; {len(report.failed)} failed"
+    )
+    sys.exit(0 if report.ok else 1)
+
+
+# --- processors ----------------------------------------------------------------------
+
+
+@main.command()
+def worker() -> None:
+    """Run the stream processors (extract, merge, store) until interrupted."""
+    from processors.app import run_worker
+
+    run_worker(_settings())
+
+
+@main.command()
+@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+def extract(source) -> None:
+    """Extract events from articles given as JSON Lines (FILE or - for stdin).
+
+    Each input line: {"id", "title", "text", "published" (RFC 3339), "url"?, "source"?}.
+    Each output line: {"id": ..., "events": [EventMention, ...]}.
+    """
+    from processors.offline import extract_lines
+
+    failures = 0
+    for line_number, output in extract_lines(source):
+        if isinstance(output, str):
+            failures += 1
+            click.echo(f"line {line_number}: {output}", err=True)
+        else:
+            click.echo(json.dumps(output, ensure_ascii=False))
+    sys.exit(1 if failures else 0)
+
+
+# --- sinks ---------------------------------------------------------------------------
+
+
+@main.group()
+def events() -> None:
+    """Stored canonical events."""
+
+
+@events.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None,
+              help="table on a terminal, jsonl otherwise")
+@click.option("--limit", type=int, default=None, help="at most this many events, newest first")
+def events_list(output_format: str | None, limit: int | None) -> None:
+    """Print stored events."""
+    from sinks.storage import connect, list_events
+
+    settings = _settings()
+    stored = list(list_events(connect(settings.resolved_database_url), limit))
+    output_format = output_format or ("table" if sys.stdout.isatty() else "jsonl")
+    if output_format == "jsonl":
+        for item in stored:
+            click.echo(item.model_dump_json())
+        return
+    from wirewatch.render import events_table
+
+    events_table(stored)
+
+
+@main.command()
+def up() -> None:
+    """Start Kafka and the worker, replay seeds/, show events as they are stored.
+
+    Ctrl-C stops everything this command started.
+    """
+    from wirewatch.up import run_up
+
+    sys.exit(run_up(_settings()))

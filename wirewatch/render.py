@@ -1,0 +1,40 @@
+"""Terminal rendering of events for people (machines get JSON Lines)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from schemas.event import Event
+
+
+def _count(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def events_table(events: list[Event], console: Console | None = None) -> None:
+    table = Table(title=f"{len(events)} events", show_lines=False)
+    for column in ("date", "country", "place", "type", "killed", "injured", "sources", "id", "v"):
+        table.add_column(column, overflow="fold")
+    for item in events:
+        table.add_row(
+            item.event_date.isoformat(),
+            item.country,
+            item.location.name if item.location else "",
+            item.sub_event_type.value,
+            _count(item.fatalities),
+            _count(item.injured),
+            ", ".join(item.sources),
+            item.event_id[:12],
+            str(item.version),
+        )
+    (console or Console()).print(table)
+
+
+def event_line(item: Event) -> str:
+    place = item.location.name if item.location else "?"
+    return (
+        f"{item.event_date} {item.country} {place}: {item.sub_event_type.value}, "
+        f"killed {_count(item.fatalities)}, injured {_count(item.injured)} "
+        f"[{', '.join(item.sources)}] v{item.version}"
+    )

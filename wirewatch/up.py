@@ -1,0 +1,79 @@
+"""``make up``: the whole pipeline on this machine, stopped cleanly with Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from rich.console import Console
+
+from wirewatch.broker import BrokerError, LocalBroker, pinned_kafka_version
+from wirewatch.kafka_admin import ensure_topics
+from wirewatch.render import event_line
+from wirewatch.settings import Settings
+
+
+def _wirewatch(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wirewatch", *args]
+
+
+def run_up(settings: Settings) -> int:
+    console = Console(stderr=True)
+    broker: LocalBroker | None = None
+    worker: subprocess.Popen | None = None
+    if settings.uses_own_broker:
+        broker = LocalBroker(
+            settings.state_dir / "kafka", settings.cache_dir, settings.kafka_port, settings.kafka_heap
+        )
+        started_broker = not broker.is_running()
+        console.print(f"[bold]kafka[/] Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers}")
+        try:
+            broker.start()
+        except BrokerError as error:
+            console.print(f"[red]could not start Kafka:[/] {error}")
+            return 1
+        if not started_broker:
+            broker = None  # it was running before us: leave it running
+    ensure_topics(settings)
+    try:
+        log_path = settings.state_dir / "worker.log"
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        console.print(f"[bold]worker[/] starting (log: {log_path})")
+        with log_path.open("ab") as log:
+            worker = subprocess.Popen(_wirewatch("worker"), stdout=log, stderr=subprocess.STDOUT)
+        console.print(f"[bold]replay[/] {settings.seeds_dir}")
+        subprocess.run(_wirewatch("replay", str(settings.seeds_dir)), check=False)
+        console.print("[bold]events[/] as they are stored (Ctrl-C stops everything)")
+        _follow_events(settings, worker, console)
+    except KeyboardInterrupt:
+        console.print("\nstopping ...")
+    finally:
+        if worker is not None and worker.poll() is None:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        if broker is not None:
+            broker.stop()
+            console.print("kafka stopped")
+    return 0
+
+
+def _follow_events(settings: Settings, worker: subprocess.Popen, console: Console) -> None:
+    from sinks.storage import connect, list_events
+
+    engine = connect(settings.resolved_database_url)
+    shown: dict[str, int] = {}
+    while worker.poll() is None:
+        for item in sorted(list_events(engine), key=lambda e: e.last_updated):
+            if shown.get(item.event_id) != item.version:
+                shown[item.event_id] = item.version
+                console.print(event_line(item), soft_wrap=True)
+        time.sleep(1.0)
+    console.print(f"[red]the worker exited with code {worker.returncode}[/]")
+    if os.environ.get("CI"):
+        raise SystemExit(1)
