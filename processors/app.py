@@ -147,6 +147,7 @@ def run_worker(settings: Settings) -> None:
     from wirewatch.kafka_admin import ensure_topics
 
     ensure_topics(settings)
+    (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)
     app = create_app(settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

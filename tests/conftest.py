@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.services import kafka_broker, postgres_server
+from wirewatch.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(scope="session")
+def kafka(tmp_path_factory) -> Iterator[tuple[str, object | None]]:
+    with kafka_broker(tmp_path_factory.mktemp("kafka")) as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    with postgres_server(tmp_path_factory.mktemp("postgres")) as url:
+        yield url
+
+
+@pytest.fixture
+def pipeline_env(kafka, tmp_path) -> dict[str, str]:
+    """Environment for one isolated pipeline: own topics, consumer group, state and DB."""
+    run = uuid.uuid4().hex[:8]
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka[0],
+        "WIREWATCH_TOPIC_PREFIX": f"t{run}.",
+        "WIREWATCH_APP_ID": f"wirewatch-test-{run}",
+        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
+        "WIREWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'events.db'}",
+        "WIREWATCH_TOPIC_PARTITIONS": "3",
+    }
+    return env
+
+
+@pytest.fixture
+def pipeline_settings(pipeline_env, monkeypatch) -> Settings:
+    for key, value in pipeline_env.items():
+        if key.startswith(("WIREWATCH_", "KAFKA_")):
+            monkeypatch.setenv(key, value)
+    return Settings()
+
+
+def wirewatch_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wirewatch", *args]
+
+
+@pytest.fixture
+def worker(pipeline_env, tmp_path) -> Iterator[subprocess.Popen]:
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            wirewatch_command("worker"), env=pipeline_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    yield process
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print(log_path.read_text(errors="replace")[-5000:])

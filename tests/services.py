@@ -1,0 +1,128 @@
+"""Real services for the integration tests: a Kafka broker and a PostgreSQL server.
+
+Kafka, in this order: ``KAFKA_BOOTSTRAP_SERVERS`` if set; testcontainers' Kafka
+module (KRaft) when a Docker engine answers; otherwise the broker wirewatch
+provisions itself (jars from Maven Central, run with the machine's Java).
+PostgreSQL: the server from the system's packages (``make test`` installs it),
+initialized in a temporary directory and started on loopback.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def free_port_pair() -> int:
+    """A port whose successor is free too (broker and controller listeners)."""
+    for _ in range(50):
+        port = free_port()
+        try:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", port + 1))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no two adjacent free ports on 127.0.0.1")
+
+
+def wait_until(condition: Callable[[], object], timeout: float, interval: float = 0.5, what: str = "") -> object:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what or condition}")
+        time.sleep(interval)
+
+
+def _docker_available() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+@contextmanager
+def kafka_broker(workdir: Path) -> Iterator[tuple[str, object | None]]:
+    """Yield (bootstrap servers, the LocalBroker when this suite runs its own)."""
+    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    if given:
+        yield given, None
+        return
+    if _docker_available():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer().with_kraft() as container:
+            yield container.get_bootstrap_server(), None
+        return
+    from wirewatch.broker import LocalBroker
+    from wirewatch.settings import Settings
+
+    broker = LocalBroker(home=workdir / "kafka", cache_dir=Settings().cache_dir, port=free_port_pair())
+    broker.start()
+    try:
+        yield broker.bootstrap_servers, broker
+    finally:
+        broker.stop()
+
+
+def _postgres_bindir() -> Path | None:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    if candidates:
+        return Path(candidates[0]).parent
+    found = shutil.which("initdb")
+    return Path(found).parent if found else None
+
+
+@contextmanager
+def postgres_server(workdir: Path) -> Iterator[str]:
+    """Yield a SQLAlchemy URL of a fresh PostgreSQL cluster on 127.0.0.1."""
+    bindir = _postgres_bindir()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL is not installed: run `make test`, which installs it")
+    data = workdir / "pgdata"
+    data.mkdir(parents=True)
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(workdir, "postgres")
+        shutil.chown(data, "postgres")
+    port = free_port()
+    subprocess.run(
+        [*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+        check=True, capture_output=True,
+    )
+    log = workdir / "postgres.log"
+    if as_user:
+        log.touch()
+        shutil.chown(log, "postgres")
+    subprocess.run(
+        [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
+         "-o", f"-h 127.0.0.1 -p {port} -k {data}", "start"],
+        check=True, capture_output=True,
+    )
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            check=False, capture_output=True,
+        )

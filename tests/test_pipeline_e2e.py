@@ -1,0 +1,124 @@
+"""The whole pipeline on a real broker: replay -> faust worker -> SQLite."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import time
+
+import pytest
+from kafka import KafkaProducer
+
+from ingest.seeds import load_seed, seed_files
+from schemas.dead_letter import DeadLetter
+from sinks.storage import connect, count_versions, list_events
+from tests.conftest import SEEDS, wirewatch_command
+from tests.kafka_helpers import pipeline_lag, read_topic
+from tests.services import wait_until
+
+pytestmark = pytest.mark.kafka
+
+NO_CONFLICT_SEEDS = ("football-derby-report.md", "markets-oil-rally.md", "sarajevo-markale-anniversary.md")
+
+
+def _replay(env, directory=SEEDS) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        wirewatch_command("replay", str(directory)), env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _settled(settings, worker, timeout=180.0) -> None:
+    def drained():
+        assert worker.poll() is None, "the worker died"
+        return pipeline_lag(settings) == 0
+
+    wait_until(drained, timeout, interval=1.0, what="the worker to consume every topic")
+
+
+def _snapshot(settings):
+    engine = connect(settings.resolved_database_url)
+    return sorted(e.model_dump_json() for e in list_events(engine)), count_versions(engine)
+
+
+def test_seeds_replayed_end_to_end_store_ganja_once_and_no_false_events(
+    pipeline_env, pipeline_settings, worker
+):
+    result = _replay(pipeline_env)
+    assert result.returncode == 0, result.stderr
+    assert "replayed 17 articles" in result.stdout
+    _settled(pipeline_settings, worker)
+
+    stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
+    ganja = [e for e in stored if e.location and e.location.name == "Ganja"]
+    assert len(ganja) == 1
+    event = ganja[0]
+    assert event.country == "AZ"
+    assert event.event_date == dt.date(2020, 10, 11)
+    assert event.sub_event_type.value == "shelling_artillery_missile_attack"
+    assert (event.fatalities, event.injured) == (9, 34)
+    assert event.sources == ["Caspian Daily", "Meridian Wire"]
+    assert {(r.field, r.value) for r in event.history} >= {("fatalities", 9), ("fatalities", 10)}
+
+    negative_ids = {load_seed(SEEDS / name).id for name in NO_CONFLICT_SEEDS}
+    assert not negative_ids & {a for e in stored for a in e.article_ids}
+    # Every incident reported by several outlets is one event.
+    places = [e.location.name for e in stored if e.location]
+    assert len(places) == len(set(places))
+    assert len(stored) == 10
+
+    # Replaying the same seeds again leaves storage exactly as it was.
+    before = _snapshot(pipeline_settings)
+    assert _replay(pipeline_env).returncode == 0
+    _settled(pipeline_settings, worker)
+    assert _snapshot(pipeline_settings) == before
+
+
+def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_going(
+    pipeline_env, pipeline_settings, worker, tmp_path
+):
+    producer = KafkaProducer(bootstrap_servers=pipeline_settings.bootstrap_servers, acks="all")
+    topic = pipeline_settings.topic("articles.raw")
+    broken = json.loads(load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes())
+    broken["published"] = "yesterday-ish"
+    producer.send(topic, key=b"not-json", value=b"\x00\xff this is not JSON")
+    producer.send(topic, key=b"bad-field", value=json.dumps(broken).encode())
+    producer.flush()
+    producer.close()
+
+    # A valid article sent afterwards is still processed.
+    seeds = tmp_path / "one"
+    seeds.mkdir()
+    (seeds / "ganja.md").write_text((SEEDS / "ganja-missile-strike-caspian-daily.md").read_text())
+    assert _replay(pipeline_env, seeds).returncode == 0
+    _settled(pipeline_settings, worker)
+    assert worker.poll() is None
+
+    letters = [DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")]
+    assert len(letters) == 2
+    by_key = {letter.key_base64: letter for letter in letters}
+    not_json = next(letter for letter in letters if letter.value == b"\x00\xff this is not JSON")
+    assert "Article failed validation" in not_json.error
+    bad_field = next(letter for letter in letters if letter is not not_json)
+    assert "published" in bad_field.error
+    assert bad_field.value == json.dumps(broken).encode()
+    assert all(letter.source_topic == topic and letter.stage == "extract" for letter in by_key.values())
+
+    stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
+    assert [e.location.name for e in stored if e.location] == ["Ganja"]
+
+
+def test_replay_reports_a_malformed_seed_and_sends_the_others(pipeline_env, pipeline_settings, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "good.md").write_text((SEEDS / "yerevan-protest.md").read_text())
+    (seeds / "no-date.md").write_text("---\ntitle: A headline\nsource: X\nurl: https://x.example/a\n---\nBody.\n")
+    result = _replay(pipeline_env, seeds)
+    assert result.returncode == 1
+    assert f"skipped {seeds / 'no-date.md'}: front matter lacks published" in result.stderr
+    assert "replayed 1 articles" in result.stdout
+    time.sleep(0.5)
+    values = read_topic(pipeline_settings, "articles.raw")
+    assert len(values) == 1
+    assert json.loads(values[0])["title"].startswith("Thousands rally in Yerevan")
+    assert seed_files(seeds) == [seeds / "good.md", seeds / "no-date.md"]
