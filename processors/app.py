@@ -64,7 +64,9 @@ def create_app(settings: Settings) -> faust.App:
         )
 
     articles, mentions, events = topic(ARTICLES_RAW), topic(EVENT_MENTIONS), topic(EVENTS)
-    dlq = {spec.name: topic(dead_letter_topic(spec)) for spec in (ARTICLES_RAW, EVENT_MENTIONS, EVENTS)}
+    dlq = {
+        spec.name: topic(dead_letter_topic(spec)) for spec in (ARTICLES_RAW, EVENT_MENTIONS, EVENTS)
+    }
     incidents = app.Table(
         settings.topic("incidents"),
         default=None,
@@ -75,11 +77,23 @@ def create_app(settings: Settings) -> faust.App:
 
     async def to_dead_letters(spec: TopicSpec, stage: str, event: EventT, error: Exception) -> None:
         message = event.message
-        log.warning("%s: message at %s[%s]@%s sent to %s: %s", stage, message.topic,
-                    message.partition, message.offset, settings.topic(spec.name + ".dlq"), error)
+        log.warning(
+            "%s: message at %s[%s]@%s sent to %s: %s",
+            stage,
+            message.topic,
+            message.partition,
+            message.offset,
+            settings.topic(spec.name + ".dlq"),
+            error,
+        )
         letter = dead_letter(
-            topic=message.topic, stage=stage, error=error, key=message.key,
-            value=message.value, partition=message.partition, offset=message.offset,
+            topic=message.topic,
+            stage=stage,
+            error=error,
+            key=message.key,
+            value=message.value,
+            partition=message.partition,
+            offset=message.offset,
         )
         await dlq[spec.name].send(key=message.key, value=letter.to_json_bytes())
 
@@ -134,8 +148,13 @@ def create_app(settings: Settings) -> faust.App:
                 location = canonical.location.name if canonical.location else "?"
                 log.info(
                     "stored event %s v%d: %s in %s, %s, %s killed, %s injured (%s)",
-                    canonical.event_id, canonical.version, canonical.sub_event_type.value,
-                    location, canonical.event_date, canonical.fatalities, canonical.injured,
+                    canonical.event_id,
+                    canonical.version,
+                    canonical.sub_event_type.value,
+                    location,
+                    canonical.event_date,
+                    canonical.fatalities,
+                    canonical.injured,
                     ", ".join(canonical.sources),
                 )
 

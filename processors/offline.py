@@ -28,7 +28,8 @@ def article_from_record(record: dict[str, Any]) -> Article:
     raw_id = str(record["id"])
     url = record.get("url") or f"https://offline.invalid/{raw_id}"
     return Article(
-        id=raw_id if len(raw_id) == 32 and all(c in "0123456789abcdef" for c in raw_id)
+        id=raw_id
+        if len(raw_id) == 32 and all(c in "0123456789abcdef" for c in raw_id)
         else article_id_for(f"offline:{raw_id}"),
         url=url,
         title=str(record["title"]) or "(untitled)",
@@ -52,7 +53,10 @@ def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
             yield number, describe_error(error)
             continue
         mentions = extract_events(article)
-        yield number, {
-            "id": record["id"],
-            "events": [json.loads(mention.model_dump_json()) for mention in mentions],
-        }
+        yield (
+            number,
+            {
+                "id": record["id"],
+                "events": [json.loads(mention.model_dump_json()) for mention in mentions],
+            },
+        )

@@ -152,8 +152,10 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
             stored_at=row["stored_at"],
         )
         inserted = connection.execute(
-            version_insert.on_conflict_do_nothing(index_elements=["event_id", "version"])
-        ).rowcount
+            version_insert.on_conflict_do_nothing(index_elements=["event_id", "version"]).returning(
+                event_versions_table.c.version
+            )
+        ).first()
         statement = _insert(engine, events_table).values(**row)
         statement = statement.on_conflict_do_update(
             index_elements=["event_id"],
@@ -161,7 +163,7 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
             where=events_table.c.version < statement.excluded.version,
         )
         connection.execute(statement)
-    return bool(inserted)
+    return inserted is not None
 
 
 def list_events(engine: Engine, limit: int | None = None) -> Iterator[Event]:

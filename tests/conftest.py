@@ -23,8 +23,8 @@ def kafka(tmp_path_factory) -> Iterator[tuple[str, object | None]]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory) -> Iterator[str]:
-    with postgres_server(tmp_path_factory.mktemp("postgres")) as url:
+def postgres_url() -> Iterator[str]:
+    with postgres_server() as url:
         yield url
 
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +40,9 @@ def free_port_pair() -> int:
     raise RuntimeError("no two adjacent free ports on 127.0.0.1")
 
 
-def wait_until(condition: Callable[[], object], timeout: float, interval: float = 0.5, what: str = "") -> object:
+def wait_until(
+    condition: Callable[[], object], timeout: float, interval: float = 0.5, what: str = ""
+) -> object:
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -76,7 +79,9 @@ def kafka_broker(workdir: Path) -> Iterator[tuple[str, object | None]]:
     from wirewatch.broker import LocalBroker
     from wirewatch.settings import Settings
 
-    broker = LocalBroker(home=workdir / "kafka", cache_dir=Settings().cache_dir, port=free_port_pair())
+    broker = LocalBroker(
+        home=workdir / "kafka", cache_dir=Settings().cache_dir, port=free_port_pair()
+    )
     broker.start()
     try:
         yield broker.bootstrap_servers, broker
@@ -93,13 +98,16 @@ def _postgres_bindir() -> Path | None:
 
 
 @contextmanager
-def postgres_server(workdir: Path) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """Yield a SQLAlchemy URL of a fresh PostgreSQL cluster on 127.0.0.1."""
     bindir = _postgres_bindir()
     if bindir is None:
         raise RuntimeError("PostgreSQL is not installed: run `make test`, which installs it")
+    # Not under pytest's tmp dir: as root the server runs as "postgres", which must
+    # be able to reach its data directory.
+    workdir = Path(tempfile.mkdtemp(prefix="wirewatch-pg-"))
     data = workdir / "pgdata"
-    data.mkdir(parents=True)
+    data.mkdir()
     as_user: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
         as_user = ["runuser", "-u", "postgres", "--"]
@@ -107,22 +115,48 @@ def postgres_server(workdir: Path) -> Iterator[str]:
         shutil.chown(data, "postgres")
     port = free_port()
     subprocess.run(
-        [*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+        ],
+        check=True,
+        capture_output=True,
     )
     log = workdir / "postgres.log"
     if as_user:
         log.touch()
         shutil.chown(log, "postgres")
     subprocess.run(
-        [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60",
-         "-o", f"-h 127.0.0.1 -p {port} -k {data}", "start"],
-        check=True, capture_output=True,
+        [
+            *as_user,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k {data}",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
             [*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-            check=False, capture_output=True,
+            check=False,
+            capture_output=True,
         )
+        shutil.rmtree(workdir, ignore_errors=True)

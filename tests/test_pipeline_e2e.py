@@ -19,12 +19,20 @@ from tests.services import wait_until
 
 pytestmark = pytest.mark.kafka
 
-NO_CONFLICT_SEEDS = ("football-derby-report.md", "markets-oil-rally.md", "sarajevo-markale-anniversary.md")
+NO_CONFLICT_SEEDS = (
+    "football-derby-report.md",
+    "markets-oil-rally.md",
+    "sarajevo-markale-anniversary.md",
+)
 
 
 def _replay(env, directory=SEEDS) -> subprocess.CompletedProcess:
     return subprocess.run(
-        wirewatch_command("replay", str(directory)), env=env, capture_output=True, text=True, timeout=120
+        wirewatch_command("replay", str(directory)),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -94,7 +102,9 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_goi
     _settled(pipeline_settings, worker)
     assert worker.poll() is None
 
-    letters = [DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")]
+    letters = [
+        DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
+    ]
     assert len(letters) == 2
     by_key = {letter.key_base64: letter for letter in letters}
     not_json = next(letter for letter in letters if letter.value == b"\x00\xff this is not JSON")
@@ -102,17 +112,23 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_goi
     bad_field = next(letter for letter in letters if letter is not not_json)
     assert "published" in bad_field.error
     assert bad_field.value == json.dumps(broken).encode()
-    assert all(letter.source_topic == topic and letter.stage == "extract" for letter in by_key.values())
+    assert all(
+        letter.source_topic == topic and letter.stage == "extract" for letter in by_key.values()
+    )
 
     stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
     assert [e.location.name for e in stored if e.location] == ["Ganja"]
 
 
-def test_replay_reports_a_malformed_seed_and_sends_the_others(pipeline_env, pipeline_settings, tmp_path):
+def test_replay_reports_a_malformed_seed_and_sends_the_others(
+    pipeline_env, pipeline_settings, tmp_path
+):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     (seeds / "good.md").write_text((SEEDS / "yerevan-protest.md").read_text())
-    (seeds / "no-date.md").write_text("---\ntitle: A headline\nsource: X\nurl: https://x.example/a\n---\nBody.\n")
+    (seeds / "no-date.md").write_text(
+        "---\ntitle: A headline\nsource: X\nurl: https://x.example/a\n---\nBody.\n"
+    )
     result = _replay(pipeline_env, seeds)
     assert result.returncode == 1
     assert f"skipped {seeds / 'no-date.md'}: front matter lacks published" in result.stderr

@@ -57,7 +57,11 @@ def fetch_jars(cache_dir: Path, version: str | None = None) -> Path:
         raise BrokerError("Java is needed to run the Kafka broker")
     libs.mkdir(parents=True, exist_ok=True)
     command = [
-        "mvn", "-q", "-B", "-f", str(POM),
+        "mvn",
+        "-q",
+        "-B",
+        "-f",
+        str(POM),
         "dependency:copy-dependencies",
         f"-DoutputDirectory={libs}",
         "-DincludeScope=runtime",
@@ -215,7 +219,9 @@ class LocalBroker:
             if port_is_open("127.0.0.1", self.port) and _answers_metadata(self.bootstrap_servers):
                 return
             time.sleep(0.5)
-        raise BrokerError(f"the broker did not accept connections in {timeout:.0f}s\n{self.log_tail()}")
+        raise BrokerError(
+            f"the broker did not accept connections in {timeout:.0f}s\n{self.log_tail()}"
+        )
 
     def stop(self, timeout: float = 30.0) -> bool:
         """Stop the broker; return whether one was running."""
@@ -268,7 +274,9 @@ def _answers_metadata(bootstrap_servers: str) -> bool:
 
     try:
         admin = KafkaAdminClient(
-            bootstrap_servers=bootstrap_servers, request_timeout_ms=3000, client_id="wirewatch-probe"
+            bootstrap_servers=bootstrap_servers,
+            request_timeout_ms=3000,
+            client_id="wirewatch-probe",
         )
     except (KafkaError, OSError):
         return False

@@ -52,7 +52,10 @@ def kafka_start() -> None:
             f"KAFKA_BOOTSTRAP_SERVERS is set ({settings.bootstrap_servers}): that broker is used"
         )
     broker = _broker(settings)
-    click.echo(f"starting Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers} ...", err=True)
+    click.echo(
+        f"starting Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers} ...",
+        err=True,
+    )
     try:
         broker.start()
     except BrokerError as error:
@@ -177,8 +180,13 @@ def events() -> None:
 
 
 @events.command("list")
-@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None,
-              help="table on a terminal, jsonl otherwise")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "jsonl"]),
+    default=None,
+    help="table on a terminal, jsonl otherwise",
+)
 @click.option("--limit", type=int, default=None, help="at most this many events, newest first")
 def events_list(output_format: str | None, limit: int | None) -> None:
     """Print stored events."""

@@ -26,10 +26,15 @@ def run_up(settings: Settings) -> int:
     worker: subprocess.Popen | None = None
     if settings.uses_own_broker:
         broker = LocalBroker(
-            settings.state_dir / "kafka", settings.cache_dir, settings.kafka_port, settings.kafka_heap
+            settings.state_dir / "kafka",
+            settings.cache_dir,
+            settings.kafka_port,
+            settings.kafka_heap,
         )
         started_broker = not broker.is_running()
-        console.print(f"[bold]kafka[/] Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers}")
+        console.print(
+            f"[bold]kafka[/] Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers}"
+        )
         try:
             broker.start()
         except BrokerError as error:

@@ -31,9 +31,13 @@ _FORCE_WORDS = (
 _STATE_PHRASE = re.compile(
     r"\b(?:the\s+)?(?P<adj>"
     + "|".join(sorted((re.escape(k) for k in {**DEMONYMS, **VARIANTS}), key=len, reverse=True))
-    + r")(?:-led)?\s+(?:\w+\s+){0,1}?" + _FORCE_WORDS + r"\b"
+    + r")(?:-led)?\s+(?:\w+\s+){0,1}?"
+    + _FORCE_WORDS
+    + r"\b"
 )
-_UNIDENTIFIED = re.compile(r"\b(?:gunmen|bandits|armed\s+men|attackers|militiamen|assailants)\b", re.I)
+_UNIDENTIFIED = re.compile(
+    r"\b(?:gunmen|bandits|armed\s+men|attackers|militiamen|assailants)\b", re.I
+)
 _CROWD = re.compile(r"\b(?:protesters|demonstrators|rioters|crowds?)\b", re.I)
 _COMBATANT_VICTIMS = re.compile(r"\b(?:soldiers|troops|servicemen|fighters|militants)\b", re.I)
 _CIVILIAN_VICTIMS = re.compile(
@@ -48,7 +52,9 @@ def _state(adjective: str) -> str:
     return f"Military Forces of {country_name(code)}" if code else adjective
 
 
-_TARGETED = re.compile(r"\b(?:struck|hit|targeted|attacked|ambushed|against|on)\s+(?:a|an|the)\s+$", re.I)
+_TARGETED = re.compile(
+    r"\b(?:struck|hit|targeted|attacked|ambushed|against|on)\s+(?:a|an|the)\s+$", re.I
+)
 
 
 def find_actors(text: str, targets: bool = False) -> list[str]:

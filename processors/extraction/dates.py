@@ -16,8 +16,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-    "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = (
     r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
@@ -35,10 +45,16 @@ _WEEKDAY = re.compile(
     re.I,
 )
 _EXPLICIT_DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})\s+{_MONTH}(?:,?\s+(?P<year>\d{{4}}))?\b")
-_EXPLICIT_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b")
+_EXPLICIT_MONTH_DAY = re.compile(
+    rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{{4}}))?\b"
+)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
-_LAST_NIGHT = re.compile(r"\b(?:overnight|last\s+night|before\s+midnight|late\s+last\s+night)\b", re.I)
-_AFTER_MIDNIGHT = re.compile(r"\b(?:[0-5](?::\d\d)?\s*a\.?m\.?|after\s+midnight|before\s+dawn|at\s+dawn)\b", re.I)
+_LAST_NIGHT = re.compile(
+    r"\b(?:overnight|last\s+night|before\s+midnight|late\s+last\s+night)\b", re.I
+)
+_AFTER_MIDNIGHT = re.compile(
+    r"\b(?:[0-5](?::\d\d)?\s*a\.?m\.?|after\s+midnight|before\s+dawn|at\s+dawn)\b", re.I
+)
 _TODAY = re.compile(r"\b(?:today|this\s+morning|this\s+afternoon|earlier\s+today)\b", re.I)
 
 
@@ -75,7 +91,9 @@ def _explicit_date(sentence: str, reference: dt.date) -> dt.date | None:
     return None
 
 
-def resolve_date(sentences: list[str], published: dt.datetime, timezone: str | None) -> ResolvedDate:
+def resolve_date(
+    sentences: list[str], published: dt.datetime, timezone: str | None
+) -> ResolvedDate:
     """The event's local date from the first sentence that says when it happened."""
     local = local_published(published, timezone)
     today = local.date()

@@ -21,8 +21,8 @@ from schemas.article import Article
 from schemas.event import EventMention, Location
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
 
-LEAD_SENTENCES = 8          # where a report states its main event
-TOLL_WINDOW = 4             # sentences after the event sentence that may carry its toll
+LEAD_SENTENCES = 8  # where a report states its main event
+TOLL_WINDOW = 4  # sentences after the event sentence that may carry its toll
 HISTORICAL_AFTER = dt.timedelta(days=30)  # older events are looked back on, not reported
 
 

@@ -86,7 +86,9 @@ class Gazetteer:
             places[place.geonames_id] = place
             names = {place.name}
             names.update(
-                alt for alt in record.get("alternatenames", ()) if _LATIN_NAME.match(strip_accents(alt))
+                alt
+                for alt in record.get("alternatenames", ())
+                if _LATIN_NAME.match(strip_accents(alt))
             )
             for name in names:
                 index.setdefault(normalize_name(name), set()).add(place.geonames_id)
@@ -95,7 +97,8 @@ class Gazetteer:
             for code, data in cache.get_countries().items()
         }
         frozen = {
-            key: tuple(sorted(ids, key=lambda i: -places[i].population)) for key, ids in index.items()
+            key: tuple(sorted(ids, key=lambda i: -places[i].population))
+            for key, ids in index.items()
         }
         return cls(places, frozen, countries)
 

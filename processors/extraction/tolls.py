@@ -18,11 +18,15 @@ _NOT_A_COUNT = r"(?!\s*(?:a\.m|p\.m|km|kilometres|kilometers|miles|percent|%|GMT
 _GAP = r"(?:[\w'’,-]+\s+){0,8}?"
 _BE = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|reportedly|also|all)\s+)*"
 
-_KILLED_WORD = r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|shot\s+dead|killed\s+outright)"
+_KILLED_WORD = (
+    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|shot\s+dead|killed\s+outright)"
+)
 _INJURED_WORD = r"(?:injured|wounded|hurt|treated\s+for\s+(?:wounds|injuries)|hospitali[sz]ed)"
 
 KILLED_PATTERNS = (
-    re.compile(rf"\b(?:killing|kills|killed|leaving|left)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}", re.I),
+    re.compile(
+        rf"\b(?:killing|kills|killed|leaving|left)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}", re.I
+    ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
 )
 INJURED_PATTERNS = (

@@ -14,18 +14,51 @@ from schemas.taxonomy import SubEventType as S
 _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
     (sub_type, re.compile(pattern, re.I))
     for sub_type, pattern in (
-        (S.SUICIDE_BOMB, r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers)?|car\s+bomb)\b"),
-        (S.REMOTE_EXPLOSIVE_LANDMINE_IED, r"\b(?:roadside\s+bombs?|improvised\s+explosive|IEDs?|landmines?|land\s+mines?|car\s+bombs?|bomb\s+(?:exploded|went\s+off|blast)|explosive\s+device)\b"),
-        (S.CHEMICAL_WEAPON, r"\b(?:chemical\s+(?:weapons?|attack)|sarin|chlorine\s+(?:gas|attack))\b"),
-        (S.AIR_DRONE_STRIKE, r"\b(?:air\s*strikes?|air\s+raids?|warplanes?|fighter\s+jets?|drone\s+(?:strikes?|attacks?)|drones?\s+(?:struck|hit|attacked)|helicopter\s+gunships?|bombed\s+from\s+the\s+air|aerial\s+bombardment)\b"),
-        (S.SHELLING_ARTILLERY_MISSILE_ATTACK, r"\b(?:missiles?|rockets?|shell(?:s|ed|ing)|artillery|mortars?|howitzers?|multiple[\s-]launch|Grad|Smerch|bombardment|ballistic)\b"),
+        (
+            S.SUICIDE_BOMB,
+            r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers)?|car\s+bomb)\b",
+        ),
+        (
+            S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+            r"\b(?:roadside\s+bombs?|improvised\s+explosive|IEDs?|landmines?|land\s+mines?|car\s+bombs?|bomb\s+(?:exploded|went\s+off|blast)|explosive\s+device)\b",
+        ),
+        (
+            S.CHEMICAL_WEAPON,
+            r"\b(?:chemical\s+(?:weapons?|attack)|sarin|chlorine\s+(?:gas|attack))\b",
+        ),
+        (
+            S.AIR_DRONE_STRIKE,
+            r"\b(?:air\s*strikes?|air\s+raids?|warplanes?|fighter\s+jets?|drone\s+(?:strikes?|attacks?)|drones?\s+(?:struck|hit|attacked)|helicopter\s+gunships?|bombed\s+from\s+the\s+air|aerial\s+bombardment)\b",
+        ),
+        (
+            S.SHELLING_ARTILLERY_MISSILE_ATTACK,
+            r"\b(?:missiles?|rockets?|shell(?:s|ed|ing)|artillery|mortars?|howitzers?|multiple[\s-]launch|Grad|Smerch|bombardment|ballistic)\b",
+        ),
         (S.GRENADE, r"\bgrenades?\b"),
-        (S.ARMED_CLASH, r"\b(?:clash(?:ed|es)?|gun\s*battles?|firefights?|exchanged\s+fire|heavy\s+fighting|fighting\s+(?:between|in)|fought)\b"),
-        (S.ABDUCTION_FORCED_DISAPPEARANCE, r"\b(?:abduct(?:ed|ion|s)?|kidnapp?(?:ed|ing|ings)?|taken\s+hostage)\b"),
-        (S.ATTACK, r"\b(?:gunmen|bandits|armed\s+men|militiamen|attackers)\b.{0,80}\b(?:killed|killing|stormed|attacked|opened\s+fire|shot|raided|massacred)\b|\bmassacre(?:d)?\b"),
-        (S.VIOLENT_DEMONSTRATION, r"\b(?:rioters?|riots?|protesters?\s+(?:threw|hurled|torched|set\s+fire|clashed)|demonstrators?\s+(?:threw|hurled|torched|set\s+fire|clashed))\b"),
-        (S.PEACEFUL_PROTEST, r"\b(?:protesters?|demonstrators?|rall(?:y|ied|ies)|marched|took\s+to\s+the\s+streets|sit-in|protest(?:ed|s)?\s+(?:in|outside|against))\b"),
-        (S.AGREEMENT, r"\b(?:agreed\s+(?:to\s+)?(?:a\s+|an\s+)?(?:\w+\s+){0,2}(?:ceasefire|cease-fire|truce|deal|peace|prisoner)|signed\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:agreement|deal|accord)|(?:ceasefire|truce|peace\s+deal)\s+(?:was|has\s+been)\s+(?:agreed|signed))\b"),
+        (
+            S.ARMED_CLASH,
+            r"\b(?:clash(?:ed|es)?|gun\s*battles?|firefights?|exchanged\s+fire|heavy\s+fighting|fighting\s+(?:between|in)|fought)\b",
+        ),
+        (
+            S.ABDUCTION_FORCED_DISAPPEARANCE,
+            r"\b(?:abduct(?:ed|ion|s)?|kidnapp?(?:ed|ing|ings)?|taken\s+hostage)\b",
+        ),
+        (
+            S.ATTACK,
+            r"\b(?:gunmen|bandits|armed\s+men|militiamen|attackers)\b.{0,80}\b(?:killed|killing|stormed|attacked|opened\s+fire|shot|raided|massacred)\b|\bmassacre(?:d)?\b",
+        ),
+        (
+            S.VIOLENT_DEMONSTRATION,
+            r"\b(?:rioters?|riots?|protesters?\s+(?:threw|hurled|torched|set\s+fire|clashed)|demonstrators?\s+(?:threw|hurled|torched|set\s+fire|clashed))\b",
+        ),
+        (
+            S.PEACEFUL_PROTEST,
+            r"\b(?:protesters?|demonstrators?|rall(?:y|ied|ies)|marched|took\s+to\s+the\s+streets|sit-in|protest(?:ed|s)?\s+(?:in|outside|against))\b",
+        ),
+        (
+            S.AGREEMENT,
+            r"\b(?:agreed\s+(?:to\s+)?(?:a\s+|an\s+)?(?:\w+\s+){0,2}(?:ceasefire|cease-fire|truce|deal|peace|prisoner)|signed\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:agreement|deal|accord)|(?:ceasefire|truce|peace\s+deal)\s+(?:was|has\s+been)\s+(?:agreed|signed))\b",
+        ),
         (S.ARRESTS, r"\b(?:arrested|detained)\b"),
     )
 )
