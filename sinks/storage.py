@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 from sqlalchemy import (
     JSON,
@@ -24,13 +23,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from schemas.event import Event
+from wirewatch.db import Migration, make_engine, migrate
 
 metadata = MetaData()
 
@@ -63,55 +61,20 @@ event_versions_table = Table(
     Column("stored_at", DateTime(timezone=True), nullable=False),
 )
 
-schema_migrations_table = Table(
-    "schema_migrations",
-    metadata,
-    Column("version", Integer, primary_key=True),
-    Column("applied_at", DateTime(timezone=True), nullable=False),
-)
-
 
 def _create_v1(engine: Engine) -> None:
     metadata.create_all(engine, tables=[events_table, event_versions_table])
 
 
 # Versioned migrations: append, never edit. Each runs once, in order.
-MIGRATIONS: tuple[tuple[int, Callable[[Engine], None]], ...] = ((1, _create_v1),)
+MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1),)
 
 
 def connect(url: str) -> Engine:
-    """An engine on the URL with the schema migrated to the latest version."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:  # pragma: no cover - driver hook
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
-            cursor.close()
-
-    migrate(engine)
+    """An engine on the URL with the events schema migrated to the latest version."""
+    engine = make_engine(url)
+    migrate(engine, "events", MIGRATIONS)
     return engine
-
-
-def migrate(engine: Engine) -> list[int]:
-    metadata.create_all(engine, tables=[schema_migrations_table])
-    with engine.begin() as connection:
-        applied = set(connection.scalars(select(schema_migrations_table.c.version)))
-    done = []
-    for version, step in MIGRATIONS:
-        if version in applied:
-            continue
-        step(engine)
-        with engine.begin() as connection:
-            connection.execute(
-                schema_migrations_table.insert().values(version=version, applied_at=_now())
-            )
-        done.append(version)
-    return done
 
 
 def _now() -> dt.datetime:

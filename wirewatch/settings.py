@@ -46,6 +46,31 @@ class Settings(BaseSettings):
     seeds_dir: Path = REPO_ROOT / "seeds"
     log_level: str = "info"
 
+    # collectors (ingest/)
+    feeds_file: Path | None = Field(
+        default=None, description="YAML list of feeds; default <state_dir>/feeds.yaml"
+    )
+    collector_database_url: str | None = Field(
+        default=None, description="Feed health and seen entries; default SQLite in state_dir"
+    )
+    collector_concurrency: int = Field(default=8, ge=1, le=256)
+    poll_interval_minutes: float = Field(default=15.0, gt=0)
+    poll_min_interval_minutes: float = Field(default=5.0, gt=0)
+    poll_max_interval_minutes: float = Field(default=1440.0, gt=0)
+    poll_jitter: float = Field(default=0.1, ge=0, le=0.5)
+    fetch_connect_timeout: float = Field(default=10.0, gt=0)
+    fetch_total_timeout: float = Field(default=30.0, gt=0)
+    fetch_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
+    user_agent: str = (
+        "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch; conflict news monitor)"
+    )
+    allow_private_addresses: bool = Field(
+        default=False, description="Allow feeds on loopback/private/link-local addresses."
+    )
+    fulltext: bool = Field(default=False, description="Fetch each article page for its full text.")
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
@@ -57,6 +82,14 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'wirewatch.db'}"
+
+    @property
+    def resolved_feeds_file(self) -> Path:
+        return self.feeds_file or self.state_dir / "feeds.yaml"
+
+    @property
+    def resolved_collector_database_url(self) -> str:
+        return self.collector_database_url or f"sqlite:///{self.state_dir / 'collector.db'}"
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -1,0 +1,259 @@
+"""The feed collector: polls every configured feed forever and pushes new entries to Kafka.
+
+One poll of one feed: conditional GET -> parse -> normalize -> push new or changed
+entries and wait for Kafka's acknowledgement -> only then remember them (and the
+feed's ETag / Last-Modified). Feeds are polled concurrently within a bounded pool,
+each on its own schedule, so a slow or dead feed never delays the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kafka import KafkaProducer
+from kafka.errors import KafkaError
+
+from ingest.feed_parse import FeedParseError, parse_feed
+from ingest.feed_store import FeedStore
+from ingest.feeds_config import FeedConfig
+from ingest.fetch import FetchError, FetchLimits, fetch, make_client
+from ingest.metrics import CollectorMetrics
+from ingest.normalize import EntryError, NormalizedEntry, normalize_entry
+from ingest.producer import send_article
+from ingest.schedule import (
+    SchedulePolicy,
+    failure_interval,
+    jittered,
+    publishing_interval,
+    success_interval,
+)
+from wirewatch.settings import Settings
+
+log = logging.getLogger("wirewatch.collector")
+
+
+@dataclass
+class PollResult:
+    url: str
+    ok: bool
+    not_modified: bool = False
+    pushed: int = 0
+    skipped_entries: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_kind: str | None = None
+    bozo: str | None = None
+
+
+class PushError(Exception):
+    pass
+
+
+def limits_from(settings: Settings) -> FetchLimits:
+    return FetchLimits(
+        connect_timeout=settings.fetch_connect_timeout,
+        total_timeout=settings.fetch_total_timeout,
+        max_bytes=settings.fetch_max_bytes,
+        max_redirects=settings.fetch_max_redirects,
+        user_agent=settings.user_agent,
+        allow_private=settings.allow_private_addresses,
+    )
+
+
+def policy_from(settings: Settings) -> SchedulePolicy:
+    return SchedulePolicy(
+        default_minutes=settings.poll_interval_minutes,
+        min_minutes=settings.poll_min_interval_minutes,
+        max_minutes=settings.poll_max_interval_minutes,
+        jitter=settings.poll_jitter,
+    )
+
+
+class Collector:
+    def __init__(
+        self,
+        settings: Settings,
+        store: FeedStore,
+        producer: KafkaProducer,
+        metrics: CollectorMetrics | None = None,
+        ack_timeout: float = 150.0,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.producer = producer
+        self.metrics = metrics or CollectorMetrics()
+        self.limits = limits_from(settings)
+        self.policy = policy_from(settings)
+        self.ack_timeout = ack_timeout
+        self._client = make_client(self.limits)
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    async def poll(self, feed: FeedConfig) -> PollResult:
+        """Poll one feed once; never raises for the feed's own faults."""
+        health = self.store.health(feed.url)
+        now = dt.datetime.now(dt.UTC)
+        health.fetches += 1
+        self.metrics.fetches.labels(feed.url).inc()
+        retry_after = None
+        try:
+            response = await fetch(
+                self._client, feed.url, self.limits, health.etag, health.last_modified
+            )
+            if response.not_modified:
+                health.not_modified += 1
+                self.metrics.not_modified.labels(feed.url).inc()
+                result = PollResult(feed.url, ok=True, not_modified=True)
+            else:
+                parsed = parse_feed(
+                    response.body, response.url, response.headers.get("content-type")
+                )
+                if parsed.bozo:
+                    log.info("%s is ill-formed but readable: %s", feed.url, parsed.bozo)
+                entries, skipped = self._normalize(feed, parsed, now)
+                pushed = await self._push_new(feed, entries)
+                # Only now is every entry of this response safely in Kafka.
+                health.etag, health.last_modified = response.etag, response.last_modified
+                result = PollResult(
+                    feed.url, ok=True, pushed=pushed, skipped_entries=skipped, bozo=parsed.bozo
+                )
+                health.entries_seen += pushed
+                self.metrics.entries.labels(feed.url).inc(pushed)
+            retry_after = None
+            ttl = None if result.not_modified else parsed.ttl_minutes
+            max_age = response.cache_max_age
+        except (FetchError, FeedParseError, PushError) as error:
+            kind = getattr(error, "kind", None) or (
+                "parse" if isinstance(error, FeedParseError) else "kafka"
+            )
+            retry_after = getattr(error, "retry_after", None)
+            result = PollResult(feed.url, ok=False, error=str(error), error_kind=kind)
+            self.metrics.errors.labels(feed.url, kind).inc()
+            log.warning("poll of %s failed (%s): %s", feed.url, kind, error)
+
+        if result.ok:
+            health.last_success = now
+            health.consecutive_failures = 0
+            base = feed.interval_minutes or publishing_interval(
+                self.store.recent_entry_times(feed.url), self.policy
+            )
+            minutes = success_interval(base, self.policy, ttl, max_age)
+        else:
+            health.last_error = f"{result.error_kind}: {result.error}"
+            health.last_error_at = now
+            health.consecutive_failures += 1
+            minutes = failure_interval(health.consecutive_failures, self.policy, retry_after)
+        health.interval_minutes = minutes
+        health.next_poll_at = now + dt.timedelta(minutes=jittered(minutes, self.policy))
+        self.store.save_health(health)
+        return result
+
+    def _normalize(self, feed: FeedConfig, parsed, fetched_at: dt.datetime):
+        entries: list[NormalizedEntry] = []
+        skipped: list[str] = []
+        for entry in parsed.entries:
+            try:
+                entries.append(
+                    normalize_entry(
+                        entry,
+                        source=feed.name or parsed.title or "",
+                        feed_url=feed.url,
+                        feed_language=parsed.language,
+                        fetched_at=fetched_at,
+                    )
+                )
+            except EntryError as error:
+                skipped.append(str(error))
+        if skipped:
+            log.info("%s: %d entries skipped, e.g. %s", feed.url, len(skipped), skipped[0])
+        return entries, skipped
+
+    async def _push_new(self, feed: FeedConfig, entries: list[NormalizedEntry]) -> int:
+        unique = {entry.key: entry for entry in entries}
+        seen = self.store.seen_versions(feed.url, list(unique))
+        fresh = [entry for key, entry in unique.items() if seen.get(key) != entry.version]
+        if not fresh:
+            return 0
+        acknowledged = await asyncio.to_thread(self._send_and_wait, fresh)
+        self.store.mark_seen(
+            feed.url,
+            [
+                (
+                    e.key,
+                    e.version,
+                    e.article.id,
+                    None if e.article.published_estimated else e.article.published,
+                )
+                for e in acknowledged
+            ],
+        )
+        if len(acknowledged) < len(fresh):
+            raise PushError(
+                f"Kafka acknowledged {len(acknowledged)} of {len(fresh)} entries; "
+                "the rest are pushed again on the next poll"
+            )
+        return len(acknowledged)
+
+    def _send_and_wait(self, entries: list[NormalizedEntry]) -> list[NormalizedEntry]:
+        pending = []
+        for entry in entries:
+            try:
+                pending.append((entry, send_article(self.producer, self.settings, entry.article)))
+            except KafkaError as error:
+                log.warning("could not queue %s: %s", entry.article.url, error)
+                break
+        acknowledged = []
+        for entry, future in pending:
+            try:
+                future.get(timeout=self.ack_timeout)
+                acknowledged.append(entry)
+            except KafkaError as error:
+                log.warning("Kafka did not acknowledge %s: %s", entry.article.url, error)
+        return acknowledged
+
+    async def run(
+        self,
+        feeds: Callable[[], list[FeedConfig]],
+        stop: asyncio.Event,
+        on_result: Callable[[PollResult], None] | None = None,
+        tick: float = 1.0,
+    ) -> None:
+        """Poll each feed when it is due until ``stop`` is set; ``feeds`` is re-read each tick."""
+        pool = asyncio.Semaphore(self.settings.collector_concurrency)
+        running: dict[str, asyncio.Task] = {}
+
+        async def guarded(feed: FeedConfig) -> None:
+            async with pool:
+                try:
+                    result = await self.poll(feed)
+                except Exception as error:  # a bug must not stop the other feeds
+                    log.exception("unexpected failure polling %s", feed.url)
+                    result = PollResult(feed.url, ok=False, error=str(error), error_kind="internal")
+                    health = self.store.health(feed.url)
+                    health.consecutive_failures += 1
+                    health.last_error = f"internal: {error}"
+                    minutes = failure_interval(health.consecutive_failures, self.policy)
+                    health.next_poll_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
+                    self.store.save_health(health)
+            if on_result is not None:
+                on_result(result)
+
+        while not stop.is_set():
+            now = dt.datetime.now(dt.UTC)
+            for feed in feeds():
+                task = running.get(feed.url)
+                if task is not None and not task.done():
+                    continue
+                due = self.store.health(feed.url).next_poll_at
+                if due is None or due <= now:
+                    running[feed.url] = asyncio.create_task(guarded(feed))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=tick)
+        for task in running.values():
+            task.cancel()
+        await asyncio.gather(*running.values(), return_exceptions=True)

@@ -1,0 +1,175 @@
+"""Fetching a feed politely and defensively with httpx.
+
+Conditional GET (ETag / Last-Modified), connect and total time limits, a cap on the
+decoded body (so a gzip bomb is cut off as early as a 50 MB file), a bounded number of
+redirects each checked against the address guard, and 429/503 turned into a
+``Retry-After`` the scheduler honours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import httpx
+
+from ingest.netguard import BlockedURLError, check_url
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = "wirewatch"
+    allow_private: bool = False
+
+
+@dataclass
+class FetchResult:
+    url: str
+    status: int
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    not_modified: bool = False
+
+    @property
+    def etag(self) -> str | None:
+        return self.headers.get("etag")
+
+    @property
+    def last_modified(self) -> str | None:
+        return self.headers.get("last-modified")
+
+    @property
+    def cache_max_age(self) -> float | None:
+        """Seconds the server says the response stays fresh (Cache-Control max-age)."""
+        match = re.search(r"max-age=(\d+)", self.headers.get("cache-control", ""))
+        return float(match.group(1)) if match else None
+
+
+class FetchError(Exception):
+    """A fetch that failed; ``kind`` says how, ``retry_after`` when to try again (s)."""
+
+    def __init__(self, kind: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.retry_after = retry_after
+
+
+def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
+    return max((when - now).total_seconds(), 0.0)
+
+
+def make_client(limits: FetchLimits) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        follow_redirects=False,
+        timeout=httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
+        headers={
+            "User-Agent": limits.user_agent,
+            "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+        },
+        trust_env=False,
+    )
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    limits: FetchLimits,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    try:
+        return await asyncio.wait_for(
+            _fetch(client, url, limits, etag, last_modified), timeout=limits.total_timeout
+        )
+    except TimeoutError as error:
+        raise FetchError(
+            "timeout", f"no complete answer within {limits.total_timeout:.0f}s"
+        ) from error
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    limits: FetchLimits,
+    etag: str | None,
+    last_modified: str | None,
+) -> FetchResult:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    current = url
+    for _ in range(limits.max_redirects + 1):
+        try:
+            await check_url(current, limits.allow_private)
+        except BlockedURLError as error:
+            raise FetchError("blocked", str(error)) from error
+        try:
+            async with client.stream("GET", current, headers=headers) as response:
+                if response.is_redirect:
+                    location = response.headers.get("location")
+                    if not location:
+                        raise FetchError(
+                            "http_status", f"redirect {response.status_code} without Location"
+                        )
+                    current = urljoin(current, location)
+                    continue
+                return await _read(response, current, limits)
+        except httpx.TimeoutException as error:
+            raise FetchError("timeout", f"timed out: {type(error).__name__}") from error
+        except httpx.HTTPError as error:
+            raise FetchError("network", f"{type(error).__name__}: {error}") from error
+    raise FetchError("redirects", f"more than {limits.max_redirects} redirects")
+
+
+async def _read(response: httpx.Response, url: str, limits: FetchLimits) -> FetchResult:
+    headers = {key.lower(): value for key, value in response.headers.items()}
+    if response.status_code == 304:
+        return FetchResult(url=url, status=304, headers=headers, not_modified=True)
+    if response.status_code in (429, 503):
+        raise FetchError(
+            "http_status",
+            f"HTTP {response.status_code}",
+            retry_after=parse_retry_after(headers.get("retry-after")),
+        )
+    if response.status_code >= 400:
+        raise FetchError("http_status", f"HTTP {response.status_code}")
+    declared = headers.get("content-length")
+    if (
+        declared
+        and declared.isdigit()
+        and int(declared) > limits.max_bytes
+        and "content-encoding" not in headers
+    ):
+        raise FetchError("too_large", f"Content-Length {declared} exceeds {limits.max_bytes} bytes")
+    chunks = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise FetchError("too_large", f"response exceeds {limits.max_bytes} bytes; aborted")
+        chunks.append(chunk)
+    return FetchResult(url=url, status=response.status_code, body=b"".join(chunks), headers=headers)

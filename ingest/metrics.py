@@ -1,0 +1,34 @@
+"""Prometheus counters of the collector, one set per feed."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, start_http_server
+
+
+class CollectorMetrics:
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        self.fetches = Counter(
+            "wirewatch_feed_fetches", "Feed fetches attempted", ["feed"], registry=self.registry
+        )
+        self.not_modified = Counter(
+            "wirewatch_feed_not_modified",
+            "Fetches answered 304 Not Modified",
+            ["feed"],
+            registry=self.registry,
+        )
+        self.entries = Counter(
+            "wirewatch_feed_entries_pushed",
+            "Entries pushed to articles.raw",
+            ["feed"],
+            registry=self.registry,
+        )
+        self.errors = Counter(
+            "wirewatch_feed_errors",
+            "Failed polls by kind",
+            ["feed", "kind"],
+            registry=self.registry,
+        )
+
+    def serve(self, port: int) -> None:
+        start_http_server(port, addr="127.0.0.1", registry=self.registry)
