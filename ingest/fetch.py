@@ -53,6 +53,9 @@ class FetchResult:
         return float(match.group(1)) if match else None
 
 
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
 class FetchError(Exception):
     """A fetch that failed; ``kind`` says how, ``retry_after`` when to try again (s)."""
 
@@ -129,7 +132,7 @@ async def _fetch(
             raise FetchError("blocked", str(error)) from error
         try:
             async with client.stream("GET", current, headers=headers) as response:
-                if response.is_redirect:
+                if response.status_code in REDIRECT_STATUSES:
                     location = response.headers.get("location")
                     if not location:
                         raise FetchError(

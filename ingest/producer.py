@@ -9,7 +9,9 @@ from schemas.topics import ARTICLES_RAW
 from wirewatch.settings import Settings
 
 
-def make_producer(settings: Settings, client_id: str = "wirewatch-ingest") -> KafkaProducer:
+def make_producer(
+    settings: Settings, client_id: str = "wirewatch-ingest", delivery_timeout_ms: int = 120_000
+) -> KafkaProducer:
     """An idempotent producer that waits for all in-sync replicas.
 
     With ``acks=all`` and idempotence a retried send after a lost acknowledgement is
@@ -21,8 +23,9 @@ def make_producer(settings: Settings, client_id: str = "wirewatch-ingest") -> Ka
         acks="all",
         enable_idempotence=True,
         retries=2**31 - 1,
-        delivery_timeout_ms=120_000,
-        request_timeout_ms=30_000,
+        delivery_timeout_ms=delivery_timeout_ms,
+        request_timeout_ms=min(30_000, delivery_timeout_ms // 2),
+        max_block_ms=delivery_timeout_ms,
         linger_ms=5,
         compression_type="gzip",
         max_in_flight_requests_per_connection=5,

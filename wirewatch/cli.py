@@ -140,6 +140,89 @@ def replay(directory: Path | None) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@main.command()
+@click.option("--once", is_flag=True, help="poll every feed once, then exit")
+def collect(once: bool) -> None:
+    """Poll the configured feeds forever and push new entries to articles.raw."""
+    from ingest.service import run_collector
+
+    sys.exit(run_collector(_settings(), once=once))
+
+
+@main.group()
+def feeds() -> None:
+    """The list of feeds to poll (a YAML file, WIREWATCH_FEEDS_FILE)."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--name", help="source name to put on its articles (default: the feed's title)")
+@click.option("--interval", "interval_minutes", type=float, help="poll interval in minutes")
+def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> None:
+    """Add a feed."""
+    from pydantic import ValidationError
+
+    from ingest.feeds_config import FeedConfig, load_feeds, save_feeds
+
+    path = _settings().resolved_feeds_file
+    current = load_feeds(path)
+    try:
+        feed = FeedConfig(url=url, name=name, interval_minutes=interval_minutes)
+    except ValidationError as error:
+        raise click.ClickException(error.errors()[0]["msg"]) from error
+    if any(existing.url == feed.url for existing in current):
+        raise click.ClickException(f"{feed.url} is already in {path}")
+    save_feeds(path, [*current, feed])
+    click.echo(f"added {feed.url} to {path}")
+
+
+@feeds.command("remove")
+@click.argument("url")
+def feeds_remove(url: str) -> None:
+    """Remove a feed and forget its state."""
+    from ingest.feed_store import FeedStore
+    from ingest.feeds_config import load_feeds, save_feeds
+
+    settings = _settings()
+    path = settings.resolved_feeds_file
+    current = load_feeds(path)
+    kept = [feed for feed in current if feed.url != url]
+    if len(kept) == len(current):
+        raise click.ClickException(f"{url} is not in {path}")
+    save_feeds(path, kept)
+    FeedStore(settings.resolved_collector_database_url).forget_feed(url)
+    click.echo(f"removed {url}")
+
+
+@feeds.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
+def feeds_list(output_format: str | None) -> None:
+    """Feeds with their health: last success, last error, failures, entries seen."""
+    from ingest.feed_store import FeedStore
+    from ingest.feeds_config import load_feeds
+    from wirewatch.render import feeds_table
+
+    settings = _settings()
+    configured = load_feeds(settings.resolved_feeds_file)
+    store = FeedStore(settings.resolved_collector_database_url)
+    rows = [(feed, store.health(feed.url)) for feed in configured]
+    if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
+        for feed, health in rows:
+            record = {**feed.model_dump(), **{k: v for k, v in vars(health).items() if k != "url"}}
+            click.echo(json.dumps(record, default=str))
+        return
+    feeds_table(rows)
+
+
+@feeds.command("check")
+@click.argument("url", required=False)
+def feeds_check(url: str | None) -> None:
+    """Fetch and parse a feed (or every feed) now, without pushing anything."""
+    from ingest.service import check_feeds
+
+    sys.exit(check_feeds(_settings(), url))
+
+
 # --- processors ----------------------------------------------------------------------
 
 

@@ -38,3 +38,46 @@ def event_line(item: Event) -> str:
         f"killed {_count(item.fatalities)}, injured {_count(item.injured)} "
         f"[{', '.join(item.sources)}] v{item.version}"
     )
+
+
+def _ago(value) -> str:
+    if value is None:
+        return "never"
+    import datetime as dt
+
+    seconds = (dt.datetime.now(dt.UTC) - value).total_seconds()
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if abs(seconds) >= size:
+            return (
+                f"{seconds / size:.0f}{unit} ago"
+                if seconds > 0
+                else f"in {-seconds / size:.0f}{unit}"
+            )
+    return f"{seconds:.0f}s ago" if seconds >= 0 else f"in {-seconds:.0f}s"
+
+
+def feeds_table(rows, console: Console | None = None) -> None:
+    table = Table(title=f"{len(rows)} feeds")
+    for column in (
+        "url",
+        "name",
+        "last success",
+        "failures",
+        "last error",
+        "entries",
+        "304s",
+        "next poll",
+    ):
+        table.add_column(column, overflow="fold")
+    for feed, health in rows:
+        table.add_row(
+            feed.url,
+            feed.name or "",
+            _ago(health.last_success),
+            str(health.consecutive_failures),
+            health.last_error or "" if health.consecutive_failures else "",
+            str(health.entries_seen),
+            str(health.not_modified),
+            _ago(health.next_poll_at) if health.next_poll_at else "now",
+        )
+    (console or Console()).print(table)

@@ -1,0 +1,178 @@
+"""The collector against a local feed server and a real Kafka broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections import Counter
+
+import pytest
+
+from ingest.collector import Collector
+from ingest.feed_store import FeedStore
+from ingest.feeds_config import FeedConfig
+from ingest.producer import make_producer
+from tests.feed_server import FIXTURES, FeedServer, rss_with_items
+from tests.kafka_helpers import read_topic
+from tests.services import free_port_pair
+from wirewatch.broker import LocalBroker
+from wirewatch.kafka_admin import ensure_topics
+from wirewatch.settings import Settings
+
+pytestmark = pytest.mark.kafka
+
+
+def _settings(base: Settings, **overrides) -> Settings:
+    return base.model_copy(
+        update={
+            "allow_private_addresses": True,
+            "fetch_total_timeout": 3.0,
+            "fetch_connect_timeout": 2.0,
+            "fetch_max_bytes": 2 * 1024 * 1024,
+            **overrides,
+        }
+    )
+
+
+def _collector(settings: Settings, store: FeedStore, **producer_options) -> Collector:
+    ensure_topics(settings)
+    producer = make_producer(settings, client_id="collector-test", **producer_options)
+    return Collector(settings, store, producer, ack_timeout=60)
+
+
+def _poll_all(collector: Collector, feeds: list[FeedConfig]):
+    async def go():
+        try:
+            return await asyncio.gather(*(collector.poll(feed) for feed in feeds))
+        finally:
+            await collector.close()
+
+    results = asyncio.run(go())
+    collector.producer.close(5)
+    return {r.url: r for r in results}
+
+
+def _pushed(settings: Settings) -> list[dict]:
+    return [json.loads(value) for value in read_topic(settings, "articles.raw")]
+
+
+def test_every_kind_of_feed_polled_once_then_304_then_restart_pushes_nothing(
+    pipeline_settings, tmp_path
+):
+    settings = _settings(pipeline_settings)
+    store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    with FeedServer() as server:
+        good = {
+            server.fixture("/rss2.xml", "rss2.xml"): 3,
+            server.fixture("/atom.xml", "atom.xml"): 2,
+            server.fixture("/rss1.xml", "rss1.xml"): 2,
+            server.fixture("/entities.xml", "entities_cdata.xml"): 1,
+            server.fixture("/latin1.xml", "latin1.xml"): 1,
+            server.fixture("/truncated.xml", "truncated.xml"): 1,
+        }
+        server.redirect("/loop-a", server.url("/loop-b"))
+        bad = {
+            server.fixture("/page.html", "page.html"): "parse",
+            server.huge("/huge.xml", 50): "too_large",
+            server.never_answers("/never.xml"): "timeout",
+            server.redirect("/loop-b", server.url("/loop-a")): "redirects",
+            server.fixture("/bomb.xml", "billion_laughs.xml"): "parse",
+        }
+        feeds = [FeedConfig(url=url) for url in [*good, *bad]]
+
+        first = _poll_all(_collector(settings, store), feeds)
+        for url, count in good.items():
+            assert first[url].ok and first[url].pushed == count, first[url]
+        for url, kind in bad.items():
+            assert not first[url].ok and first[url].error_kind == kind, first[url]
+            health = store.health(url)
+            assert health.consecutive_failures == 1 and health.last_error.startswith(kind)
+        pushed = _pushed(settings)
+        assert len(pushed) == sum(good.values())
+        assert len({p["id"] for p in pushed}) == len(pushed)
+
+        # Unchanged feeds: 304, nothing parsed, nothing pushed.
+        second = _poll_all(_collector(settings, store), feeds[: len(good)])
+        assert all(r.not_modified and r.pushed == 0 for r in second.values())
+        assert sum(server.not_modified.values()) == len(good)
+
+        # A restarted collector whose server ignores conditional GET still pushes nothing twice.
+        server.replace("/rss2.xml", (FIXTURES / "rss2.xml").read_bytes() + b"\n")
+        third = _poll_all(_collector(settings, store), [FeedConfig(url=server.url("/rss2.xml"))])
+        assert not third[server.url("/rss2.xml")].not_modified
+        assert third[server.url("/rss2.xml")].pushed == 0
+        assert len(_pushed(settings)) == sum(good.values())
+        health = store.health(server.url("/rss2.xml"))
+        assert health.entries_seen == 3 and health.fetches == 3 and health.not_modified == 1
+
+
+def test_a_changed_entry_is_pushed_again_as_a_new_version(pipeline_settings, tmp_path):
+    settings = _settings(pipeline_settings)
+    store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    with FeedServer() as server:
+        server.static("/changing.xml", rss_with_items(5, text="First version"))
+        feed = FeedConfig(url=server.url("/changing.xml"))
+        _poll_all(_collector(settings, store), [feed])
+        changed = rss_with_items(5, text="First version").replace(
+            b"First version number 2", b"Corrected: ten killed"
+        )
+        server.replace("/changing.xml", changed)
+        result = _poll_all(_collector(settings, store), [feed])[feed.url]
+        assert result.pushed == 1
+    pushed = _pushed(settings)
+    assert len(pushed) == 6
+    versions = Counter(p["id"] for p in pushed)
+    [(article_id, count)] = [(k, v) for k, v in versions.items() if v > 1]
+    assert count == 2
+    assert sorted(p["text"] for p in pushed if p["id"] == article_id) == [
+        "Corrected: ten killed",
+        "First version number 2",
+    ]
+
+
+@pytest.fixture
+def own_broker(tmp_path):
+    broker = LocalBroker(
+        home=tmp_path / "outage-kafka", cache_dir=Settings().cache_dir, port=free_port_pair()
+    )
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def test_a_broker_outage_during_a_poll_loses_and_duplicates_nothing(
+    own_broker, pipeline_settings, tmp_path
+):
+    settings = _settings(pipeline_settings, kafka_bootstrap_servers=own_broker.bootstrap_servers)
+    store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    restarted = threading.Event()
+
+    def kill_then_restart():
+        own_broker.kill()
+        own_broker.start()
+        restarted.set()
+
+    with FeedServer() as server:
+        body = rss_with_items(300, prefix="outage")
+        server.static("/many.xml", body)
+        original = server.routes["/many.xml"]
+
+        def kill_during_poll(request):
+            original(request)
+            threading.Thread(target=kill_then_restart, daemon=True).start()
+
+        server.routes["/many.xml"] = kill_during_poll
+        feed = FeedConfig(url=server.url("/many.xml"))
+        first = _poll_all(_collector(settings, store), [feed])[feed.url]
+        assert restarted.wait(120)
+        if not first.ok:
+            # Whatever was not acknowledged is pushed by the next poll: the ETag was not kept.
+            assert store.health(feed.url).etag is None
+            server.routes["/many.xml"] = original
+            second = _poll_all(_collector(settings, store), [feed])[feed.url]
+            assert second.ok and not second.not_modified
+    pushed = [json.loads(v) for v in read_topic(settings, "articles.raw", timeout_ms=5000)]
+    ids = Counter(p["id"] for p in pushed)
+    assert len(ids) == 300
+    assert max(ids.values()) == 1
