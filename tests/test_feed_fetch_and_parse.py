@@ -51,7 +51,7 @@ def _articles(name: str, url: str = "https://feeds.example/feed"):
 
 def test_rss2_entries_keep_the_sources_zone_and_get_canonical_urls():
     entries = _articles("rss2.xml")
-    assert [e.article.title for e in entries][0] == "Drone strike hits fuel depot near Kherson"
+    assert next(e.article.title for e in entries) == "Drone strike hits fuel depot near Kherson"
     first = entries[0]
     assert first.key == "steppe-2024-0311-001"
     assert first.article.url == "https://steppecourier.example/world/kherson-depot"
