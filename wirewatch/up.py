@@ -24,6 +24,7 @@ def run_up(settings: Settings) -> int:
     console = Console(stderr=True)
     broker: LocalBroker | None = None
     worker: subprocess.Popen | None = None
+    collector: subprocess.Popen | None = None
     if settings.uses_own_broker:
         broker = LocalBroker(
             settings.state_dir / "kafka",
@@ -49,6 +50,16 @@ def run_up(settings: Settings) -> int:
         console.print(f"[bold]worker[/] starting (log: {log_path})")
         with log_path.open("ab") as log:
             worker = subprocess.Popen(_wirewatch("worker"), stdout=log, stderr=subprocess.STDOUT)
+        collector_log = settings.state_dir / "collector.log"
+        feeds_file = settings.resolved_feeds_file
+        console.print(
+            f"[bold]collector[/] polling the feeds in {feeds_file} "
+            f"(add some with `wirewatch feeds add URL`; log: {collector_log})"
+        )
+        with collector_log.open("ab") as log:
+            collector = subprocess.Popen(
+                _wirewatch("collect"), stdout=log, stderr=subprocess.STDOUT
+            )
         console.print(f"[bold]replay[/] {settings.seeds_dir}")
         subprocess.run(_wirewatch("replay", str(settings.seeds_dir)), check=False)
         console.print("[bold]events[/] as they are stored (Ctrl-C stops everything)")
@@ -56,12 +67,13 @@ def run_up(settings: Settings) -> int:
     except KeyboardInterrupt:
         console.print("\nstopping ...")
     finally:
-        if worker is not None and worker.poll() is None:
-            worker.send_signal(signal.SIGINT)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+        for process in (collector, worker):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         if broker is not None:
             broker.stop()
             console.print("kafka stopped")
