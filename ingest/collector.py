@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
@@ -22,6 +22,7 @@ from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
 from ingest.fetch import FetchError, FetchLimits, fetch, make_client
+from ingest.fulltext import page_text
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, NormalizedEntry, normalize_entry
 from ingest.producer import send_article
@@ -116,6 +117,8 @@ class Collector:
                 if parsed.bozo:
                     log.info("%s is ill-formed but readable: %s", feed.url, parsed.bozo)
                 entries, skipped = self._normalize(feed, parsed, now)
+                if self.settings.fulltext:
+                    entries = await self._with_full_text(feed, entries)
                 pushed = await self._push_new(feed, entries)
                 # Only now is every entry of this response safely in Kafka.
                 health.etag, health.last_modified = response.etag, response.last_modified
@@ -172,6 +175,24 @@ class Collector:
         if skipped:
             log.info("%s: %d entries skipped, e.g. %s", feed.url, len(skipped), skipped[0])
         return entries, skipped
+
+    async def _with_full_text(
+        self, feed: FeedConfig, entries: list[NormalizedEntry]
+    ) -> list[NormalizedEntry]:
+        """Replace each new entry's text by its page's main text when that is longer."""
+        seen = self.store.seen_versions(feed.url, [entry.key for entry in entries])
+        enriched = []
+        for entry in entries:
+            if seen.get(entry.key) == entry.version:  # pushed already, unchanged
+                enriched.append(entry)
+                continue
+            text = await page_text(self._client, entry.article.url, self.limits)
+            if text and len(text) > len(entry.article.text):
+                entry = replace(
+                    entry, article=entry.article.model_copy(update={"text": text[:200_000]})
+                )
+            enriched.append(entry)
+        return enriched
 
     async def _push_new(self, feed: FeedConfig, entries: list[NormalizedEntry]) -> int:
         unique = {entry.key: entry for entry in entries}

@@ -176,3 +176,31 @@ def test_a_broker_outage_during_a_poll_loses_and_duplicates_nothing(
     ids = Counter(p["id"] for p in pushed)
     assert len(ids) == 300
     assert max(ids.values()) == 1
+
+
+def test_full_text_of_the_page_replaces_a_teaser_when_asked(pipeline_settings, tmp_path):
+    settings = _settings(pipeline_settings, fulltext=True)
+    store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    paragraphs = "".join(
+        f"<p>Paragraph {i}: rescue teams searched the rubble of the apartment block in Dnipro "
+        f"through the night, regional officials said, and the toll was expected to rise.</p>"
+        for i in range(8)
+    )
+    page = (
+        "<html><head><title>Strike on Dnipro</title></head><body><nav>Home | World</nav>"
+        f"<article><h1>Strike on Dnipro</h1>{paragraphs}</article><footer>Contact us</footer></body></html>"
+    ).encode()
+    with FeedServer() as server:
+        server.static("/story.html", page, content_type="text/html; charset=utf-8")
+        feed_body = (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Teasers</title>'
+            f"<link>{server.base}/</link><description>d</description><item><title>Strike on Dnipro</title>"
+            f"<link>{server.url('/story.html')}</link><description>Read more...</description>"
+            "<pubDate>Sat, 14 Jan 2023 18:00:00 +0200</pubDate></item></channel></rss>"
+        ).encode()
+        server.static("/teasers.xml", feed_body)
+        feed = FeedConfig(url=server.url("/teasers.xml"))
+        assert _poll_all(_collector(settings, store), [feed])[feed.url].pushed == 1
+    [article] = _pushed(settings)
+    assert "Paragraph 7: rescue teams searched the rubble" in article["text"]
+    assert "Contact us" not in article["text"]
