@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -64,8 +63,11 @@ def run_up(settings: Settings) -> int:
         subprocess.run(_wirewatch("replay", str(settings.seeds_dir)), check=False)
         console.print("[bold]events[/] as they are stored (Ctrl-C stops everything)")
         _follow_events(settings, worker, console)
+        console.print(f"[red]the worker exited with code {worker.returncode}; see {log_path}[/]")
+        status = 1
     except KeyboardInterrupt:
         console.print("\nstopping ...")
+        status = 0
     finally:
         for process in (collector, worker):
             if process is not None and process.poll() is None:
@@ -77,10 +79,11 @@ def run_up(settings: Settings) -> int:
         if broker is not None:
             broker.stop()
             console.print("kafka stopped")
-    return 0
+    return status
 
 
 def _follow_events(settings: Settings, worker: subprocess.Popen, console: Console) -> None:
+    """Print each new event version until the worker exits (or Ctrl-C)."""
     from sinks.storage import connect, list_events
 
     engine = connect(settings.resolved_database_url)
@@ -91,6 +94,3 @@ def _follow_events(settings: Settings, worker: subprocess.Popen, console: Consol
                 shown[item.event_id] = item.version
                 console.print(event_line(item), soft_wrap=True)
         time.sleep(1.0)
-    console.print(f"[red]the worker exited with code {worker.returncode}[/]")
-    if os.environ.get("CI"):
-        raise SystemExit(1)
