@@ -174,12 +174,17 @@ class LocalBroker:
             *args,
         ]
 
-    def format_storage(self, libs: Path) -> None:
+    def format_storage(self, libs: Path, cluster_id: str | None = None) -> None:
         if (self.data_dir / "meta.properties").exists():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = cluster_id or base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        # "--cluster-id=" form: a random id may start with "-" and read as an option.
         command = self._java(
-            libs, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(self.config_file)
+            libs,
+            "kafka.tools.StorageTool",
+            "format",
+            f"--cluster-id={cluster_id}",
+            f"--config={self.config_file}",
         )
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
