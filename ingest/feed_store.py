@@ -23,9 +23,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
-from wirewatch.db import Migration, make_engine, migrate
+from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
 
 metadata = MetaData()
 
@@ -92,7 +91,6 @@ class FeedStore:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         migrate(self.engine, "collector", MIGRATIONS)
-        self._insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert
 
     def health(self, url: str) -> FeedHealth:
         with self.engine.connect() as connection:
@@ -115,7 +113,7 @@ class FeedStore:
 
     def save_health(self, health: FeedHealth) -> None:
         values = {key: getattr(health, key) for key in FeedHealth.__dataclass_fields__}
-        statement = self._insert(feed_state).values(**values)
+        statement = upsertable_insert(self.engine, feed_state).values(**values)
         statement = statement.on_conflict_do_update(
             index_elements=["url"], set_={k: statement.excluded[k] for k in values if k != "url"}
         )
@@ -159,7 +157,7 @@ class FeedStore:
             }
             for key, version, article_id, published in entries
         ]
-        statement = self._insert(seen_entries).values(rows)
+        statement = upsertable_insert(self.engine, seen_entries).values(rows)
         statement = statement.on_conflict_do_update(
             index_elements=["feed_url", "entry_key"],
             set_={"version": statement.excluded.version, "pushed_at": statement.excluded.pushed_at},

@@ -25,10 +25,9 @@ from sqlalchemy import (
     Text,
     select,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 from schemas.event import Event
-from wirewatch.db import Migration, make_engine, migrate
+from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
 
 metadata = MetaData()
 
@@ -81,11 +80,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _insert(engine: Engine, table: Table):
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def upsert_event(engine: Engine, event_record: Event) -> bool:
     """Store a version of an event; return False when it was already there or older."""
     record = json.loads(event_record.model_dump_json())
@@ -108,7 +102,7 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
         "stored_at": _now(),
     }
     with engine.begin() as connection:
-        version_insert = _insert(engine, event_versions_table).values(
+        version_insert = upsertable_insert(engine, event_versions_table).values(
             event_id=event_record.event_id,
             version=event_record.version,
             record=record,
@@ -119,7 +113,7 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
                 event_versions_table.c.version
             )
         ).first()
-        statement = _insert(engine, events_table).values(**row)
+        statement = upsertable_insert(engine, events_table).values(**row)
         statement = statement.on_conflict_do_update(
             index_elements=["event_id"],
             set_={key: statement.excluded[key] for key in row if key != "event_id"},

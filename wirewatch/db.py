@@ -18,6 +18,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 Migration = tuple[int, Callable[[Engine], None]]
 
@@ -46,6 +47,12 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def upsertable_insert(engine: Engine, table: Table):
+    """An INSERT with ``on_conflict_do_*`` for the engine's dialect (SQLite or PostgreSQL)."""
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def migrate(engine: Engine, component: str, migrations: Sequence[Migration]) -> list[int]:
