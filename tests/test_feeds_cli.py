@@ -57,3 +57,53 @@ def test_feeds_add_collect_once_and_list_health(pipeline_env):
         json.loads(x)["url"]
         for x in _run(env, "feeds", "list", "--format", "jsonl").stdout.splitlines()
     ] == [good]
+
+
+def test_collect_keeps_running_through_bad_feeds_and_stops_on_ctrl_c(
+    pipeline_env, pipeline_settings
+):
+    import signal
+
+    from ingest.feed_store import FeedStore
+    from tests.kafka_helpers import read_topic
+    from tests.services import wait_until
+
+    env = {
+        **pipeline_env,
+        "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true",
+        "WIREWATCH_FETCH_TOTAL_TIMEOUT": "2",
+        "WIREWATCH_COLLECTOR_CONCURRENCY": "2",
+    }
+    with FeedServer() as server:
+        slow = [server.never_answers(f"/never{i}.xml") for i in range(3)]
+        good = [server.fixture("/atom.xml", "atom.xml"), server.fixture("/rss1.xml", "rss1.xml")]
+        bad = [server.fixture("/bomb.xml", "billion_laughs.xml"), server.huge("/huge.xml", 50)]
+        for url in [*slow, *bad, *good]:
+            assert _run(env, "feeds", "add", url).returncode == 0
+        process = subprocess.Popen(
+            wirewatch_command("collect"),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            store = FeedStore(pipeline_settings.resolved_collector_database_url)
+            wait_until(
+                lambda: all(store.health(u).entries_seen == 2 for u in good),
+                60,
+                what="the good feeds to be collected despite the dead ones",
+            )
+            wait_until(
+                lambda: all(store.health(u).consecutive_failures >= 1 for u in [*slow, *bad]),
+                60,
+                what="every bad feed to be recorded as failing",
+            )
+            assert process.poll() is None
+            # Failed feeds are not retried at once: they back off.
+            assert all(store.health(u).next_poll_at is not None for u in slow)
+        finally:
+            process.send_signal(signal.SIGINT)
+            output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert len(read_topic(pipeline_settings, "articles.raw")) == 4
