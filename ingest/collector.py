@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -33,6 +34,8 @@ from ingest.schedule import (
     publishing_interval,
     success_interval,
 )
+from schemas.dead_letter import dead_letter
+from schemas.topics import ARTICLES_RAW
 from wirewatch.settings import Settings
 
 log = logging.getLogger("wirewatch.collector")
@@ -172,9 +175,30 @@ class Collector:
                 )
             except EntryError as error:
                 skipped.append(str(error))
+                self._dead_letter(feed, entry, error)
         if skipped:
-            log.info("%s: %d entries skipped, e.g. %s", feed.url, len(skipped), skipped[0])
+            log.info(
+                "%s: %d entries sent to the dead-letter topic, e.g. %s",
+                feed.url,
+                len(skipped),
+                skipped[0],
+            )
         return entries, skipped
+
+    def _dead_letter(self, feed: FeedConfig, entry, error: Exception) -> None:
+        """An entry that cannot be an Article goes to articles.raw.dlq, not nowhere."""
+        topic = self.settings.topic(ARTICLES_RAW.name)
+        letter = dead_letter(
+            topic=topic,
+            stage="collect",
+            error=error,
+            key=feed.url.encode(),
+            value=json.dumps(dict(entry), default=str, ensure_ascii=False).encode(),
+        )
+        try:
+            self.producer.send(f"{topic}.dlq", key=feed.url.encode(), value=letter.to_json_bytes())
+        except KafkaError as send_error:
+            log.warning("could not dead-letter an entry of %s: %s", feed.url, send_error)
 
     async def _with_full_text(
         self, feed: FeedConfig, entries: list[NormalizedEntry]

@@ -16,12 +16,12 @@ from typing import Any
 import faust
 from faust.types import EventT
 
-from processors.dead_letters import dead_letter
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import event_id_for, merge_mentions
 from processors.transport import IdempotentTransport
 from schemas.article import Article
+from schemas.dead_letter import dead_letter
 from schemas.event import Event, EventMention
 from schemas.topics import ARTICLES_RAW, EVENT_MENTIONS, EVENTS, TopicSpec, dead_letter_topic
 from sinks.storage import connect, upsert_event

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from processors.dead_letters import describe_error
 from processors.extraction import extract_events
 from schemas.article import Article, article_id_for
+from schemas.dead_letter import describe_error
 
 REQUIRED = ("id", "title", "text", "published")
 

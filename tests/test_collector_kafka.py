@@ -204,3 +204,32 @@ def test_full_text_of_the_page_replaces_a_teaser_when_asked(pipeline_settings, t
     [article] = _pushed(settings)
     assert "Paragraph 7: rescue teams searched the rubble" in article["text"]
     assert "Contact us" not in article["text"]
+
+
+def test_unusable_entries_go_to_the_dead_letter_topic_and_metrics_count(
+    pipeline_settings, tmp_path
+):
+    from schemas.dead_letter import DeadLetter
+
+    settings = _settings(pipeline_settings)
+    store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    body = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Mixed</title>'
+        b"<link>https://mixed.example/</link><description>d</description>"
+        b"<item><title>No link at all</title><description>Orphan entry.</description></item>"
+        b"<item><title>Fine</title><link>https://mixed.example/fine</link></item></channel></rss>"
+    )
+    with FeedServer() as server:
+        server.static("/mixed.xml", body)
+        feed = FeedConfig(url=server.url("/mixed.xml"))
+        collector = _collector(settings, store)
+        metrics = collector.metrics
+        result = _poll_all(collector, [feed])[feed.url]
+        _poll_all(_collector(settings, store), [feed])  # a 304, counted by that collector
+    assert result.ok and result.pushed == 1 and len(result.skipped_entries) == 1
+    [letter] = [DeadLetter.from_json_bytes(v) for v in read_topic(settings, "articles.raw.dlq")]
+    assert letter.stage == "collect" and "no usable link" in letter.error
+    assert b"Orphan entry." in letter.value
+    sample = metrics.registry.get_sample_value
+    assert sample("wirewatch_feed_fetches_total", {"feed": feed.url}) == 1
+    assert sample("wirewatch_feed_entries_pushed_total", {"feed": feed.url}) == 1
