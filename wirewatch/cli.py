@@ -254,6 +254,37 @@ def extract(source) -> None:
     sys.exit(1 if failures else 0)
 
 
+@main.command()
+@click.argument("gold", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--show-misses", is_flag=True, help="list each missed, extra or wrong event")
+def evaluate(gold: Path, show_misses: bool) -> None:
+    """Score the extractor against hand-annotated articles in GOLD (events in front matter)."""
+    from processors.evaluation import FIELDS, GoldError, load_gold
+    from processors.evaluation import evaluate as run_evaluation
+
+    try:
+        articles = load_gold(gold)
+    except GoldError as error:
+        raise click.ClickException(str(error)) from error
+    if not articles:
+        raise click.ClickException(f"no annotated articles (front matter with 'events') in {gold}")
+    report = run_evaluation(articles)
+    expected = report.true_positives + report.false_negatives
+    click.echo(
+        f"articles {len(articles)}, expected events {expected}, "
+        f"found {report.true_positives + report.false_positives}"
+    )
+    click.echo(
+        f"detection  precision {report.precision:.3f}  recall {report.recall:.3f}  F1 {report.f1:.3f}"
+    )
+    click.echo(f"over {report.true_positives} matched events, accuracy of:")
+    for name in FIELDS:
+        click.echo(f"  {name:<15} {report.accuracy(name):.3f}")
+    if show_misses:
+        for line in report.misses:
+            click.echo(f"  - {line}")
+
+
 # --- sinks ---------------------------------------------------------------------------
 
 
