@@ -68,6 +68,12 @@ def parse_published(raw: str | None, parsed: Any) -> dt.datetime | None:
     return None
 
 
+def _own(entry: Any, key: str) -> Any:
+    # feedparser maps a missing "updated" to "published" (with a deprecation warning);
+    # wirewatch wants what the entry itself says.
+    return dict.get(entry, key) if isinstance(entry, dict) else None
+
+
 def _entry_text(entry: Any) -> str:
     candidates = [c.get("value", "") for c in entry.get("content", []) or []]
     candidates.append(entry.get("summary", "") or "")
@@ -97,7 +103,7 @@ def normalize_entry(
         raise EntryError(f"entry {url} has neither title nor text")
     published = parse_published(entry.get("published"), entry.get("published_parsed"))
     if published is None:
-        published = parse_published(entry.get("updated"), entry.get("updated_parsed"))
+        published = parse_published(_own(entry, "updated"), _own(entry, "updated_parsed"))
     estimated = published is None
     language = (entry.get("language") or feed_language or "").strip().lower() or None
     if language and not _LANGUAGE.match(language):
@@ -123,6 +129,6 @@ def normalize_entry(
         raise EntryError(
             f"entry {url} is not a valid article: {error.errors()[0]['msg']}"
         ) from error
-    updated = str(entry.get("updated") or "")
+    updated = str(_own(entry, "updated") or "")
     version = hashlib.sha256(f"{article.content_hash}|{updated}".encode()).hexdigest()[:32]
     return NormalizedEntry(key=str(guid) if guid else url, version=version, article=article)
