@@ -74,6 +74,7 @@ def test_seeds_replayed_end_to_end_store_ganja_once_and_no_false_events(
     places = [e.location.name for e in stored if e.location]
     assert len(places) == len(set(places))
     assert len(stored) == 10
+    assert count_versions(connect(pipeline_settings.resolved_database_url)) == 14
 
     # Replaying the same seeds again leaves storage exactly as it was.
     before = _snapshot(pipeline_settings)
@@ -138,3 +139,36 @@ def test_replay_reports_a_malformed_seed_and_sends_the_others(
     assert len(values) == 1
     assert json.loads(values[0])["title"].startswith("Thousands rally in Yerevan")
     assert seed_files(seeds) == [seeds / "good.md", seeds / "no-date.md"]
+
+
+def test_a_worker_killed_midway_and_restarted_stores_what_an_uninterrupted_run_stores(
+    pipeline_env, pipeline_settings, tmp_path
+):
+    import signal
+
+    engine = connect(pipeline_settings.resolved_database_url)
+    with (tmp_path / "first.log").open("wb") as log:
+        first = subprocess.Popen(
+            wirewatch_command("worker"), env=pipeline_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    assert _replay(pipeline_env).returncode == 0
+    wait_until(lambda: len(list(list_events(engine))) >= 3, 120, what="the first events")
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    with (tmp_path / "second.log").open("wb") as log:
+        second = subprocess.Popen(
+            wirewatch_command("worker"), env=pipeline_env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        _settled(pipeline_settings, second)
+        stored = list(list_events(engine))
+        # What the uninterrupted run of the first test stores: ten events, four of them
+        # reported by two outlets (version 2), so fourteen versions in all.
+        assert len(stored) == 10
+        assert sorted(e.version for e in stored) == [1] * 6 + [2] * 4
+        assert count_versions(engine) == 14
+        ganja = next(e for e in stored if e.location and e.location.name == "Ganja")
+        assert (ganja.fatalities, ganja.injured, ganja.version) == (9, 34, 2)
+    finally:
+        second.terminate()
+        second.wait(30)
