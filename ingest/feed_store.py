@@ -21,7 +21,6 @@ from sqlalchemy import (
     Table,
     Text,
     select,
-    update,
 )
 
 from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
@@ -106,11 +105,6 @@ class FeedStore:
             values[key] = _aware(values[key])
         return FeedHealth(**values)
 
-    def all_health(self) -> dict[str, FeedHealth]:
-        with self.engine.connect() as connection:
-            urls = list(connection.scalars(select(feed_state.c.url)))
-        return {url: self.health(url) for url in urls}
-
     def save_health(self, health: FeedHealth) -> None:
         values = {key: getattr(health, key) for key in FeedHealth.__dataclass_fields__}
         statement = upsertable_insert(self.engine, feed_state).values(**values)
@@ -174,9 +168,3 @@ class FeedStore:
                 .limit(limit)
             )
             return [_aware(value) for value in rows if value is not None]
-
-    def reschedule_now(self, url: str) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(
-                update(feed_state).where(feed_state.c.url == url).values(next_poll_at=None)
-            )
