@@ -26,7 +26,7 @@ from ingest.fetch import FetchError, FetchLimits, fetch, make_client
 from ingest.fulltext import page_text
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, NormalizedEntry, normalize_entry
-from ingest.producer import send_article
+from ingest.producer import push_articles
 from ingest.schedule import (
     SchedulePolicy,
     failure_interval,
@@ -245,21 +245,13 @@ class Collector:
         return len(acknowledged)
 
     def _send_and_wait(self, entries: list[NormalizedEntry]) -> list[NormalizedEntry]:
-        pending = []
-        for entry in entries:
-            try:
-                pending.append((entry, send_article(self.producer, self.settings, entry.article)))
-            except KafkaError as error:
-                log.warning("could not queue %s: %s", entry.article.url, error)
-                break
-        acknowledged = []
-        for entry, future in pending:
-            try:
-                future.get(timeout=self.ack_timeout)
-                acknowledged.append(entry)
-            except KafkaError as error:
+        outcomes = push_articles(
+            self.producer, self.settings, [entry.article for entry in entries], self.ack_timeout
+        )
+        for entry, error in zip(entries, outcomes, strict=True):
+            if error is not None:
                 log.warning("Kafka did not acknowledge %s: %s", entry.article.url, error)
-        return acknowledged
+        return [entry for entry, error in zip(entries, outcomes, strict=True) if error is None]
 
     async def run(
         self,

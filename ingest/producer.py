@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from kafka import KafkaProducer
+from kafka.errors import KafkaError
 
 from schemas.article import Article
 from schemas.topics import ARTICLES_RAW
@@ -39,3 +42,30 @@ def send_article(producer: KafkaProducer, settings: Settings, article: Article):
         key=article.id.encode("ascii"),
         value=article.to_json_bytes(),
     )
+
+
+def push_articles(
+    producer: KafkaProducer, settings: Settings, articles: Sequence[Article], timeout: float
+) -> list[KafkaError | None]:
+    """Send the articles and wait for Kafka's acknowledgements.
+
+    Returns, per article in order, None when Kafka acknowledged it or the error why
+    not. Once one cannot even be queued, the rest are not sent either, so that
+    whatever failed can be retried together.
+    """
+    outcomes: list[KafkaError | None] = []
+    futures = []
+    for article in articles:
+        try:
+            futures.append(send_article(producer, settings, article))
+        except KafkaError as error:
+            outcomes = [error] * (len(articles) - len(futures))
+            break
+    acknowledged: list[KafkaError | None] = []
+    for future in futures:
+        try:
+            future.get(timeout=timeout)
+            acknowledged.append(None)
+        except KafkaError as error:
+            acknowledged.append(error)
+    return acknowledged + outcomes

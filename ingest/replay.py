@@ -6,9 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kafka.errors import KafkaError
-
-from ingest.producer import make_producer, send_article
+from ingest.producer import make_producer, push_articles
 from ingest.seeds import SeedError, read_seeds
 from wirewatch.settings import Settings
 
@@ -35,25 +33,22 @@ def replay(
     ``report.sent`` as durable.
     """
     report = ReplayReport()
+    readable = []
+    for result in read_seeds(paths):
+        if result.error is not None:
+            report.failed.append(result.error)
+        else:
+            readable.append(result)
+        if on_progress is not None:
+            on_progress(result.path, result.error)
     producer = make_producer(settings, client_id=f"{settings.app_id}-replay")
     try:
-        pending = []
-        for result in read_seeds(paths):
-            if result.error is not None:
-                report.failed.append(result.error)
-            else:
-                assert result.article is not None
-                pending.append((result.path, send_article(producer, settings, result.article)))
-            if on_progress is not None:
-                on_progress(result.path, result.error)
-        producer.flush(timeout=timeout)
-        for path, future in pending:
-            try:
-                future.get(timeout=timeout)
-            except KafkaError as error:
-                report.failed.append(SeedError(path, f"Kafka did not accept it: {error}"))
-            else:
-                report.sent.append(path)
+        outcomes = push_articles(producer, settings, [r.article for r in readable], timeout)
     finally:
         producer.close(timeout=10)
+    for result, error in zip(readable, outcomes, strict=True):
+        if error is None:
+            report.sent.append(result.path)
+        else:
+            report.failed.append(SeedError(result.path, f"Kafka did not accept it: {error}"))
     return report

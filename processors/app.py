@@ -60,7 +60,7 @@ def create_app(settings: Settings) -> faust.App:
             value_type=bytes,
             key_serializer="raw",
             value_serializer="raw",
-            partitions=spec.partitions if spec.partitions == 1 else settings.topic_partitions,
+            partitions=spec.partition_count(settings.topic_partitions),
         )
 
     articles, mentions, events = topic(ARTICLES_RAW), topic(EVENT_MENTIONS), topic(EVENTS)

@@ -26,6 +26,10 @@ class TopicSpec:
     def qualified(self, prefix: str = "") -> str:
         return f"{prefix}{self.name}"
 
+    def partition_count(self, configured: int) -> int:
+        """Single-partition topics (dead letters) stay so; the others take the setting."""
+        return 1 if self.partitions == 1 else configured
+
     def kafka_config(self) -> dict[str, str]:
         if self.compacted:
             return {"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}

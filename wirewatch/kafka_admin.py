@@ -20,9 +20,7 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
         wanted = [
             NewTopic(
                 name=settings.topic(spec.name),
-                num_partitions=spec.partitions
-                if spec.partitions == 1
-                else settings.topic_partitions,
+                num_partitions=spec.partition_count(settings.topic_partitions),
                 replication_factor=1,
                 topic_configs=spec.kafka_config(),
             )
