@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from wirewatch.settings import REPO_ROOT
+from wirewatch.settings import REPO_ROOT, Settings
 
 POM = REPO_ROOT / "deploy" / "kafka" / "pom.xml"
 LOG4J_CONFIG = REPO_ROOT / "deploy" / "kafka" / "log4j2.yaml"
@@ -84,6 +84,16 @@ class LocalBroker:
     cache_dir: Path
     port: int = 9092
     heap: str = "768m"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalBroker:
+        """The broker wirewatch runs for these settings (state under <state_dir>/kafka)."""
+        return cls(
+            home=settings.state_dir / "kafka",
+            cache_dir=settings.cache_dir,
+            port=settings.kafka_port,
+            heap=settings.kafka_heap,
+        )
 
     @property
     def controller_port(self) -> int:

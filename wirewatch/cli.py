@@ -18,12 +18,7 @@ def _settings() -> Settings:
 def _broker(settings: Settings):
     from wirewatch.broker import LocalBroker
 
-    return LocalBroker(
-        home=settings.state_dir / "kafka",
-        cache_dir=settings.cache_dir,
-        port=settings.kafka_port,
-        heap=settings.kafka_heap,
-    )
+    return LocalBroker.from_settings(settings)
 
 
 @click.group()

@@ -25,12 +25,7 @@ def run_up(settings: Settings) -> int:
     worker: subprocess.Popen | None = None
     collector: subprocess.Popen | None = None
     if settings.uses_own_broker:
-        broker = LocalBroker(
-            settings.state_dir / "kafka",
-            settings.cache_dir,
-            settings.kafka_port,
-            settings.kafka_heap,
-        )
+        broker = LocalBroker.from_settings(settings)
         started_broker = not broker.is_running()
         console.print(
             f"[bold]kafka[/] Apache Kafka {pinned_kafka_version()} on {broker.bootstrap_servers}"
