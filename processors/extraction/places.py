@@ -1,8 +1,11 @@
 """Where an event happened: place names in the event's sentences, resolved in GeoNames.
 
-A name is weighed by where it stands (in the sentence that reports the event, after
-"in"/"on"/"town of"), by whether its country is the one the article is about (Barda
-in an article about Azerbaijan is not the Barda in Russia), and by its population.
+A town's name is weighed by where it stands (in the sentence that reports the event,
+after "in"/"on"/"town of"), by whether its country is the one the article is about
+(Barda in an article about Azerbaijan is not the Barda in Russia), by whether it lies
+in a region the article names (Lyman "in Donetsk region", not the Lyman near
+Kharkiv), and by its population. When no town is named, a named region ("a village
+in Zamfara state") places the event at region precision.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from processors.extraction.countries import is_country_word
-from processors.extraction.gazetteer import Gazetteer, Place
+from processors.extraction.gazetteer import Gazetteer, Region, region_key
+from schemas.event import Location
 
 _CANDIDATE = re.compile(
     r"(?<![\w'’-])((?:(?:al|el|as|ad|an|ar|ash|at)-)?[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*"
@@ -23,11 +27,38 @@ _LOCATIVE_BEFORE = re.compile(
     r"attacked|town|city|village|district|outskirts\s+of)\s+(?:the\s+)?)$",
     re.I,
 )
-_ADMIN_AFTER = re.compile(r"^\s+(?:region|province|oblast|state|governorate)\b", re.I)
+_ADMIN_AFTER = re.compile(
+    r"\s+(?:region|province|oblast|state|governorate|department|prefecture)\b(?!['’]s)", re.I
+)
+_HOLDER_AFTER = re.compile(
+    r"^['’]s\s+(?:\w+\s+)?(?:leader|governor|president|government|authorities|officials?|"
+    r"ministry|army|police|mayor|spokes(?:man|woman|person))\b",
+    re.I,
+)
+_DISTRICT_AFTER = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b", re.I)
+_LANDMARK_AFTER = re.compile(
+    r"^\s+(?:nuclear\s+(?:power\s+)?plant|power\s+(?:plant|station)|dam|border|river|front)\b", re.I
+)
+_REGION_SUFFIX = re.compile(
+    r"\s+(?:State|Region|Province|Governorate|Department|District|Rayon|Oblast['’]?)$"
+)
 _NOT_PLACES = frozenset(
     [
         "a",
         "an",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "dozens",
+        "hundreds",
+        "thousands",
         "the",
         "at",
         "in",
@@ -151,6 +182,19 @@ _NOT_PLACES = frozenset(
         "white",
         "helmets",
         "liberty",
+        "africa",
+        "west africa",
+        "east africa",
+        "north africa",
+        "asia",
+        "europe",
+        "america",
+        "latin america",
+        "middle east",
+        "gulf",
+        "horn",
+        "balkans",
+        "caucasus",
         "square",
     ]
 )
@@ -158,14 +202,20 @@ _NOT_PLACES = frozenset(
 
 @dataclass(frozen=True)
 class ResolvedPlace:
-    place: Place
-    admin1: str | None
-    precision: str
+    location: Location
+    country: str
+    timezone: str | None
     evidence: str
 
 
-def _candidates(sentence: str) -> list[tuple[str, int, bool]]:
-    """(name, start, looks locative) for every capitalized span and its sub-spans."""
+def region_display_name(region: Region) -> str:
+    """ "Zamfara State" -> "Zamfara", "Kharkivs’ka Oblast’" -> "Kharkiv"."""
+    name = re.sub(r"s['’]ka\s+Oblast['’]?$", "", region.name)
+    return _REGION_SUFFIX.sub("", name) or region.name
+
+
+def _candidates(sentence: str) -> list[tuple[str, int, bool, bool]]:
+    """(name, start, looks locative, names a region) for capitalized spans and sub-spans."""
     found = []
     for match in _CANDIDATE.finditer(sentence):
         words = match.group(1).split()
@@ -176,18 +226,45 @@ def _candidates(sentence: str) -> list[tuple[str, int, bool]]:
                 if name.lower() in _NOT_PLACES or is_country_word(name):
                     continue
                 start = match.start() + match.group(1).find(words[first])
-                locative = bool(_LOCATIVE_BEFORE.search(sentence[:start]))
-                found.append((name, start, locative))
+                locative = bool(_LOCATIVE_BEFORE.search(sentence[max(0, start - 40) : start]))
+                admin = _ADMIN_AFTER.match(sentence, start + len(name)) is not None
+                found.append((name, start, locative, admin))
     return found
 
 
-def _admin_names(sentences: list[str]) -> set[str]:
-    names = set()
-    for sentence in sentences:
-        for name, start, _ in _candidates(sentence):
-            if _ADMIN_AFTER.match(sentence[start + len(name) :]):
-                names.add(name)
-    return names
+def _named_regions(
+    gazetteer: Gazetteer,
+    weighted_sentences: list[tuple[str, float]],
+    country_counts: dict[str, int],
+) -> dict[tuple[str, str], tuple[float, str, bool]]:
+    """Regions the sentences name: (weight of the best sentence naming each, that
+    sentence, whether it was named as a region: "Borno state", not just "Borno")."""
+    named: dict[tuple[str, str], tuple[float, str, bool]] = {}
+    for sentence, weight in weighted_sentences:
+        for name, _, locative, admin in _candidates(sentence):
+            if not (admin or locative):
+                continue
+            regions = gazetteer.lookup_region(name, loose=admin)
+            in_context = [r for r in regions if r.country in country_counts]
+            if in_context or (country_counts and not admin):
+                regions = in_context
+            else:  # "Kharkiv region" in an article that never says "Ukraine"
+                regions = sorted(regions, key=lambda r: -r.population)[:1]
+            if not regions and admin:
+                # "Saada governorate": the region of the town that gives it its name
+                regions = [
+                    r
+                    for town in gazetteer.lookup(name)
+                    if town.country in country_counts
+                    and (r := gazetteer.region_of(town)) is not None
+                ][:1]
+            for region in regions:
+                score = weight + (1.0 if admin else 0.0)
+                key = (region.country, region.admin1_code)
+                previous = named.get(key, (-math.inf, "", False))
+                if score > previous[0]:
+                    named[key] = (score, sentence, admin or previous[2])
+    return named
 
 
 def resolve_place(
@@ -195,45 +272,75 @@ def resolve_place(
     weighted_sentences: list[tuple[str, float]],
     country_counts: dict[str, int],
 ) -> ResolvedPlace | None:
-    """The best-supported place among the sentences, or None when nothing fits."""
+    """The best-supported town among the sentences, else a named region, else None."""
     scores: dict[int, float] = {}
     evidence: dict[int, str] = {}
     top_country = max(country_counts.values(), default=0)
-    sentences = [sentence for sentence, _ in weighted_sentences]
-    admin_names = _admin_names(sentences)
+    regions = _named_regions(gazetteer, weighted_sentences, country_counts)
+    suffixed = {key for key, (_, _, admin) in regions.items() if admin}
+    region_names = {region_key(gazetteer.regions[key].name) for key in suffixed}
+    any_region_names = {region_key(gazetteer.regions[key].name) for key in regions}
     for sentence, weight in weighted_sentences:
-        for name, start, locative in _candidates(sentence):
-            places = gazetteer.lookup(name)
-            if not places:
+        for name, start, locative, admin in _candidates(sentence):
+            if admin:
                 continue
-            is_admin_phrase = _ADMIN_AFTER.match(sentence[start + len(name) :]) is not None
+            names_region = region_key(name) in region_names
+            places = gazetteer.lookup(name)
+            loose = not places
+            if loose:  # a transliteration variant, only in a country the article is about
+                places = [
+                    p for p in gazetteer.lookup(name, loose=True) if p.country in country_counts
+                ]
             for place in places[:25]:
+                if names_region and (place.country, place.admin1_code) not in suffixed:
+                    continue  # "Borno" after "Borno state" is the state, not Borna in Saxony
                 score = weight
                 score += 2.0 if locative else 0.0
+                score += 1.0 - start / max(len(sentence), 1)  # the place named first
+                if _HOLDER_AFTER.match(sentence[start + len(name) :]):
+                    score -= 3.0  # "Chechnya's leader said": who speaks, not where
+                if _DISTRICT_AFTER.match(sentence[start + len(name) :]):
+                    score -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
+                if _LANDMARK_AFTER.match(sentence[start + len(name) :]):
+                    score -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
                 score += min(math.log10(place.population + 1) / 2, 3.5)
                 score += 0.5 * (len(name.split()) - 1)
+                score -= 1.5 if loose else 0.0
                 mentions = country_counts.get(place.country, 0)
                 if mentions:
                     score += 2.0 + 2.0 * mentions / top_country
                 elif country_counts:
                     score -= 4.0
-                if is_admin_phrase:
-                    score -= 1.5
+                if (place.country, place.admin1_code) in regions and region_key(
+                    name
+                ) not in any_region_names:
+                    score += 3.0  # a town inside a region the text names
                 if score > scores.get(place.geonames_id, -math.inf):
                     scores[place.geonames_id] = score
                     evidence[place.geonames_id] = sentence
-    if not scores:
+    best_id = max(scores, key=lambda key: scores[key]) if scores else None
+    if best_id is not None and suffixed:
+        best = gazetteer.places[best_id]
+        if (best.country, best.admin1_code) not in suffixed and best.country not in country_counts:
+            best_id = None  # the text names a region; a town elsewhere is a false friend
+    if best_id is not None and scores[best_id] >= 4.0:
+        place = gazetteer.places[best_id]
+        region = gazetteer.region_of(place)
+        location = Location(
+            name=place.name,
+            admin1=region_display_name(region) if region else None,
+            lat=place.lat,
+            lon=place.lon,
+            geonames_id=place.geonames_id,
+            precision="locality",
+        )
+        return ResolvedPlace(location, place.country, place.timezone, evidence[best_id])
+    if not regions:
         return None
-    best_id = max(scores, key=lambda key: scores[key])
-    if scores[best_id] < 4.0:
-        return None
-    place = gazetteer.places[best_id]
-    admin1 = None
-    for name in admin_names:
-        if any(
-            p.country == place.country and p.admin1_code == place.admin1_code
-            for p in gazetteer.lookup(name)
-        ):
-            admin1 = name
-            break
-    return ResolvedPlace(place, admin1, "locality", evidence[best_id])
+    key = max(regions, key=lambda k: regions[k][0])
+    region = gazetteer.regions[key]
+    name = region_display_name(region)
+    location = Location(
+        name=name, admin1=name, lat=region.lat, lon=region.lon, geonames_id=None, precision="admin1"
+    )
+    return ResolvedPlace(location, region.country, region.timezone, regions[key][1])

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from processors.extraction.gazetteer import Gazetteer, Place
 
 _ABBREVIATION = re.compile(
     r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Lt|Col|Capt|Sgt|"
@@ -11,7 +15,7 @@ _ABBREVIATION = re.compile(
 _BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"(\S+)\.$")
 _DATELINE = re.compile(
-    r"^[A-Z]{2,}(?: [A-Z]{2,})*(?:, [A-Z][A-Za-z .'-]{1,40})?(?: \([^)]{1,40}\))?\s+[-–—]\s+"
+    r"^(?P<city>[A-Z]{2,}(?: [A-Z]{2,})*)(?:, [A-Z][A-Za-z .'-]{1,40})?(?: \([^)]{1,40}\))?\s+[-–—]\s+"
 )
 
 
@@ -36,3 +40,13 @@ def _split_paragraph(paragraph: str) -> list[str]:
         start = match.end()
     parts.append(paragraph[start:].strip())
     return parts
+
+
+def dateline_place(text: str, gazetteer: Gazetteer) -> Place | None:
+    """The city a report is filed from ("IMPHAL -"), its most populous namesake."""
+    first = text.lstrip().split("\n", 1)[0]
+    match = _DATELINE.match(" ".join(first.split()))
+    if not match:
+        return None
+    places = gazetteer.lookup(match.group("city").title())
+    return max(places, key=lambda place: place.population) if places else None
