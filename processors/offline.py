@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 from pydantic import ValidationError
 
@@ -26,7 +27,7 @@ def article_from_record(record: dict[str, Any]) -> Article:
     if missing:
         raise ValueError(f"missing field(s): {', '.join(missing)}")
     raw_id = str(record["id"])
-    url = record.get("url") or f"https://offline.invalid/{raw_id}"
+    url = record.get("url") or f"https://offline.invalid/{quote(raw_id, safe='')}"
     return Article(
         id=raw_id
         if len(raw_id) == 32 and all(c in "0123456789abcdef" for c in raw_id)

@@ -91,27 +91,59 @@ def _explicit_date(sentence: str, reference: dt.date) -> dt.date | None:
     return None
 
 
+_CLAUSE_BREAK = re.compile(r"\b(?:after|before|when|as|while|since|days?\s+after)\b|;", re.I)
+
+
+def _trigger_clause(sentence: str, focus: int) -> str:
+    """The part of the sentence, between "after"/"when"/"before" breaks, around ``focus``.
+
+    "Families buried their dead on Saturday after a bombing killed 21 during Friday
+    prayers": the bombing's clause says Friday.
+    """
+    start, end = 0, len(sentence)
+    for match in _CLAUSE_BREAK.finditer(sentence):
+        if match.start() <= focus:
+            start = match.start()
+        elif match.start() > focus:
+            end = match.start()
+            break
+    return sentence[start:end]
+
+
+def _date_in(text: str, today: dt.date) -> tuple[dt.date, bool] | None:
+    text = _REPORTING.sub(" ", _PARENTHESES.sub(" ", text))
+    explicit = _explicit_date(text, today)
+    if explicit is not None:
+        return explicit, True
+    weekday = _WEEKDAY.search(text)
+    if weekday:
+        wanted = WEEKDAYS.index(weekday.group("day").lower())
+        back = (today.weekday() - wanted) % 7
+        return today - dt.timedelta(days=back), True
+    if _YESTERDAY.search(text):
+        return today - dt.timedelta(days=1), True
+    if _LAST_NIGHT.search(text):
+        back = 0 if _AFTER_MIDNIGHT.search(text) else 1
+        return today - dt.timedelta(days=back), True
+    if _TODAY.search(text):
+        return today, True
+    return None
+
+
 def resolve_date(
-    sentences: list[str], published: dt.datetime, timezone: str | None
+    sentences: list[str], published: dt.datetime, timezone: str | None, focus: int | None = None
 ) -> ResolvedDate:
-    """The event's local date from the first sentence that says when it happened."""
-    local = local_published(published, timezone)
-    today = local.date()
-    for sentence in sentences:
-        text = _REPORTING.sub(" ", _PARENTHESES.sub(" ", sentence))
-        explicit = _explicit_date(text, today)
-        if explicit is not None:
-            return ResolvedDate(explicit, True, sentence)
-        weekday = _WEEKDAY.search(text)
-        if weekday:
-            wanted = WEEKDAYS.index(weekday.group("day").lower())
-            back = (today.weekday() - wanted) % 7
-            return ResolvedDate(today - dt.timedelta(days=back), True, sentence)
-        if _YESTERDAY.search(text):
-            return ResolvedDate(today - dt.timedelta(days=1), True, sentence)
-        if _LAST_NIGHT.search(text):
-            back = 0 if _AFTER_MIDNIGHT.search(text) else 1
-            return ResolvedDate(today - dt.timedelta(days=back), True, sentence)
-        if _TODAY.search(text):
-            return ResolvedDate(today, True, sentence)
+    """The event's local date from the first sentence that says when it happened.
+
+    ``focus`` is where the first sentence names the event; its own clause is read first.
+    """
+    today = local_published(published, timezone).date()
+    for number, sentence in enumerate(sentences):
+        texts = [sentence]
+        if number == 0 and focus is not None:
+            texts.insert(0, _trigger_clause(sentence, focus))
+        for text in texts:
+            found = _date_in(text, today)
+            if found is not None:
+                return ResolvedDate(found[0], found[1], sentence)
     return ResolvedDate(today, False, None)

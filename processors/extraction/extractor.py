@@ -2,98 +2,220 @@
 
 Pure: no Kafka, no I/O beyond the gazetteer loaded once. The faust agent, the
 ``wirewatch extract`` command and the evaluation all call ``extract_events``.
+
+An article's first reportable sentence with an event trigger (in its lead) opens its
+first event; the sentences after it add the toll, the date and the place. A later
+trigger sentence opens another event only when it says so ("Separately, ...",
+"In separate fighting ...") or when it names another place and its own toll or day,
+as daily roundups do ("In Nikopol, artillery fire killed a woman on Tuesday").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
+import re
+from dataclasses import dataclass
 
 from processors.extraction.actors import assign_actors
 from processors.extraction.countries import countries_mentioned
-from processors.extraction.dates import resolve_date
+from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
-from processors.extraction.places import resolve_place
-from processors.extraction.sentences import split_sentences
-from processors.extraction.tolls import find_toll, is_cumulative
-from processors.extraction.triggers import event_triggers, is_figurative, reports_new_event
+from processors.extraction.places import ResolvedPlace, resolve_place
+from processors.extraction.sentences import dateline_place, split_sentences
+from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_text
+from processors.extraction.triggers import (
+    event_triggers,
+    is_figurative,
+    reports_new_event,
+    trigger_position,
+)
 from schemas.article import Article
-from schemas.event import EventMention, Location
+from schemas.event import EventMention
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
 
 LEAD_SENTENCES = 8  # where a report states its main event
-TOLL_WINDOW = 4  # sentences after the event sentence that may carry its toll
+TOLL_WINDOW = 4  # sentences, from an event's own, that may carry its toll
 HISTORICAL_AFTER = dt.timedelta(days=30)  # older events are looked back on, not reported
+SAME_PLACE_KM = 25.0
+
+_SEPARATE = re.compile(
+    r"^(?:Separately|Elsewhere|Meanwhile|In\s+(?:a\s+)?separate\s+\w+|In\s+another\s+\w+|"
+    r"Also\s+on\s+\w+|In\s+a\s+further\s+\w+)\b",
+    re.I,
+)
+_MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_YEAR_MENTION = re.compile(
+    rf"\b(?:[Ii]n|[Tt]he|[Oo]f)\s+(?:(?:early|late|mid-?)\s*)?(?:(?P<month>{_MONTH_NAMES})\s+)?(?P<year>(?:19|20)\d\d)\b"
+)
 
 
 def mention_id_for(article_id: str, index: int) -> str:
     return hashlib.sha256(f"{article_id}:{index}".encode()).hexdigest()[:32]
 
 
-def _main_event(sentences: list[str]) -> tuple[int, SubEventType] | None:
-    for index, sentence in enumerate(sentences[:LEAD_SENTENCES]):
-        if not reports_new_event(sentence) or is_cumulative(sentence):
+_MONTH_ONLY = re.compile(
+    rf"\b[Ii]n\s+(?:(?:early|late|mid-?)\s*)?(?P<month>{_MONTH_NAMES})\b(?!\s+\d)"
+)
+
+
+def looks_back(sentence: str, published: dt.date) -> bool:
+    """True when the sentence places its events in an earlier year or month ("in July 1995",
+    "in June" in a July report): a look back, not a report of a new incident."""
+    for match in _MONTH_ONLY.finditer(sentence):
+        if _MONTH_NAMES.split("|").index(match.group("month")) + 1 != published.month:
+            return True
+    for match in _YEAR_MENTION.finditer(sentence):
+        year = int(match.group("year"))
+        if year < published.year - 1:
+            return True
+        if year == published.year - 1:
+            month = match.group("month")
+            if month is None:
+                return True
+            month_number = _MONTH_NAMES.split("|").index(month) + 1
+            if dt.date(year, month_number, 28) < published - HISTORICAL_AFTER:
+                return True
+    return False
+
+
+def _reportable(sentence: str, published: dt.date) -> str:
+    """The sentence's clauses that may report a new event ("" when none may)."""
+    if not reports_new_event(sentence) or looks_back(sentence, published):
+        return ""
+    return live_text(sentence)
+
+
+@dataclass
+class _Span:
+    """The sentences one event is built from, its own first."""
+
+    sub_event_type: SubEventType
+    sentences: list[str]
+    from_title: bool = False
+    anchor: ResolvedPlace | None = None  # the place its own sentence names, once asked
+    anchored: bool = False
+
+    def place(self, gazetteer: Gazetteer, country_counts: dict[str, int]) -> ResolvedPlace | None:
+        if not self.anchored:
+            self.anchor = resolve_place(gazetteer, [(self.sentences[0], 3.0)], country_counts)
+            self.anchored = True
+        return self.anchor
+
+
+def _distance_km(a: ResolvedPlace, b: ResolvedPlace) -> float:
+    la, lb = a.location, b.location
+    p1, p2 = math.radians(la.lat), math.radians(lb.lat)
+    dp, dl = p2 - p1, math.radians(lb.lon - la.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def _is_elsewhere(
+    candidate: _Span, spans: list[_Span], gazetteer: Gazetteer, country_counts: dict[str, int]
+) -> bool:
+    place = candidate.place(gazetteer, country_counts)
+    if place is None:
+        return False
+    for span in spans:
+        anchor = span.place(gazetteer, country_counts)
+        if anchor is None:
             continue
-        triggers = event_triggers(sentence)
+        if anchor.location.name == place.location.name:
+            return False
+        if _distance_km(anchor, place) <= SAME_PLACE_KM:
+            return False
+    return True
+
+
+def _has_own_details(sentence: str, published: dt.datetime) -> bool:
+    toll = find_toll([sentence])
+    when = resolve_date([sentence], published, None)
+    return toll.killed is not None or toll.injured is not None or when.explicit
+
+
+def _spans(
+    article: Article,
+    body: list[str],
+    gazetteer: Gazetteer,
+    country_counts: dict[str, int],
+) -> list[_Span]:
+    published = article.published.date()
+    spans: list[_Span] = []
+    for index, sentence in enumerate(body):
+        live = _reportable(sentence, published)
+        triggers = event_triggers(live) if live else []
+        if not triggers:
+            if spans and not is_cumulative(sentence):
+                spans[-1].sentences.append(sentence)
+            continue
+        candidate = _Span(triggers[0], [sentence])
+        if not spans:
+            if index < LEAD_SENTENCES:
+                spans.append(candidate)
+            continue
+        if _SEPARATE.match(sentence) or (
+            _has_own_details(sentence, article.published)
+            and _is_elsewhere(candidate, spans, gazetteer, country_counts)
+        ):
+            spans.append(candidate)
+        else:
+            spans[-1].sentences.append(sentence)
+    if not spans and _reportable(article.title, published):
+        # a headline is one clause: "Twenty killed as al-Shabaab attacks base"
+        triggers = event_triggers(article.title)
         if triggers:
-            return index, triggers[0]
-    return None
+            spans.append(_Span(triggers[0], [article.title, *body], from_title=True))
+    return spans
 
 
-def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list[EventMention]:
-    """The events an article reports as news; [] for metaphors, anniversaries and threats."""
-    gazetteer = gazetteer or get_gazetteer()
-    full_text = f"{article.title}\n{article.text}"
-    if is_figurative(full_text):
-        return []
-    body = split_sentences(article.text)
-    found = _main_event(body)
-    title_only = False
-    if found is None:
-        if not (reports_new_event(article.title) and event_triggers(article.title)):
-            return []
-        found = (0, event_triggers(article.title)[0])
-        title_only = True
-    index, sub_event_type = found
-    event_sentence = article.title if title_only else body[index]
-    window = [s for s in body[index : index + TOLL_WINDOW] if not is_cumulative(s)]
-    if title_only:
-        window = [article.title, *window]
-
-    country_counts = countries_mentioned(full_text)
-    resolved = resolve_place(
-        gazetteer,
-        [(event_sentence, 3.0), (article.title, 2.0)]
-        + [(sentence, 1.0) for sentence in window[1:]],
-        country_counts,
-    )
+def _mention(
+    article: Article,
+    number: int,
+    span: _Span,
+    gazetteer: Gazetteer,
+    country_counts: dict[str, int],
+    first_date: ResolvedDate | None,
+    lead: EventMention | None,
+) -> EventMention | None:
+    event_sentence = span.sentences[0]
+    window = span.sentences[:TOLL_WINDOW]
+    weighted = [(event_sentence, 3.0)]
+    if number == 0 and not span.from_title:
+        weighted.append((article.title, 2.0))
+    weighted += [(sentence, 1.0) for sentence in window[1:]]
+    resolved = resolve_place(gazetteer, weighted, country_counts)
     if resolved is not None:
-        country = resolved.place.country
-        location = Location(
-            name=resolved.place.name,
-            admin1=resolved.admin1,
-            lat=resolved.place.lat,
-            lon=resolved.place.lon,
-            geonames_id=resolved.place.geonames_id,
-            precision="locality",
-        )
-        timezone = resolved.place.timezone
+        country, location, timezone = resolved.country, resolved.location, resolved.timezone
+    elif lead is not None and lead.location is not None:
+        # "Separately, mortar shells landed near the city's airport": the lead's place
+        country, location, timezone = lead.country, lead.location, None
     elif country_counts:
         country = max(country_counts, key=lambda code: country_counts[code])
         location, timezone = None, None
     else:
-        return []
+        return None
 
-    when = resolve_date(window, article.published, timezone)
+    focus = trigger_position(event_sentence, span.sub_event_type)
+    when = resolve_date([live_text(s) or s for s in window], article.published, timezone, focus)
+    if when.evidence is not None:
+        when = ResolvedDate(when.date, when.explicit, _original(when.evidence, window))
+    if not when.explicit and first_date is not None and first_date.explicit:
+        when = first_date
     if when.date < article.published.date() - HISTORICAL_AFTER:
-        return []
+        return None
 
-    toll = find_toll(window)
-    if toll.killed is None and toll.injured is None:
+    toll: Toll = find_toll(window)
+    if number == 0 and toll.killed is None and toll.injured is None:
         title_toll = find_toll([article.title])
         toll = title_toll if title_toll.killed is not None else toll
 
+    sub_event_type = span.sub_event_type
     event_type = event_type_of(sub_event_type)
+    full_text = f"{article.title}\n{article.text}"
     actor1, actor2 = assign_actors(sub_event_type, event_type, [event_sentence], full_text, country)
     evidence: list[str] = []
     for sentence in (
@@ -109,25 +231,70 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
     confidence += 0.2 if location is not None else 0.0
     confidence += 0.1 if when.explicit else 0.0
     confidence += 0.1 if toll.killed is not None or toll.injured is not None else 0.0
-    confidence -= 0.2 if title_only else 0.0
-    return [
-        EventMention(
-            mention_id=mention_id_for(article.id, 0),
-            article_id=article.id,
-            source=article.source,
-            url=article.url,
-            published=article.published,
-            event_type=event_type,
-            sub_event_type=sub_event_type,
-            cameo_code=cameo_root_of(sub_event_type),
-            event_date=when.date,
-            country=country,
-            location=location,
-            actor1=actor1,
-            actor2=actor2,
-            fatalities=toll.killed,
-            injured=toll.injured,
-            evidence=evidence,
-            confidence=round(min(confidence, 0.95), 2),
+    confidence -= 0.2 if span.from_title else 0.0
+    return EventMention(
+        mention_id=mention_id_for(article.id, number),
+        article_id=article.id,
+        source=article.source,
+        url=article.url,
+        published=article.published,
+        event_type=event_type,
+        sub_event_type=sub_event_type,
+        cameo_code=cameo_root_of(sub_event_type),
+        event_date=when.date,
+        country=country,
+        location=location,
+        actor1=actor1,
+        actor2=actor2,
+        fatalities=toll.killed,
+        injured=toll.injured,
+        evidence=evidence,
+        confidence=round(min(confidence, 0.95), 2),
+    )
+
+
+def _original(text: str, sentences: list[str]) -> str:
+    return next((s for s in sentences if text in s or s in text), text)
+
+
+def _same_event(a: EventMention, b: EventMention) -> bool:
+    same_place = (a.location is None and b.location is None) or (
+        a.location is not None and b.location is not None and a.location.name == b.location.name
+    )
+    return a.sub_event_type == b.sub_event_type and same_place and a.event_date == b.event_date
+
+
+def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list[EventMention]:
+    """The events an article reports as news; [] for metaphors, anniversaries and threats."""
+    gazetteer = gazetteer or get_gazetteer()
+    full_text = f"{article.title}\n{article.text}"
+    if is_figurative(full_text):
+        return []
+    body = split_sentences(article.text)
+    country_counts = countries_mentioned(full_text)
+    dateline = dateline_place(article.text, gazetteer)
+    if dateline is not None and dateline.country not in country_counts:
+        country_counts[dateline.country] = 1  # "IMPHAL -": the outlet says where it reports from
+    if not country_counts:
+        # "One dead as Nairobi protests turn violent": the lead's place sets the context
+        lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
+        if lead is not None:
+            country_counts = {lead.country: 1}
+    mentions: list[EventMention] = []
+    first_date: ResolvedDate | None = None
+    for span in _spans(article, body, gazetteer, country_counts):
+        mention = _mention(
+            article,
+            len(mentions),
+            span,
+            gazetteer,
+            country_counts,
+            first_date,
+            mentions[0] if mentions else None,
         )
-    ]
+        if mention is None or any(_same_event(mention, kept) for kept in mentions):
+            continue
+        if first_date is None:
+            first_date = resolve_date(span.sentences[:TOLL_WINDOW], article.published, None)
+        mentions.append(mention)
+    return mentions

@@ -2,7 +2,9 @@
 
 "at least N" and "more than N" are kept as N (a lower bound, as ACLED codes it); a
 figure the article itself revises ("the toll has risen to 10") wins over earlier ones;
-cumulative tallies ("41 civilians have been killed since Sept. 27") are never taken.
+"seven soldiers and 13 militants were killed" is one event's toll of 20; "no one was
+killed" is 0, where silence is None; cumulative tallies ("41 civilians have been
+killed since Sept. 27") are never taken.
 """
 
 from __future__ import annotations
@@ -13,19 +15,27 @@ from dataclasses import dataclass
 from processors.extraction.numbers import NUMBER_PATTERN, parse_count
 
 _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|up\s+to|another|a\s+further)\s+)?"
-_N = rf"(?P<n>{NUMBER_PATTERN})"
-_NOT_A_COUNT = r"(?!\s*(?:a\.m|p\.m|km|kilometres|kilometers|miles|percent|%|GMT|years?|months?|weeks?|days?|hours?|minutes?|metres|meters|-year|-storey|-story|of\s+the\b|of\s+them\b|million|billion))"
-_GAP = r"(?:[\w'’,-]+\s+){0,8}?"
+_N = rf"(?<!no\s)(?P<n>{NUMBER_PATTERN})"
+_NOT_A_COUNT = r"(?!\s*(?:a\.m|p\.m|km|kilometres|kilometers|miles|percent|%|GMT|years?|months?|weeks?|days?|hours?|minutes?|metres|meters|-year|-storey|-story|of\s+the\b(?!\s+(?:dead|victims))|of\s+them\b|million|billion))"
+# words between a count and its verb: never another count, never a new clause
+_GAP = rf"(?:(?!(?:and|but|while|including|as|{NUMBER_PATTERN})\b)[\w'’-]+,?\s+){{0,8}}?"
 _BE = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|reportedly|also|all)\s+)*"
 
 _KILLED_WORD = (
-    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|shot\s+dead|killed\s+outright)"
+    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|shot\s+dead|killed\s+outright|"
+    r"(?:beaten|hacked|stabbed|stoned|burned|burnt|shot)\s+to\s+death)"
 )
 _INJURED_WORD = r"(?:injured|wounded|hurt|treated\s+for\s+(?:wounds|injuries)|hospitali[sz]ed)"
 
 KILLED_PATTERNS = (
     re.compile(
-        rf"\b(?:killing|kills|killed|leaving|left)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}", re.I
+        rf"\b(?:beat|hacked|stabbed|stoned|burned|burnt)\s+{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{0,2}}?to\s+death",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:killing|kills|killed|leaving|left|beheading|beheaded|executing|executed|massacring|"
+        rf"massacred)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
+        re.I,
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
 )
@@ -35,6 +45,7 @@ INJURED_PATTERNS = (
         re.I,
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_INJURED_WORD}\b", re.I),
+    re.compile(rf"\btreated\s+{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{0,2}}?for\b", re.I),
 )
 REVISED_KILLED = re.compile(
     rf"\b(?:death\s+toll|toll|number\s+of\s+(?:people|those|civilians|dead)\s+killed|number\s+of\s+dead|dead)"
@@ -48,17 +59,78 @@ REVISED_INJURED = re.compile(
     re.I,
 )
 
+_GROUP = (
+    r"(?:soldiers|troops|servicemen|militants|fighters|civilians|policemen|police\s+officers|"
+    r"officers|attackers|rebels|insurgents|members|people|others|children|women|men|gunmen|"
+    r"assailants|jihadists|militiamen|guards)"
+)
+_ONE_OF_GROUP = r"(?:a|an|one)\s+(?:\w+\s+)?(?:soldier|civilian|policeman|police\s+officer|officer|child|woman|man|guard|fighter|militant)"
+SUMMED_KILLED = (
+    re.compile(
+        rf"\b{_QUALIFIER}(?P<a>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+and\s+{_QUALIFIER}"
+        rf"(?P<b>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+{_BE}{_KILLED_WORD}\b",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?:killing|killed|leaving)\s+{_QUALIFIER}(?P<a>{_ONE_OF_GROUP}|{NUMBER_PATTERN}\s+(?:\w+\s+)?{_GROUP})"
+        rf"\s+and\s+{_QUALIFIER}(?P<b>{_ONE_OF_GROUP}|{NUMBER_PATTERN}\s+(?:\w+\s+)?{_GROUP})\b",
+        re.I,
+    ),
+)
+_LEADING_COUNT = re.compile(rf"^(?:{NUMBER_PATTERN})\b", re.I)
+
+
+def _group_size(phrase: str) -> int | None:
+    """ "a policeman" -> 1, "two civilians" -> 2, "seven" -> 7."""
+    match = _LEADING_COUNT.match(phrase.strip())
+    return parse_count(match.group(0)) if match else None
+
+
+# a sentence's clauses: ", and the mayor said 13 were killed during a month of unrest"
+_CLAUSE_BREAK = re.compile(r"(,\s+(?:and|but|while|whereas)\s+|;\s+)")
+
+
+def live_text(sentence: str) -> str:
+    """The sentence without its clauses that are running tallies ("" when all are)."""
+    parts = _CLAUSE_BREAK.split(sentence)  # clause, separator, clause, ...
+    kept = ""
+    for index in range(0, len(parts), 2):
+        if not is_cumulative(parts[index]):
+            kept += (parts[index - 1] if kept and index else "") + parts[index]
+    return kept
+
+
+_NONE_KILLED = re.compile(
+    r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+killed|nobody\s+(?:was\s+)?killed|no\s+one\s+died|"
+    r"no\s+(?:deaths|fatalities|casualties|dead)\b|without\s+casualties|no\s+(?:one|body)\s+(?:was|were)\s+(?:hurt|injured|wounded)|"
+    r"nobody\s+(?:was\s+)?(?:hurt|injured|wounded))",
+    re.I,
+)
+_NONE_INJURED = re.compile(
+    r"\b(?:no\s+(?:casualties|injuries)\b|without\s+casualties|no\s+(?:one|body)\s+(?:was|were)\s+(?:hurt|injured|wounded)|"
+    r"nobody\s+(?:was\s+)?(?:hurt|injured|wounded))",
+    re.I,
+)
+
 _CUMULATIVE = re.compile(
     r"\b(?:so\s+far|in\s+total|to\s+date|overall|cumulative|altogether|this\s+year|"
     r"(?:in\s+)?the\s+past\s+(?:year|month|week|decade)|(?:last|past)\s+\d+\s+(?:years|months)|"
     r"since\s+the\s+(?:start|beginning|outbreak)|as\s+many\s+as|throughout\s+the\s+war|"
-    r"during\s+the\s+war|of\s+the\s+war)\b",
+    r"during\s+the\s+war|of\s+the\s+war|"
+    r"during\s+(?:a|the|\w+)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\s+of)\b",
     re.I,
 )
 _PERFECT_SINCE = re.compile(
-    r"\b(?:have|has|had)\s+(?:been\s+)?(?:killed|died|wounded|injured)\b[^.]*\bsince\b|"
-    r"\bsince\b[^.]*\b(?:have|has)\s+(?:been\s+)?(?:killed|died|wounded|injured)\b",
+    r"\b(?:have|has|had)\s+(?:been\s+)?(?:\w+\s+(?:or|and)\s+)?(?:killed|died|wounded|injured)\b[^.]*\bsince\b|"
+    r"\bsince\b[^.]*\b(?:have|has)\s+(?:been\s+)?(?:\w+\s+(?:or|and)\s+)?(?:killed|died|wounded|injured)\b",
     re.I,
+)
+
+
+# ", including two children," and ", four of them women," between a count and its verb
+_APPOSITIVE = re.compile(
+    r",\s+(?:including\s+[^,]{1,60}|(?:[\w'’-]+\s+){1,2}of\s+(?:them|whom)\s+[^,]{1,40}|"
+    r"mostly\s+[^,]{1,40}|many\s+of\s+them\s+[^,]{1,40}),"
 )
 
 
@@ -75,11 +147,28 @@ class Toll:
     injured_sentence: str | None = None
 
 
+_ARTICLE = frozenset({"a", "an", "one"})
+_ONE_PERSON = re.compile(
+    r"^(?:(?:second|third|fourth|fifth)\s+)?(?:(?:[\w'’-]+-old|young|local|prominent|female|male|pregnant|elderly|teenage|Palestinian|"
+    r"Ukrainian|Russian|Syrian|Afghan)\s+)?(?:man|woman|child|boy|girl|baby|soldier|civilian|"
+    r"person|resident|farmer|journalist|photojournalist|reporter|policeman|police\s+officer|"
+    r"officer|student|teacher|doctor|nurse|worker|driver|shepherd|fisherman|activist|"
+    r"teenager|member|fighter|militant|guard)\b",
+    re.I,
+)
+
+
 def _first(patterns: tuple[re.Pattern[str], ...], sentence: str) -> int | None:
+    """The leftmost count any pattern finds; "a"/"one" only when a person follows."""
     best: tuple[int, int] | None = None
     for pattern in patterns:
         for match in pattern.finditer(sentence):
-            value = parse_count(match.group("n"))
+            number = match.group("n")
+            if number.lower() in _ARTICLE and not _ONE_PERSON.match(
+                sentence[match.end("n") :].lstrip()
+            ):
+                continue
+            value = parse_count(number)
             if value is not None and (best is None or match.start() < best[0]):
                 best = (match.start(), value)
             break
@@ -92,20 +181,32 @@ def find_toll(sentences: list[str]) -> Toll:
     killed_at = injured_at = None
     revised_killed = revised_injured = None
     for sentence in sentences:
-        if is_cumulative(sentence):
+        text = _APPOSITIVE.sub(" ", live_text(sentence))
+        if not text:
             continue
-        match = REVISED_KILLED.search(sentence)
+        match = REVISED_KILLED.search(text)
         if match and (value := parse_count(match.group("n"))) is not None:
             revised_killed = (value, sentence)
-        match = REVISED_INJURED.search(sentence)
+        match = REVISED_INJURED.search(text)
         if match and (value := parse_count(match.group("n"))) is not None:
             revised_injured = (value, sentence)
-        if killed is None and (value := _first(KILLED_PATTERNS, sentence)) is not None:
+        for pattern in SUMMED_KILLED:
+            summed = pattern.search(text)
+            if killed is None and summed:
+                parts = [_group_size(summed.group("a")), _group_size(summed.group("b"))]
+                if parts[0] is not None and parts[1] is not None:
+                    killed, killed_at = parts[0] + parts[1], sentence
+        if killed is None and (value := _first(KILLED_PATTERNS, text)) is not None:
             killed, killed_at = value, sentence
-        if injured is None and (value := _first(INJURED_PATTERNS, sentence)) is not None:
+        if injured is None and (value := _first(INJURED_PATTERNS, text)) is not None:
             injured, injured_at = value, sentence
     if revised_killed is not None:
         killed, killed_at = revised_killed
     if revised_injured is not None:
         injured, injured_at = revised_injured
+    for sentence in sentences:
+        if killed is None and _NONE_KILLED.search(sentence):
+            killed, killed_at = 0, sentence
+        if injured is None and _NONE_INJURED.search(sentence):
+            injured, injured_at = 0, sentence
     return Toll(killed, injured, killed_at, injured_at)
