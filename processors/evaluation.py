@@ -28,7 +28,7 @@ import frontmatter
 
 from ingest.seeds import load_seed, seed_files
 from processors.extraction import extract_events
-from processors.extraction.gazetteer import get_gazetteer, normalize_name
+from processors.extraction.gazetteer import get_gazetteer, normalize_name, region_key
 from schemas.event import EventMention
 from schemas.taxonomy import SubEventType, event_type_of
 
@@ -48,6 +48,8 @@ class GoldEvent:
     killed: int | None
     injured: int | None
     incident: str | None = None
+    actor1: str | None = None  # None: not annotated, so not scored
+    actor2: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ def load_gold(directory: Path) -> list[GoldArticle]:
                     killed=item.get("killed"),
                     injured=item.get("injured"),
                     incident=item.get("incident"),
+                    actor1=item.get("actor1"),
+                    actor2=item.get("actor2"),
                 )
                 for item in metadata["events"] or []
             )
@@ -91,22 +95,31 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def place_matches(predicted: EventMention, expected: GoldEvent) -> bool:
-    """Same name (any spelling GeoNames knows), or within 25 km of a place of that name."""
+    """Same name (any spelling GeoNames knows), within 25 km of a town of that name, or,
+    when the annotator named a region, that region or a town inside it."""
     if expected.place is None:
         return predicted.location is None
-    if predicted.location is None:
+    location = predicted.location
+    if location is None:
         return False
-    if normalize_name(predicted.location.name) == normalize_name(expected.place):
+    if normalize_name(location.name) == normalize_name(expected.place):
         return True
-    candidates = [
-        p for p in get_gazetteer().lookup(expected.place) if p.country == expected.country
+    gazetteer = get_gazetteer()
+    towns = [
+        p for p in gazetteer.lookup(expected.place, loose=True) if p.country == expected.country
     ]
-    if any(p.geonames_id == predicted.location.geonames_id for p in candidates):
-        return True
-    return any(
-        _km(p.lat, p.lon, predicted.location.lat, predicted.location.lon) <= PLACE_TOLERANCE_KM
-        for p in candidates
-    )
+    if location.precision == "locality":
+        if any(p.geonames_id == location.geonames_id for p in towns):
+            return True
+        if any(_km(p.lat, p.lon, location.lat, location.lon) <= PLACE_TOLERANCE_KM for p in towns):
+            return True
+    regions = [r for r in gazetteer.lookup_region(expected.place) if r.country == expected.country]
+    if towns and location.precision == "locality":
+        return False
+    wanted = {region_key(r.name) for r in regions}
+    if location.precision == "admin1":
+        wanted |= {region_key(r.name) for p in towns if (r := gazetteer.region_of(p)) is not None}
+    return bool(wanted) and region_key(location.admin1 or location.name) in wanted
 
 
 def _affinity(predicted: EventMention, expected: GoldEvent) -> int:
@@ -116,7 +129,9 @@ def _affinity(predicted: EventMention, expected: GoldEvent) -> int:
     score += predicted.event_type == event_type_of(expected.sub_event_type)
     score += place_matches(predicted, expected)
     score += abs((predicted.event_date - expected.event_date).days) <= 1
-    return score if score >= 3 else 0
+    if score < 3:
+        return 0
+    return 2 * score + (predicted.sub_event_type == expected.sub_event_type)
 
 
 def pair_events(
@@ -138,6 +153,7 @@ def pair_events(
 
 
 FIELDS = ("event_type", "sub_event_type", "event_date", "country", "place", "killed", "injured")
+ACTOR_FIELDS = ("actor1", "actor2")  # scored only where the annotator named one
 
 
 @dataclass
@@ -146,6 +162,10 @@ class Report:
     false_positives: int = 0
     false_negatives: int = 0
     correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    actors_checked: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTOR_FIELDS, 0))
+    actors_correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTOR_FIELDS, 0))
+    expected_by_type: dict[str, int] = field(default_factory=dict)
+    found_by_type: dict[str, int] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -166,6 +186,14 @@ class Report:
     def accuracy(self, name: str) -> float:
         return self.correct[name] / self.true_positives if self.true_positives else 1.0
 
+    def actor_accuracy(self, name: str) -> float:
+        checked = self.actors_checked[name]
+        return self.actors_correct[name] / checked if checked else 1.0
+
+    def recall_of_type(self, event_type: str) -> float:
+        wanted = self.expected_by_type.get(event_type, 0)
+        return self.found_by_type.get(event_type, 0) / wanted if wanted else 1.0
+
 
 def evaluate(gold: list[GoldArticle]) -> Report:
     report = Report()
@@ -175,6 +203,12 @@ def evaluate(gold: list[GoldArticle]) -> Report:
         report.true_positives += len(pairs)
         report.false_positives += len(predicted) - len(pairs)
         report.false_negatives += len(item.events) - len(pairs)
+        for expected in item.events:
+            name = event_type_of(expected.sub_event_type).value
+            report.expected_by_type[name] = report.expected_by_type.get(name, 0) + 1
+        for _, expected in pairs:
+            name = event_type_of(expected.sub_event_type).value
+            report.found_by_type[name] = report.found_by_type.get(name, 0) + 1
         if len(predicted) != len(pairs) or len(item.events) != len(pairs):
             report.misses.append(
                 f"{item.path.name}: expected {len(item.events)}, found {len(predicted)}, paired {len(pairs)}"
@@ -193,4 +227,15 @@ def evaluate(gold: list[GoldArticle]) -> Report:
                 report.correct[name] += ok
                 if not ok:
                     report.misses.append(f"{item.path.name}: {name} wrong")
+            for name, wanted, got in (
+                ("actor1", e.actor1, p.actor1),
+                ("actor2", e.actor2, p.actor2),
+            ):
+                if wanted is not None:
+                    report.actors_checked[name] += 1
+                    report.actors_correct[name] += wanted == got
+                    if wanted != got:
+                        report.misses.append(
+                            f"{item.path.name}: {name} {got!r}, expected {wanted!r}"
+                        )
     return report

@@ -7,9 +7,14 @@ import pytest
 from ingest.seeds import load_seed
 from processors.extraction import extract_events
 from processors.extraction.dates import resolve_date
+from processors.extraction.extractor import looks_back
+from processors.extraction.gazetteer import get_gazetteer
 from processors.extraction.numbers import parse_count
-from processors.extraction.tolls import find_toll, is_cumulative
-from processors.offline import extract_lines
+from processors.extraction.sentences import split_sentences
+from processors.extraction.tolls import find_toll, is_cumulative, live_text
+from processors.extraction.triggers import event_triggers
+from processors.offline import article_from_record, extract_lines
+from schemas.article import Article
 from tests.conftest import SEEDS
 
 EXPECTED = {
@@ -210,3 +215,173 @@ def test_offline_extract_reads_json_lines_and_reports_bad_lines():
     assert (event["country"], event["fatalities"], event["event_date"]) == ("UA", 3, "2023-05-23")
     assert results[1] == (2, "ValueError: missing field(s): text, published")
     assert results[2][0] == 3 and "JSONDecodeError" in results[2][1]
+
+
+def _article(title: str, text: str, published: str) -> Article:
+    return article_from_record(
+        {"id": title, "title": title, "text": text, "published": published, "source": "Test Wire"}
+    )
+
+
+def test_a_roundup_yields_each_of_its_events():
+    article = _article(
+        "Shelling across the south",
+        "Russian attacks killed three civilians across Ukraine over the past day, officials said on Friday.\n"
+        "In Kherson, shelling killed two women on Thursday morning.\n"
+        "In Nikopol, artillery fire wounded a man on Thursday evening.\n",
+        "2024-07-12T09:00:00+03:00",
+    )
+    events = extract_events(article)
+    assert [(e.location.name, e.fatalities, e.injured) for e in events] == [
+        ("Kherson", 2, None),
+        ("Nikopol", None, 1),
+    ]
+    assert {e.event_date for e in events} == {dt.date(2024, 7, 11)}
+    assert len({e.mention_id for e in events}) == 2
+
+
+def test_a_separate_incident_in_the_same_city_is_its_own_event():
+    article = _article(
+        "Car bomb and mortars in Mogadishu",
+        "A suicide car bomb exploded at a checkpoint in Mogadishu on Monday, killing four soldiers.\n"
+        "Separately, mortar shells landed near the port on Monday night, wounding two people.",
+        "2023-04-11T08:00:00+03:00",
+    )
+    events = extract_events(article)
+    assert [(e.sub_event_type.value, e.fatalities, e.injured) for e in events] == [
+        ("suicide_bomb", 4, None),
+        ("shelling_artillery_missile_attack", None, 2),
+    ]
+    assert all(e.location.name == "Mogadishu" for e in events)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Fighting near the base left six soldiers and 11 militants dead.", 17, None),
+        ("Gunmen opened fire, killing a policeman and two civilians.", 3, None),
+        ("A rocket hit a warehouse, injuring three workers. No one was killed.", 0, 3),
+        ("Looters burned the market. No casualties were reported.", 0, 0),
+        ("The blast killed 14 people, including two children, and wounded 108.", 14, 108),
+        ("A mob beat a man to death in the village.", 1, None),
+        ("Medics treated 11 people for breathing difficulties.", None, 11),
+        (
+            "Protesters clashed with police, and the mayor said 13 people were killed during a month of unrest.",
+            None,
+            None,
+        ),
+    ],
+)
+def test_tolls_in_the_forms_news_copy_writes_them(sentence, killed, injured):
+    toll = find_toll(split_sentences(sentence))
+    assert (toll.killed, toll.injured) == (killed, injured)
+
+
+def test_only_the_running_tally_clause_is_dropped():
+    sentence = "Rebels clashed with troops in Goma on Friday, and officials said 200 people have been killed since January."
+    assert live_text(sentence) == "Rebels clashed with troops in Goma on Friday"
+    assert live_text("At least 12,000 people have been killed since the war began.") == ""
+
+
+def test_a_village_in_a_named_region_is_placed_at_region_precision():
+    [event] = extract_events(
+        _article(
+            "Bandits kill farmers",
+            "Bandits killed nine farmers in a village in Zamfara state on Sunday, residents said.",
+            "2023-06-12T10:00:00+01:00",
+        )
+    )
+    assert (event.country, event.location.name, event.location.precision) == (
+        "NG",
+        "Zamfara",
+        "admin1",
+    )
+    assert event.location.geonames_id is None
+
+
+def test_a_region_picks_between_towns_of_one_name():
+    [event] = extract_events(
+        _article(
+            "Troops retake Lyman",
+            "Ukrainian troops retook the town of Lyman in Donetsk region on Saturday.",
+            "2022-10-01T21:00:00+03:00",
+        )
+    )
+    assert event.sub_event_type.value == "government_regains_territory"
+    assert (event.location.name, event.location.admin1) == ("Lyman", "Donetsk")
+
+
+def test_transliteration_variants_find_their_place():
+    gazetteer = get_gazetteer()
+    assert next(p.name for p in gazetteer.lookup("Hodeidah", loose=True) if p.country == "YE") == (
+        "Al Ḩudaydah"
+    )
+    assert gazetteer.lookup("Mekelle", loose=True)[0].name == "Mek'ele"
+    assert gazetteer.lookup("Hodeidah") == []  # only when asked to be loose
+
+
+def test_a_dateline_gives_the_country_when_the_text_names_none():
+    [event] = extract_events(
+        _article(
+            "Gunfight leaves three dead",
+            "IMPHAL - Three people were killed on Friday when armed groups exchanged fire in a village, police said.",
+            "2023-09-09T20:00:00+05:30",
+        )
+    )
+    assert event.country == "IN"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published"),
+    [
+        ("In July 1995, forces overran the town and killed thousands.", dt.date(2025, 7, 10)),
+        ("Gunmen killed men in the streets of the city in June.", dt.date(2023, 7, 14)),
+        ("The 2017 bombing of the concert killed 22 people.", dt.date(2020, 8, 20)),
+    ],
+)
+def test_sentences_that_look_back_are_not_new_events(sentence, published):
+    assert looks_back(sentence, published)
+
+
+def test_the_clause_with_the_event_dates_it():
+    published = dt.datetime(
+        2022, 9, 24, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=4, minutes=30))
+    )
+    sentence = "Families buried their dead on Saturday after a suicide bombing killed 21 people during Friday prayers."
+    when = resolve_date([sentence], published, "Asia/Kabul", focus=sentence.index("suicide"))
+    assert when.date == dt.date(2022, 9, 23)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sub_type"),
+    [
+        ("Army engineers defused a roadside bomb outside the town.", "disrupted_weapons_use"),
+        (
+            "Police used water cannon to disperse protesters outside parliament.",
+            "protest_with_intervention",
+        ),
+        (
+            "Security forces opened fire on protesters after prayers.",
+            "excessive_force_against_protesters",
+        ),
+        ("Gunmen stormed a school and kidnapped 40 pupils.", "abduction_forced_disappearance"),
+        (
+            "Rebels seized the town of Rutshuru after troops withdrew.",
+            "non_state_actor_overtakes_territory",
+        ),
+        ("A shell releasing chlorine landed in the town.", "chemical_weapon"),
+        ("Two guided aerial bombs struck a hypermarket.", "air_drone_strike"),
+        (
+            "Demonstrators vandalised bus stations and set fire to a police post.",
+            "violent_demonstration",
+        ),
+        ("Clan elders signed a truce in the town.", "agreement"),
+        (
+            "Police publicly destroyed 1,500 illegal firearms on Tuesday.",
+            "change_to_group_activity",
+        ),
+        ("Russian instructors set up a base at the airport.", "headquarters_or_base_established"),
+    ],
+)
+def test_sub_event_types_from_their_trigger_phrases(sentence, sub_type):
+    assert event_triggers(sentence)[0].value == sub_type

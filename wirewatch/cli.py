@@ -254,7 +254,7 @@ def extract(source) -> None:
 @click.option("--show-misses", is_flag=True, help="list each missed, extra or wrong event")
 def evaluate(gold: Path, show_misses: bool) -> None:
     """Score the extractor against hand-annotated articles in GOLD (events in front matter)."""
-    from processors.evaluation import FIELDS, GoldError, load_gold
+    from processors.evaluation import ACTOR_FIELDS, FIELDS, GoldError, load_gold
     from processors.evaluation import evaluate as run_evaluation
 
     try:
@@ -275,6 +275,15 @@ def evaluate(gold: Path, show_misses: bool) -> None:
     click.echo(f"over {report.true_positives} matched events, accuracy of:")
     for name in FIELDS:
         click.echo(f"  {name:<15} {report.accuracy(name):.3f}")
+    for name in ACTOR_FIELDS:
+        checked = report.actors_checked[name]
+        click.echo(f"  {name:<15} {report.actor_accuracy(name):.3f}  (over {checked} annotated)")
+    click.echo("recall by event type:")
+    for name in sorted(report.expected_by_type):
+        click.echo(
+            f"  {name:<29} {report.recall_of_type(name):.3f}  "
+            f"({report.found_by_type.get(name, 0)}/{report.expected_by_type[name]})"
+        )
     if show_misses:
         for line in report.misses:
             click.echo(f"  - {line}")
