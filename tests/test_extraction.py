@@ -6,6 +6,7 @@ import pytest
 
 from ingest.seeds import load_seed
 from processors.extraction import extract_events
+from processors.extraction.actors import assign_actors
 from processors.extraction.dates import resolve_date
 from processors.extraction.extractor import looks_back
 from processors.extraction.gazetteer import get_gazetteer
@@ -15,6 +16,7 @@ from processors.extraction.tolls import find_toll, is_cumulative, live_text
 from processors.extraction.triggers import event_triggers
 from processors.offline import article_from_record, extract_lines
 from schemas.article import Article
+from schemas.taxonomy import EventType, SubEventType
 from tests.conftest import SEEDS
 
 EXPECTED = {
@@ -385,3 +387,63 @@ def test_the_clause_with_the_event_dates_it():
 )
 def test_sub_event_types_from_their_trigger_phrases(sentence, sub_type):
     assert event_triggers(sentence)[0].value == sub_type
+
+
+@pytest.mark.parametrize(
+    ("sub_type", "event_type", "sentence", "text", "country", "actors"),
+    [
+        (
+            "armed_clash",
+            "battles",
+            "Fighting between Sudan's army and the Rapid Support Forces killed 12 civilians.",
+            "",
+            "SD",
+            ("Military Forces of Sudan", "Rapid Support Forces"),
+        ),
+        (
+            "armed_clash",
+            "battles",
+            "Suspected jihadists ambushed an army convoy, killing 23 soldiers.",
+            "",
+            "NE",
+            ("Unidentified Armed Group (Niger)", "Military Forces of Niger"),
+        ),
+        (
+            "suicide_bomb",
+            "explosions_remote_violence",
+            "A suicide bomber struck a mosque, killing 21 worshippers.",
+            "Islamic State's local branch claimed the attack.",
+            "AF",
+            ("Islamic State", "Civilians (Afghanistan)"),
+        ),
+        (
+            "air_drone_strike",
+            "explosions_remote_violence",
+            "Warplanes believed to be Russian bombed a market, killing nine civilians.",
+            "",
+            "SY",
+            ("Military Forces of Russia", "Civilians (Syria)"),
+        ),
+        (
+            "excessive_force_against_protesters",
+            "protests",
+            "Security forces opened fire on protesters after prayers, killing 40.",
+            "",
+            "IR",
+            ("Police Forces of Iran", "Protesters (Iran)"),
+        ),
+        (
+            "air_drone_strike",
+            "explosions_remote_violence",
+            "An Israeli air strike flattened a house, killing six members of one family.",
+            "",
+            "PS",
+            ("Military Forces of Israel", "Civilians (Palestine)"),
+        ),
+    ],
+)
+def test_actors_in_acled_style(sub_type, event_type, sentence, text, country, actors):
+    found = assign_actors(
+        SubEventType(sub_type), EventType(event_type), [sentence], f"{sentence} {text}", country
+    )
+    assert found == actors

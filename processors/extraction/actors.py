@@ -1,77 +1,188 @@
 """Who acted and who was targeted, in ACLED's naming style.
 
-State forces become "Military Forces of <Country>", unnamed armed men "Unidentified
-Armed Group (<Country>)", crowds "Protesters (<Country>)", and victims who are not
+State forces become "Military Forces of <Country>" ("Police Forces of <Country>" for
+police and security forces), unnamed armed men "Unidentified Armed Group (<Country>)",
+crowds "Protesters (<Country>)" or "Rioters (<Country>)", and victims who are not
 combatants "Civilians (<Country>)". Named groups keep a canonical spelling.
+
+Actors are read off the event's own sentence in the order it names them. A group
+that "claimed" the attack anywhere in the article is its perpetrator; forces that a
+sentence names as hit ("ambushed an army convoy") are the target; forces named
+without a nationality ("the army", "federal troops", "the junta") belong to the
+country where the event happened.
 """
 
 from __future__ import annotations
 
 import re
 
-from processors.extraction.countries import DEMONYMS, VARIANTS, countries_in_order, country_name
+from processors.extraction.countries import (
+    DEMONYMS,
+    VARIANTS,
+    countries_in_order,
+    country_aliases,
+    country_name,
+)
 from schemas.taxonomy import EventType, SubEventType
 
 NAMED_GROUPS: dict[str, str] = {
     r"Rapid\s+Support\s+Forces|\bRSF\b": "Rapid Support Forces",
-    r"al-Shabaab|al-Shabab|Al\s+Shabaab": "Al Shabaab",
+    r"al-Shabaab|al-Shabab|al\s+Shabaab": "Al Shabaab",
     r"Houthis?(?:\s+movement)?|Ansar\s+Allah": "Houthi Movement",
-    r"Islamic\s+State|\bISIS\b|\bISIL\b": "Islamic State",
+    r"Allied\s+Democratic\s+Forces|\bADF\b": "Allied Democratic Forces",
+    r"Pakistani\s+Taliban|Tehrik-[ei]-Taliban|\bTTP\b": "Tehrik-i-Taliban Pakistan",
+    r"Islamic\s+State|\bISIS\b|\bISIL\b|\bISWAP\b": "Islamic State",
     r"Boko\s+Haram": "Boko Haram",
     r"Hamas": "Hamas Movement",
     r"Hezbollah": "Hezbollah",
     r"Taliban": "Taliban",
     r"Wagner\s+Group": "Wagner Group",
-    r"M23": "M23: March 23 Movement",
+    r"\bM23\b": "M23: March 23 Movement",
+    r"\bJNIM\b|Jama'?at\s+Nusrat\s+al-Islam": "JNIM: Group for Support of Islam and Muslims",
+    r"Abu\s+Sayyaf": "Abu Sayyaf Group",
+    r"\bELN\b|National\s+Liberation\s+Army": "ELN: National Liberation Army",
+    r"\bFano\b": "Fano Militia",
 }
+_NAMED = tuple((re.compile(pattern, re.I), name) for pattern, name in NAMED_GROUPS.items())
+_NOT_AN_ACTOR_AFTER = re.compile(r"[-\s](?:run|controlled|owned|affiliated)\b", re.I)
+
+_POLICE_WORDS = r"(?:police(?:men)?|security\s+forces|riot\s+police|gendarmes?)"
 _FORCE_WORDS = (
-    r"(?:coalition|forces|troops|army|artillery|warplanes|jets|military|positions|soldiers|drones|"
-    r"navy|air\s+force|units|missiles?|rockets?|shelling)"
+    r"(?:coalition|forces|troops|army|artillery|warplanes?|jets?|military|positions|soldiers?|"
+    r"drones?|navy|air\s+force|air\s+defen[cs]es|units|missiles?|rockets?|shelling|shells|"
+    r"(?:glide|guided|aerial)\s+bombs|bombs|air\s*strikes?|strikes?|aircraft|helicopters?|"
+    r"tanks|planes|bombers|" + _POLICE_WORDS + r")"
 )
-_STATE_PHRASE = re.compile(
-    r"\b(?:the\s+)?(?P<adj>"
-    + "|".join(sorted((re.escape(k) for k in {**DEMONYMS, **VARIANTS}), key=len, reverse=True))
-    + r")(?:-led)?\s+(?:\w+\s+){0,1}?"
-    + _FORCE_WORDS
-    + r"\b"
+
+
+def _adjective_alternation() -> str:
+    words = {**DEMONYMS, **VARIANTS}
+    words.update({name: code for name, code in country_aliases().items() if " " not in name})
+    return "|".join(sorted((re.escape(word) for word in words), key=len, reverse=True))
+
+
+_STATE = None  # compiled on first use: the country list comes from the gazetteer
+
+
+def _state_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    global _STATE
+    if _STATE is None:
+        adjective = _adjective_alternation()
+        _STATE = (
+            # "Russian glide bombs", "Sudan's army", "the Saudi-led coalition", "Ukrainian and Russian forces"
+            re.compile(
+                rf"\b(?P<adj>{adjective})(?:['’]s)?(?:-led)?"
+                rf"(?:\s+and\s+(?P<adj2>{adjective}))?\s+(?:\w+\s+){{0,1}}?(?P<force>{_FORCE_WORDS})\b"
+            ),
+            # "warplanes believed to be Russian", "shelling from across the Saudi border"
+            re.compile(
+                rf"\b(?:believed|thought|said|suspected)\s+to\s+be\s+(?P<adj>{adjective})\b|"
+                rf"\bfrom\s+across\s+the\s+(?P<adj2>{adjective})\s+border\b"
+            ),
+            # "He blamed Ukraine for the attack"
+            re.compile(rf"\bblam(?:ed|es|ing)\s+(?P<adj>{adjective})(?:n)?\b"),
+        )
+    return _STATE
+
+
+_UNNAMED_STATE = re.compile(
+    r"\b(?:(?:the\s+)?(?:army|military|air\s+force|junta|navy)|government\s+(?:forces|troops|air\s*strikes|"
+    r"aircraft|warplanes)|federal\s+(?:troops|forces)|soldiers|troops|" + _POLICE_WORDS + r")\b",
+    re.I,
 )
 _UNIDENTIFIED = re.compile(
-    r"\b(?:gunmen|bandits|armed\s+men|attackers|militiamen|assailants)\b", re.I
+    r"\b(?:gunmen|bandits|armed\s+men|attackers|militiamen|assailants|jihadists|militants|"
+    r"insurgents|gang\s+members)\b",
+    re.I,
 )
-_CROWD = re.compile(r"\b(?:protesters|demonstrators|rioters|crowds?)\b", re.I)
-_COMBATANT_VICTIMS = re.compile(r"\b(?:soldiers|troops|servicemen|fighters|militants)\b", re.I)
+_TARGETED = re.compile(
+    r"\b(?:struck|hit|targeted|attacked|ambushed|against|on|at|into)\s+(?:a|an|the)\s+(?:\w+\s+)?$",
+    re.I,
+)
+_VICTIM_AFTER = re.compile(
+    r"\s*(?:(?:\w+\s+){0,2}?(?:were|was)\s+(?:killed|wounded|injured)|(?:\w+\s+){0,2}?"
+    r"(?:building|station|headquarters|base|post|checkpoint|convoy|patrol|vehicle|truck|barracks))\b",
+    re.I,
+)
+_CLAIM = re.compile(
+    r"\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)|\bsaid\s+it\s+was\s+behind\b", re.I
+)
+_COMBATANT_VICTIMS = re.compile(
+    r"\b(?:soldiers?|troops|servicemen|fighters|militants|policemen|police\s+officers)\b", re.I
+)
 _CIVILIAN_VICTIMS = re.compile(
-    r"\b(?:civilians?|people|residents|villagers|children|women|worshippers|shoppers|traders|"
-    r"market|apartment|residential|homes?|school|hospital)\b",
+    r"\b(?:civilians?|people|residents|villagers|children|child|women|woman|man|men|girl|boy|"
+    r"family|families|worshippers|shoppers|traders|farmers|pupils|students|migrants|"
+    r"journalists?|photojournalist|market|apartment|residential|homes?|house|school|hospital|"
+    r"hypermarket|restaurant|bus)\b",
     re.I,
 )
 
 
-def _state(adjective: str) -> str:
-    code = {**DEMONYMS, **VARIANTS}.get(adjective, "")
-    return f"Military Forces of {country_name(code)}" if code else adjective
+def _code(adjective: str) -> str:
+    return {**country_aliases(), **DEMONYMS, **VARIANTS}.get(adjective, "")
 
 
-_TARGETED = re.compile(
-    r"\b(?:struck|hit|targeted|attacked|ambushed|against|on)\s+(?:a|an|the)\s+$", re.I
-)
+def _state_name(code: str, force: str | None) -> str:
+    police = force is not None and re.search(_POLICE_WORDS, force, re.I)
+    return f"{'Police' if police else 'Military'} Forces of {country_name(code)}"
 
 
-def find_actors(text: str, targets: bool = False) -> list[str]:
-    """Actors in order of first mention: those acting, or with ``targets`` those hit."""
-    found: list[tuple[int, str]] = []
-    for pattern, name in NAMED_GROUPS.items():
-        match = re.search(pattern, text)
-        if match and bool(_TARGETED.search(text[: match.start()])) == targets:
-            found.append((match.start(), name))
-    for match in _STATE_PHRASE.finditer(text):
-        if bool(_TARGETED.search(text[: match.start()])) == targets:
-            found.append((match.start(), _state(match.group("adj"))))
-    ordered: list[str] = []
-    for _, name in sorted(found):
-        if name not in ordered:
-            ordered.append(name)
+def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
+    """(position, actor, named as hit) for every actor the text names, in order."""
+    found: list[tuple[int, str, bool]] = []
+
+    def targeted(start: int, end: int) -> bool:
+        return bool(_TARGETED.search(text[max(0, start - 40) : start])) or bool(
+            _VICTIM_AFTER.match(text, end)
+        )
+
+    for pattern, name in _NAMED:
+        for match in pattern.finditer(text):
+            if _NOT_AN_ACTOR_AFTER.match(text, match.end()):
+                continue
+            found.append((match.start(), name, targeted(match.start(), match.end())))
+            break
+    states, believed, blamed = _state_patterns()
+    spans: list[tuple[int, int]] = []
+    for match in states.finditer(text):
+        force = match.group("force")
+        spans.append(match.span())
+        for key in ("adj", "adj2"):
+            if match.group(key) and (code := _code(match.group(key))):
+                hit = targeted(match.start(), match.end())
+                found.append((match.start(key), _state_name(code, force), hit))
+    for match in believed.finditer(text):
+        adjective = match.group("adj") or match.group("adj2")
+        if code := _code(adjective):
+            found.append((match.start(), _state_name(code, None), False))
+    for match in blamed.finditer(text):  # weakest evidence: ranked after every other mention
+        if code := _code(match.group("adj")):
+            found.append((len(text) + match.start(), _state_name(code, None), False))
+    for match in _UNNAMED_STATE.finditer(text):
+        if any(start <= match.start() < end for start, end in spans):
+            continue  # "Sudan's army": already named with its country
+        hit = targeted(match.start(), match.end())
+        found.append((match.start(), _state_name(country, match.group(0)), hit))
+    ordered: list[tuple[int, str, bool]] = []
+    for position, name, hit in sorted(found):
+        if all(name != other for _, other, _ in ordered):
+            ordered.append((position, name, hit))
     return ordered
+
+
+def find_actors(text: str, country: str = "", targets: bool = False) -> list[str]:
+    """Actors in order of first mention: those acting, or with ``targets`` those hit."""
+    return [name for _, name, hit in _mentions(text, country) if hit == targets]
+
+
+def _claimant(article_text: str) -> str | None:
+    for sentence in re.split(r"(?<=[.!?])\s+", article_text):
+        if _CLAIM.search(sentence):
+            named = [name for pattern, name in _NAMED if pattern.search(sentence)]
+            if named:
+                return named[0]
+    return None
 
 
 def assign_actors(
@@ -84,23 +195,45 @@ def assign_actors(
     """(actor1, actor2) for an event whose sentences and country are known."""
     lead = " ".join(event_sentences)
     place = country_name(country)
-    if event_type in (EventType.PROTESTS, EventType.RIOTS):
-        return (f"{'Rioters' if event_type == EventType.RIOTS else 'Protesters'} ({place})", None)
-    actors = find_actors(lead) or find_actors(article_text)
+    if event_type == EventType.RIOTS:
+        return (
+            f"{'Mob' if sub_event_type == SubEventType.MOB_VIOLENCE else 'Rioters'} ({place})",
+            None,
+        )
+    if event_type == EventType.PROTESTS:
+        protesters = f"Protesters ({place})"
+        forces = [n for n in find_actors(lead, country) + find_actors(lead, country, True)]
+        if sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
+            return (forces[0] if forces else None, protesters)
+        if sub_event_type == SubEventType.PROTEST_WITH_INTERVENTION:
+            return (protesters, forces[0] if forces else None)
+        return (protesters, None)
     if sub_event_type == SubEventType.AGREEMENT:
         parties = [f"Government of {country_name(code)}" for code in countries_in_order(lead)]
         return (parties[0] if parties else None, parties[1] if len(parties) > 1 else None)
-    if not actors and _UNIDENTIFIED.search(lead):
-        actors = [f"Unidentified Armed Group ({place})"]
-    actor1 = actors[0] if actors else None
+
+    acting = find_actors(lead, country)
+    hit = find_actors(lead, country, targets=True)
+    claimant = _claimant(article_text)
+    if claimant:
+        acting = [claimant, *[a for a in acting if a != claimant]]
+    if not acting:
+        acting = [a for a in find_actors(article_text, country) if a not in hit]
+    if not acting and _UNIDENTIFIED.search(lead):
+        acting = [f"Unidentified Armed Group ({place})"]
+    actor1 = acting[0] if acting else None
+    targets = [a for a in hit if a != actor1]
     actor2 = None
     if event_type == EventType.BATTLES:
-        actor2 = actors[1] if len(actors) > 1 else None
-    elif targets := [a for a in find_actors(lead, targets=True) if a != actor1]:
+        others = targets + [a for a in acting[1:] if a not in targets]
+        actor2 = others[0] if others else None
+    elif targets:
         actor2 = targets[0]
-    elif _COMBATANT_VICTIMS.search(lead):
-        others = [a for a in actors[1:] if a != actor1]
-        actor2 = others[0] if others else f"Military Forces of {place}"
+    elif event_type in (EventType.STRATEGIC_DEVELOPMENTS,):
+        actor2 = None
+    elif _COMBATANT_VICTIMS.search(lead) and not _CIVILIAN_VICTIMS.search(lead):
+        others = [a for a in acting[1:] if a != actor1]
+        actor2 = others[0] if others else None
     elif _CIVILIAN_VICTIMS.search(lead) or event_type == EventType.VIOLENCE_AGAINST_CIVILIANS:
         actor2 = f"Civilians ({place})"
     return actor1, actor2

@@ -184,6 +184,18 @@ def is_country_word(word: str) -> bool:
     return word in country_aliases()
 
 
+# Where ACLED's actor names spell a country otherwise than GeoNames does.
+ACLED_COUNTRY_NAMES = {
+    "PS": "Palestine",
+    "CD": "Democratic Republic of Congo",
+    "CG": "Republic of Congo",
+    "CI": "Ivory Coast",
+    "SZ": "eSwatini",
+}
+
+
 def country_name(code: str) -> str:
+    if code in ACLED_COUNTRY_NAMES:
+        return ACLED_COUNTRY_NAMES[code]
     country = get_gazetteer().countries.get(code)
     return country.name if country else code

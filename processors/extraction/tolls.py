@@ -153,7 +153,8 @@ _ONE_PERSON = re.compile(
     r"Ukrainian|Russian|Syrian|Afghan)\s+)?(?:man|woman|child|boy|girl|baby|soldier|civilian|"
     r"person|resident|farmer|journalist|photojournalist|reporter|policeman|police\s+officer|"
     r"officer|student|teacher|doctor|nurse|worker|driver|shepherd|fisherman|activist|"
-    r"teenager|member|fighter|militant|guard)\b",
+    r"teenager|member|fighter|militant|guard|passenger|pilot|owner|commander|mayor|official|"
+    r"priest|imam|worshipper|shepherd|herder|trader|shopkeeper)\b",
     re.I,
 )
 
@@ -173,6 +174,18 @@ def _first(patterns: tuple[re.Pattern[str], ...], sentence: str) -> int | None:
                 best = (match.start(), value)
             break
     return None if best is None else best[1]
+
+
+_ONE_KILLED = re.compile(r"\b(?:killing|killed)\s+(?:the|a|an|one)\s+(?P<who>.{0,40})", re.I)
+_ONE_INJURED = re.compile(
+    r"\b(?:wounding|wounded|injuring|injured)\s+(?:the|a|an|one)\s+(?P<who>.{0,40})", re.I
+)
+
+
+def _one_person(pattern: re.Pattern[str], text: str) -> int | None:
+    """1 for "killing the driver", "injuring a passenger"."""
+    match = pattern.search(text)
+    return 1 if match and _ONE_PERSON.match(match.group("who")) else None
 
 
 def find_toll(sentences: list[str]) -> Toll:
@@ -200,6 +213,10 @@ def find_toll(sentences: list[str]) -> Toll:
             killed, killed_at = value, sentence
         if injured is None and (value := _first(INJURED_PATTERNS, text)) is not None:
             injured, injured_at = value, sentence
+        if killed is None and _one_person(_ONE_KILLED, text):
+            killed, killed_at = 1, sentence
+        if injured is None and _one_person(_ONE_INJURED, text):
+            injured, injured_at = 1, sentence
     if revised_killed is not None:
         killed, killed_at = revised_killed
     if revised_injured is not None:

@@ -16,8 +16,8 @@ import re
 from schemas.taxonomy import SubEventType as S
 
 _ARMED = (
-    r"(?:gunmen|bandits|armed\s+men|militiamen|attackers|assailants|gang\s+members|gangs?|"
-    r"jihadists|militants|rebels|insurgents|fighters|extremists)"
+    r"(?:gunm[ae]n|bandits?|armed\s+m[ae]n|militiam[ae]n|attackers?|assailants?|gang\s+members|gangs?|"
+    r"jihadists?|militants?|rebels?|insurgents?|fighters?|extremists?)"
 )
 _CIVILIAN_TARGETS = (
     r"(?:civilians?|people|villagers|farmers|worshippers|residents|passengers|travell?ers|"
@@ -67,7 +67,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.SHELLING_ARTILLERY_MISSILE_ATTACK,
             r"\b(?:missiles?|rockets?|(?-i:[Ss]hell)(?:s|ed|ing)?|artillery|mortars?|howitzers?|"
-            r"multiple[\s-]launch|Grad|Smerch|bombardment|ballistic|projectiles?)\b",
+            r"multiple[\s-]launch|Grad|Smerch|bombardment|ballistic|projectiles?|"
+            r"bombs?\s+(?:struck|hit|landed|fell|rained))\b",
         ),
         (S.GRENADE, r"\bgrenades?\b"),
         (
@@ -282,7 +283,9 @@ _NOT_NEW = re.compile(
     r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking)|"
     r"claimed\s+to\s+have|anniversary|remember(?:s|ed)?|commemorat\w*|memorial|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past|has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
-    r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial)\b",
+    r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial|"
+    r"(?:images|photographs|photos|pictures|paintings|film|book|novel|exhibition)\s+"
+    r"(?:show|depict|describe|recall|recreate)s?)\b",
     re.I,
 )
 
@@ -296,7 +299,8 @@ def trigger_position(sentence: str, sub_type: S) -> int:
 
 
 def reports_new_event(sentence: str) -> bool:
-    """False for threats, denials, accusations, hypotheticals, drills, trials and looks back."""
+    """False for threats, denials, accusations, hypotheticals, drills, trials, looks back
+    and what pictures or books "show" (present tense: art, not news footage)."""
     return not _NOT_NEW.search(sentence)
 
 
@@ -311,6 +315,7 @@ _FIGURATIVE_DOMAINS = re.compile(
     r"novel(?:'s)?|narrator|chapter|author|book|characters|readers?|film(?:'s)?|movie|director|cast|"
     r"actors|scenes|album|review(?:ers)?|premieres?|box\s+office|episode|streaming|"
     r"video\s+game|game(?:'s)?|players|multiplayer|consoles|"
+    r"exhibition|photographs|images|gallery|museum|documentary|"
     r"candidates?|campaigns?|polls?|voters|battleground|"
     r"champion|challenger|title\s+fight|rounds|punches|knockout|bout|arena|judges|"
     r"\d+-\d+\s+(?:win|victory|defeat)|(?:win|won|beat|lost)\s+\d+-\d+)\b",
