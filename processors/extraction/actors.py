@@ -71,7 +71,7 @@ def _state_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
         _STATE = (
             # "Russian glide bombs", "Sudan's army", "the Saudi-led coalition", "Ukrainian and Russian forces"
             re.compile(
-                rf"\b(?P<adj>{adjective})(?:['’]s)?(?:-led)?"
+                rf"\b(?=[A-Z])(?P<adj>{adjective})(?:['’]s)?(?:-led)?"
                 rf"(?:\s+and\s+(?P<adj2>{adjective}))?\s+(?:\w+\s+){{0,1}}?(?P<force>{_FORCE_WORDS})\b"
             ),
             # "warplanes believed to be Russian", "shelling from across the Saudi border"
@@ -80,7 +80,7 @@ def _state_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
                 rf"\bfrom\s+across\s+the\s+(?P<adj2>{adjective})\s+border\b"
             ),
             # "He blamed Ukraine for the attack"
-            re.compile(rf"\bblam(?:ed|es|ing)\s+(?P<adj>{adjective})(?:n)?\b"),
+            re.compile(rf"\bblam(?:ed|es|ing)\s+(?=[A-Z])(?P<adj>{adjective})(?:n)?\b"),
         )
     return _STATE
 
@@ -123,8 +123,11 @@ def _code(adjective: str) -> str:
     return {**country_aliases(), **DEMONYMS, **VARIANTS}.get(adjective, "")
 
 
+_POLICE = re.compile(_POLICE_WORDS, re.I)
+
+
 def _state_name(code: str, force: str | None) -> str:
-    police = force is not None and re.search(_POLICE_WORDS, force, re.I)
+    police = force is not None and _POLICE.search(force)
     return f"{'Police' if police else 'Military'} Forces of {country_name(code)}"
 
 
@@ -202,7 +205,7 @@ def assign_actors(
         )
     if event_type == EventType.PROTESTS:
         protesters = f"Protesters ({place})"
-        forces = [n for n in find_actors(lead, country) + find_actors(lead, country, True)]
+        forces = [name for _, name, _ in _mentions(lead, country)]
         if sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
             return (forces[0] if forces else None, protesters)
         if sub_event_type == SubEventType.PROTEST_WITH_INTERVENTION:
@@ -212,8 +215,9 @@ def assign_actors(
         parties = [f"Government of {country_name(code)}" for code in countries_in_order(lead)]
         return (parties[0] if parties else None, parties[1] if len(parties) > 1 else None)
 
-    acting = find_actors(lead, country)
-    hit = find_actors(lead, country, targets=True)
+    mentions = _mentions(lead, country)
+    acting = [name for _, name, targeted in mentions if not targeted]
+    hit = [name for _, name, targeted in mentions if targeted]
     claimant = _claimant(article_text)
     if claimant:
         acting = [claimant, *[a for a in acting if a != claimant]]

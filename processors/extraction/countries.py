@@ -156,7 +156,10 @@ def country_aliases() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _alias_pattern() -> re.Pattern[str]:
     names = sorted(country_aliases(), key=len, reverse=True)
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?(?![\w])")
+    # (?=[A-Z]) fails fast at the many lowercase words before trying ~300 names
+    return re.compile(
+        r"(?<![\w-])(?=[A-Z])(" + "|".join(re.escape(n) for n in names) + r")(?:'s)?(?![\w])"
+    )
 
 
 def countries_mentioned(text: str) -> dict[str, int]:

@@ -188,8 +188,16 @@ def _one_person(pattern: re.Pattern[str], text: str) -> int | None:
     return 1 if match and _ONE_PERSON.match(match.group("who")) else None
 
 
+_ANY_TOLL_WORD = re.compile(
+    r"kill|dead|death|died|slain|perish|lives|wound|injur|hurt|treated|hospital|casualt|"
+    r"fatalit|toll|no\s+one|nobody|behead|execut|massacr|lynch",
+    re.I,
+)
+
+
 def find_toll(sentences: list[str]) -> Toll:
     """The incident's toll from its sentences, in reading order."""
+    sentences = [s for s in sentences if _ANY_TOLL_WORD.search(s)]  # most say nothing of one
     killed = injured = None
     killed_at = injured_at = None
     revised_killed = revised_injured = None
