@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,4 +239,70 @@ def evaluate(gold: list[GoldArticle]) -> Report:
                         report.misses.append(
                             f"{item.path.name}: {name} {got!r}, expected {wanted!r}"
                         )
+    return report
+
+
+@dataclass
+class MergeReport:
+    """Pairwise scores of "these two articles report the same incident"."""
+
+    articles: int = 0
+    events: int = 0
+    gold_pairs: set[tuple[str, str]] = field(default_factory=set)
+    predicted_pairs: set[tuple[str, str]] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def precision(self) -> float:
+        found = len(self.predicted_pairs)
+        return len(self.predicted_pairs & self.gold_pairs) / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        wanted = len(self.gold_pairs)
+        return len(self.predicted_pairs & self.gold_pairs) / wanted if wanted else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def misses(self) -> list[str]:
+        def show(pair: tuple[str, str]) -> str:
+            return " + ".join(self.names[a] for a in pair)
+
+        return [
+            f"not merged: {show(p)}" for p in sorted(self.gold_pairs - self.predicted_pairs)
+        ] + [f"wrongly merged: {show(p)}" for p in sorted(self.predicted_pairs - self.gold_pairs)]
+
+
+def _pairs(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    for group in groups:
+        members = sorted(set(group))
+        pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+    return pairs
+
+
+def evaluate_merge(gold: list[GoldArticle]) -> MergeReport:
+    """Replay the articles in publication order through dedup, extraction and merging;
+    compare which articles end up in one event with the annotators' incident labels."""
+    from processors.offline import InProcessPipeline
+
+    articles = sorted(
+        ((item, load_seed(item.path)) for item in gold), key=lambda pair: pair[1].published
+    )
+    pipeline = InProcessPipeline()
+    for _, article in articles:
+        pipeline.feed(article)
+    report = MergeReport(articles=len(articles), events=len(pipeline.events))
+    report.names = {article.id: item.path.name for item, article in articles}
+    labels: dict[str, list[str]] = {}
+    for item, article in articles:
+        for number, event in enumerate(item.events):
+            label = event.incident or f"{item.path.name}#{number}"
+            labels.setdefault(label, []).append(article.id)
+    report.gold_pairs = _pairs(labels.values())
+    report.predicted_pairs = _pairs(event.article_ids for event in pipeline.events.values())
     return report

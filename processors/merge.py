@@ -1,39 +1,184 @@
 """Reports of one incident folded into one canonical event.
 
-This first merge keys an incident by country, event type, local date and place, so
-that outlets calling one missile strike "shelling" or "a rocket attack" meet. The
-fold is a pure function of the set of mentions: replaying the same articles in any
-order gives the same event, id and version.
+**Matching.** A mention joins an open event of its country when all of these hold:
 
-Current figures are those first reported (earliest publication): what subscribers
-were told first stays put unless a later issue's revision rule changes it; every
-figure each outlet reported is kept in ``history``.
+- *type*: the same sub-type, or two readings of one act. Shelling, missile and air or
+  drone strikes are one family (outlets call one missile strike "shelling"); bombings
+  are another; clashes and seizures of territory another; attacks on civilians,
+  abductions and sexual violence another; protests; riots. Other sub-types only match
+  themselves.
+- *place*: the same GeoNames town, or towns within ``SAME_PLACE_KM``. A town matches
+  the region it lies in when one report only names the region. Two mentions without a
+  place match only each other.
+- *date*: the same local date, or the day before or after when both name the same town
+  and the same sub-type (night-time attacks are dated either side of midnight).
+- *actors*: the perpetrators named do not contradict ("Al Shabaab" is not "Islamic
+  State"; an unidentified group contradicts no one). When town, sub-type and date all
+  agree, a disagreement about the perpetrator does not split the incident (early
+  reports often name none, or the wrong one).
+
+Among several open events that fit, the one with the same town, sub-type and date
+wins. Two incidents in one city on one day stay apart when their sub-types differ
+(a suicide bombing and a mortar attack).
+
+**Figures.** For killed and injured, every report's figure is kept in ``history`` and
+summarized as ``low``, ``high`` and ``best``. Best is the figure of the most recently
+published report that gives one: breaking-news tolls rise as bodies are found and
+reports update, so the latest report supersedes earlier ones. ``low`` is there for
+ACLED-style conservative coding. Reports are never summed.
+
+**Versions.** An event's version rises each time its content changes: a new figure,
+a new source, a new place. A report counted twice changes nothing.
+
+**State.** ``IncidentIndex`` keeps open events in three mappings. Offline they are
+dicts; in the stream they are faust tables with changelogs, so the same code
+recovers after a restart. Every write replaces a whole value, because faust records
+assignments, not in-place edits. Events and articles older than the window (event
+time) are evicted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from collections.abc import Iterable
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
 
-from schemas.event import Event, EventMention, FieldRevision
+from schemas.article import ArticleCopy
+from schemas.event import Event, EventMention, FieldRevision, Figure, FigureRange, Location
+from schemas.taxonomy import SubEventType as S
+from schemas.taxonomy import cameo_root_of, event_type_of
 
+SAME_PLACE_KM = 15.0
+DEFAULT_WINDOW_DAYS = 14
 TRACKED_FIELDS = ("fatalities", "injured", "sub_event_type", "actor1", "actor2")
 MAX_EVIDENCE = 12
 
+_FAMILIES: tuple[frozenset[S], ...] = (
+    frozenset(
+        {
+            S.SHELLING_ARTILLERY_MISSILE_ATTACK,
+            S.AIR_DRONE_STRIKE,
+            S.CHEMICAL_WEAPON,
+        }
+    ),
+    frozenset({S.SUICIDE_BOMB, S.REMOTE_EXPLOSIVE_LANDMINE_IED}),
+    frozenset(
+        {
+            S.ARMED_CLASH,
+            S.GOVERNMENT_REGAINS_TERRITORY,
+            S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
+        }
+    ),
+    frozenset({S.ATTACK, S.ABDUCTION_FORCED_DISAPPEARANCE, S.SEXUAL_VIOLENCE}),
+    frozenset(
+        {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION, S.EXCESSIVE_FORCE_AGAINST_PROTESTERS}
+    ),
+    frozenset({S.VIOLENT_DEMONSTRATION, S.MOB_VIOLENCE}),
+)
 
-def incident_key(mention: EventMention) -> str:
-    place = (
-        str(mention.location.geonames_id or mention.location.name.lower())
-        if mention.location
-        else "-"
-    )
-    return "|".join(
-        (mention.country, mention.event_type.value, mention.event_date.isoformat(), place)
-    )
+
+def compatible_types(a: S, b: S) -> bool:
+    return a == b or any(a in family and b in family for family in _FAMILIES)
+
+
+def _km(a: Location, b: Location) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def place_affinity(a: Location | None, b: Location | None) -> int:
+    """3 same town, 2 nearby towns, 1 a town and its region (or no place on both), 0 apart."""
+    if a is None or b is None:
+        return 1 if a is None and b is None else 0
+    if a.precision == "locality" and b.precision == "locality":
+        if a.geonames_id is not None and a.geonames_id == b.geonames_id:
+            return 3
+        return 2 if _km(a, b) <= SAME_PLACE_KM else 0
+    region_a = a.admin1 or a.name
+    region_b = b.admin1 or b.name
+    return 1 if region_a == region_b else 0
+
+
+def _generic(actor: str | None) -> bool:
+    return actor is None or actor.startswith(("Unidentified", "Civilians", "Protesters", "Rioters"))
+
+
+def actors_conflict(a: str | None, b: str | None) -> bool:
+    return not _generic(a) and not _generic(b) and a != b
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What matching needs of an open event."""
+
+    event_id: str
+    sub_event_type: S
+    event_date: dt.date
+    location: Location | None
+    actor1: str | None
+    first_seen: dt.datetime
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.event_id,
+            "t": self.sub_event_type.value,
+            "d": self.event_date.isoformat(),
+            "l": self.location.model_dump(mode="json") if self.location else None,
+            "a": self.actor1,
+            "f": self.first_seen.isoformat(),
+        }
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Summary:
+        return cls(
+            event_id=record["id"],
+            sub_event_type=S(record["t"]),
+            event_date=dt.date.fromisoformat(record["d"]),
+            location=Location.model_validate_json(json.dumps(record["l"])) if record["l"] else None,
+            actor1=record["a"],
+            first_seen=dt.datetime.fromisoformat(record["f"]),
+        )
+
+    @classmethod
+    def of(cls, event: Event) -> Summary:
+        return cls(
+            event.event_id,
+            event.sub_event_type,
+            event.event_date,
+            event.location,
+            event.actor1,
+            event.first_seen,
+        )
+
+
+def match_score(mention: EventMention, summary: Summary) -> int:
+    """How well a mention fits an open event; 0 when it is another incident."""
+    if not compatible_types(mention.sub_event_type, summary.sub_event_type):
+        return 0
+    place = place_affinity(mention.location, summary.location)
+    if place == 0:
+        return 0
+    days = abs((mention.event_date - summary.event_date).days)
+    same_type = mention.sub_event_type == summary.sub_event_type
+    if days > 1 or (days == 1 and not (place == 3 and same_type)):
+        return 0
+    if actors_conflict(mention.actor1, summary.actor1) and not (
+        place == 3 and same_type and days == 0
+    ):
+        return 0  # named perpetrators differ, unless town, kind and day all agree
+    return 4 * place + 2 * same_type + (days == 0)
 
 
 def event_id_for(mention: EventMention) -> str:
-    return hashlib.sha256(incident_key(mention).encode()).hexdigest()[:24]
+    """An event is named after the first report of it, so a replay gives the same id."""
+    return hashlib.sha256(f"event:{mention.mention_id}".encode()).hexdigest()[:24]
 
 
 def _value(mention: EventMention, field: str) -> int | str | None:
@@ -41,17 +186,44 @@ def _value(mention: EventMention, field: str) -> int | str | None:
     return value.value if hasattr(value, "value") else value
 
 
-def merge_mentions(event_id: str, mentions: Iterable[EventMention]) -> Event:
-    """The canonical event for a non-empty set of mentions of one incident."""
+def figure_range(mentions: list[EventMention], field: str) -> FigureRange | None:
+    """low, high and best of one figure over the reports (mentions sorted by publication)."""
+    figures = [
+        Figure(value=value, article_id=m.article_id, source=m.source, published=m.published)
+        for m in mentions
+        if (value := getattr(m, field)) is not None
+    ]
+    if not figures:
+        return None
+    low = min(figures, key=lambda f: (f.value, f.published, f.article_id))
+    high = max(figures, key=lambda f: (f.value, -f.published.timestamp()))
+    best = max(figures, key=lambda f: (f.published, f.value, f.article_id))
+    return FigureRange(low=low, high=high, best=best)
+
+
+def _most_common(values: list[Any]) -> Any:
+    """The value most reports give; ties go to the earliest report's."""
+    counts = Counter(values)
+    top = max(counts.values())
+    return next(v for v in values if counts[v] == top)
+
+
+def build_event(
+    event_id: str, version: int, mentions: Iterable[EventMention], copies: Iterable[ArticleCopy]
+) -> Event:
+    """The canonical event for a non-empty set of reports of one incident."""
     unique = {m.mention_id: m for m in mentions}
     ordered = sorted(unique.values(), key=lambda m: (m.published, m.article_id))
     if not ordered:
         raise ValueError("an event needs at least one mention")
-    first = ordered[0]
-
-    def first_known(field: str):
-        return next((getattr(m, field) for m in ordered if getattr(m, field) is not None), None)
-
+    copied = sorted(
+        {c.article_id: c for c in copies}.values(), key=lambda c: (c.published, c.article_id)
+    )
+    sub_event_type = _most_common([m.sub_event_type for m in ordered])
+    located = [m.location for m in ordered if m.location is not None]
+    precise = [loc for loc in located if loc.precision == "locality"] or located
+    fatalities = figure_range(ordered, "fatalities")
+    injured = figure_range(ordered, "injured")
     history = [
         FieldRevision(
             field=field,
@@ -69,25 +241,170 @@ def merge_mentions(event_id: str, mentions: Iterable[EventMention]) -> Event:
         for sentence in mention.evidence:
             if sentence not in evidence and len(evidence) < MAX_EVIDENCE:
                 evidence.append(sentence)
+    first_known = lambda field: next(  # noqa: E731
+        (getattr(m, field) for m in ordered if getattr(m, field) is not None), None
+    )
+    independent = list(dict.fromkeys(m.source for m in ordered))
+    every_report = [*ordered, *copied]
     return Event(
         event_id=event_id,
-        version=len(ordered),
-        event_type=first.event_type,
-        sub_event_type=first.sub_event_type,
-        cameo_code=first.cameo_code,
-        event_date=first.event_date,
-        country=first.country,
-        location=first_known("location"),
+        version=version,
+        event_type=event_type_of(sub_event_type),
+        sub_event_type=sub_event_type,
+        cameo_code=cameo_root_of(sub_event_type),
+        event_date=_most_common([m.event_date for m in ordered]),
+        country=ordered[0].country,
+        location=_most_common(precise) if precise else None,
         actor1=first_known("actor1"),
         actor2=first_known("actor2"),
-        fatalities=first_known("fatalities"),
-        injured=first_known("injured"),
+        fatalities=fatalities.best.value if fatalities else None,
+        injured=injured.best.value if injured else None,
         evidence=evidence,
         confidence=max(m.confidence for m in ordered),
-        article_ids=list(dict.fromkeys(m.article_id for m in ordered)),
+        article_ids=list(dict.fromkeys(r.article_id for r in every_report)),
         mention_ids=[m.mention_id for m in ordered],
-        sources=list(dict.fromkeys(m.source for m in ordered)),
-        first_seen=first.published,
-        last_updated=ordered[-1].published,
+        sources=list(dict.fromkeys([*independent, *(c.source for c in copied)])),
+        independent_sources=independent,
+        first_seen=min(r.published for r in every_report),
+        last_updated=max(r.published for r in every_report),
         history=history,
+        fatalities_range=fatalities,
+        injured_range=injured,
     )
+
+
+def _content(event: Event) -> str:
+    """The event without its version: what a new version must change."""
+    return json.dumps(event.model_dump(mode="json", exclude={"version"}), sort_keys=True)
+
+
+class IncidentIndex:
+    """Open events of the countries one worker handles, in three mappings.
+
+    ``events``: event id -> {"mentions", "copies", "version", "digest", "date"};
+    ``days``: "country|date" -> [Summary records]; ``articles``: article id -> event ids.
+    """
+
+    def __init__(
+        self,
+        events: MutableMapping[str, Any] | None = None,
+        days: MutableMapping[str, Any] | None = None,
+        articles: MutableMapping[str, Any] | None = None,
+    ) -> None:
+        self.events = {} if events is None else events
+        self.days = {} if days is None else days
+        self.articles = {} if articles is None else articles
+
+    def _candidates(self, mention: EventMention) -> list[Summary]:
+        found = []
+        for offset in (-1, 0, 1):
+            day = mention.event_date + dt.timedelta(days=offset)
+            for record in self.days.get(f"{mention.country}|{day.isoformat()}") or []:
+                found.append(Summary.from_record(record))
+        return found
+
+    def _state(self, event_id: str) -> tuple[list[EventMention], list[ArticleCopy], int, str]:
+        record = self.events[event_id]
+        mentions = [EventMention.model_validate_json(m) for m in record["mentions"].values()]
+        copies = [ArticleCopy.model_validate_json(c) for c in record["copies"].values()]
+        return mentions, copies, record["version"], record["digest"]
+
+    def _save(
+        self,
+        event_id: str,
+        mentions: list[EventMention],
+        copies: list[ArticleCopy],
+        previous: Event | None,
+    ) -> Event | None:
+        """Store the event's new state; the new version, or None when nothing changed."""
+        version = previous.version if previous else 0
+        candidate = build_event(event_id, max(version, 1), mentions, copies)
+        digest = hashlib.sha256(_content(candidate).encode()).hexdigest()
+        if previous is not None and digest == self.events[event_id]["digest"]:
+            return None
+        event = candidate.model_copy(update={"version": version + 1})
+        self.events[event_id] = {
+            "mentions": {m.mention_id: m.model_dump_json() for m in mentions},
+            "copies": {c.article_id: c.model_dump_json() for c in copies},
+            "version": event.version,
+            "digest": digest,
+            "date": event.event_date.isoformat(),
+            "country": event.country,
+        }
+        self._index(event, previous)
+        for article_id in event.article_ids:
+            known = list(self.articles.get(article_id) or [])
+            if event_id not in known:
+                self.articles[article_id] = [*known, event_id]
+        return event
+
+    def _index(self, event: Event, previous: Event | None) -> None:
+        if previous is not None:
+            old_key = f"{previous.country}|{previous.event_date.isoformat()}"
+            kept = [r for r in self.days.get(old_key) or [] if r["id"] != event.event_id]
+            if kept:
+                self.days[old_key] = kept
+            elif old_key in self.days:
+                del self.days[old_key]
+        key = f"{event.country}|{event.event_date.isoformat()}"
+        records = [r for r in self.days.get(key) or [] if r["id"] != event.event_id]
+        self.days[key] = [*records, Summary.of(event).to_record()]
+
+    def current(self, event_id: str) -> Event:
+        mentions, copies, version, _ = self._state(event_id)
+        return build_event(event_id, version, mentions, copies)
+
+    def add_mention(self, mention: EventMention) -> Event | None:
+        """Fold a report in; the event's new version, or None when it changes nothing."""
+        for event_id in self.articles.get(mention.article_id) or []:
+            if event_id in self.events and mention.mention_id in self.events[event_id]["mentions"]:
+                mentions, copies, _, _ = self._state(event_id)
+                previous = self.current(event_id)
+                updated = [mention if m.mention_id == mention.mention_id else m for m in mentions]
+                return self._save(event_id, updated, copies, previous)
+        scored = [(match_score(mention, s), s) for s in self._candidates(mention)]
+        scored = [(score, s) for score, s in scored if score > 0]
+        if not scored:
+            return self._save(event_id_for(mention), [mention], [], None)
+        _, best = max(scored, key=lambda item: (item[0], -item[1].first_seen.timestamp()))
+        mentions, copies, _, _ = self._state(best.event_id)
+        previous = self.current(best.event_id)
+        return self._save(best.event_id, [*mentions, mention], copies, previous)
+
+    def add_copy(self, copy: ArticleCopy) -> list[Event]:
+        """Record a republished copy as one more source of its original's events."""
+        changed = []
+        for event_id in self.articles.get(copy.original_id) or []:
+            if event_id not in self.events:
+                continue
+            mentions, copies, _, _ = self._state(event_id)
+            previous = self.current(event_id)
+            others = [c for c in copies if c.article_id != copy.article_id]
+            event = self._save(event_id, mentions, [*others, copy], previous)
+            if event is not None:
+                changed.append(event)
+        return changed
+
+    def evict(self, horizon: dt.date) -> int:
+        """Forget events dated before the horizon, and the articles that only they cited."""
+        gone = [
+            key for key, record in list(self.events.items()) if record["date"] < horizon.isoformat()
+        ]
+        for event_id in gone:
+            record = self.events[event_id]
+            key = f"{record['country']}|{record['date']}"
+            kept = [r for r in self.days.get(key) or [] if r["id"] != event_id]
+            if kept:
+                self.days[key] = kept
+            elif key in self.days:
+                del self.days[key]
+            del self.events[event_id]
+        if gone:
+            dropped = set(gone)
+            for article_id, event_ids in list(self.articles.items()):
+                left = [e for e in event_ids if e not in dropped]
+                if not left:
+                    del self.articles[article_id]
+                elif len(left) != len(event_ids):
+                    self.articles[article_id] = left
+        return len(gone)

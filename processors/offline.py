@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import quote
 
 from pydantic import ValidationError
 
+from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex, IndexEntry, signature_of
 from processors.extraction import extract_events
-from schemas.article import Article, article_id_for
+from processors.merge import DEFAULT_WINDOW_DAYS, IncidentIndex
+from schemas.article import Article, ArticleCopy, article_id_for
 from schemas.dead_letter import describe_error
+from schemas.event import Event, EventMention
 
 REQUIRED = ("id", "title", "text", "published")
 
@@ -61,3 +64,71 @@ def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
                 "events": [json.loads(mention.model_dump_json()) for mention in mentions],
             },
         )
+
+
+class InProcessPipeline:
+    """Dedup, extraction and merging in one process, with the stream's own functions.
+
+    ``wirewatch extract --merge``, ``wirewatch evaluate --merge`` and the benchmarks use
+    it; the faust worker runs the same steps as separate stages over Kafka.
+    """
+
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        window: dt.timedelta = dt.timedelta(days=DEFAULT_WINDOW_DAYS),
+        extract: Callable[[Article], list[EventMention]] = extract_events,
+    ) -> None:
+        self.articles = ArticleIndex(threshold)
+        self.incidents = IncidentIndex()
+        self.window = window
+        self.extract = extract
+        self.copies: dict[str, str] = {}  # copy's article id -> original's
+        self.watermark: dt.datetime | None = None
+        self.events: dict[str, Event] = {}  # latest version of each event
+
+    def feed(self, article: Article) -> list[Event]:
+        """New event versions the article causes (none for a repeat)."""
+        signature = signature_of(article.text)
+        verdict = self.articles.check(article.id, article.content_hash, signature)
+        if verdict.kind == "repeat":
+            return []
+        self.articles.add(
+            IndexEntry(
+                article.id,
+                article.content_hash,
+                signature,
+                article.source,
+                article.published,
+                verdict.original_id if verdict.kind == "copy" else None,
+            )
+        )
+        if verdict.kind == "copy" and verdict.original_id is not None:
+            self.copies[article.id] = verdict.original_id
+            copy = ArticleCopy(
+                article_id=article.id,
+                original_id=verdict.original_id,
+                source=article.source,
+                url=article.url,
+                published=article.published,
+                similarity=verdict.similarity,
+            )
+            changed = self.incidents.add_copy(copy)
+        else:
+            changed = [
+                event
+                for mention in self.extract(article)
+                if (event := self.incidents.add_mention(mention)) is not None
+            ]
+        for event in changed:
+            self.events[event.event_id] = event
+        self._advance(article.published)
+        return changed
+
+    def _advance(self, published: dt.datetime) -> None:
+        if self.watermark is None or published > self.watermark:
+            self.watermark = published
+            horizon = published - self.window
+            for article_id in self.articles.expired(horizon):
+                self.articles.remove(article_id)
+            self.incidents.evict(horizon.date())

@@ -55,3 +55,18 @@ class Article(WireModel):
         digest.update(b"\x00")
         digest.update(self.text.encode("utf-8"))
         return digest.hexdigest()[:32]
+
+
+class ArticleCopy(WireModel):
+    """An article found to repeat an earlier one: a wire story republished, an exact copy
+    at another address. It is not extracted again; its outlet becomes one more source of
+    the original's events, but not an independent confirmation of them.
+    """
+
+    schema_version: Literal[1] = ARTICLE_SCHEMA_VERSION
+    article_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    original_id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    source: NonEmpty
+    url: str
+    published: AwareDatetime
+    similarity: Annotated[float, Field(ge=0.0, le=1.0)]

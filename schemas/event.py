@@ -10,7 +10,8 @@ from pydantic import AwareDatetime, Field, model_validator
 from schemas.base import WireModel
 from schemas.taxonomy import EventType, SubEventType, cameo_root_of, event_type_of
 
-EVENT_SCHEMA_VERSION = 1
+MENTION_SCHEMA_VERSION = 1
+EVENT_SCHEMA_VERSION = 2  # 2: figure ranges, independent sources
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
@@ -68,7 +69,7 @@ class _EventFields(WireModel):
 class EventMention(_EventFields):
     """One event as one article reports it."""
 
-    schema_version: Literal[1] = EVENT_SCHEMA_VERSION
+    schema_version: Literal[1] = MENTION_SCHEMA_VERSION
     mention_id: Annotated[str, Field(min_length=1)]
     article_id: Annotated[str, Field(min_length=1)]
     source: Annotated[str, Field(min_length=1)]
@@ -86,19 +87,46 @@ class FieldRevision(WireModel):
     published: AwareDatetime
 
 
+class Figure(WireModel):
+    """One reported figure and the report it came from."""
+
+    value: Count
+    article_id: str
+    source: str
+    published: AwareDatetime
+
+
+class FigureRange(WireModel):
+    """What the reports of one incident said about one figure (killed, or injured).
+
+    ``low`` and ``high`` are the smallest and largest figure any report gave; ``best``
+    is the one the event shows (see ``processors.merge`` for the rule). Reports are
+    never summed: ten outlets repeating "9 killed" is nine dead, not ninety.
+    """
+
+    low: Figure
+    high: Figure
+    best: Figure
+
+
 class Event(_EventFields):
     """One real incident, however many outlets reported it.
 
     Fields hold the current best figures; ``history`` holds every value each field
-    took and which article reported it, so revisions are never lost.
+    took and which article reported it, so revisions are never lost. ``sources`` are
+    every outlet that carried the incident; ``independent_sources`` leave out those
+    that only republished another outlet's copy.
     """
 
-    schema_version: Literal[1] = EVENT_SCHEMA_VERSION
+    schema_version: Literal[2] = EVENT_SCHEMA_VERSION
     event_id: Annotated[str, Field(min_length=1)]
     version: Annotated[int, Field(ge=1)]
     article_ids: Annotated[list[str], Field(min_length=1)]
     mention_ids: Annotated[list[str], Field(min_length=1)]
     sources: Annotated[list[str], Field(min_length=1)]
+    independent_sources: list[str] = []
     first_seen: AwareDatetime
     last_updated: AwareDatetime
     history: list[FieldRevision] = []
+    fatalities_range: FigureRange | None = None
+    injured_range: FigureRange | None = None

@@ -1,0 +1,169 @@
+"""Which incoming articles are new, and which repeat one already seen.
+
+An article is compared on its body text, not its headline (a wire story republished
+under another title is still the same story):
+
+- the same id with the same content is a **repeat** (a feed polled again, a replay):
+  dropped;
+- the same id with new content is an **update**: processed again;
+- the same content under another id, or a body whose MinHash estimate of Jaccard
+  similarity over 4-word shingles reaches the threshold, is a **copy** of the earliest
+  such article. It is not extracted again; its outlet becomes one more source of the
+  original's events, but not an independent one.
+
+Candidates come from datasketch's MinHash LSH. The index holds what the stream state
+holds (``IndexEntry``), so a worker can rebuild it after a restart, and entries older
+than the window are evicted.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+SHINGLE_WORDS = 4
+NUM_PERM = 128
+SEED = 1
+SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures depend on it
+MIN_SHINGLES = 8  # below this a body is too short to call a near-copy; exact matches only
+DEFAULT_THRESHOLD = 0.6
+
+_WORD = re.compile(r"\w+")
+
+Kind = Literal["new", "repeat", "update", "copy"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: Kind
+    original_id: str | None = None
+    similarity: float = 0.0
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index keeps of one article (also the value of the stream's state table)."""
+
+    article_id: str
+    content_hash: str
+    signature: bytes | None  # MinHash hash values; None when the body is too short
+    source: str
+    published: dt.datetime
+    original_id: str | None = None  # set when the article is itself a copy
+
+    def to_record(self) -> dict[str, str | None]:
+        return {
+            "h": self.content_hash,
+            "m": base64.b64encode(self.signature).decode() if self.signature else None,
+            "s": self.source,
+            "p": self.published.isoformat(),
+            "o": self.original_id,
+        }
+
+    @classmethod
+    def from_record(cls, article_id: str, record: dict[str, str | None]) -> IndexEntry:
+        signature = record.get("m")
+        return cls(
+            article_id=article_id,
+            content_hash=str(record["h"]),
+            signature=base64.b64decode(signature) if signature else None,
+            source=str(record["s"]),
+            published=dt.datetime.fromisoformat(str(record["p"])),
+            original_id=record.get("o"),
+        )
+
+
+def shingles(text: str) -> set[bytes]:
+    words = _WORD.findall(text.lower())
+    return {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+
+
+def signature_of(text: str) -> bytes | None:
+    """MinHash hash values of the body's shingles, or None for a body too short to judge."""
+    found = shingles(text)
+    if len(found) < MIN_SHINGLES:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    minhash.update_batch(list(found))
+    return minhash.hashvalues.tobytes()
+
+
+def _lean(signature: bytes) -> LeanMinHash:
+    return LeanMinHash(
+        seed=SEED, hashvalues=np.frombuffer(signature, dtype=np.uint32), scheme=SCHEME
+    )
+
+
+class ArticleIndex:
+    """Articles seen within the window, for exact and near-duplicate lookups."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError(f"dedup threshold must be in (0, 1], not {threshold}")
+        self.threshold = threshold
+        self.entries: dict[str, IndexEntry] = {}
+        self._by_hash: dict[str, str] = {}
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self._signatures: dict[str, LeanMinHash] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def check(self, article_id: str, content_hash: str, signature: bytes | None) -> Verdict:
+        """What an incoming article is, given what the index holds. Changes nothing."""
+        known = self.entries.get(article_id)
+        if known is not None:
+            return Verdict("repeat") if known.content_hash == content_hash else Verdict("update")
+        same_text = self._by_hash.get(content_hash)
+        if same_text is not None:
+            return Verdict("copy", self._root(same_text), 1.0)
+        if signature is None or not self._signatures:
+            return Verdict("new")
+        minhash = _lean(signature)
+        best: tuple[float, dt.datetime, str] | None = None
+        for candidate in self._lsh.query(minhash):
+            similarity = minhash.jaccard(self._signatures[candidate])
+            if similarity < self.threshold:
+                continue
+            entry = self.entries[candidate]
+            key = (-similarity, entry.published, candidate)
+            if best is None or key < (-best[0], best[1], best[2]):
+                best = (similarity, entry.published, candidate)
+        if best is None:
+            return Verdict("new")
+        return Verdict("copy", self._root(best[2]), round(best[0], 3))
+
+    def _root(self, article_id: str) -> str:
+        entry = self.entries[article_id]
+        return entry.original_id or article_id
+
+    def add(self, entry: IndexEntry) -> None:
+        self.remove(entry.article_id)
+        self.entries[entry.article_id] = entry
+        self._by_hash.setdefault(entry.content_hash, entry.article_id)
+        if entry.signature is not None:
+            minhash = _lean(entry.signature)
+            self._signatures[entry.article_id] = minhash
+            self._lsh.insert(entry.article_id, minhash, check_duplication=False)
+
+    def remove(self, article_id: str) -> None:
+        entry = self.entries.pop(article_id, None)
+        if entry is None:
+            return
+        if self._by_hash.get(entry.content_hash) == article_id:
+            del self._by_hash[entry.content_hash]
+        if self._signatures.pop(article_id, None) is not None:
+            self._lsh.remove(article_id)
+
+    def expired(self, horizon: dt.datetime) -> list[str]:
+        """Ids of articles published before the horizon."""
+        return [key for key, entry in self.entries.items() if entry.published < horizon]

@@ -1,0 +1,98 @@
+"""Article dedup: repeats, updates, exact and near copies, eviction."""
+
+import datetime as dt
+
+import pytest
+
+from ingest.seeds import load_seed
+from processors.dedup import ArticleIndex, IndexEntry, signature_of
+from processors.offline import InProcessPipeline
+from tests.conftest import SEEDS
+
+WIRE = load_seed(SEEDS / "chuhuiv-shelling-wire.md")
+COPY = load_seed(SEEDS / "chuhuiv-shelling-republished.md")
+OTHER = load_seed(SEEDS / "ganja-missile-strike-meridian.md")
+SAME_INCIDENT = load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md")
+
+
+def _entry(article, original=None):
+    return IndexEntry(
+        article.id,
+        article.content_hash,
+        signature_of(article.text),
+        article.source,
+        article.published,
+        original,
+    )
+
+
+def _check(index, article):
+    return index.check(article.id, article.content_hash, signature_of(article.text))
+
+
+def test_repeats_updates_and_new_articles():
+    index = ArticleIndex()
+    assert _check(index, WIRE).kind == "new"
+    index.add(_entry(WIRE))
+    assert _check(index, WIRE).kind == "repeat"
+    edited = WIRE.model_copy(
+        update={"text": WIRE.text + "\nThe governor declared a day of mourning."}
+    )
+    assert _check(index, edited).kind == "update"
+
+
+def test_a_republished_wire_copy_is_a_near_copy_and_independent_reports_are_not():
+    index = ArticleIndex()
+    index.add(_entry(WIRE))
+    index.add(_entry(OTHER))
+    verdict = _check(index, COPY)
+    assert verdict.kind == "copy" and verdict.original_id == WIRE.id
+    assert 0.7 < verdict.similarity <= 1.0
+    # another outlet's own report of the same incident is not a copy of the first
+    assert _check(index, SAME_INCIDENT).kind == "new"
+
+
+def test_the_same_text_at_another_address_is_an_exact_copy():
+    index = ArticleIndex()
+    index.add(_entry(WIRE))
+    moved = WIRE.model_copy(update={"id": "f" * 32, "url": "https://elsewhere.example/a"})
+    assert _check(index, moved).kind == "copy"
+    assert _check(index, moved).similarity == 1.0
+
+
+def test_a_copy_of_a_copy_points_at_the_original():
+    index = ArticleIndex()
+    index.add(_entry(WIRE))
+    index.add(_entry(COPY, original=WIRE.id))
+    again = COPY.model_copy(update={"id": "e" * 32, "text": COPY.text + "\nMore later."})
+    assert _check(index, again).original_id == WIRE.id
+
+
+def test_entries_round_trip_through_the_state_record_and_expire():
+    entry = _entry(WIRE)
+    assert IndexEntry.from_record(entry.article_id, entry.to_record()) == entry
+    index = ArticleIndex()
+    index.add(entry)
+    assert index.expired(WIRE.published) == []
+    assert index.expired(WIRE.published + dt.timedelta(seconds=1)) == [WIRE.id]
+    index.remove(WIRE.id)
+    assert len(index) == 0 and _check(index, COPY).kind == "new"
+
+
+def test_short_bodies_are_only_compared_exactly():
+    assert signature_of("Shelling kills two.") is None
+
+
+def test_threshold_must_be_a_similarity():
+    with pytest.raises(ValueError, match="threshold"):
+        ArticleIndex(threshold=1.5)
+
+
+def test_in_process_pipeline_records_a_copy_as_a_dependent_source():
+    pipeline = InProcessPipeline()
+    [event] = pipeline.feed(WIRE)
+    [updated] = pipeline.feed(COPY)
+    assert updated.event_id == event.event_id and updated.version == 2
+    assert updated.sources == [WIRE.source, COPY.source]
+    assert updated.independent_sources == [WIRE.source]
+    assert pipeline.feed(COPY) == []  # a repeat changes nothing
