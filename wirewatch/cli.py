@@ -250,19 +250,42 @@ def extract(source) -> None:
 
 
 @main.command()
-@click.argument("gold", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "gold", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.option("--show-misses", is_flag=True, help="list each missed, extra or wrong event")
-def evaluate(gold: Path, show_misses: bool) -> None:
-    """Score the extractor against hand-annotated articles in GOLD (events in front matter)."""
-    from processors.evaluation import ACTOR_FIELDS, FIELDS, GoldError, load_gold
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="score merging instead: do the articles that share an incident label end up in one event?",
+)
+def evaluate(gold: tuple[Path, ...], show_misses: bool, merge: bool) -> None:
+    """Score the extractor against hand-annotated articles in GOLD... (events in front matter)."""
+    from processors.evaluation import ACTOR_FIELDS, FIELDS, GoldError, evaluate_merge, load_gold
     from processors.evaluation import evaluate as run_evaluation
 
+    articles = []
     try:
-        articles = load_gold(gold)
+        for directory in gold:
+            articles.extend(load_gold(directory))
     except GoldError as error:
         raise click.ClickException(str(error)) from error
     if not articles:
-        raise click.ClickException(f"no annotated articles (front matter with 'events') in {gold}")
+        where = ", ".join(str(directory) for directory in gold)
+        raise click.ClickException(f"no annotated articles (front matter with 'events') in {where}")
+    if merge:
+        merged = evaluate_merge(articles)
+        click.echo(
+            f"articles {merged.articles}, canonical events {merged.events}, "
+            f"same-incident pairs expected {len(merged.gold_pairs)}, found {len(merged.predicted_pairs)}"
+        )
+        click.echo(
+            f"pairwise  precision {merged.precision:.3f}  recall {merged.recall:.3f}  F1 {merged.f1:.3f}"
+        )
+        if show_misses:
+            for line in merged.misses:
+                click.echo(f"  - {line}")
+        return
     report = run_evaluation(articles)
     expected = report.true_positives + report.false_negatives
     click.echo(

@@ -77,6 +77,7 @@ def _state_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
             # "warplanes believed to be Russian", "shelling from across the Saudi border"
             re.compile(
                 rf"\b(?:believed|thought|said|suspected)\s+to\s+be\s+(?P<adj>{adjective})\b|"
+                rf"\b(?:planes|jets|aircraft|warplanes|drones|missiles)\s+(?:were|was)\s+(?P<adj3>{adjective})\b|"
                 rf"\bfrom\s+across\s+the\s+(?P<adj2>{adjective})\s+border\b"
             ),
             # "He blamed Ukraine for the attack"
@@ -104,6 +105,13 @@ _VICTIM_AFTER = re.compile(
     r"(?:building|station|headquarters|base|post|checkpoint|convoy|patrol|vehicle|truck|barracks))\b",
     re.I,
 )
+# "police said", "an army spokesman told": who speaks, not who acted
+_ATTRIBUTION_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:said|says|told|reported|confirmed|stated|added|spokes(?:man|woman|person)|"
+    r"commander\s+said|officials?\s+said|statement)\b",
+    re.I,
+)
+_BYSTANDER_BEFORE = re.compile(r"\b(?:with|for|of|to|among|from|near|like)\s+(?:the\s+)?$", re.I)
 _CLAIM = re.compile(
     r"\bclaimed\s+(?:responsibility|the\s+attack|the\s+bombing)|\bsaid\s+it\s+was\s+behind\b", re.I
 )
@@ -151,12 +159,14 @@ def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
     for match in states.finditer(text):
         force = match.group("force")
         spans.append(match.span())
+        if _ATTRIBUTION_AFTER.match(text, match.end()):
+            continue
         for key in ("adj", "adj2"):
             if match.group(key) and (code := _code(match.group(key))):
                 hit = targeted(match.start(), match.end())
                 found.append((match.start(key), _state_name(code, force), hit))
     for match in believed.finditer(text):
-        adjective = match.group("adj") or match.group("adj2")
+        adjective = match.group("adj") or match.group("adj2") or match.group("adj3")
         if code := _code(adjective):
             found.append((match.start(), _state_name(code, None), False))
     for match in blamed.finditer(text):  # weakest evidence: ranked after every other mention
@@ -165,6 +175,10 @@ def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
     for match in _UNNAMED_STATE.finditer(text):
         if any(start <= match.start() < end for start, end in spans):
             continue  # "Sudan's army": already named with its country
+        if _ATTRIBUTION_AFTER.match(text, match.end()):
+            continue
+        if _BYSTANDER_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue  # "a pizzeria popular with soldiers"
         hit = targeted(match.start(), match.end())
         found.append((match.start(), _state_name(country, match.group(0)), hit))
     ordered: list[tuple[int, str, bool]] = []

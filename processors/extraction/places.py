@@ -225,6 +225,8 @@ def _candidates(sentence: str) -> list[tuple[str, int, bool, bool]]:
                 name = re.sub(r"['’]s$", "", name)
                 if name.lower() in _NOT_PLACES or is_country_word(name):
                     continue
+                if name.isupper() and len(name) <= 5:
+                    continue  # "ADF", "RSF", "UN": acronyms, not towns
                 start = match.start() + match.group(1).find(words[first])
                 locative = bool(_LOCATIVE_BEFORE.search(sentence[max(0, start - 40) : start]))
                 admin = _ADMIN_AFTER.match(sentence, start + len(name)) is not None

@@ -34,7 +34,7 @@ KILLED_PATTERNS = (
     ),
     re.compile(
         rf"\b(?:killing|kills|killed|leaving|left|beheading|beheaded|executing|executed|massacring|"
-        rf"massacred)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
+        rf"massacred|shot\s+dead|shooting\s+dead|gunned\s+down)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
         re.I,
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
@@ -46,6 +46,10 @@ INJURED_PATTERNS = (
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_INJURED_WORD}\b", re.I),
     re.compile(rf"\btreated\s+{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{0,2}}?for\b", re.I),
+)
+RAISED_KILLED = re.compile(
+    rf"\brais(?:ing|ed|es)\s+the\s+(?:death\s+toll|toll|number\s+of\s+(?:dead|people\s+killed|deaths))\s+to\s+{_QUALIFIER}{_N}\b",
+    re.I,
 )
 REVISED_KILLED = re.compile(
     rf"\b(?:death\s+toll|toll|number\s+of\s+(?:people|those|civilians|dead)\s+killed|number\s+of\s+dead|dead)"
@@ -205,7 +209,7 @@ def find_toll(sentences: list[str]) -> Toll:
         text = _APPOSITIVE.sub(" ", live_text(sentence))
         if not text:
             continue
-        match = REVISED_KILLED.search(text)
+        match = REVISED_KILLED.search(text) or RAISED_KILLED.search(text)
         if match and (value := parse_count(match.group("n"))) is not None:
             revised_killed = (value, sentence)
         match = REVISED_INJURED.search(text)

@@ -114,7 +114,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             S.ATTACK,
             rf"\b{_ARMED}\b.{{0,80}}?\b(?:killed|killing|stormed|attacked|opened\s+fire|shot|raided|massacred|"
             rf"hacked|beheaded|torched)\b.{{0,60}}?\b{_CIVILIAN_TARGETS}\b|"
-            r"\bmassacre(?:d)?\b|\b(?:shot|gunned)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbeheaded\b",
+            r"\bmassacre(?:d)?\b|\b(?:shot|gunned)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbeheaded\b|"
+            r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
         ),
         (
             S.VIOLENT_DEMONSTRATION,
