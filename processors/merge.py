@@ -350,6 +350,14 @@ class IncidentIndex:
         records = [r for r in self.days.get(key) or [] if r["id"] != event.event_id]
         self.days[key] = [*records, Summary.of(event).to_record()]
 
+    def events_of(self, article_id: str) -> list[Event]:
+        """Current versions of the events an article reported (to re-send after a crash)."""
+        return [
+            self.current(event_id)
+            for event_id in self.articles.get(article_id) or []
+            if event_id in self.events
+        ]
+
     def current(self, event_id: str) -> Event:
         mentions, copies, version, _ = self._state(event_id)
         return build_event(event_id, version, mentions, copies)

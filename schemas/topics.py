@@ -27,7 +27,7 @@ class TopicSpec:
         return f"{prefix}{self.name}"
 
     def partition_count(self, configured: int) -> int:
-        """Single-partition topics (dead letters) stay so; the others take the setting."""
+        """Single-partition topics (dead letters, articles.raw) stay so; the others take the setting."""
         return 1 if self.partitions == 1 else configured
 
     def kafka_config(self) -> dict[str, str]:
@@ -36,14 +36,24 @@ class TopicSpec:
         return {}
 
 
-ARTICLES_RAW = TopicSpec("articles.raw", Article, "article id", partitions=3)
-EVENT_MENTIONS = TopicSpec(
-    "events.mentions", EventMention, "incident key (country|date|type)", partitions=3
+# One partition: near-duplicates are found in one index of every recent article.
+ARTICLES_RAW = TopicSpec("articles.raw", Article, "article id", partitions=1)
+# Articles to extract; a copy (ArticleCopy) is keyed by its original's id, so it follows it.
+ARTICLES_UNIQUE = TopicSpec(
+    "articles.unique", Article, "article id (a copy: its original's id)", partitions=3
 )
+# Keyed by country: every report of an incident meets the open events it may join.
+EVENT_MENTIONS = TopicSpec("events.mentions", EventMention, "country code", partitions=3)
 EVENTS = TopicSpec("events", Event, "event id", partitions=3, compacted=True)
 ALERTS = TopicSpec("alerts", Alert, "subscription id", partitions=3)
 
-PIPELINE_TOPICS: tuple[TopicSpec, ...] = (ARTICLES_RAW, EVENT_MENTIONS, EVENTS, ALERTS)
+PIPELINE_TOPICS: tuple[TopicSpec, ...] = (
+    ARTICLES_RAW,
+    ARTICLES_UNIQUE,
+    EVENT_MENTIONS,
+    EVENTS,
+    ALERTS,
+)
 
 
 def dead_letter_topic(spec: TopicSpec) -> TopicSpec:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from schemas.topics import ARTICLES_RAW, EVENT_MENTIONS, EVENTS
+from schemas.topics import ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS
 from wirewatch.settings import Settings
 
 
@@ -26,7 +26,7 @@ def _lag(settings: Settings, admin: KafkaAdminClient, consumer: KafkaConsumer) -
     committed = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
     partitions = [
         TopicPartition(settings.topic(spec.name), p)
-        for spec in (ARTICLES_RAW, EVENT_MENTIONS, EVENTS)
+        for spec in (ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS)
         for p in consumer.partitions_for_topic(settings.topic(spec.name)) or ()
     ]
     ends = consumer.end_offsets(partitions)
@@ -52,3 +52,21 @@ def read_topic(settings: Settings, name: str, timeout_ms: int = 3000) -> list[by
         return [message.value for message in consumer]
     finally:
         consumer.close()
+
+
+def group_members(settings: Settings) -> list[str]:
+    """Ids of the worker group's members that hold at least one partition."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    try:
+        group = admin.describe_groups([settings.app_id]).get(settings.app_id, {})
+    except KafkaError:
+        return []
+    finally:
+        admin.close()
+    members = []
+    for member in group.get("members", []):
+        assignment = member.get("member_assignment") or {}
+        partitions = assignment.get("assigned_partitions") or assignment.get("partitions") or []
+        if partitions or assignment:
+            members.append(str(member.get("member_id")))
+    return members

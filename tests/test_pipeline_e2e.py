@@ -14,7 +14,7 @@ from ingest.seeds import load_seed, seed_files
 from schemas.dead_letter import DeadLetter
 from sinks.storage import connect, count_versions, list_events
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import pipeline_lag, read_topic
+from tests.kafka_helpers import group_members, pipeline_lag, read_topic
 from tests.services import wait_until
 
 pytestmark = pytest.mark.kafka
@@ -64,9 +64,18 @@ def test_seeds_replayed_end_to_end_store_ganja_once_and_no_false_events(
     assert event.country == "AZ"
     assert event.event_date == dt.date(2020, 10, 11)
     assert event.sub_event_type.value == "shelling_artillery_missile_attack"
-    assert (event.fatalities, event.injured) == (9, 34)
-    assert event.sources == ["Caspian Daily", "Meridian Wire"]
+    # best = the latest report (10 killed, 40 injured); the first report's 9 is the low
+    assert (event.fatalities, event.injured) == (10, 40)
+    assert (event.fatalities_range.low.value, event.fatalities_range.low.source) == (
+        9,
+        "Caspian Daily",
+    )
+    assert event.sources == event.independent_sources == ["Caspian Daily", "Meridian Wire"]
     assert {(r.field, r.value) for r in event.history} >= {("fatalities", 9), ("fatalities", 10)}
+    # the republished wire copy is a source of the Chuhuiv event, not an independent one
+    chuhuiv = next(e for e in stored if e.location and e.location.name == "Chuhuyiv")
+    assert len(chuhuiv.sources) == 2 and len(chuhuiv.independent_sources) == 1
+    assert len(chuhuiv.article_ids) == 2
 
     negative_ids = {load_seed(SEEDS / name).id for name in NO_CONFLICT_SEEDS}
     assert not negative_ids & {a for e in stored for a in e.article_ids}
@@ -114,7 +123,7 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_goi
     assert "published" in bad_field.error
     assert bad_field.value == json.dumps(broken).encode()
     assert all(
-        letter.source_topic == topic and letter.stage == "extract" for letter in by_key.values()
+        letter.source_topic == topic and letter.stage == "dedup" for letter in by_key.values()
     )
 
     stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
@@ -168,7 +177,66 @@ def test_a_worker_killed_midway_and_restarted_stores_what_an_uninterrupted_run_s
         assert sorted(e.version for e in stored) == [1] * 6 + [2] * 4
         assert count_versions(engine) == 14
         ganja = next(e for e in stored if e.location and e.location.name == "Ganja")
-        assert (ganja.fatalities, ganja.injured, ganja.version) == (9, 34, 2)
+        assert (ganja.fatalities, ganja.injured, ganja.version) == (10, 40, 2)
     finally:
         second.terminate()
         second.wait(30)
+
+
+def _summary(engine):
+    """What storage holds, without the ids (an id names an event after its first report)."""
+    return sorted(
+        (
+            e.sub_event_type.value,
+            e.location.name if e.location else None,
+            e.event_date.isoformat(),
+            e.fatalities,
+            e.injured,
+            e.version,
+            tuple(sorted(e.sources)),
+            tuple(sorted(e.independent_sources)),
+        )
+        for e in list_events(engine)
+    )
+
+
+def test_two_workers_sharing_the_partitions_store_what_one_worker_stores(
+    pipeline_env, pipeline_settings, tmp_path
+):
+    engine = connect(pipeline_settings.resolved_database_url)
+    workers = []
+    for name in ("one", "two"):
+        with (tmp_path / f"{name}.log").open("wb") as log:
+            workers.append(
+                subprocess.Popen(
+                    wirewatch_command("worker"),
+                    env=pipeline_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+    try:
+        assert _replay(pipeline_env).returncode == 0
+        for process in workers:
+            _settled(pipeline_settings, process)
+        stored = list(list_events(engine))
+        assert len(stored) == 10
+        assert count_versions(engine) == 14
+        places = [e.location.name for e in stored if e.location]
+        assert len(places) == len(set(places))  # no incident stored twice
+        ganja = next(e for e in stored if e.location and e.location.name == "Ganja")
+        assert (ganja.fatalities, ganja.injured, ganja.version) == (10, 40, 2)
+        # both workers took part: the group has two members sharing the partitions
+        wait_until(lambda: len(group_members(pipeline_settings)) == 2, 60, what="two group members")
+        # killing one worker leaves the other to take over its partitions and state
+        workers[0].kill()
+        workers[0].wait()
+        before = _summary(engine)
+        assert _replay(pipeline_env).returncode == 0
+        _settled(pipeline_settings, workers[1], timeout=240.0)
+        assert _summary(engine) == before
+    finally:
+        for process in workers:
+            if process.poll() is None:
+                process.terminate()
+                process.wait(30)

@@ -45,6 +45,17 @@ class Settings(BaseSettings):
     )
     seeds_dir: Path = REPO_ROOT / "seeds"
     log_level: str = "info"
+    dedup_threshold: float = Field(
+        default=0.6,
+        gt=0.0,
+        le=1.0,
+        description="Estimated Jaccard similarity of 4-word shingles above which an article is a copy.",
+    )
+    state_window_days: float = Field(
+        default=14.0,
+        gt=0.0,
+        description="Event time after which articles and events leave the stream state.",
+    )
 
     # collectors (ingest/)
     feeds_file: Path | None = Field(
