@@ -52,9 +52,7 @@ log = logging.getLogger("wirewatch.worker")
 EVICT_EVERY = 500  # messages between scans of a table for entries past the window
 
 _ARTICLE_OR_COPY: TypeAdapter[Article | ArticleCopy] = TypeAdapter(Article | ArticleCopy)
-_MENTION_OR_COPY: TypeAdapter[EventMention | ArticleCopy] = TypeAdapter(
-    EventMention | ArticleCopy
-)
+_MENTION_OR_COPY: TypeAdapter[EventMention | ArticleCopy] = TypeAdapter(EventMention | ArticleCopy)
 
 
 class WirewatchApp(faust.App):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import heapq
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -87,12 +88,23 @@ def shingles(text: str) -> set[bytes]:
     }
 
 
+_TEMPLATE: MinHash | None = None
+
+
+def _minhash() -> MinHash:
+    """An empty MinHash sharing one set of permutations (computing them is the slow part)."""
+    global _TEMPLATE
+    if _TEMPLATE is None:
+        _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_TEMPLATE.permutations)
+
+
 def signature_of(text: str) -> bytes | None:
     """MinHash hash values of the body's shingles, or None for a body too short to judge."""
     found = shingles(text)
     if len(found) < MIN_SHINGLES:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    minhash = _minhash()
     minhash.update_batch(list(found))
     return minhash.hashvalues.tobytes()
 
@@ -114,6 +126,7 @@ class ArticleIndex:
         self._by_hash: dict[str, str] = {}
         self._lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self._signatures: dict[str, LeanMinHash] = {}
+        self._by_time: list[tuple[dt.datetime, str]] = []  # heap: oldest first
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -149,6 +162,7 @@ class ArticleIndex:
     def add(self, entry: IndexEntry) -> None:
         self.remove(entry.article_id)
         self.entries[entry.article_id] = entry
+        heapq.heappush(self._by_time, (entry.published, entry.article_id))
         self._by_hash.setdefault(entry.content_hash, entry.article_id)
         if entry.signature is not None:
             minhash = _lean(entry.signature)
@@ -165,5 +179,11 @@ class ArticleIndex:
             self._lsh.remove(article_id)
 
     def expired(self, horizon: dt.datetime) -> list[str]:
-        """Ids of articles published before the horizon."""
-        return [key for key, entry in self.entries.items() if entry.published < horizon]
+        """Ids of articles published before the horizon (oldest first, without a full scan)."""
+        found = []
+        while self._by_time and self._by_time[0][0] < horizon:
+            published, article_id = heapq.heappop(self._by_time)
+            entry = self.entries.get(article_id)
+            if entry is not None and entry.published == published:
+                found.append(article_id)
+        return found

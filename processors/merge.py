@@ -275,7 +275,7 @@ def build_event(
 
 def _content(event: Event) -> str:
     """The event without its version: what a new version must change."""
-    return json.dumps(event.model_dump(mode="json", exclude={"version"}), sort_keys=True)
+    return event.model_dump_json(exclude={"version"})
 
 
 class IncidentIndex:
@@ -300,27 +300,26 @@ class IncidentIndex:
         for offset in (-1, 0, 1):
             day = mention.event_date + dt.timedelta(days=offset)
             for record in self.days.get(f"{mention.country}|{day.isoformat()}") or []:
-                found.append(Summary.from_record(record))
+                # cheap test on the raw record before building anything
+                if compatible_types(mention.sub_event_type, S(record["t"])):
+                    found.append(Summary.from_record(record))
         return found
 
-    def _state(self, event_id: str) -> tuple[list[EventMention], list[ArticleCopy], int, str]:
+    def _state(self, event_id: str) -> tuple[list[EventMention], list[ArticleCopy]]:
         record = self.events[event_id]
         mentions = [EventMention.model_validate_json(m) for m in record["mentions"].values()]
         copies = [ArticleCopy.model_validate_json(c) for c in record["copies"].values()]
-        return mentions, copies, record["version"], record["digest"]
+        return mentions, copies
 
     def _save(
-        self,
-        event_id: str,
-        mentions: list[EventMention],
-        copies: list[ArticleCopy],
-        previous: Event | None,
+        self, event_id: str, mentions: list[EventMention], copies: list[ArticleCopy]
     ) -> Event | None:
         """Store the event's new state; the new version, or None when nothing changed."""
-        version = previous.version if previous else 0
+        before = self.events.get(event_id)
+        version = before["version"] if before else 0
         candidate = build_event(event_id, max(version, 1), mentions, copies)
         digest = hashlib.sha256(_content(candidate).encode()).hexdigest()
-        if previous is not None and digest == self.events[event_id]["digest"]:
+        if before is not None and digest == before["digest"]:
             return None
         event = candidate.model_copy(update={"version": version + 1})
         self.events[event_id] = {
@@ -331,21 +330,24 @@ class IncidentIndex:
             "date": event.event_date.isoformat(),
             "country": event.country,
         }
-        self._index(event, previous)
+        self._index(event, before)
         for article_id in event.article_ids:
             known = list(self.articles.get(article_id) or [])
             if event_id not in known:
                 self.articles[article_id] = [*known, event_id]
         return event
 
-    def _index(self, event: Event, previous: Event | None) -> None:
-        if previous is not None:
-            old_key = f"{previous.country}|{previous.event_date.isoformat()}"
-            kept = [r for r in self.days.get(old_key) or [] if r["id"] != event.event_id]
-            if kept:
-                self.days[old_key] = kept
-            elif old_key in self.days:
-                del self.days[old_key]
+    def _unindex(self, event_id: str, country: str, date: str) -> None:
+        key = f"{country}|{date}"
+        kept = [r for r in self.days.get(key) or [] if r["id"] != event_id]
+        if kept:
+            self.days[key] = kept
+        elif key in self.days:
+            del self.days[key]
+
+    def _index(self, event: Event, before: dict[str, Any] | None) -> None:
+        if before is not None:
+            self._unindex(event.event_id, before["country"], before["date"])
         key = f"{event.country}|{event.event_date.isoformat()}"
         records = [r for r in self.days.get(key) or [] if r["id"] != event.event_id]
         self.days[key] = [*records, Summary.of(event).to_record()]
@@ -359,25 +361,23 @@ class IncidentIndex:
         ]
 
     def current(self, event_id: str) -> Event:
-        mentions, copies, version, _ = self._state(event_id)
-        return build_event(event_id, version, mentions, copies)
+        mentions, copies = self._state(event_id)
+        return build_event(event_id, self.events[event_id]["version"], mentions, copies)
 
     def add_mention(self, mention: EventMention) -> Event | None:
         """Fold a report in; the event's new version, or None when it changes nothing."""
         for event_id in self.articles.get(mention.article_id) or []:
             if event_id in self.events and mention.mention_id in self.events[event_id]["mentions"]:
-                mentions, copies, _, _ = self._state(event_id)
-                previous = self.current(event_id)
+                mentions, copies = self._state(event_id)
                 updated = [mention if m.mention_id == mention.mention_id else m for m in mentions]
-                return self._save(event_id, updated, copies, previous)
+                return self._save(event_id, updated, copies)
         scored = [(match_score(mention, s), s) for s in self._candidates(mention)]
         scored = [(score, s) for score, s in scored if score > 0]
         if not scored:
-            return self._save(event_id_for(mention), [mention], [], None)
+            return self._save(event_id_for(mention), [mention], [])
         _, best = max(scored, key=lambda item: (item[0], -item[1].first_seen.timestamp()))
-        mentions, copies, _, _ = self._state(best.event_id)
-        previous = self.current(best.event_id)
-        return self._save(best.event_id, [*mentions, mention], copies, previous)
+        mentions, copies = self._state(best.event_id)
+        return self._save(best.event_id, [*mentions, mention], copies)
 
     def add_copy(self, copy: ArticleCopy) -> list[Event]:
         """Record a republished copy as one more source of its original's events."""
@@ -385,34 +385,36 @@ class IncidentIndex:
         for event_id in self.articles.get(copy.original_id) or []:
             if event_id not in self.events:
                 continue
-            mentions, copies, _, _ = self._state(event_id)
-            previous = self.current(event_id)
+            mentions, copies = self._state(event_id)
             others = [c for c in copies if c.article_id != copy.article_id]
-            event = self._save(event_id, mentions, [*others, copy], previous)
+            event = self._save(event_id, mentions, [*others, copy])
             if event is not None:
                 changed.append(event)
         return changed
 
     def evict(self, horizon: dt.date) -> int:
         """Forget events dated before the horizon, and the articles that only they cited."""
-        gone = [
-            key for key, record in list(self.events.items()) if record["date"] < horizon.isoformat()
-        ]
+        cutoff = horizon.isoformat()
+        gone = []
+        for key in [k for k in list(self.days.keys()) if k.split("|", 1)[1] < cutoff]:
+            gone.extend(record["id"] for record in self.days.get(key) or [])
+            del self.days[key]
         for event_id in gone:
-            record = self.events[event_id]
-            key = f"{record['country']}|{record['date']}"
-            kept = [r for r in self.days.get(key) or [] if r["id"] != event_id]
-            if kept:
-                self.days[key] = kept
-            elif key in self.days:
-                del self.days[key]
-            del self.events[event_id]
-        if gone:
-            dropped = set(gone)
-            for article_id, event_ids in list(self.articles.items()):
-                left = [e for e in event_ids if e not in dropped]
-                if not left:
-                    del self.articles[article_id]
-                elif len(left) != len(event_ids):
+            record = self.events.get(event_id)
+            if record is None:
+                continue
+            for article_id in json.loads(_article_ids(record)):
+                left = [e for e in self.articles.get(article_id) or [] if e != event_id]
+                if left:
                     self.articles[article_id] = left
+                elif article_id in self.articles:
+                    del self.articles[article_id]
+            del self.events[event_id]
         return len(gone)
+
+
+def _article_ids(record: dict[str, Any]) -> str:
+    """The article ids an event's stored state cites, as a JSON list."""
+    ids = [json.loads(m)["article_id"] for m in record["mentions"].values()]
+    ids += list(record["copies"])
+    return json.dumps(ids)

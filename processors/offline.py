@@ -43,8 +43,8 @@ def article_from_record(record: dict[str, Any]) -> Article:
     )
 
 
-def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """(line number, output record) per input line, or (line number, error message)."""
+def read_articles(lines: Iterable[str]) -> Iterator[tuple[int, Article | str, dict[str, Any]]]:
+    """(line number, article or error message, the raw record) per non-empty line."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -52,9 +52,16 @@ def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError("each line must be a JSON object")
-            article = article_from_record(record)
+            yield number, article_from_record(record), record
         except (ValueError, ValidationError) as error:
-            yield number, describe_error(error)
+            yield number, describe_error(error), {}
+
+
+def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, output record) per input line, or (line number, error message)."""
+    for number, article, record in read_articles(lines):
+        if isinstance(article, str):
+            yield number, article
             continue
         mentions = extract_events(article)
         yield (
@@ -64,6 +71,9 @@ def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
                 "events": [json.loads(mention.model_dump_json()) for mention in mentions],
             },
         )
+
+
+EVICT_STEP = dt.timedelta(hours=1)
 
 
 class InProcessPipeline:
@@ -78,14 +88,17 @@ class InProcessPipeline:
         threshold: float = DEFAULT_THRESHOLD,
         window: dt.timedelta = dt.timedelta(days=DEFAULT_WINDOW_DAYS),
         extract: Callable[[Article], list[EventMention]] = extract_events,
+        keep_events: bool = True,
     ) -> None:
         self.articles = ArticleIndex(threshold)
         self.incidents = IncidentIndex()
         self.window = window
         self.extract = extract
-        self.copies: dict[str, str] = {}  # copy's article id -> original's
+        self.copies = 0  # articles found to repeat an earlier one
         self.watermark: dt.datetime | None = None
-        self.events: dict[str, Event] = {}  # latest version of each event
+        self.evicted_to: dt.datetime | None = None
+        self.keep_events = keep_events  # off for endless streams (benchmarks)
+        self.events: dict[str, Event] = {}  # latest version of each event, when kept
 
     def feed(self, article: Article) -> list[Event]:
         """New event versions the article causes (none for a repeat)."""
@@ -104,7 +117,7 @@ class InProcessPipeline:
             )
         )
         if verdict.kind == "copy" and verdict.original_id is not None:
-            self.copies[article.id] = verdict.original_id
+            self.copies += 1
             copy = ArticleCopy(
                 article_id=article.id,
                 original_id=verdict.original_id,
@@ -120,15 +133,36 @@ class InProcessPipeline:
                 for mention in self.extract(article)
                 if (event := self.incidents.add_mention(mention)) is not None
             ]
-        for event in changed:
-            self.events[event.event_id] = event
+        if self.keep_events:
+            for event in changed:
+                self.events[event.event_id] = event
         self._advance(article.published)
         return changed
 
     def _advance(self, published: dt.datetime) -> None:
+        """Move event time on; evict what fell out of the window, at most hourly."""
         if self.watermark is None or published > self.watermark:
             self.watermark = published
-            horizon = published - self.window
+        horizon = self.watermark - self.window
+        if self.evicted_to is None or horizon - self.evicted_to >= EVICT_STEP:
             for article_id in self.articles.expired(horizon):
                 self.articles.remove(article_id)
-            self.incidents.evict(horizon.date())
+            if self.evicted_to is None or horizon.date() > self.evicted_to.date():
+                self.incidents.evict(horizon.date())
+            self.evicted_to = horizon
+
+
+def merge_lines(
+    lines: Iterable[str], pipeline: InProcessPipeline | None = None
+) -> tuple[list[Event], list[tuple[int, str]]]:
+    """The canonical events of a JSON Lines file of articles, in the order first seen,
+    and the lines that could not be read."""
+    pipeline = pipeline or InProcessPipeline()
+    errors: list[tuple[int, str]] = []
+    for number, article, _ in read_articles(lines):
+        if isinstance(article, str):
+            errors.append((number, article))
+        else:
+            pipeline.feed(article)
+    events = sorted(pipeline.events.values(), key=lambda e: (e.first_seen, e.event_id))
+    return events, errors

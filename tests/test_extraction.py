@@ -1,6 +1,8 @@
 """The extractor against the seeds (expected values read off the articles by hand)."""
 
 import datetime as dt
+import json
+import subprocess
 
 import pytest
 
@@ -17,7 +19,7 @@ from processors.extraction.triggers import event_triggers
 from processors.offline import article_from_record, extract_lines
 from schemas.article import Article
 from schemas.taxonomy import EventType, SubEventType
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, wirewatch_command
 
 EXPECTED = {
     # file: (sub-type, date, country, place, killed, injured, actor1)
@@ -447,3 +449,43 @@ def test_actors_in_acled_style(sub_type, event_type, sentence, text, country, ac
         SubEventType(sub_type), EventType(event_type), [sentence], f"{sentence} {text}", country
     )
     assert found == actors
+
+
+def test_extract_merge_prints_canonical_events_with_their_articles(tmp_path):
+    lines = []
+    for name in (
+        "ganja-missile-strike-caspian-daily.md",
+        "ganja-missile-strike-meridian.md",
+        "chuhuiv-shelling-wire.md",
+        "chuhuiv-shelling-republished.md",
+        "football-derby-report.md",
+    ):
+        article = load_seed(SEEDS / name)
+        lines.append(
+            json.dumps(
+                {
+                    "id": article.id,
+                    "title": article.title,
+                    "text": article.text,
+                    "published": article.published.isoformat(),
+                    "url": article.url,
+                    "source": article.source,
+                }
+            )
+        )
+    source = tmp_path / "articles.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(
+        wirewatch_command("extract", "--merge", str(source)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(e["location"]["name"], len(e["article_ids"]), e["version"]) for e in events] == [
+        ("Ganja", 2, 2),
+        ("Chuhuyiv", 2, 2),
+    ]
+    assert all(e["event_id"] for e in events)
+    assert events[1]["independent_sources"] == ["Global Wire Service"]

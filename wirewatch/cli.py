@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -231,13 +232,33 @@ def worker() -> None:
 
 @main.command()
 @click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
-def extract(source) -> None:
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="also drop repeated articles and merge reports of one incident: print canonical events",
+)
+def extract(source, merge: bool) -> None:
     """Extract events from articles given as JSON Lines (FILE or - for stdin).
 
     Each input line: {"id", "title", "text", "published" (RFC 3339), "url"?, "source"?}.
-    Each output line: {"id": ..., "events": [EventMention, ...]}.
+    Each output line: {"id": ..., "events": [EventMention, ...]}; with --merge, one
+    canonical Event per line (with event_id, version, article_ids, sources), after the
+    whole file is read in order, with the stream's own dedup and merge functions.
     """
-    from processors.offline import extract_lines
+    from processors.offline import InProcessPipeline, extract_lines, merge_lines
+
+    if merge:
+        settings = _settings()
+        pipeline = InProcessPipeline(
+            threshold=settings.dedup_threshold,
+            window=dt.timedelta(days=settings.state_window_days),
+        )
+        canonical, errors = merge_lines(source, pipeline)
+        for number, message in errors:
+            click.echo(f"line {number}: {message}", err=True)
+        for event in canonical:
+            click.echo(event.model_dump_json())
+        sys.exit(1 if errors else 0)
 
     failures = 0
     for line_number, output in extract_lines(source):

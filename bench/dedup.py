@@ -1,0 +1,180 @@
+"""Dedup and merge throughput, and state memory on an endless stream.
+
+    .venv/bin/python bench/dedup.py [ARTICLES] [DAYS]
+
+Feeds ARTICLES synthetic articles (default 200,000), spread evenly over DAYS days of
+event time (default 60), through the stream's own dedup and merge functions
+(``processors.offline.InProcessPipeline``), on one core. Extraction is replaced by a
+lookup of each article's pre-built mention, so the figures are dedup and merge alone.
+
+The articles are generated from a fixed seed, with the proportions a news stream has:
+- about 300 incidents a day in 30 countries, each reported by one to four outlets;
+- 10% wire copies republished with a sentence added;
+- 5% repeats of an article already sent.
+
+It prints articles/s beside the cost of only parsing and re-serializing the same articles
+(the floor any stage pays), and the process's resident memory at every tenth of the run.
+Once the window (14 days by default) is full, memory must stay flat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from processors.merge import DEFAULT_WINDOW_DAYS
+from processors.offline import InProcessPipeline
+from schemas.article import Article
+from schemas.event import EventMention, Location
+from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
+
+START = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+COUNTRIES = [f"{a}{b}" for a in "ABCDEF" for b in "KLMNO"]  # 30 made-up country codes
+TYPES = [
+    SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK,
+    SubEventType.AIR_DRONE_STRIKE,
+    SubEventType.ARMED_CLASH,
+    SubEventType.ATTACK,
+    SubEventType.PEACEFUL_PROTEST,
+]
+
+
+def resident_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def generate(count: int, days: int, rng: random.Random):
+    """(article JSON lines, mention per article id), in publication order."""
+    vocabulary = [f"w{i}" for i in range(20000)]
+    towns = [
+        (country, index, rng.uniform(-40, 60), rng.uniform(-20, 120))
+        for country in COUNTRIES
+        for index in range(40)
+    ]
+    lines: list[str] = []
+    mentions: dict[str, EventMention] = {}
+    sent: list[Article] = []
+    per_second = days * 86400 / count
+    incident: dict | None = None
+    reports_left = 0
+    for number in range(count):
+        published = START + dt.timedelta(seconds=number * per_second)
+        roll = rng.random()
+        if roll < 0.05 and sent:  # a repeat of something already sent
+            lines.append(rng.choice(sent[-500:]).model_dump_json())
+            continue
+        if roll < 0.15 and sent:  # a wire copy republished with a sentence added
+            original = rng.choice(sent[-500:])
+            article = original.model_copy(
+                update={
+                    "id": f"{number:032x}",
+                    "url": f"https://copy{number}.example/a",
+                    "source": f"Outlet {rng.randrange(200)}",
+                    "text": original.text + " " + " ".join(rng.choices(vocabulary, k=12)) + ".",
+                    "published": published,
+                }
+            )
+            lines.append(article.model_dump_json())
+            sent.append(article)
+            continue
+        if reports_left == 0:
+            country, town, lat, lon = rng.choice(towns)
+            incident = {
+                "country": country,
+                "location": Location(
+                    name=f"Town {country}{town}",
+                    admin1=f"Region {country}{town % 5}",
+                    lat=lat,
+                    lon=lon,
+                    geonames_id=hash((country, town)) % 10_000_000,
+                    precision="locality",
+                ),
+                "type": rng.choice(TYPES),
+                "killed": rng.randrange(0, 30),
+            }
+            reports_left = rng.randrange(1, 5)
+        reports_left -= 1
+        assert incident is not None
+        article = Article(
+            id=f"{number:032x}",
+            url=f"https://outlet{number % 200}.example/{number}",
+            title=f"Report {number}",
+            text=" ".join(rng.choices(vocabulary, k=90)) + ".",
+            source=f"Outlet {rng.randrange(200)}",
+            published=published,
+        )
+        lines.append(article.model_dump_json())
+        sent.append(article)
+        sub_type = incident["type"]
+        mentions[article.id] = EventMention(
+            mention_id=f"m{number}",
+            article_id=article.id,
+            source=article.source,
+            url=article.url,
+            published=published,
+            event_type=event_type_of(sub_type),
+            sub_event_type=sub_type,
+            cameo_code=cameo_root_of(sub_type),
+            event_date=published.date(),
+            country=incident["country"],
+            location=incident["location"],
+            fatalities=incident["killed"] + rng.randrange(0, 3),
+            evidence=["synthetic"],
+            confidence=0.8,
+        )
+    return lines, mentions
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
+    days = int(sys.argv[2]) if len(sys.argv) > 2 else 60
+    os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    rng = random.Random(20261124)
+    print(f"generating {count} articles over {days} days of event time ...", flush=True)
+    lines, mentions = generate(count, days, rng)
+
+    start = time.perf_counter()
+    for line in lines:
+        Article.model_validate_json(line).model_dump_json()
+    baseline = time.perf_counter() - start
+
+    print(f"RSS with the input generated, before feeding: {resident_mb():.0f} MB", flush=True)
+    pipeline = InProcessPipeline(extract=lambda article: [mentions[article.id]], keep_events=False)
+    step = max(count // 10, 1)
+    print(
+        f"{'articles':>9} {'event day':>9} {'RSS MB':>8} {'open events':>12} "
+        f"{'indexed articles':>17} {'articles/s':>11}",
+        flush=True,
+    )
+    start = time.perf_counter()
+    mark = start
+    versions = 0
+    for number, line in enumerate(lines, start=1):
+        versions += len(pipeline.feed(Article.model_validate_json(line)))
+        if number % step == 0:
+            now = time.perf_counter()
+            day = (pipeline.watermark - START).days if pipeline.watermark else 0
+            print(
+                f"{number:>9} {day:>9} {resident_mb():>8.0f} {len(pipeline.incidents.events):>12} "
+                f"{len(pipeline.articles):>17} {step / (now - mark):>11.0f}",
+                flush=True,
+            )
+            mark = now
+    elapsed = time.perf_counter() - start
+    copies = pipeline.copies
+    print(f"window                          : {DEFAULT_WINDOW_DAYS} days of event time")
+    print(f"event versions emitted          : {versions} ({copies} copies recorded as sources)")
+    print(f"JSON parse + serialize baseline : {count / baseline:10.0f} articles/s")
+    print(f"dedup + merge (parse included)  : {count / elapsed:10.0f} articles/s")
+
+
+if __name__ == "__main__":
+    main()
