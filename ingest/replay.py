@@ -27,10 +27,13 @@ def replay(
     on_progress: Callable[[Path, SeedError | None], None] | None = None,
     timeout: float = 60.0,
 ) -> ReplayReport:
-    """Send every valid seed to ``articles.raw``; a bad file is reported and skipped.
+    """Send every valid seed to ``articles.raw``, in publication order; a bad file is
+    reported and skipped.
 
-    Returns only once Kafka acknowledged every sent article, so the caller may treat
-    ``report.sent`` as durable.
+    Publication order, because the stream's state window follows event time: an archive
+    sent in file order could let a 2024 article push a 2020 incident out of the window
+    before its other reports arrive. Returns only once Kafka acknowledged every sent
+    article, so the caller may treat ``report.sent`` as durable.
     """
     report = ReplayReport()
     readable = []
@@ -41,6 +44,7 @@ def replay(
             readable.append(result)
         if on_progress is not None:
             on_progress(result.path, result.error)
+    readable.sort(key=lambda r: r.article.published)
     producer = make_producer(settings, client_id=f"{settings.app_id}-replay")
     try:
         outcomes = push_articles(producer, settings, [r.article for r in readable], timeout)

@@ -140,7 +140,9 @@ class InProcessPipeline:
         return changed
 
     def _advance(self, published: dt.datetime) -> None:
-        """Move event time on; evict what fell out of the window, at most hourly."""
+        """Move event time on (never past tomorrow); evict what fell out of the window,
+        at most hourly."""
+        published = min(published, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
         if self.watermark is None or published > self.watermark:
             self.watermark = published
         horizon = self.watermark - self.window
@@ -156,13 +158,20 @@ def merge_lines(
     lines: Iterable[str], pipeline: InProcessPipeline | None = None
 ) -> tuple[list[Event], list[tuple[int, str]]]:
     """The canonical events of a JSON Lines file of articles, in the order first seen,
-    and the lines that could not be read."""
+    and the lines that could not be read.
+
+    Articles are fed in publication order, as a stream would see them, whatever the
+    order of the file: the state window follows event time.
+    """
     pipeline = pipeline or InProcessPipeline()
     errors: list[tuple[int, str]] = []
+    articles: list[Article] = []
     for number, article, _ in read_articles(lines):
         if isinstance(article, str):
             errors.append((number, article))
         else:
-            pipeline.feed(article)
+            articles.append(article)
+    for article in sorted(articles, key=lambda a: a.published):
+        pipeline.feed(article)
     events = sorted(pipeline.events.values(), key=lambda e: (e.first_seen, e.event_id))
     return events, errors

@@ -96,3 +96,12 @@ def test_in_process_pipeline_records_a_copy_as_a_dependent_source():
     assert updated.sources == [WIRE.source, COPY.source]
     assert updated.independent_sources == [WIRE.source]
     assert pipeline.feed(COPY) == []  # a repeat changes nothing
+
+
+def test_a_date_far_in_the_future_does_not_evict_the_present():
+    pipeline = InProcessPipeline()
+    recent = WIRE.model_copy(update={"published": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
+    pipeline.feed(recent)
+    future = OTHER.model_copy(update={"published": dt.datetime(2999, 1, 1, tzinfo=dt.UTC)})
+    pipeline.feed(future)
+    assert recent.id in pipeline.articles.entries  # yesterday's article is still in the window
