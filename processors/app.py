@@ -1,6 +1,7 @@
 """The faust app: the pipeline's stages as agents, each doing I/O around a pure function.
 
     articles.raw --dedup--> articles.unique --extract--> events.mentions --merge--> events --store--> SQL
+                                                                               events --route--> alerts --deliver--> webhook / email / file
 
 - **dedup** (one partition): drops repeats; turns copies into ``ArticleCopy`` notices
   keyed by the original's id, so each follows its original into extraction.
@@ -9,6 +10,13 @@
   them.
 - **merge** (partitioned by country): folds mentions and copies into canonical events
   with ``processors.merge.IncidentIndex``.
+- **route** (partitioned by event): matches each event version against the
+  subscriptions (``processors.alerting``) and remembers what each subscription was told.
+- **deliver** (partitioned by subscription): sends alerts (``sinks.delivery``), with their
+  state in SQL.
+
+Kafka record timestamps carry the moment an article entered ``articles.raw`` through
+every stage, so the delivery sink can measure article-to-alert latency.
 
 Every table has a changelog topic, so a restarted worker, or a second worker taking
 over partitions, recovers the state from Kafka. Entries older than the window (event
@@ -25,18 +33,22 @@ import logging
 from typing import Any
 
 import faust
+import httpx
 from faust.types import EventT
 from pydantic import TypeAdapter
 
+from processors.alerting import Sent, SubscriptionIndex, alert_id_for, alert_reason
 from processors.dedup import ArticleIndex, IndexEntry, signature_of
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
 from processors.transport import IdempotentTransport
+from schemas.alert import Alert
 from schemas.article import Article, ArticleCopy
 from schemas.dead_letter import dead_letter
 from schemas.event import Event, EventMention
 from schemas.topics import (
+    ALERTS,
     ARTICLES_RAW,
     ARTICLES_UNIQUE,
     EVENT_MENTIONS,
@@ -44,6 +56,8 @@ from schemas.topics import (
     TopicSpec,
     dead_letter_topic,
 )
+from sinks import delivery as deliveries
+from sinks import subscriptions as subscription_store
 from sinks.storage import connect, upsert_event
 from wirewatch.settings import Settings
 
@@ -72,7 +86,12 @@ class _Window:
         self.seen = 0
 
     def advance(self, moment: dt.datetime) -> bool:
-        """Note a message's time; True when it is time to evict."""
+        """Note a message's time; True when it is time to evict.
+
+        A time beyond tomorrow (a feed's clock gone wrong) cannot move the window on, or
+        one bad date would evict everything.
+        """
+        moment = min(moment, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
         if self.latest is None or moment > self.latest:
             self.latest = moment
         self.seen += 1
@@ -117,8 +136,8 @@ def create_app(settings: Settings) -> faust.App:
             key_type=str,
         )
 
-    stages = (ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS)
-    raw, unique, mentions, events = (topic(spec) for spec in stages)
+    stages = (ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS, ALERTS)
+    raw, unique, mentions, events, alerts = (topic(spec) for spec in stages)
     dlq = {spec.name: topic(dead_letter_topic(spec)) for spec in stages}
     article_index = table("dedup.articles", ARTICLES_RAW)
     extracted = table("extract.articles", ARTICLES_UNIQUE)
@@ -127,9 +146,14 @@ def create_app(settings: Settings) -> faust.App:
         table("merge.days", EVENT_MENTIONS),
         table("merge.articles", EVENT_MENTIONS),
     )
+    told = table("route.sent", EVENTS)  # "subscription|event" -> what it was last told
     memory: dict[str, Any] = {"index": None}  # the dedup LSH, rebuilt from its table
     storage: dict[str, Any] = {}
-    windows = {name: _Window(settings.state_window_days) for name in ("dedup", "extract", "merge")}
+    windows = {
+        name: _Window(settings.state_window_days) for name in ("dedup", "extract", "merge", "route")
+    }
+    watched: dict[str, Any] = {"index": SubscriptionIndex(), "loaded": None}
+    sending: set[asyncio.Task[None]] = set()
 
     @app.on_partitions_revoked.connect
     async def forget_index(sender: Any, revoked: Any, **kwargs: Any) -> None:
@@ -205,7 +229,9 @@ def create_app(settings: Settings) -> faust.App:
                 await to_dead_letters(ARTICLES_RAW, "dedup", event, error)
                 continue
             if original is None:
-                sent = await unique.send(key=article.id.encode(), value=event.value)
+                sent = await unique.send(
+                    key=article.id.encode(), value=event.value, timestamp=event.message.timestamp
+                )
             else:
                 copy = ArticleCopy(
                     article_id=article.id,
@@ -216,7 +242,11 @@ def create_app(settings: Settings) -> faust.App:
                     similarity=verdict.similarity,
                 )
                 log.info("article %s repeats %s (%.2f)", article.id, original, verdict.similarity)
-                sent = await unique.send(key=original.encode(), value=copy.to_json_bytes())
+                sent = await unique.send(
+                    key=original.encode(),
+                    value=copy.to_json_bytes(),
+                    timestamp=event.message.timestamp,
+                )
             # Only once the article is safely on its way is it remembered as seen: a worker
             # killed in between sends it again (harmless downstream), never drops it.
             await sent
@@ -247,7 +277,9 @@ def create_app(settings: Settings) -> faust.App:
                 await to_dead_letters(ARTICLES_UNIQUE, "extract", event, error)
                 continue
             for country, value in outgoing:
-                await mentions.send(key=country.encode(), value=value)
+                await mentions.send(
+                    key=country.encode(), value=value, timestamp=event.message.timestamp
+                )
 
     @app.agent(mentions)
     async def merge(stream: faust.StreamT) -> None:
@@ -269,16 +301,171 @@ def create_app(settings: Settings) -> faust.App:
                 await to_dead_letters(EVENT_MENTIONS, "merge", event, error)
                 continue
             for canonical in changed:
-                await events.send(key=canonical.event_id.encode(), value=canonical.to_json_bytes())
+                await events.send(
+                    key=canonical.event_id.encode(),
+                    value=canonical.to_json_bytes(),
+                    timestamp=event.message.timestamp,
+                )
+
+    def database() -> Any:
+        if "engine" not in storage:
+            storage["engine"] = connect(settings.resolved_database_url)
+            subscription_store.connect(settings.resolved_database_url)
+            deliveries.connect(settings.resolved_database_url)
+        return storage["engine"]
+
+    async def subscriptions() -> SubscriptionIndex:
+        """The subscriptions, reloaded from SQL every few seconds (edits apply quickly)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        loaded = watched["loaded"]
+        if loaded is None or now - loaded >= settings.subscriptions_refresh_seconds:
+            engine = await asyncio.to_thread(database)
+            found = await asyncio.to_thread(
+                lambda: list(subscription_store.list_subscriptions(engine))
+            )
+            watched["index"] = await asyncio.to_thread(SubscriptionIndex, found)
+            watched["loaded"] = now
+        return watched["index"]
+
+    @app.agent(events)
+    async def route(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            outgoing: list[tuple[Alert, str]] = []
+            try:
+                canonical = Event.from_json_bytes(event.value)
+                index = await subscriptions()
+                received = dt.datetime.fromtimestamp(event.message.timestamp, dt.UTC)
+                for sub in index.matching(canonical):
+                    key = f"{sub.id}|{canonical.event_id}"
+                    record = told.get(key)
+                    reason = alert_reason(
+                        sub, canonical, Sent.from_record(record) if record else None
+                    )
+                    if reason is None:
+                        continue
+                    alert = Alert(
+                        alert_id=alert_id_for(sub.id, canonical.event_id, canonical.version),
+                        subscription_id=sub.id,
+                        event_id=canonical.event_id,
+                        event_version=canonical.version,
+                        reason=reason,  # type: ignore[arg-type]
+                        event=canonical,
+                        created_at=dt.datetime.now(dt.UTC),
+                        received_at=received,
+                    )
+                    outgoing.append((alert, key))
+            except Exception as error:
+                await to_dead_letters(EVENTS, "route", event, error)
+                continue
+            for alert, key in outgoing:
+                sent = await alerts.send(
+                    key=alert.subscription_id.encode(),
+                    value=alert.to_json_bytes(),
+                    timestamp=event.message.timestamp,
+                )
+                await sent  # remembered only once on its way: a crash re-sends, never drops
+                told[key] = {
+                    **Sent.of(alert.event).to_record(),
+                    "d": canonical.event_date.isoformat(),
+                }
+            window = windows["route"]
+            if window.advance(dt.datetime.combine(canonical.event_date, dt.time(), dt.UTC)):
+                horizon = window.horizon.date().isoformat()
+                for key, record in list(told.items()):
+                    if record and record.get("d", horizon) < horizon:
+                        del told[key]
+
+    async def deliver_one(sender: deliveries.Sender, alert: Alert) -> None:
+        engine = database()
+        sub = (await subscriptions()).subscriptions.get(alert.subscription_id)
+        if sub is None:
+            sub = await asyncio.to_thread(subscription_store.get, engine, alert.subscription_id)
+        if sub is None:
+            await asyncio.to_thread(
+                deliveries.mark, engine, alert.alert_id, "dead", 0, "subscription removed"
+            )
+            return
+        ok, attempts, error = await sender.send(alert, sub)
+        latency = None
+        if ok and alert.received_at is not None:
+            latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
+            deliveries.LATENCY.observe(latency)
+        status = "delivered" if ok else "dead"
+        await asyncio.to_thread(
+            deliveries.mark, engine, alert.alert_id, status, attempts, error, latency
+        )
+        if ok:
+            log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)
+        else:
+            log.warning(
+                "alert %s to %s failed after %d attempts: %s",
+                alert.alert_id,
+                sub.id,
+                attempts,
+                error,
+            )
+
+    limit = asyncio.Semaphore(settings.delivery_concurrency)
+    senders: dict[str, deliveries.Sender] = {}
+
+    def sender() -> deliveries.Sender:
+        if "sender" not in senders:
+            senders["sender"] = deliveries.Sender(
+                client=httpx.AsyncClient(timeout=settings.delivery_timeout),
+                policy=deliveries.RetryPolicy(
+                    attempts=settings.delivery_attempts,
+                    base_delay=settings.delivery_base_delay,
+                    timeout=settings.delivery_timeout,
+                ),
+                allow_private=settings.allow_private_addresses,
+                smtp_host=settings.smtp_host,
+                smtp_port=settings.smtp_port,
+                smtp_sender=settings.smtp_sender,
+            )
+        return senders["sender"]
+
+    def spawn(alert: Alert) -> None:
+        async def run() -> None:
+            async with limit:
+                try:
+                    await deliver_one(sender(), alert)
+                except Exception:  # the alert stays pending; the next start sends it again
+                    log.exception("delivering alert %s", alert.alert_id)
+
+        task = asyncio.create_task(run())
+        sending.add(task)
+        task.add_done_callback(sending.discard)
+
+    @app.task
+    async def resume_pending() -> None:
+        """Alerts recorded but not delivered when a previous sink stopped: send them now."""
+        engine = await asyncio.to_thread(database)
+        for alert in await asyncio.to_thread(
+            lambda: list(deliveries.alerts_with_status(engine, "pending"))
+        ):
+            spawn(alert)
+
+    @app.agent(alerts)
+    async def deliver(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                alert = Alert.from_json_bytes(event.value)
+                engine = await asyncio.to_thread(database)
+                fresh = await asyncio.to_thread(deliveries.record_pending, engine, alert)
+                if not fresh:
+                    continue  # recorded already: delivered, dead, or resumed at start
+            except Exception as error:
+                await to_dead_letters(ALERTS, "deliver", event, error)
+                continue
+            spawn(alert)
 
     @app.agent(events)
     async def store(stream: faust.StreamT) -> None:
         async for event in stream.events():
             try:
                 canonical = Event.from_json_bytes(event.value)
-                if "engine" not in storage:
-                    storage["engine"] = connect(settings.resolved_database_url)
-                stored = upsert_event(storage["engine"], canonical)
+                stored = upsert_event(database(), canonical)
             except Exception as error:
                 await to_dead_letters(EVENTS, "store", event, error)
                 continue
@@ -305,6 +492,10 @@ def run_worker(settings: Settings) -> None:
 
     ensure_topics(settings)
     (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)
+    if settings.worker_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
     app = create_app(settings)
     worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
     worker.execute_from_commandline()

@@ -67,3 +67,5 @@ class Alert(WireModel):
     reason: Literal["new", "toll_crossed_threshold", "toll_rose", "type_changed"]
     event: Event
     created_at: AwareDatetime
+    # when the report behind this event version entered articles.raw (the latency's start)
+    received_at: AwareDatetime | None = None

@@ -366,6 +366,16 @@ def events_list(output_format: str | None, limit: int | None) -> None:
     events_table(stored)
 
 
+def _register_alert_commands() -> None:
+    from wirewatch.cli_alerts import alerts, subscriptions
+
+    main.add_command(subscriptions)
+    main.add_command(alerts)
+
+
+_register_alert_commands()
+
+
 @main.command()
 def up() -> None:
     """Start Kafka and the worker, replay seeds/, show events as they are stored.

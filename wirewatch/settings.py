@@ -81,6 +81,20 @@ class Settings(BaseSettings):
     )
     fulltext: bool = Field(default=False, description="Fetch each article page for its full text.")
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Prometheus metrics of the worker (alert latency).",
+    )
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_sender: str = "wirewatch@localhost"
+    delivery_attempts: int = Field(default=5, ge=1, le=20)
+    delivery_timeout: float = Field(default=10.0, gt=0)
+    delivery_base_delay: float = Field(default=0.5, gt=0)
+    delivery_concurrency: int = Field(default=32, ge=1, le=1000)
+    subscriptions_refresh_seconds: float = Field(default=5.0, gt=0)
 
     @property
     def bootstrap_servers(self) -> str:

@@ -1,0 +1,120 @@
+"""Subscriptions in SQL, and loading them from YAML.
+
+A YAML file holds a list of subscriptions in the fields of ``schemas.alert.Subscription``::
+
+    - id: ganja-watch
+      radius: {lat: 40.68, lon: 46.36, km: 50}
+      min_fatalities: 1
+      delivery: {kind: webhook, target: "https://hooks.example/wirewatch", secret: "s3cret"}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, delete, select
+
+from schemas.alert import Subscription
+from schemas.dead_letter import describe_error
+from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
+
+metadata = MetaData()
+
+subscriptions_table = Table(
+    "subscriptions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("record", JSON, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def _create_v1(engine: Engine) -> None:
+    metadata.create_all(engine, tables=[subscriptions_table])
+
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1),)
+
+
+class SubscriptionFileError(ValueError):
+    pass
+
+
+def connect(url: str) -> Engine:
+    engine = make_engine(url)
+    migrate(engine, "subscriptions", MIGRATIONS)
+    return engine
+
+
+def save(engine: Engine, subscription: Subscription) -> None:
+    """Add the subscription, or replace the one with its id."""
+    row = {
+        "id": subscription.id,
+        "record": json.loads(subscription.model_dump_json()),
+        "updated_at": dt.datetime.now(dt.UTC),
+    }
+    with engine.begin() as connection:
+        statement = upsertable_insert(engine, subscriptions_table).values(**row)
+        connection.execute(
+            statement.on_conflict_do_update(
+                index_elements=["id"],
+                set_={
+                    "record": statement.excluded.record,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
+        )
+
+
+def remove(engine: Engine, subscription_id: str) -> bool:
+    with engine.begin() as connection:
+        result = connection.execute(
+            delete(subscriptions_table).where(subscriptions_table.c.id == subscription_id)
+        )
+        return bool(result.rowcount)
+
+
+def list_subscriptions(engine: Engine) -> Iterator[Subscription]:
+    with engine.connect() as connection:
+        for record in connection.execute(
+            select(subscriptions_table.c.record).order_by(subscriptions_table.c.id)
+        ).scalars():
+            yield Subscription.model_validate_json(json.dumps(record))
+
+
+def get(engine: Engine, subscription_id: str) -> Subscription | None:
+    with engine.connect() as connection:
+        record = connection.execute(
+            select(subscriptions_table.c.record).where(subscriptions_table.c.id == subscription_id)
+        ).scalar_one_or_none()
+    return Subscription.model_validate_json(json.dumps(record)) if record is not None else None
+
+
+def load_yaml(path: Path) -> list[Subscription]:
+    """Every subscription in the file; a bad one is reported with its position and field."""
+    try:
+        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise SubscriptionFileError(f"{path}: {error}") from error
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise SubscriptionFileError(f"{path}: expected a list of subscriptions")
+    loaded = []
+    for number, item in enumerate(items, start=1):
+        try:
+            loaded.append(Subscription.model_validate_json(json.dumps(item, default=str)))
+        except ValidationError as error:
+            raise SubscriptionFileError(
+                f"{path}: subscription {number}: {describe_error(error)}"
+            ) from error
+    ids = [s.id for s in loaded]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise SubscriptionFileError(f"{path}: duplicate ids: {', '.join(duplicates)}")
+    return loaded

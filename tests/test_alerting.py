@@ -1,0 +1,235 @@
+"""Subscriptions: matching, the index, when to alert; delivery: signatures, retries, email."""
+
+import asyncio
+import datetime as dt
+import email
+import json
+import random
+import time
+
+import httpx
+import pytest
+
+from ingest.seeds import load_seed
+from processors.alerting import (
+    Sent,
+    SubscriptionIndex,
+    alert_id_for,
+    alert_reason,
+    matches,
+)
+from processors.offline import InProcessPipeline
+from schemas.alert import Alert, Subscription
+from sinks import delivery
+from sinks.subscriptions import SubscriptionFileError, load_yaml
+from tests.conftest import SEEDS
+from tests.smtp_server import smtp_inbox
+from tests.webhook_server import WebhookServer
+
+GANJA = (40.6828, 46.3606)
+
+
+def _sub(**fields) -> Subscription:
+    record = {"id": "s", "delivery": {"kind": "file", "target": "/tmp/x"}, **fields}
+    return Subscription.model_validate_json(json.dumps(record))
+
+
+def _ganja_versions():
+    pipeline = InProcessPipeline()
+    versions = []
+    for name in ("ganja-missile-strike-caspian-daily.md", "ganja-missile-strike-meridian.md"):
+        versions += pipeline.feed(load_seed(SEEDS / name))
+    return versions  # v1: 9 killed, v2: 10 killed
+
+
+def test_filters_each_hold_or_not():
+    v1, _ = _ganja_versions()
+    assert matches(_sub(countries=["AZ"]), v1)
+    assert not matches(_sub(countries=["AM"]), v1)
+    assert matches(_sub(radius={"lat": GANJA[0], "lon": GANJA[1], "km": 10}), v1)
+    assert not matches(_sub(radius={"lat": 40.38, "lon": 47.12, "km": 30}), v1)  # Barda
+    assert matches(_sub(bbox={"south": 40, "west": 46, "north": 41, "east": 47}), v1)
+    assert not matches(_sub(bbox={"south": 40, "west": 170, "north": 41, "east": -170}), v1)
+    assert matches(_sub(event_types=["explosions_remote_violence"]), v1)
+    assert not matches(_sub(sub_event_types=["air_drone_strike"]), v1)
+    assert matches(_sub(actors=["armenia"]), v1)
+    assert matches(_sub(min_fatalities=9), v1) and not matches(_sub(min_fatalities=10), v1)
+    assert matches(_sub(min_casualties=43), v1) and not matches(_sub(min_casualties=44), v1)
+    assert matches(_sub(keywords=["Ganja"]), v1) and not matches(
+        _sub(keywords=["Baku airport"]), v1
+    )
+
+
+def test_the_index_finds_what_a_full_scan_finds():
+    rng = random.Random(7)
+    events = _ganja_versions()
+    subs = []
+    for number in range(3000):
+        kind = number % 4
+        if kind == 0:
+            fields = {"countries": [rng.choice(["AZ", "AM", "UA", "SY"])]}
+        elif kind == 1:
+            fields = {
+                "radius": {
+                    "lat": rng.uniform(35, 45),
+                    "lon": rng.uniform(40, 50),
+                    "km": rng.uniform(5, 300),
+                }
+            }
+        elif kind == 2:
+            south, west = rng.uniform(35, 44), rng.uniform(40, 49)
+            fields = {"bbox": {"south": south, "west": west, "north": south + 1, "east": west + 1}}
+        else:
+            fields = {"min_fatalities": rng.randrange(0, 15)}
+        subs.append(_sub(**{**fields, "id": f"s{number}"}))
+    index = SubscriptionIndex(subs)
+    for event in events:
+        assert [s.id for s in index.matching(event)] == sorted(
+            s.id for s in subs if matches(s, event)
+        )
+        assert len(index.candidates(event)) < len(subs) / 2  # it does not scan them all
+
+
+def test_alert_on_first_match_and_on_revisions_that_matter():
+    v1, v2 = _ganja_versions()
+    watcher = _sub(countries=["AZ"])
+    assert alert_reason(watcher, v1, None) == "new"
+    assert alert_reason(watcher, v2, Sent.of(v1)) == "toll_rose"
+    assert alert_reason(watcher, v2, Sent.of(v2)) is None  # the same version again
+    only_source = v2.model_copy(update={"version": 3, "sources": [*v2.sources, "Another"]})
+    assert alert_reason(watcher, only_source, Sent.of(v2)) is None  # a new source is no news
+    retyped = only_source.model_copy(
+        update={"sub_event_type": v2.sub_event_type.__class__("air_drone_strike")}
+    )
+    assert alert_reason(watcher, retyped, Sent.of(v2)) == "type_changed"
+    threshold = _sub(min_fatalities=10)
+    assert not matches(threshold, v1) and matches(threshold, v2)
+    assert alert_reason(threshold, v2, None) == "toll_crossed_threshold"
+    assert alert_id_for("s", v2.event_id, 2) == alert_id_for("s", v2.event_id, 2)
+
+
+def test_subscriptions_load_from_yaml_with_clear_errors(tmp_path):
+    good = tmp_path / "subs.yaml"
+    good.write_text(
+        "- id: ganja\n  radius: {lat: 40.68, lon: 46.36, km: 50}\n  min_fatalities: 1\n"
+        "  delivery: {kind: webhook, target: 'https://hooks.example/w', secret: s}\n"
+    )
+    [sub] = load_yaml(good)
+    assert sub.radius.km == 50 and sub.delivery.secret == "s"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: x\n  countries: [Azerbaijan]\n  delivery: {kind: file, target: /tmp/a}\n")
+    with pytest.raises(SubscriptionFileError, match=r"subscription 1: .*countries"):
+        load_yaml(bad)
+
+
+def _alert(event, sub_id="s") -> Alert:
+    return Alert(
+        alert_id=alert_id_for(sub_id, event.event_id, event.version),
+        subscription_id=sub_id,
+        event_id=event.event_id,
+        event_version=event.version,
+        reason="new",
+        event=event,
+        created_at=dt.datetime.now(dt.UTC),
+        received_at=dt.datetime.now(dt.UTC),
+    )
+
+
+def _send(alert, sub, allow_private=True, attempts=4):
+    async def run():
+        async with httpx.AsyncClient(timeout=5) as client:
+            sender = delivery.Sender(
+                client, delivery.RetryPolicy(attempts=attempts, base_delay=0.01), allow_private
+            )
+            return await sender.send(alert, sub)
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def receiver():
+    server = WebhookServer()
+    yield server
+    server.close()
+
+
+def test_a_failing_receiver_gets_the_alert_once_with_one_key_and_a_valid_signature(receiver):
+    v1, _ = _ganja_versions()
+    receiver.fail_first["/hook"] = 3
+    sub = _sub(delivery={"kind": "webhook", "target": receiver.url("/hook"), "secret": "k3y"})
+    ok, attempts, error = _send(_alert(v1), sub)
+    assert (ok, attempts, error) == (True, 4, None)
+    assert [r.status for r in receiver.received] == [503, 503, 503, 200]
+    assert len({r.headers["Idempotency-Key"] for r in receiver.received}) == 1
+    [done] = receiver.delivered("/hook")
+    assert delivery.verify(done.body, "k3y", done.headers[delivery.SIGNATURE_HEADER])
+    assert not delivery.verify(done.body, "wrong", done.headers[delivery.SIGNATURE_HEADER])
+    assert done.alert["event"]["event_id"] == v1.event_id
+
+
+def test_a_4xx_is_not_retried_and_a_429_is(receiver):
+    v1, _ = _ganja_versions()
+    receiver.status["/gone"] = 410
+    sub = _sub(delivery={"kind": "webhook", "target": receiver.url("/gone")})
+    ok, attempts, error = _send(_alert(v1), sub)
+    assert (ok, attempts) == (False, 1) and "410" in error
+    receiver.status["/busy"] = 429
+    busy = _sub(delivery={"kind": "webhook", "target": receiver.url("/busy")})
+    ok, attempts, error = _send(_alert(v1), busy, attempts=3)
+    assert (ok, attempts) == (False, 3) and "429" in error
+
+
+def test_private_webhook_targets_are_refused_unless_allowed(receiver):
+    v1, _ = _ganja_versions()
+    sub = _sub(delivery={"kind": "webhook", "target": receiver.url("/hook")})
+    ok, attempts, error = _send(_alert(v1), sub, allow_private=False)
+    assert (ok, attempts) == (False, 1) and receiver.received == []
+    assert "127.0.0.1" in error or "not public" in error or "private" in error
+
+
+def test_backoff_grows_with_jitter_and_honours_retry_after():
+    policy = delivery.RetryPolicy(base_delay=1.0, max_delay=8.0)
+    for attempt, ceiling in ((1, 1.0), (2, 2.0), (3, 4.0), (6, 8.0)):
+        delay = policy.delay(attempt)
+        assert ceiling / 2 <= delay <= ceiling
+    assert policy.delay(1, retry_after=3.0) == 3.0
+
+
+def test_email_goes_over_smtp_in_text_and_html():
+    v1, _ = _ganja_versions()
+    with smtp_inbox() as inbox:
+        sub = _sub(delivery={"kind": "email", "target": "analyst@example.org"})
+
+        async def run():
+            async with httpx.AsyncClient() as client:
+                sender = delivery.Sender(
+                    client,
+                    delivery.RetryPolicy(attempts=2, base_delay=0.01),
+                    True,
+                    "127.0.0.1",
+                    inbox.port,
+                )
+                return await sender.send(_alert(v1), sub)
+
+        assert asyncio.run(run())[0]
+        deadline = time.time() + 5
+        while not inbox.messages and time.time() < deadline:
+            time.sleep(0.05)
+        [envelope] = inbox.messages
+        assert envelope.rcpt_tos == ["analyst@example.org"]
+        message = email.message_from_bytes(envelope.content)
+        assert "Ganja" in message["Subject"]
+        assert {part.get_content_type() for part in message.walk()} >= {"text/plain", "text/html"}
+
+
+def test_delivery_state_is_recorded_once_and_listed(tmp_path):
+    engine = delivery.connect(f"sqlite:///{tmp_path / 'd.db'}")
+    v1, _ = _ganja_versions()
+    alert = _alert(v1)
+    assert delivery.record_pending(engine, alert) is True
+    assert delivery.record_pending(engine, alert) is False  # a redelivered message
+    assert [a.alert_id for a in delivery.alerts_with_status(engine, "pending")] == [alert.alert_id]
+    delivery.mark(engine, alert.alert_id, "delivered", 2, latency=0.42)
+    [row] = delivery.list_deliveries(engine)
+    assert (row.status, row.attempts, row.latency_seconds) == ("delivered", 2, 0.42)
+    assert list(delivery.alerts_with_status(engine, "pending")) == []

@@ -1,0 +1,140 @@
+"""Alerts end to end on a real broker: replay the seeds, deliver to a local webhook
+receiver and a local SMTP server, each expected alert exactly once."""
+
+from __future__ import annotations
+
+import email
+import json
+import subprocess
+from collections import Counter
+
+import pytest
+
+from sinks import delivery
+from sinks import subscriptions as store
+from tests.conftest import wirewatch_command
+from tests.kafka_helpers import pipeline_lag
+from tests.services import wait_until
+from tests.smtp_server import smtp_inbox
+from tests.webhook_server import WebhookServer
+
+pytestmark = pytest.mark.kafka
+
+GANJA = {"lat": 40.6828, "lon": 46.3606, "km": 30}
+
+
+def _subscription(record: dict) -> store.Subscription:
+    return store.Subscription.model_validate_json(json.dumps(record))
+
+
+def test_seeds_deliver_each_expected_alert_once(pipeline_env, pipeline_settings, tmp_path):
+    receiver = WebhookServer()
+    receiver.fail_first["/flaky"] = 3
+    with smtp_inbox() as inbox:
+        env = {
+            **pipeline_env,
+            "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true",
+            "WIREWATCH_SMTP_PORT": str(inbox.port),
+            "WIREWATCH_DELIVERY_BASE_DELAY": "0.05",
+            "WIREWATCH_SUBSCRIPTIONS_REFRESH_SECONDS": "0.5",
+        }
+        url = pipeline_settings.resolved_database_url
+        engine = store.connect(url)
+        for record in (
+            {
+                "id": "az-flaky",
+                "countries": ["AZ"],
+                "delivery": {"kind": "webhook", "target": receiver.url("/flaky"), "secret": "k3y"},
+            },
+            {
+                "id": "ganja-30km",
+                "radius": GANJA,
+                "delivery": {"kind": "webhook", "target": receiver.url("/ganja")},
+            },
+            {
+                "id": "killed-10",
+                "min_fatalities": 10,
+                "delivery": {"kind": "email", "target": "desk@example.org"},
+            },
+        ):
+            store.save(engine, _subscription(record))
+        with (tmp_path / "worker.log").open("wb") as log:
+            worker = subprocess.Popen(
+                wirewatch_command("worker"), env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            replay = subprocess.run(
+                wirewatch_command("replay"), env=env, capture_output=True, text=True, timeout=120
+            )
+            assert replay.returncode == 0, replay.stderr
+            deliveries = delivery.connect(url)
+
+            def settled() -> bool:
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+                rows = delivery.list_deliveries(deliveries, limit=1000)
+                return (
+                    pipeline_lag(pipeline_settings) == 0
+                    and len(rows) >= 13
+                    and all(row.status != "pending" for row in rows)
+                )
+
+            wait_until(settled, 180, interval=1.0, what="every alert delivered")
+            rows = delivery.list_deliveries(deliveries, limit=1000)
+        finally:
+            worker.terminate()
+            worker.wait(30)
+            receiver.close()
+
+        by_sub = Counter(row.subscription_id for row in rows)
+        assert by_sub == {"az-flaky": 4, "ganja-30km": 2, "killed-10": 7}
+        assert all(row.status == "delivered" for row in rows)
+        assert len({row.alert_id for row in rows}) == len(rows)  # each alert once
+        assert all(0 <= row.latency_seconds < 60 for row in rows)
+
+        # the radius around Ganja: the strike, then its revised toll
+        ganja = sorted(
+            (r.event_version, r.reason) for r in rows if r.subscription_id == "ganja-30km"
+        )
+        assert ganja == [(1, "new"), (2, "toll_rose")]
+        # Ganja's first report (9 killed) is under 10; the revision to 10 crosses it, once
+        crossed = [
+            r
+            for r in rows
+            if r.subscription_id == "killed-10" and r.reason == "toll_crossed_threshold"
+        ]
+        assert len(crossed) == 1
+
+        # the flaky receiver answered 503 three times: each alert was retried under its own
+        # idempotency key until it got through, and got through once; signatures verify
+        flaky = [r for r in receiver.received if r.path == "/flaky"]
+        tries: dict[str, list[int]] = {}
+        for request in flaky:
+            tries.setdefault(request.headers["Idempotency-Key"], []).append(request.status)
+        assert len(tries) == 4
+        assert all(
+            statuses[-1] == 200 and set(statuses[:-1]) <= {503} for statuses in tries.values()
+        )
+        assert sum(statuses.count(503) for statuses in tries.values()) == 3
+        delivered = receiver.delivered("/flaky")
+        assert len(delivered) == 4
+        assert all(
+            delivery.verify(r.body, "k3y", r.headers[delivery.SIGNATURE_HEADER]) for r in delivered
+        )
+        assert len(receiver.delivered("/ganja")) == 2
+
+        # the mail
+        subjects = [email.message_from_bytes(m.content)["Subject"] for m in inbox.messages]
+        assert len(subjects) == 7 and all(
+            m.rcpt_tos == ["desk@example.org"] for m in inbox.messages
+        )
+
+        # the list command shows them, with their latency
+        listed = subprocess.run(
+            wirewatch_command("alerts", "list", "--format", "jsonl"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert len(listed.stdout.splitlines()) == 13

@@ -1,0 +1,340 @@
+"""``wirewatch subscriptions ...`` and ``wirewatch alerts ...``: who is told what, and how it went."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from schemas.alert import Alert, Subscription
+from schemas.dead_letter import describe_error
+from wirewatch.settings import Settings, get_settings
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+def _floats(text: str, count: int, what: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != count:
+        raise click.BadParameter(f"{what}: expected {count} comma-separated numbers, got {text!r}")
+    return values
+
+
+@click.group()
+def subscriptions() -> None:
+    """What people watch, and where alerts about it go."""
+
+
+@subscriptions.command("add")
+@click.argument("subscription_id")
+@click.option("--name", default=None)
+@click.option("--country", "countries", multiple=True, help="ISO code; repeat for several")
+@click.option("--near", default=None, help="LAT,LON of a place to watch (with --km)")
+@click.option("--km", type=float, default=None, help="radius around --near")
+@click.option("--bbox", default=None, help="SOUTH,WEST,NORTH,EAST")
+@click.option("--type", "event_types", multiple=True, help="event type slug, e.g. battles")
+@click.option("--sub-type", "sub_event_types", multiple=True, help="sub-event type slug")
+@click.option("--actor", "actors", multiple=True, help="part of an actor's name")
+@click.option("--min-killed", type=int, default=None)
+@click.option("--min-casualties", type=int, default=None, help="killed + injured")
+@click.option("--keyword", "keywords", multiple=True)
+@click.option("--webhook", default=None, help="URL to POST alerts to")
+@click.option("--secret", default=None, help="HMAC-SHA256 key for the webhook signature")
+@click.option("--email", default=None, help="address to mail alerts to")
+@click.option("--file", "file_path", default=None, help="file to append alerts to (JSON Lines)")
+def subscriptions_add(
+    subscription_id: str,
+    name: str | None,
+    countries: tuple[str, ...],
+    near: str | None,
+    km: float | None,
+    bbox: str | None,
+    event_types: tuple[str, ...],
+    sub_event_types: tuple[str, ...],
+    actors: tuple[str, ...],
+    min_killed: int | None,
+    min_casualties: int | None,
+    keywords: tuple[str, ...],
+    webhook: str | None,
+    secret: str | None,
+    email: str | None,
+    file_path: str | None,
+) -> None:
+    """Add a subscription (or replace the one with this id)."""
+    from sinks import subscriptions as store
+
+    targets = [
+        (kind, value)
+        for kind, value in (("webhook", webhook), ("email", email), ("file", file_path))
+        if value
+    ]
+    if len(targets) != 1:
+        raise click.UsageError("give exactly one of --webhook, --email, --file")
+    if (near is None) != (km is None):
+        raise click.UsageError("--near and --km go together")
+    record: dict[str, object] = {
+        "id": subscription_id,
+        "name": name,
+        "countries": [c.upper() for c in countries],
+        "event_types": list(event_types),
+        "sub_event_types": list(sub_event_types),
+        "actors": list(actors),
+        "min_fatalities": min_killed,
+        "min_casualties": min_casualties,
+        "keywords": list(keywords),
+        "delivery": {"kind": targets[0][0], "target": targets[0][1], "secret": secret},
+    }
+    if near is not None:
+        lat, lon = _floats(near, 2, "--near")
+        record["radius"] = {"lat": lat, "lon": lon, "km": km}
+    if bbox is not None:
+        south, west, north, east = _floats(bbox, 4, "--bbox")
+        record["bbox"] = {"south": south, "west": west, "north": north, "east": east}
+    try:
+        subscription = Subscription.model_validate_json(json.dumps(record))
+    except ValidationError as error:
+        raise click.ClickException(describe_error(error)) from error
+    store.save(store.connect(_settings().resolved_database_url), subscription)
+    click.echo(f"saved subscription {subscription.id}")
+
+
+@subscriptions.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def subscriptions_load(path: Path) -> None:
+    """Add or replace every subscription in a YAML file."""
+    from sinks import subscriptions as store
+
+    try:
+        loaded = store.load_yaml(path)
+    except store.SubscriptionFileError as error:
+        raise click.ClickException(str(error)) from error
+    engine = store.connect(_settings().resolved_database_url)
+    for subscription in loaded:
+        store.save(engine, subscription)
+    click.echo(f"saved {len(loaded)} subscriptions from {path}")
+
+
+@subscriptions.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
+def subscriptions_list(output_format: str | None) -> None:
+    """Print the subscriptions."""
+    from sinks import subscriptions as store
+
+    found = list(store.list_subscriptions(store.connect(_settings().resolved_database_url)))
+    if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
+        for subscription in found:
+            click.echo(subscription.model_dump_json())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(found)} subscriptions")
+    for column in ("id", "watches", "delivery"):
+        table.add_column(column, overflow="fold")
+    for subscription in found:
+        table.add_row(
+            subscription.id,
+            _describe(subscription),
+            f"{subscription.delivery.kind}: {subscription.delivery.target}",
+        )
+    Console().print(table)
+
+
+def _describe(sub: Subscription) -> str:
+    parts = []
+    if sub.countries:
+        parts.append("countries " + ", ".join(sub.countries))
+    if sub.radius:
+        parts.append(f"{sub.radius.km:g} km around {sub.radius.lat:g},{sub.radius.lon:g}")
+    if sub.bbox:
+        box = sub.bbox
+        parts.append(f"box {box.south:g},{box.west:g},{box.north:g},{box.east:g}")
+    if sub.event_types or sub.sub_event_types:
+        parts.append(
+            "types "
+            + ", ".join(
+                [*(t.value for t in sub.event_types), *(t.value for t in sub.sub_event_types)]
+            )
+        )
+    if sub.actors:
+        parts.append("actors " + ", ".join(sub.actors))
+    if sub.min_fatalities is not None:
+        parts.append(f"killed >= {sub.min_fatalities}")
+    if sub.min_casualties is not None:
+        parts.append(f"killed + injured >= {sub.min_casualties}")
+    if sub.keywords:
+        parts.append("keywords " + ", ".join(sub.keywords))
+    return "; ".join(parts) or "everything"
+
+
+@subscriptions.command("remove")
+@click.argument("subscription_id")
+def subscriptions_remove(subscription_id: str) -> None:
+    """Delete a subscription."""
+    from sinks import subscriptions as store
+
+    if not store.remove(store.connect(_settings().resolved_database_url), subscription_id):
+        raise click.ClickException(f"no subscription {subscription_id!r}")
+    click.echo(f"removed subscription {subscription_id}")
+
+
+@subscriptions.command("test")
+@click.argument("subscription_id")
+@click.option(
+    "--send", is_flag=True, help="also deliver the newest matching event to the target, as a test"
+)
+@click.option("--limit", type=int, default=20)
+def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
+    """Show which stored events this subscription matches (and, with --send, try its target)."""
+    from processors.alerting import alert_id_for, matches
+    from sinks import subscriptions as store
+    from sinks.storage import connect, list_events
+    from wirewatch.render import event_line
+
+    settings = _settings()
+    sub = store.get(store.connect(settings.resolved_database_url), subscription_id)
+    if sub is None:
+        raise click.ClickException(f"no subscription {subscription_id!r}")
+    matched = [e for e in list_events(connect(settings.resolved_database_url)) if matches(sub, e)]
+    click.echo(f"{len(matched)} stored events match {sub.id} ({_describe(sub)})")
+    for event in matched[:limit]:
+        click.echo(f"  {event_line(event)}")
+    if not send:
+        return
+    if not matched:
+        raise click.ClickException("nothing to send: no stored event matches")
+    event = matched[0]
+    alert = Alert(
+        alert_id=alert_id_for(sub.id, event.event_id, event.version) + "-test",
+        subscription_id=sub.id,
+        event_id=event.event_id,
+        event_version=event.version,
+        reason="new",
+        event=event,
+        created_at=dt.datetime.now(dt.UTC),
+    )
+    ok, attempts, error = asyncio.run(_send(settings, alert, sub))
+    if not ok:
+        raise click.ClickException(f"test delivery failed after {attempts} attempt(s): {error}")
+    click.echo(f"test alert delivered to {sub.delivery.kind} {sub.delivery.target}")
+
+
+async def _send(
+    settings: Settings, alert: Alert, sub: Subscription
+) -> tuple[bool, int, str | None]:
+    import httpx
+
+    from sinks.delivery import RetryPolicy, Sender
+
+    async with httpx.AsyncClient(timeout=settings.delivery_timeout) as client:
+        sender = Sender(
+            client=client,
+            policy=RetryPolicy(
+                attempts=settings.delivery_attempts,
+                base_delay=settings.delivery_base_delay,
+                timeout=settings.delivery_timeout,
+            ),
+            allow_private=settings.allow_private_addresses,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_sender=settings.smtp_sender,
+        )
+        return await sender.send(alert, sub)
+
+
+@click.group()
+def alerts() -> None:
+    """Alerts sent, their delivery and latency."""
+
+
+@alerts.command("list")
+@click.option("--status", type=click.Choice(["pending", "delivered", "dead"]), default=None)
+@click.option("--limit", type=int, default=50)
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
+def alerts_list(status: str | None, limit: int, output_format: str | None) -> None:
+    """Recent alerts, newest first: status, attempts, article-to-delivery latency."""
+    from sinks import delivery
+
+    rows = delivery.list_deliveries(
+        delivery.connect(_settings().resolved_database_url), status, limit
+    )
+    if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row.__dict__, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} alerts")
+    for column in (
+        "created",
+        "subscription",
+        "event",
+        "v",
+        "reason",
+        "status",
+        "tries",
+        "latency s",
+        "error",
+    ):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(
+            row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            row.subscription_id,
+            row.event_id[:12],
+            str(row.event_version),
+            row.reason,
+            row.status,
+            str(row.attempts),
+            f"{row.latency_seconds:.3f}" if row.latency_seconds is not None else "-",
+            row.last_error or "",
+        )
+    Console().print(table)
+
+
+@alerts.command("retry")
+@click.argument("alert_ids", nargs=-1)
+@click.option("--all", "retry_all", is_flag=True, help="every dead alert")
+def alerts_retry(alert_ids: tuple[str, ...], retry_all: bool) -> None:
+    """Send dead alerts again (after their target was fixed)."""
+    from sinks import delivery
+    from sinks import subscriptions as store
+
+    if not alert_ids and not retry_all:
+        raise click.UsageError("give alert ids, or --all")
+    settings = _settings()
+    engine = delivery.connect(settings.resolved_database_url)
+    dead = [
+        a
+        for a in delivery.alerts_with_status(engine, "dead")
+        if retry_all or a.alert_id in alert_ids
+    ]
+    unknown = set(alert_ids) - {a.alert_id for a in dead}
+    for alert_id in sorted(unknown):
+        click.echo(f"{alert_id}: not a dead alert", err=True)
+    subs = store.connect(settings.resolved_database_url)
+    failures = len(unknown)
+    for alert in dead:
+        sub = store.get(subs, alert.subscription_id)
+        if sub is None:
+            click.echo(
+                f"{alert.alert_id}: subscription {alert.subscription_id} no longer exists", err=True
+            )
+            failures += 1
+            continue
+        ok, attempts, error = asyncio.run(_send(settings, alert, sub))
+        delivery.mark(engine, alert.alert_id, "delivered" if ok else "dead", attempts, error)
+        click.echo(f"{alert.alert_id}: {'delivered' if ok else 'failed again: ' + str(error)}")
+        failures += not ok
+    sys.exit(1 if failures else 0)
