@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
@@ -229,7 +230,7 @@ def create_app(settings: Settings) -> faust.App:
                 await to_dead_letters(ARTICLES_RAW, "dedup", event, error)
                 continue
             if original is None:
-                sent = await unique.send(
+                await unique.send(
                     key=article.id.encode(), value=event.value, timestamp=event.message.timestamp
                 )
             else:
@@ -242,14 +243,15 @@ def create_app(settings: Settings) -> faust.App:
                     similarity=verdict.similarity,
                 )
                 log.info("article %s repeats %s (%.2f)", article.id, original, verdict.similarity)
-                sent = await unique.send(
+                await unique.send(
                     key=original.encode(),
                     value=copy.to_json_bytes(),
                     timestamp=event.message.timestamp,
                 )
-            # Only once the article is safely on its way is it remembered as seen: a worker
-            # killed in between sends it again (harmless downstream), never drops it.
-            await sent
+            # Remembered as seen only after it is handed to the producer, so a worker killed
+            # before that sends it again (harmless downstream). Both writes are buffered by
+            # the producer and flushed before the input offset is committed; waiting for
+            # each ack here instead stalls the stage (see the README's known limits).
             article_index[article.id] = entry.to_record()
 
     @app.agent(unique)
@@ -307,6 +309,13 @@ def create_app(settings: Settings) -> faust.App:
                     timestamp=event.message.timestamp,
                 )
 
+    # Every SQL call runs on this one thread: never on the event loop (a SQLite lock wait
+    # would stall every stage), and never two writers fighting over SQLite's lock.
+    sql_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-sql")
+
+    async def sql(function: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(sql_thread, function, *args)
+
     def database() -> Any:
         if "engine" not in storage:
             storage["engine"] = connect(settings.resolved_database_url)
@@ -315,17 +324,18 @@ def create_app(settings: Settings) -> faust.App:
         return storage["engine"]
 
     async def subscriptions() -> SubscriptionIndex:
-        """The subscriptions, reloaded from SQL every few seconds (edits apply quickly)."""
+        """The subscriptions, rebuilt when the SQL table changed (checked every few seconds)."""
         loop = asyncio.get_running_loop()
         now = loop.time()
-        loaded = watched["loaded"]
-        if loaded is None or now - loaded >= settings.subscriptions_refresh_seconds:
-            engine = await asyncio.to_thread(database)
-            found = await asyncio.to_thread(
-                lambda: list(subscription_store.list_subscriptions(engine))
-            )
-            watched["index"] = await asyncio.to_thread(SubscriptionIndex, found)
+        checked = watched["loaded"]
+        if checked is None or now - checked >= settings.subscriptions_refresh_seconds:
             watched["loaded"] = now
+            engine = await sql(database)
+            fingerprint = await sql(subscription_store.fingerprint, engine)
+            if fingerprint != watched.get("fingerprint"):
+                found = await sql(lambda: list(subscription_store.list_subscriptions(engine)))
+                watched["index"] = SubscriptionIndex(found)
+                watched["fingerprint"] = fingerprint
         return watched["index"]
 
     @app.agent(events)
@@ -359,12 +369,11 @@ def create_app(settings: Settings) -> faust.App:
                 await to_dead_letters(EVENTS, "route", event, error)
                 continue
             for alert, key in outgoing:
-                sent = await alerts.send(
+                await alerts.send(
                     key=alert.subscription_id.encode(),
                     value=alert.to_json_bytes(),
                     timestamp=event.message.timestamp,
-                )
-                await sent  # remembered only once on its way: a crash re-sends, never drops
+                )  # then remembered: a crash before this line re-sends, never drops
                 told[key] = {
                     **Sent.of(alert.event).to_record(),
                     "d": canonical.event_date.isoformat(),
@@ -380,11 +389,9 @@ def create_app(settings: Settings) -> faust.App:
         engine = database()
         sub = (await subscriptions()).subscriptions.get(alert.subscription_id)
         if sub is None:
-            sub = await asyncio.to_thread(subscription_store.get, engine, alert.subscription_id)
+            sub = await sql(subscription_store.get, engine, alert.subscription_id)
         if sub is None:
-            await asyncio.to_thread(
-                deliveries.mark, engine, alert.alert_id, "dead", 0, "subscription removed"
-            )
+            await sql(deliveries.mark, engine, alert.alert_id, "dead", 0, "subscription removed")
             return
         ok, attempts, error = await sender.send(alert, sub)
         latency = None
@@ -392,9 +399,7 @@ def create_app(settings: Settings) -> faust.App:
             latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
             deliveries.LATENCY.observe(latency)
         status = "delivered" if ok else "dead"
-        await asyncio.to_thread(
-            deliveries.mark, engine, alert.alert_id, status, attempts, error, latency
-        )
+        await sql(deliveries.mark, engine, alert.alert_id, status, attempts, error, latency)
         if ok:
             log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)
         else:
@@ -440,10 +445,8 @@ def create_app(settings: Settings) -> faust.App:
     @app.task
     async def resume_pending() -> None:
         """Alerts recorded but not delivered when a previous sink stopped: send them now."""
-        engine = await asyncio.to_thread(database)
-        for alert in await asyncio.to_thread(
-            lambda: list(deliveries.alerts_with_status(engine, "pending"))
-        ):
+        engine = await sql(database)
+        for alert in await sql(lambda: list(deliveries.alerts_with_status(engine, "pending"))):
             spawn(alert)
 
     @app.agent(alerts)
@@ -451,8 +454,8 @@ def create_app(settings: Settings) -> faust.App:
         async for event in stream.events():
             try:
                 alert = Alert.from_json_bytes(event.value)
-                engine = await asyncio.to_thread(database)
-                fresh = await asyncio.to_thread(deliveries.record_pending, engine, alert)
+                engine = await sql(database)
+                fresh = await sql(deliveries.record_pending, engine, alert)
                 if not fresh:
                     continue  # recorded already: delivered, dead, or resumed at start
             except Exception as error:
@@ -465,7 +468,7 @@ def create_app(settings: Settings) -> faust.App:
         async for event in stream.events():
             try:
                 canonical = Event.from_json_bytes(event.value)
-                stored = upsert_event(database(), canonical)
+                stored = await sql(upsert_event, await sql(database), canonical)
             except Exception as error:
                 await to_dead_letters(EVENTS, "store", event, error)
                 continue

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, delete, select
+from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, delete, func, select
 
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
@@ -77,6 +77,15 @@ def remove(engine: Engine, subscription_id: str) -> bool:
             delete(subscriptions_table).where(subscriptions_table.c.id == subscription_id)
         )
         return bool(result.rowcount)
+
+
+def fingerprint(engine: Engine) -> tuple[int, str]:
+    """Changes whenever a subscription is added, replaced or removed (cheap to ask often)."""
+    with engine.connect() as connection:
+        count, latest = connection.execute(
+            select(func.count(), func.max(subscriptions_table.c.updated_at))
+        ).one()
+    return count, str(latest)
 
 
 def list_subscriptions(engine: Engine) -> Iterator[Subscription]:

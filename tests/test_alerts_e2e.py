@@ -138,3 +138,111 @@ def test_seeds_deliver_each_expected_alert_once(pipeline_env, pipeline_settings,
         )
         assert listed.returncode == 0, listed.stderr
         assert len(listed.stdout.splitlines()) == 13
+
+
+def _ganja_alert(version: int = 1):
+    from ingest.seeds import load_seed
+    from processors.alerting import alert_id_for
+    from processors.offline import InProcessPipeline
+    from schemas.alert import Alert
+    from tests.conftest import SEEDS
+
+    pipeline = InProcessPipeline()
+    events = []
+    for name in ("ganja-missile-strike-caspian-daily.md", "ganja-missile-strike-meridian.md"):
+        events += pipeline.feed(load_seed(SEEDS / name))
+    event = events[version - 1]
+    return Alert(
+        alert_id=alert_id_for("ganja-30km", event.event_id, event.version),
+        subscription_id="ganja-30km",
+        event_id=event.event_id,
+        event_version=event.version,
+        reason="new" if version == 1 else "toll_rose",
+        event=event,
+        created_at=event.last_updated,
+        received_at=event.last_updated,
+    )
+
+
+def test_a_restarted_sink_sends_what_was_pending_and_nothing_delivered(
+    pipeline_env, pipeline_settings, tmp_path
+):
+    receiver = WebhookServer()
+    url = pipeline_settings.resolved_database_url
+    store.save(
+        store.connect(url),
+        _subscription(
+            {
+                "id": "ganja-30km",
+                "radius": GANJA,
+                "delivery": {"kind": "webhook", "target": receiver.url("/ganja")},
+            }
+        ),
+    )
+    deliveries = delivery.connect(url)
+    pending, done = _ganja_alert(1), _ganja_alert(2)
+    # what a sink killed mid-delivery leaves behind: one alert recorded, one delivered
+    assert delivery.record_pending(deliveries, pending)
+    assert delivery.record_pending(deliveries, done)
+    delivery.mark(deliveries, done.alert_id, "delivered", 1, latency=0.5)
+    env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
+    with (tmp_path / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            wirewatch_command("worker"), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_until(
+            lambda: delivery.status_of(deliveries, pending.alert_id) == "delivered",
+            120,
+            what="the pending alert delivered",
+        )
+    finally:
+        worker.terminate()
+        worker.wait(30)
+        receiver.close()
+    keys = [r.headers["Idempotency-Key"] for r in receiver.received]
+    assert keys == [pending.alert_id]
+
+
+def test_alerts_retry_sends_dead_alerts_once_their_target_works(pipeline_env, pipeline_settings):
+    receiver = WebhookServer()
+    url = pipeline_settings.resolved_database_url
+    store.save(
+        store.connect(url),
+        _subscription(
+            {
+                "id": "ganja-30km",
+                "radius": GANJA,
+                "delivery": {"kind": "webhook", "target": receiver.url("/ganja"), "secret": "k"},
+            }
+        ),
+    )
+    deliveries = delivery.connect(url)
+    alert = _ganja_alert(1)
+    delivery.record_pending(deliveries, alert)
+    delivery.mark(deliveries, alert.alert_id, "dead", 5, "HTTP 503 from 127.0.0.1")
+    env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
+    try:
+        listed = subprocess.run(
+            wirewatch_command("alerts", "list", "--status", "dead", "--format", "jsonl"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert json.loads(listed.stdout)["last_error"] == "HTTP 503 from 127.0.0.1"
+        retried = subprocess.run(
+            wirewatch_command("alerts", "retry", "--all"),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert retried.returncode == 0, retried.stderr
+        assert f"{alert.alert_id}: delivered" in retried.stdout
+    finally:
+        receiver.close()
+    [request] = receiver.received
+    assert request.headers["Idempotency-Key"] == alert.alert_id
+    assert delivery.verify(request.body, "k", request.headers[delivery.SIGNATURE_HEADER])
+    assert delivery.status_of(deliveries, alert.alert_id) == "delivered"
