@@ -4,7 +4,9 @@ import asyncio
 import datetime as dt
 import email
 import json
+import os
 import random
+import subprocess
 import time
 
 import httpx
@@ -22,7 +24,7 @@ from processors.offline import InProcessPipeline
 from schemas.alert import Alert, Subscription
 from sinks import delivery
 from sinks.subscriptions import SubscriptionFileError, load_yaml
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, wirewatch_command
 from tests.smtp_server import smtp_inbox
 from tests.webhook_server import WebhookServer
 
@@ -233,3 +235,31 @@ def test_delivery_state_is_recorded_once_and_listed(tmp_path):
     [row] = delivery.list_deliveries(engine)
     assert (row.status, row.attempts, row.latency_seconds) == ("delivered", 2, 0.42)
     assert list(delivery.alerts_with_status(engine, "pending")) == []
+
+
+def test_subscription_commands_add_list_test_and_remove(tmp_path):
+
+    env = {**os.environ, "WIREWATCH_STATE_DIR": str(tmp_path / "state")}
+
+    def run(*args):
+        return subprocess.run(
+            wirewatch_command(*args), env=env, capture_output=True, text=True, timeout=120
+        )
+
+    added = run(
+        "subscriptions", "add", "ganja", "--near", "40.68,46.36", "--km", "30",
+        "--min-killed", "1", "--webhook", "https://hooks.example/w", "--secret", "s",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    both = run("subscriptions", "add", "x", "--webhook", "https://a.example", "--email", "a@b.c")
+    assert both.returncode != 0 and "exactly one of" in both.stderr
+    wrong = run("subscriptions", "add", "y", "--type", "nonsense", "--file", str(tmp_path / "a"))
+    assert wrong.returncode != 0 and "event_types" in wrong.stderr
+    listed = run("subscriptions", "list", "--format", "jsonl")
+    [record] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert record["radius"]["km"] == 30 and record["delivery"]["secret"] == "s"
+    tested = run("subscriptions", "test", "ganja")
+    assert tested.returncode == 0 and "0 stored events match ganja" in tested.stdout
+    assert run("subscriptions", "remove", "ganja").returncode == 0
+    gone = run("subscriptions", "remove", "ganja")
+    assert gone.returncode != 0 and "no subscription" in gone.stderr
