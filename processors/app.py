@@ -39,7 +39,7 @@ from faust.types import EventT
 from pydantic import TypeAdapter
 
 from processors.alerting import Sent, SubscriptionIndex, alert_id_for, alert_reason
-from processors.dedup import ArticleIndex, IndexEntry, signature_of
+from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
@@ -60,6 +60,7 @@ from schemas.topics import (
 from sinks import delivery as deliveries
 from sinks import subscriptions as subscription_store
 from sinks.storage import connect, upsert_event
+from wirewatch.db import migrate
 from wirewatch.settings import Settings
 
 log = logging.getLogger("wirewatch.worker")
@@ -206,19 +207,10 @@ def create_app(settings: Settings) -> faust.App:
             try:
                 article = Article.from_json_bytes(event.value)
                 index = dedup_index()
-                signature = signature_of(article.text)
-                verdict = index.check(article.id, article.content_hash, signature)
-                if verdict.kind == "repeat":
-                    continue
-                original = verdict.original_id if verdict.kind == "copy" else None
-                entry = IndexEntry(
-                    article.id,
-                    article.content_hash,
-                    signature,
-                    article.source,
-                    article.published,
-                    original,
-                )
+                admission = admit(index, article)
+                entry, copy = admission.entry, admission.copy
+                if entry is None:
+                    continue  # a repeat
                 index.add(entry)
                 window = windows["dedup"]
                 if window.advance(article.published):
@@ -229,22 +221,16 @@ def create_app(settings: Settings) -> faust.App:
             except Exception as error:  # any failure goes to the DLQ, never stops the stage
                 await to_dead_letters(ARTICLES_RAW, "dedup", event, error)
                 continue
-            if original is None:
+            if copy is None:
                 await unique.send(
                     key=article.id.encode(), value=event.value, timestamp=event.message.timestamp
                 )
             else:
-                copy = ArticleCopy(
-                    article_id=article.id,
-                    original_id=original,
-                    source=article.source,
-                    url=article.url,
-                    published=article.published,
-                    similarity=verdict.similarity,
+                log.info(
+                    "article %s repeats %s (%.2f)", article.id, copy.original_id, copy.similarity
                 )
-                log.info("article %s repeats %s (%.2f)", article.id, original, verdict.similarity)
                 await unique.send(
-                    key=original.encode(),
+                    key=copy.original_id.encode(),
                     value=copy.to_json_bytes(),
                     timestamp=event.message.timestamp,
                 )
@@ -318,9 +304,11 @@ def create_app(settings: Settings) -> faust.App:
 
     def database() -> Any:
         if "engine" not in storage:
-            storage["engine"] = connect(settings.resolved_database_url)
-            subscription_store.connect(settings.resolved_database_url)
-            deliveries.connect(settings.resolved_database_url)
+            engine = connect(settings.resolved_database_url)
+            # the other components' tables on the same engine (their connect() makes its own)
+            migrate(engine, "subscriptions", subscription_store.MIGRATIONS)
+            migrate(engine, "deliveries", deliveries.MIGRATIONS)
+            storage["engine"] = engine
         return storage["engine"]
 
     async def subscriptions() -> SubscriptionIndex:
@@ -416,17 +404,8 @@ def create_app(settings: Settings) -> faust.App:
 
     def sender() -> deliveries.Sender:
         if "sender" not in senders:
-            senders["sender"] = deliveries.Sender(
-                client=httpx.AsyncClient(timeout=settings.delivery_timeout),
-                policy=deliveries.RetryPolicy(
-                    attempts=settings.delivery_attempts,
-                    base_delay=settings.delivery_base_delay,
-                    timeout=settings.delivery_timeout,
-                ),
-                allow_private=settings.allow_private_addresses,
-                smtp_host=settings.smtp_host,
-                smtp_port=settings.smtp_port,
-                smtp_sender=settings.smtp_sender,
+            senders["sender"] = deliveries.Sender.from_settings(
+                settings, httpx.AsyncClient(timeout=settings.delivery_timeout)
             )
         return senders["sender"]
 

@@ -28,6 +28,8 @@ from typing import Literal
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from schemas.article import Article, ArticleCopy
+
 SHINGLE_WORDS = 4
 NUM_PERM = 128
 SEED = 1
@@ -187,3 +189,35 @@ class ArticleIndex:
             if entry is not None and entry.published == published:
                 found.append(article_id)
         return found
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What to do with an incoming article, decided without changing the index."""
+
+    verdict: Verdict
+    entry: IndexEntry | None  # what to index; None for a repeat, which is dropped
+    copy: ArticleCopy | None  # the notice to send in its place when it repeats another
+
+
+def admit(index: ArticleIndex, article: Article) -> Admission:
+    """The verdict on an article, the entry to index and, for a copy, its notice."""
+    signature = signature_of(article.text)
+    verdict = index.check(article.id, article.content_hash, signature)
+    if verdict.kind == "repeat":
+        return Admission(verdict, None, None)
+    original = verdict.original_id if verdict.kind == "copy" else None
+    entry = IndexEntry(
+        article.id, article.content_hash, signature, article.source, article.published, original
+    )
+    copy = None
+    if original is not None:
+        copy = ArticleCopy(
+            article_id=article.id,
+            original_id=original,
+            source=article.source,
+            url=article.url,
+            published=article.published,
+            similarity=verdict.similarity,
+        )
+    return Admission(verdict, entry, copy)

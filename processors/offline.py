@@ -14,10 +14,10 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex, IndexEntry, signature_of
+from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex, admit
 from processors.extraction import extract_events
 from processors.merge import DEFAULT_WINDOW_DAYS, IncidentIndex
-from schemas.article import Article, ArticleCopy, article_id_for
+from schemas.article import Article, article_id_for
 from schemas.dead_letter import describe_error
 from schemas.event import Event, EventMention
 
@@ -102,31 +102,13 @@ class InProcessPipeline:
 
     def feed(self, article: Article) -> list[Event]:
         """New event versions the article causes (none for a repeat)."""
-        signature = signature_of(article.text)
-        verdict = self.articles.check(article.id, article.content_hash, signature)
-        if verdict.kind == "repeat":
+        admission = admit(self.articles, article)
+        if admission.entry is None:
             return []
-        self.articles.add(
-            IndexEntry(
-                article.id,
-                article.content_hash,
-                signature,
-                article.source,
-                article.published,
-                verdict.original_id if verdict.kind == "copy" else None,
-            )
-        )
-        if verdict.kind == "copy" and verdict.original_id is not None:
+        self.articles.add(admission.entry)
+        if admission.copy is not None:
             self.copies += 1
-            copy = ArticleCopy(
-                article_id=article.id,
-                original_id=verdict.original_id,
-                source=article.source,
-                url=article.url,
-                published=article.published,
-                similarity=verdict.similarity,
-            )
-            changed = self.incidents.add_copy(copy)
+            changed = self.incidents.add_copy(admission.copy)
         else:
             changed = [
                 event

@@ -34,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -53,9 +54,13 @@ from sqlalchemy import (
     update,
 )
 
+from ingest.fetch import parse_retry_after
 from ingest.netguard import BlockedURLError, check_url
 from schemas.alert import Alert, Subscription
 from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
+
+if TYPE_CHECKING:
+    from wirewatch.settings import Settings
 
 SIGNATURE_HEADER = "X-Wirewatch-Signature"
 LATENCY = Histogram(
@@ -242,14 +247,6 @@ class RetryPolicy:
         return random.uniform(ceiling / 2, ceiling)
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None
-
-
 async def post_webhook(
     client: httpx.AsyncClient, alert: Alert, sub: Subscription, allow_private: bool
 ) -> None:
@@ -276,7 +273,7 @@ async def post_webhook(
         return
     message = f"HTTP {response.status_code} from {urlsplit(url).netloc}"
     if response.status_code == 429 or response.status_code >= 500:
-        raise TemporaryFailure(message, _retry_after(response))
+        raise TemporaryFailure(message, parse_retry_after(response.headers.get("retry-after")))
     raise PermanentFailure(message)
 
 
@@ -347,6 +344,21 @@ class Sender:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "wirewatch@localhost"
+
+    @classmethod
+    def from_settings(cls, settings: Settings, client: httpx.AsyncClient) -> Sender:
+        return cls(
+            client=client,
+            policy=RetryPolicy(
+                attempts=settings.delivery_attempts,
+                base_delay=settings.delivery_base_delay,
+                timeout=settings.delivery_timeout,
+            ),
+            allow_private=settings.allow_private_addresses,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_sender=settings.smtp_sender,
+        )
 
     async def send_once(self, alert: Alert, sub: Subscription) -> None:
         kind = sub.delivery.kind

@@ -234,21 +234,10 @@ async def _send(
 ) -> tuple[bool, int, str | None]:
     import httpx
 
-    from sinks.delivery import RetryPolicy, Sender
+    from sinks.delivery import Sender
 
     async with httpx.AsyncClient(timeout=settings.delivery_timeout) as client:
-        sender = Sender(
-            client=client,
-            policy=RetryPolicy(
-                attempts=settings.delivery_attempts,
-                base_delay=settings.delivery_base_delay,
-                timeout=settings.delivery_timeout,
-            ),
-            allow_private=settings.allow_private_addresses,
-            smtp_host=settings.smtp_host,
-            smtp_port=settings.smtp_port,
-            smtp_sender=settings.smtp_sender,
-        )
+        sender = Sender.from_settings(settings, client)
         return await sender.send(alert, sub)
 
 

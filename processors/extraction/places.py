@@ -286,25 +286,31 @@ def resolve_place(
         for name, start, locative, admin in _candidates(sentence):
             if admin:
                 continue
-            names_region = region_key(name) in region_names
             places = gazetteer.lookup(name)
             loose = not places
             if loose:  # a transliteration variant, only in a country the article is about
                 places = [
                     p for p in gazetteer.lookup(name, loose=True) if p.country in country_counts
                 ]
+            if not places:
+                continue
+            names_region = region_key(name) in region_names
+            inside_named = region_key(name) not in any_region_names
+            after = sentence[start + len(name) :]
+            # what depends on the name and where it stands, not on which town it is
+            base = weight
+            base += 2.0 if locative else 0.0
+            base += 1.0 - start / max(len(sentence), 1)  # the place named first
+            if _HOLDER_AFTER.match(after):
+                base -= 3.0  # "Chechnya's leader said": who speaks, not where
+            if _DISTRICT_AFTER.match(after):
+                base -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
+            if _LANDMARK_AFTER.match(after):
+                base -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
             for place in places[:25]:
                 if names_region and (place.country, place.admin1_code) not in suffixed:
                     continue  # "Borno" after "Borno state" is the state, not Borna in Saxony
-                score = weight
-                score += 2.0 if locative else 0.0
-                score += 1.0 - start / max(len(sentence), 1)  # the place named first
-                if _HOLDER_AFTER.match(sentence[start + len(name) :]):
-                    score -= 3.0  # "Chechnya's leader said": who speaks, not where
-                if _DISTRICT_AFTER.match(sentence[start + len(name) :]):
-                    score -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
-                if _LANDMARK_AFTER.match(sentence[start + len(name) :]):
-                    score -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
+                score = base
                 score += min(math.log10(place.population + 1) / 2, 3.5)
                 score += 0.5 * (len(name.split()) - 1)
                 score -= 1.5 if loose else 0.0
@@ -313,9 +319,7 @@ def resolve_place(
                     score += 2.0 + 2.0 * mentions / top_country
                 elif country_counts:
                     score -= 4.0
-                if (place.country, place.admin1_code) in regions and region_key(
-                    name
-                ) not in any_region_names:
+                if inside_named and (place.country, place.admin1_code) in regions:
                     score += 3.0  # a town inside a region the text names
                 if score > scores.get(place.geonames_id, -math.inf):
                     scores[place.geonames_id] = score
