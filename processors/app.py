@@ -144,9 +144,7 @@ def create_app(settings: Settings) -> faust.App:
     article_index = table("dedup.articles", ARTICLES_RAW)
     extracted = table("extract.articles", ARTICLES_UNIQUE)
     incidents = IncidentIndex(
-        table("merge.events", EVENT_MENTIONS),
-        table("merge.days", EVENT_MENTIONS),
-        table("merge.articles", EVENT_MENTIONS),
+        table("merge.events", EVENT_MENTIONS), table("merge.articles", EVENT_MENTIONS)
     )
     told = table("route.sent", EVENTS)  # "subscription|event" -> what it was last told
     memory: dict[str, Any] = {"index": None}  # the dedup LSH, rebuilt from its table
@@ -157,13 +155,16 @@ def create_app(settings: Settings) -> faust.App:
     watched: dict[str, Any] = {"index": SubscriptionIndex(), "loaded": None}
     sending: set[asyncio.Task[None]] = set()
 
+    # Partitions move: the in-memory indexes are rebuilt from the tables that now hold them.
     @app.on_partitions_revoked.connect
     async def forget_index(sender: Any, revoked: Any, **kwargs: Any) -> None:
-        memory["index"] = None  # partitions move: rebuild from the table that now holds them
+        memory["index"] = None
+        incidents.forget_day_index()
 
     @app.on_partitions_assigned.connect
     async def forget_index_too(sender: Any, assigned: Any, **kwargs: Any) -> None:
         memory["index"] = None
+        incidents.forget_day_index()
 
     def dedup_index() -> ArticleIndex:
         index = memory["index"]

@@ -30,9 +30,10 @@ ACLED-style conservative coding. Reports are never summed.
 **Versions.** An event's version rises each time its content changes: a new figure,
 a new source, a new place. A report counted twice changes nothing.
 
-**State.** ``IncidentIndex`` keeps open events in three mappings. Offline they are
+**State.** ``IncidentIndex`` keeps open events in two mappings. Offline they are
 dicts; in the stream they are faust tables with changelogs, so the same code
-recovers after a restart. Every write replaces a whole value, because faust records
+recovers after a restart; the index of events by country and day is derived from
+them in memory. Every write replaces a whole value, because faust records
 assignments, not in-place edits. Events and articles older than the window (event
 time) are evicted.
 """
@@ -279,30 +280,54 @@ def _content(event: Event) -> str:
 
 
 class IncidentIndex:
-    """Open events of the countries one worker handles, in three mappings.
+    """Open events of the countries one worker handles.
 
-    ``events``: event id -> {"mentions", "copies", "version", "digest", "date"};
-    ``days``: "country|date" -> [Summary records]; ``articles``: article id -> event ids.
+    Two mappings hold the state: ``events``, event id -> {"mentions", "copies",
+    "version", "digest", "date", "country", "summary"}, and ``articles``, article id ->
+    event ids. The day index that finds candidates ("country|date" -> {event id:
+    Summary}) is derived from ``events`` and kept in memory only: a report then writes
+    its own event, not every open event of its country and day, and the index is
+    rebuilt when ``events`` changed under it (a restart, partitions moving).
     """
 
     def __init__(
         self,
         events: MutableMapping[str, Any] | None = None,
-        days: MutableMapping[str, Any] | None = None,
         articles: MutableMapping[str, Any] | None = None,
     ) -> None:
         self.events = {} if events is None else events
-        self.days = {} if days is None else days
         self.articles = {} if articles is None else articles
+        self._days: dict[str, dict[str, Summary]] | None = None
+        self._indexed = 0  # events in the day index
+
+    def forget_day_index(self) -> None:
+        """Rebuild the day index before its next use (the events' partitions moved)."""
+        self._days = None
+
+    def _day_index(self) -> dict[str, dict[str, Summary]]:
+        if self._days is not None and self._indexed == len(self.events):
+            return self._days
+        days: dict[str, dict[str, Summary]] = {}
+        for event_id, record in list(self.events.items()):
+            if not record:
+                continue
+            summary = (
+                Summary.from_record(record["summary"])
+                if "summary" in record  # state written before summaries were stored
+                else Summary.of(self.current(event_id))
+            )
+            days.setdefault(f"{record['country']}|{record['date']}", {})[event_id] = summary
+        self._days, self._indexed = days, sum(len(bucket) for bucket in days.values())
+        return days
 
     def _candidates(self, mention: EventMention) -> list[Summary]:
+        days = self._day_index()
         found = []
         for offset in (-1, 0, 1):
             day = mention.event_date + dt.timedelta(days=offset)
-            for record in self.days.get(f"{mention.country}|{day.isoformat()}") or []:
-                # cheap test on the raw record before building anything
-                if compatible_types(mention.sub_event_type, S(record["t"])):
-                    found.append(Summary.from_record(record))
+            for summary in days.get(f"{mention.country}|{day.isoformat()}", {}).values():
+                if compatible_types(mention.sub_event_type, summary.sub_event_type):
+                    found.append(summary)
         return found
 
     def _state(self, event_id: str) -> tuple[list[EventMention], list[ArticleCopy]]:
@@ -315,6 +340,7 @@ class IncidentIndex:
         self, event_id: str, mentions: list[EventMention], copies: list[ArticleCopy]
     ) -> Event | None:
         """Store the event's new state; the new version, or None when nothing changed."""
+        days = self._day_index()  # before writing, so the write is not taken for a change
         before = self.events.get(event_id)
         version = before["version"] if before else 0
         candidate = build_event(event_id, max(version, 1), mentions, copies)
@@ -322,6 +348,7 @@ class IncidentIndex:
         if before is not None and digest == before["digest"]:
             return None
         event = candidate.model_copy(update={"version": version + 1})
+        summary = Summary.of(event)
         self.events[event_id] = {
             "mentions": {m.mention_id: m.model_dump_json() for m in mentions},
             "copies": {c.article_id: c.model_dump_json() for c in copies},
@@ -329,28 +356,26 @@ class IncidentIndex:
             "digest": digest,
             "date": event.event_date.isoformat(),
             "country": event.country,
+            "summary": summary.to_record(),
         }
-        self._index(event, before)
+        if before is None:
+            self._indexed += 1
+        else:
+            self._unindex(days, event_id, f"{before['country']}|{before['date']}")
+        days.setdefault(f"{event.country}|{event.event_date.isoformat()}", {})[event_id] = summary
         for article_id in event.article_ids:
             known = list(self.articles.get(article_id) or [])
             if event_id not in known:
                 self.articles[article_id] = [*known, event_id]
         return event
 
-    def _unindex(self, event_id: str, country: str, date: str) -> None:
-        key = f"{country}|{date}"
-        kept = [r for r in self.days.get(key) or [] if r["id"] != event_id]
-        if kept:
-            self.days[key] = kept
-        elif key in self.days:
-            del self.days[key]
-
-    def _index(self, event: Event, before: dict[str, Any] | None) -> None:
-        if before is not None:
-            self._unindex(event.event_id, before["country"], before["date"])
-        key = f"{event.country}|{event.event_date.isoformat()}"
-        records = [r for r in self.days.get(key) or [] if r["id"] != event.event_id]
-        self.days[key] = [*records, Summary.of(event).to_record()]
+    @staticmethod
+    def _unindex(days: dict[str, dict[str, Summary]], event_id: str, key: str) -> None:
+        bucket = days.get(key)
+        if bucket is not None:
+            bucket.pop(event_id, None)
+            if not bucket:
+                del days[key]
 
     def events_of(self, article_id: str) -> list[Event]:
         """Current versions of the events an article reported (to re-send after a crash)."""
@@ -395,10 +420,11 @@ class IncidentIndex:
     def evict(self, horizon: dt.date) -> int:
         """Forget events dated before the horizon, and the articles that only they cited."""
         cutoff = horizon.isoformat()
+        days = self._day_index()
         gone = []
-        for key in [k for k in list(self.days.keys()) if k.split("|", 1)[1] < cutoff]:
-            gone.extend(record["id"] for record in self.days.get(key) or [])
-            del self.days[key]
+        for key in [k for k in days if k.split("|", 1)[1] < cutoff]:
+            gone.extend(days.pop(key))
+        self._indexed -= len(gone)
         for event_id in gone:
             record = self.events.get(event_id)
             if record is None:

@@ -165,8 +165,36 @@ def test_old_events_are_evicted_and_their_articles_forgotten():
     index, _ = _index(mentions)
     assert index.evict(dt.date(2020, 11, 1)) == 1  # Ganja (11 Oct) goes, Yerevan (11 Nov) stays
     assert len(index.events) == 1
-    assert all(date.split("|")[1] >= "2020-11-01" for date in index.days)
+    assert all(record["date"] >= "2020-11-01" for record in index.events.values())
     assert {m.article_id for m in mentions[:2]}.isdisjoint(index.articles)
+    # the day index forgot Ganja too: a late report of it opens a new event
+    late = index.add_mention(mentions[1])
+    assert late.version == 1 and len(index.events) == 2
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["summaries", "state-without-summaries"])
+def test_a_restarted_index_rebuilds_its_day_index_from_the_events(legacy):
+    first, second = _mentions(*GANJA)
+    before, [opened] = _index([first])
+    events = {key: dict(record) for key, record in before.events.items()}
+    if legacy:  # state written before the summary was stored in each event
+        for record in events.values():
+            del record["summary"]
+    restarted = IncidentIndex(events, dict(before.articles))  # a new process, same tables
+    merged = restarted.add_mention(second)
+    assert (merged.event_id, merged.version) == (opened.event_id, 2)
+    assert len(restarted.events) == 1
+
+
+def test_the_day_index_follows_events_written_under_it():
+    """A table recovered or reassigned under a live index: it is rebuilt, not trusted."""
+    first, second = _mentions(*GANJA)
+    source, [opened] = _index([first])
+    index = IncidentIndex()
+    index.add_mention(_mentions("yerevan-protest.md")[0])  # builds the (empty of Ganja) index
+    index.events.update(source.events)  # the Ganja event arrives from elsewhere
+    index.articles.update(source.articles)
+    assert index.add_mention(second).event_id == opened.event_id
 
 
 def test_event_ids_are_stable():
