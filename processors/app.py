@@ -300,9 +300,6 @@ def create_app(settings: Settings) -> faust.App:
     # would stall every stage), and never two writers fighting over SQLite's lock.
     sql_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-sql")
 
-    async def sql(function: Any, *args: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(sql_thread, function, *args)
-
     def database() -> Any:
         if "engine" not in storage:
             engine = connect(settings.resolved_database_url)
@@ -312,6 +309,12 @@ def create_app(settings: Settings) -> faust.App:
             storage["engine"] = engine
         return storage["engine"]
 
+    async def sql(function: Any, *args: Any) -> Any:
+        """``function(engine, *args)`` on the SQL thread (the engine made there on first use)."""
+        return await asyncio.get_running_loop().run_in_executor(
+            sql_thread, lambda: function(database(), *args)
+        )
+
     async def subscriptions() -> SubscriptionIndex:
         """The subscriptions, rebuilt when the SQL table changed (checked every few seconds)."""
         loop = asyncio.get_running_loop()
@@ -319,11 +322,12 @@ def create_app(settings: Settings) -> faust.App:
         checked = watched["loaded"]
         if checked is None or now - checked >= settings.subscriptions_refresh_seconds:
             watched["loaded"] = now
-            engine = await sql(database)
-            fingerprint = await sql(subscription_store.fingerprint, engine)
+            fingerprint = await sql(subscription_store.fingerprint)
             if fingerprint != watched.get("fingerprint"):
-                found = await sql(lambda: list(subscription_store.list_subscriptions(engine)))
-                watched["index"] = SubscriptionIndex(found)
+                # built off the event loop: 100,000 subscriptions take about a second
+                watched["index"] = await sql(
+                    lambda engine: SubscriptionIndex(subscription_store.list_subscriptions(engine))
+                )
                 watched["fingerprint"] = fingerprint
         return watched["index"]
 
@@ -375,12 +379,11 @@ def create_app(settings: Settings) -> faust.App:
                         del told[key]
 
     async def deliver_one(sender: deliveries.Sender, alert: Alert) -> None:
-        engine = database()
         sub = (await subscriptions()).subscriptions.get(alert.subscription_id)
         if sub is None:
-            sub = await sql(subscription_store.get, engine, alert.subscription_id)
+            sub = await sql(subscription_store.get, alert.subscription_id)
         if sub is None:
-            await sql(deliveries.mark, engine, alert.alert_id, "dead", 0, "subscription removed")
+            await sql(deliveries.mark, alert.alert_id, "dead", 0, "subscription removed")
             return
         ok, attempts, error = await sender.send(alert, sub)
         latency = None
@@ -388,7 +391,7 @@ def create_app(settings: Settings) -> faust.App:
             latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
             deliveries.LATENCY.observe(latency)
         status = "delivered" if ok else "dead"
-        await sql(deliveries.mark, engine, alert.alert_id, status, attempts, error, latency)
+        await sql(deliveries.mark, alert.alert_id, status, attempts, error, latency)
         if ok:
             log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)
         else:
@@ -425,8 +428,8 @@ def create_app(settings: Settings) -> faust.App:
     @app.task
     async def resume_pending() -> None:
         """Alerts recorded but not delivered when a previous sink stopped: send them now."""
-        engine = await sql(database)
-        for alert in await sql(lambda: list(deliveries.alerts_with_status(engine, "pending"))):
+        pending = await sql(lambda engine: list(deliveries.alerts_with_status(engine, "pending")))
+        for alert in pending:
             spawn(alert)
 
     @app.agent(alerts)
@@ -434,8 +437,7 @@ def create_app(settings: Settings) -> faust.App:
         async for event in stream.events():
             try:
                 alert = Alert.from_json_bytes(event.value)
-                engine = await sql(database)
-                fresh = await sql(deliveries.record_pending, engine, alert)
+                fresh = await sql(deliveries.record_pending, alert)
                 if not fresh:
                     continue  # recorded already: delivered, dead, or resumed at start
             except Exception as error:
@@ -448,7 +450,7 @@ def create_app(settings: Settings) -> faust.App:
         async for event in stream.events():
             try:
                 canonical = Event.from_json_bytes(event.value)
-                stored = await sql(upsert_event, await sql(database), canonical)
+                stored = await sql(upsert_event, canonical)
             except Exception as error:
                 await to_dead_letters(EVENTS, "store", event, error)
                 continue

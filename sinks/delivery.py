@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import html
@@ -34,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -50,6 +51,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     select,
     update,
 )
@@ -124,6 +126,14 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value is not None and value.tzinfo is None else value
 
 
+@functools.cache
+def _insert_pending(dialect: str) -> Any:
+    """Built once; each call binds its row."""
+    return upsertable_insert(dialect, deliveries_table).on_conflict_do_nothing(
+        index_elements=["alert_id"]
+    )
+
+
 def record_pending(engine: Engine, alert: Alert) -> bool:
     """Remember an alert before sending it; False when it is known already."""
     row = {
@@ -139,11 +149,10 @@ def record_pending(engine: Engine, alert: Alert) -> bool:
         "created_at": alert.created_at,
         "delivered_at": None,
         "latency_seconds": None,
-        "record": json.loads(alert.model_dump_json()),
+        "record": alert.model_dump(mode="json"),
     }
     with engine.begin() as connection:
-        statement = upsertable_insert(engine, deliveries_table).values(**row)
-        result = connection.execute(statement.on_conflict_do_nothing(index_elements=["alert_id"]))
+        result = connection.execute(_insert_pending(engine.dialect.name), row)
         return bool(result.rowcount)
 
 
@@ -154,6 +163,19 @@ def status_of(engine: Engine, alert_id: str) -> str | None:
         ).scalar_one_or_none()
 
 
+_MARK = (
+    update(deliveries_table)
+    .where(deliveries_table.c.alert_id == bindparam("id"))
+    .values(
+        status=bindparam("status"),
+        attempts=bindparam("attempts"),
+        last_error=bindparam("last_error"),
+        delivered_at=bindparam("delivered_at"),
+        latency_seconds=bindparam("latency_seconds"),
+    )
+)
+
+
 def mark(
     engine: Engine,
     alert_id: str,
@@ -162,13 +184,18 @@ def mark(
     error: str | None = None,
     latency: float | None = None,
 ) -> None:
-    values: dict[str, object] = {"status": status, "attempts": attempts, "last_error": error}
-    if status == "delivered":
-        values["delivered_at"] = dt.datetime.now(dt.UTC)
-        values["latency_seconds"] = latency
+    delivered = status == "delivered"
     with engine.begin() as connection:
         connection.execute(
-            update(deliveries_table).where(deliveries_table.c.alert_id == alert_id).values(**values)
+            _MARK,
+            {
+                "id": alert_id,
+                "status": status,
+                "attempts": attempts,
+                "last_error": error,
+                "delivered_at": dt.datetime.now(dt.UTC) if delivered else None,
+                "latency_seconds": latency if delivered else None,
+            },
         )
 
 

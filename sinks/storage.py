@@ -8,8 +8,10 @@ arriving late never overwrites a newer one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -80,9 +82,26 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@functools.cache
+def _upserts(dialect: str) -> tuple[Any, Any]:
+    """The two statements of an upsert, built once: each call only binds its values."""
+    version_insert = (
+        upsertable_insert(dialect, event_versions_table)
+        .on_conflict_do_nothing(index_elements=["event_id", "version"])
+        .returning(event_versions_table.c.version)
+    )
+    latest = upsertable_insert(dialect, events_table)
+    latest = latest.on_conflict_do_update(
+        index_elements=["event_id"],
+        set_={c.name: latest.excluded[c.name] for c in events_table.c if c.name != "event_id"},
+        where=events_table.c.version < latest.excluded.version,
+    )
+    return version_insert, latest
+
+
 def upsert_event(engine: Engine, event_record: Event) -> bool:
     """Store a version of an event; return False when it was already there or older."""
-    record = json.loads(event_record.model_dump_json())
+    record = event_record.model_dump(mode="json")
     location = event_record.location
     row = {
         "event_id": event_record.event_id,
@@ -101,25 +120,18 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
         "record": record,
         "stored_at": _now(),
     }
+    version_insert, latest = _upserts(engine.dialect.name)
     with engine.begin() as connection:
-        version_insert = upsertable_insert(engine, event_versions_table).values(
-            event_id=event_record.event_id,
-            version=event_record.version,
-            record=record,
-            stored_at=row["stored_at"],
-        )
         inserted = connection.execute(
-            version_insert.on_conflict_do_nothing(index_elements=["event_id", "version"]).returning(
-                event_versions_table.c.version
-            )
+            version_insert,
+            {
+                "event_id": row["event_id"],
+                "version": row["version"],
+                "record": record,
+                "stored_at": row["stored_at"],
+            },
         ).first()
-        statement = upsertable_insert(engine, events_table).values(**row)
-        statement = statement.on_conflict_do_update(
-            index_elements=["event_id"],
-            set_={key: statement.excluded[key] for key in row if key != "event_id"},
-            where=events_table.c.version < statement.excluded.version,
-        )
-        connection.execute(statement)
+        connection.execute(latest, row)
     return inserted is not None
 
 

@@ -52,9 +52,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def upsertable_insert(engine: Engine, table: Table):
-    """An INSERT with ``on_conflict_do_*`` for the engine's dialect (SQLite or PostgreSQL)."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+def upsertable_insert(engine: Engine | str, table: Table):
+    """An INSERT with ``on_conflict_do_*`` for the engine's dialect (SQLite or PostgreSQL).
+
+    Given a dialect's name instead of an engine, statements can be built once and cached.
+    """
+    name = engine if isinstance(engine, str) else engine.dialect.name
+    dialect = postgresql if name == "postgresql" else sqlite
     return dialect.insert(table)
 
 
