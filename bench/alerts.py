@@ -115,6 +115,18 @@ def _synthetic_event(number: int, rng: random.Random, towns: list) -> Event:
     )
 
 
+def _cpu_seconds(pids: list[int]) -> float | None:
+    """User + system CPU the processes have used so far (Linux /proc), None elsewhere."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def bench_matcher(rng: random.Random) -> None:
     gazetteer = get_gazetteer()
     towns = [p for p in gazetteer.places.values() if p.population > 100_000]
@@ -187,7 +199,7 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
     receiver = WebhookServer()
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-alerts-"))
     print(f"work directory                  : {work}", flush=True)
-    with kafka_broker(work) as (bootstrap, _):
+    with kafka_broker(work) as (bootstrap, broker):
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
@@ -261,6 +273,9 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
             )
             interval = 1.0 / rate
             run_started = dt.datetime.now(dt.UTC)  # the warm-up's alerts are not counted
+            worker_pids = [p.pid for p in [worker, *extra]]
+            broker_pids = [broker.pid()] if broker is not None and broker.pid() else []
+            cpu_before = _cpu_seconds(worker_pids), _cpu_seconds(broker_pids)
             start = time.perf_counter()
             sent = 0
             while (elapsed := time.perf_counter() - start) < seconds:
@@ -276,6 +291,8 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
                 120,
                 what="the last alerts",
             )
+            busy = time.perf_counter() - start
+            cpu_after = _cpu_seconds(worker_pids), _cpu_seconds(broker_pids)
             time.sleep(5)
             rows = [
                 r
@@ -289,6 +306,15 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
             print(f"latency p50                     : {cuts[49]:.3f} s")
             print(f"latency p99                     : {cuts[98]:.3f} s")
             print(f"latency max                     : {latencies[-1]:.3f} s")
+            for name, before, after in zip(
+                ("worker", "broker"), cpu_before, cpu_after, strict=True
+            ):
+                if before is not None and after is not None and after > before:
+                    used = after - before
+                    print(
+                        f"{name + ' CPU':<32}: {used:.1f} s over {busy:.0f} s "
+                        f"({used / busy:.0%} of a core, {used / sent * 1000:.1f} ms per article)"
+                    )
         finally:
             producer.close()
             for process in [worker, *extra]:
