@@ -11,9 +11,11 @@
    watch the towns the articles come from, delivering to a local webhook receiver; the
    rest watch other places (checked: none matches those towns), so each report alerts
    its town's watcher when it is new and when its toll rises. It then sends articles to
-   ``articles.raw`` at RATE per second (default 50) for SECONDS (default 120). It
-   prints p50, p99 and max of the article-to-delivery latency each alert recorded: from
-   the article's append to ``articles.raw`` to the receiver's answer.
+   ``articles.raw`` at RATE per second (default 50) for SECONDS (default 120), with
+   WORKERS worker processes (default 2). It prints p50, p99 and max of the
+   article-to-delivery latency each alert recorded, from the article's append to
+   ``articles.raw`` to the receiver's answer, and the CPU the workers and the broker
+   used per article (on Linux).
 """
 
 from __future__ import annotations

@@ -267,7 +267,8 @@ class RetryPolicy:
     timeout: float = 10.0
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Exponential backoff with full jitter; Retry-After wins when the server sets one."""
+        """Exponential backoff, each wait drawn from the upper half of its step (so retries
+        spread out but never come sooner than half the step); Retry-After wins when set."""
         if retry_after is not None:
             return min(retry_after, self.max_delay)
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
