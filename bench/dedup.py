@@ -184,7 +184,7 @@ def main() -> None:
         versions += len(pipeline.feed(Article.model_validate_json(line)))
         if number % step == 0:
             now = time.perf_counter()
-            day = (pipeline.watermark - START).days if pipeline.watermark else 0
+            day = (pipeline.clock.latest - START).days if pipeline.clock.latest else 0
             print(
                 f"{number:>9} {day:>9} {resident_mb():>8.0f} {len(pipeline.incidents.events):>12} "
                 f"{len(pipeline.articles):>17} {step / (now - mark):>11.0f}",

@@ -44,6 +44,7 @@ from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
 from processors.transport import IdempotentTransport
+from processors.window import EventClock
 from schemas.alert import Alert
 from schemas.article import Article, ArticleCopy
 from schemas.dead_letter import dead_letter
@@ -79,30 +80,18 @@ class WirewatchApp(faust.App):
         return IdempotentTransport(self.conf.broker_consumer, self)
 
 
-class _Window:
-    """The event-time horizon of one stage: the latest time seen, minus the window."""
+class _Window(EventClock):
+    """A stage's event clock that also says when to scan its state for evictions."""
 
     def __init__(self, days: float) -> None:
-        self.width = dt.timedelta(days=days)
-        self.latest: dt.datetime | None = None
+        super().__init__(dt.timedelta(days=days))
         self.seen = 0
 
     def advance(self, moment: dt.datetime) -> bool:
-        """Note a message's time; True when it is time to evict.
-
-        A time beyond tomorrow (a feed's clock gone wrong) cannot move the window on, or
-        one bad date would evict everything.
-        """
-        moment = min(moment, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
-        if self.latest is None or moment > self.latest:
-            self.latest = moment
+        """Note a message's time; True every EVICT_EVERY messages."""
+        self.note(moment)
         self.seen += 1
         return self.seen % EVICT_EVERY == 0
-
-    @property
-    def horizon(self) -> dt.datetime:
-        assert self.latest is not None
-        return self.latest - self.width
 
 
 def create_app(settings: Settings) -> faust.App:

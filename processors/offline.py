@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex, admit
 from processors.extraction import extract_events
 from processors.merge import DEFAULT_WINDOW_DAYS, IncidentIndex
+from processors.window import EventClock
 from schemas.article import Article, article_id_for
 from schemas.dead_letter import describe_error
 from schemas.event import Event, EventMention
@@ -92,10 +93,9 @@ class InProcessPipeline:
     ) -> None:
         self.articles = ArticleIndex(threshold)
         self.incidents = IncidentIndex()
-        self.window = window
         self.extract = extract
         self.copies = 0  # articles found to repeat an earlier one
-        self.watermark: dt.datetime | None = None
+        self.clock = EventClock(window)
         self.evicted_to: dt.datetime | None = None
         self.keep_events = keep_events  # off for endless streams (benchmarks)
         self.events: dict[str, Event] = {}  # latest version of each event, when kept
@@ -122,12 +122,9 @@ class InProcessPipeline:
         return changed
 
     def _advance(self, published: dt.datetime) -> None:
-        """Move event time on (never past tomorrow); evict what fell out of the window,
-        at most hourly."""
-        published = min(published, dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
-        if self.watermark is None or published > self.watermark:
-            self.watermark = published
-        horizon = self.watermark - self.window
+        """Move event time on; evict what fell out of the window, at most hourly."""
+        self.clock.note(published)
+        horizon = self.clock.horizon
         if self.evicted_to is None or horizon - self.evicted_to >= EVICT_STEP:
             for article_id in self.articles.expired(horizon):
                 self.articles.remove(article_id)
