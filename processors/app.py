@@ -392,7 +392,6 @@ def create_app(settings: Settings) -> faust.App:
                 error,
             )
 
-    limit = asyncio.Semaphore(settings.delivery_concurrency)
     senders: dict[str, deliveries.Sender] = {}
 
     def sender() -> deliveries.Sender:
@@ -403,12 +402,11 @@ def create_app(settings: Settings) -> faust.App:
         return senders["sender"]
 
     def spawn(alert: Alert) -> None:
-        async def run() -> None:
-            async with limit:
-                try:
-                    await deliver_one(sender(), alert)
-                except Exception:  # the alert stays pending; the next start sends it again
-                    log.exception("delivering alert %s", alert.alert_id)
+        async def run() -> None:  # the sender bounds how many run at once, and per subscription
+            try:
+                await deliver_one(sender(), alert)
+            except Exception:  # the alert stays pending; the next start sends it again
+                log.exception("delivering alert %s", alert.alert_id)
 
         task = asyncio.create_task(run())
         sending.add(task)

@@ -23,6 +23,7 @@ idempotency key lets it tell.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -31,8 +32,8 @@ import html
 import json
 import random
 import smtplib
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -363,8 +364,19 @@ def append_to_file(alert: Alert, sub: Subscription) -> None:
 
 
 @dataclass
+class _Gate:
+    semaphore: asyncio.Semaphore
+    users: int = 0  # attempts running or waiting
+
+
+@dataclass
 class Sender:
-    """Sends alerts with retries; one instance per sink, sharing one HTTP client."""
+    """Sends alerts with retries; one instance per sink, sharing one HTTP client.
+
+    At most ``concurrency`` attempts run at once, and at most ``per_subscription`` for
+    any one subscription, so a slow or failing receiver delays its own alerts and not
+    everyone's. Waits between attempts hold no slot.
+    """
 
     client: httpx.AsyncClient
     policy: RetryPolicy
@@ -372,6 +384,10 @@ class Sender:
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 25
     smtp_sender: str = "wirewatch@localhost"
+    concurrency: int = 32
+    per_subscription: int = 4
+    _slots: asyncio.Semaphore | None = field(default=None, init=False, repr=False)
+    _gates: dict[str, _Gate] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings, client: httpx.AsyncClient) -> Sender:
@@ -386,7 +402,25 @@ class Sender:
             smtp_host=settings.smtp_host,
             smtp_port=settings.smtp_port,
             smtp_sender=settings.smtp_sender,
+            concurrency=settings.delivery_concurrency,
+            per_subscription=settings.delivery_per_subscription,
         )
+
+    @contextlib.asynccontextmanager
+    async def _slot(self, sub: Subscription) -> AsyncIterator[None]:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.concurrency)
+        gate = self._gates.get(sub.id)
+        if gate is None:
+            gate = self._gates[sub.id] = _Gate(asyncio.Semaphore(self.per_subscription))
+        gate.users += 1
+        try:
+            async with gate.semaphore, self._slots:
+                yield
+        finally:
+            gate.users -= 1
+            if gate.users == 0:  # forgotten when idle: subscriptions come and go
+                del self._gates[sub.id]
 
     async def send_once(self, alert: Alert, sub: Subscription) -> None:
         kind = sub.delivery.kind
@@ -410,7 +444,8 @@ class Sender:
         error: str | None = None
         for attempt in range(1, self.policy.attempts + 1):
             try:
-                await self.send_once(alert, sub)
+                async with self._slot(sub):
+                    await self.send_once(alert, sub)
                 return True, attempt, None
             except PermanentFailure as failure:
                 return False, attempt, str(failure)

@@ -181,6 +181,40 @@ def test_a_4xx_is_not_retried_and_a_429_is(receiver):
     assert (ok, attempts) == (False, 3) and "429" in error
 
 
+def test_a_slow_receiver_holds_up_only_its_own_alerts(receiver):
+    v1, _ = _ganja_versions()
+    receiver.delay["/slow"] = 0.5
+    slow = _sub(id="slow", delivery={"kind": "webhook", "target": receiver.url("/slow")})
+    fast = _sub(id="fast", delivery={"kind": "webhook", "target": receiver.url("/fast")})
+    finished: list[str] = []
+
+    async def run():
+        async with httpx.AsyncClient(timeout=5) as client:
+            sender = delivery.Sender(
+                client, delivery.RetryPolicy(attempts=1), True, concurrency=4, per_subscription=2
+            )
+
+            async def send(alert, sub):
+                ok, _, _ = await sender.send(alert, sub)
+                finished.append(sub.id if ok else "failed")
+
+            slow_alerts = [
+                _alert(v1.model_copy(update={"version": n}), "slow") for n in range(1, 7)
+            ]
+            # the six slow alerts ask first; with one shared limit of 4 they would take
+            # every slot for half a second before the fast one got any
+            tasks = [asyncio.create_task(send(a, slow)) for a in slow_alerts]
+            await asyncio.sleep(0.1)
+            tasks.append(asyncio.create_task(send(_alert(v1, "fast"), fast)))
+            await asyncio.gather(*tasks)
+            return sender
+
+    sender = asyncio.run(run())
+    assert finished == ["fast"] + ["slow"] * 6
+    assert len(receiver.delivered("/slow")) == 6
+    assert sender._gates == {}  # idle subscriptions are forgotten
+
+
 def test_private_webhook_targets_are_refused_unless_allowed(receiver):
     v1, _ = _ganja_versions()
     sub = _sub(delivery={"kind": "webhook", "target": receiver.url("/hook")})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -23,11 +24,13 @@ class Received:
 @dataclass
 class WebhookServer:
     """``fail_first[path] = n`` answers 503 to the first n requests on that path;
-    ``status[path]`` answers that status always."""
+    ``status[path]`` answers that status always; ``delay[path]`` waits that many seconds
+    before answering (a slow receiver)."""
 
     received: list[Received] = field(default_factory=list)
     fail_first: dict[str, int] = field(default_factory=dict)
     status: dict[str, int] = field(default_factory=dict)
+    delay: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         receiver = self
@@ -38,6 +41,7 @@ class WebhookServer:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(receiver.delay.get(self.path, 0.0))
                 with lock:
                     failures = receiver.fail_first.get(self.path, 0)
                     if self.path in receiver.status:

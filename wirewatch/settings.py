@@ -94,6 +94,7 @@ class Settings(BaseSettings):
     delivery_timeout: float = Field(default=10.0, gt=0)
     delivery_base_delay: float = Field(default=0.5, gt=0)
     delivery_concurrency: int = Field(default=32, ge=1, le=1000)
+    delivery_per_subscription: int = Field(default=4, ge=1, le=1000)
     subscriptions_refresh_seconds: float = Field(default=5.0, gt=0)
 
     @property
