@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from ingest.netguard import BlockedURLError, check_url
+from ingest.netguard import BlockedURLError, check_url, guarded_transport
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> floa
 
 def make_client(limits: FetchLimits) -> httpx.AsyncClient:
     return httpx.AsyncClient(
+        transport=guarded_transport(limits.allow_private),
         follow_redirects=False,
         timeout=httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
         headers={
@@ -141,6 +142,8 @@ async def _fetch(
                     current = urljoin(current, location)
                     continue
                 return await _read(response, current, limits)
+        except BlockedURLError as error:  # the name resolved elsewhere when connecting
+            raise FetchError("blocked", str(error)) from error
         except httpx.TimeoutException as error:
             raise FetchError("timeout", f"timed out: {type(error).__name__}") from error
         except httpx.HTTPError as error:

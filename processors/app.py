@@ -34,7 +34,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import faust
-import httpx
 from faust.types import EventT
 from pydantic import TypeAdapter
 
@@ -396,9 +395,10 @@ def create_app(settings: Settings) -> faust.App:
 
     def sender() -> deliveries.Sender:
         if "sender" not in senders:
-            senders["sender"] = deliveries.Sender.from_settings(
-                settings, httpx.AsyncClient(timeout=settings.delivery_timeout)
+            client = deliveries.webhook_client(
+                settings.delivery_timeout, settings.allow_private_addresses
             )
+            senders["sender"] = deliveries.Sender.from_settings(settings, client)
         return senders["sender"]
 
     def spawn(alert: Alert) -> None:

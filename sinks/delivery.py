@@ -58,7 +58,7 @@ from sqlalchemy import (
 )
 
 from ingest.fetch import parse_retry_after
-from ingest.netguard import BlockedURLError, check_url
+from ingest.netguard import BlockedURLError, check_url, guarded_transport
 from schemas.alert import Alert, Subscription
 from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
 
@@ -256,6 +256,11 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
     return hmac.compare_digest(sign(body, secret), signature)
 
 
+def webhook_client(timeout: float, allow_private: bool) -> httpx.AsyncClient:
+    """The HTTP client for webhooks: it connects to public addresses only, unless allowed."""
+    return httpx.AsyncClient(timeout=timeout, transport=guarded_transport(allow_private))
+
+
 def alert_body(alert: Alert) -> bytes:
     return alert.model_dump_json().encode()
 
@@ -294,6 +299,8 @@ async def post_webhook(
         headers[SIGNATURE_HEADER] = sign(body, sub.delivery.secret)
     try:
         response = await client.post(url, content=body, headers=headers, follow_redirects=False)
+    except BlockedURLError as error:  # the name resolved elsewhere when connecting
+        raise PermanentFailure(str(error)) from error
     except httpx.TimeoutException as error:
         raise TemporaryFailure(f"timeout: {error.__class__.__name__}") from error
     except httpx.TransportError as error:

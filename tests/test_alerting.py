@@ -223,6 +223,23 @@ def test_private_webhook_targets_are_refused_unless_allowed(receiver):
     assert "127.0.0.1" in error or "not public" in error or "private" in error
 
 
+def test_a_webhook_whose_name_turns_private_when_connecting_is_refused_for_good(receiver):
+    """check_url passed (as for a name that resolved to a public address a moment
+    before); the client's connection-time check refuses it, and it is not retried."""
+    v1, _ = _ganja_versions()
+    target = receiver.url("/hook").replace("127.0.0.1", "localhost")
+    sub = _sub(delivery={"kind": "webhook", "target": target})
+
+    async def run():
+        async with delivery.webhook_client(5, allow_private=False) as client:
+            sender = delivery.Sender(client, delivery.RetryPolicy(attempts=3), True)
+            return await sender.send(_alert(v1), sub)
+
+    ok, attempts, error = asyncio.run(run())
+    assert (ok, attempts) == (False, 1) and "non-public" in error
+    assert receiver.received == []
+
+
 def test_backoff_grows_with_jitter_and_honours_retry_after():
     policy = delivery.RetryPolicy(base_delay=1.0, max_delay=8.0)
     for attempt, ceiling in ((1, 1.0), (2, 2.0), (3, 4.0), (6, 8.0)):

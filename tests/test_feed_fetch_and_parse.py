@@ -7,11 +7,12 @@ import datetime as dt
 import random
 import resource
 
+import httpx
 import pytest
 
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.fetch import FetchError, FetchLimits, fetch, make_client, parse_retry_after
-from ingest.netguard import BlockedURLError, check_url
+from ingest.netguard import BlockedURLError, check_url, guarded_transport
 from ingest.normalize import normalize_entry
 from ingest.schedule import (
     SchedulePolicy,
@@ -218,6 +219,22 @@ def test_a_redirect_to_a_private_address_is_refused():
     with pytest.raises(FetchError) as caught:
         asyncio.run(go())
     assert caught.value.kind == "blocked"
+
+
+def test_the_transport_refuses_a_private_address_when_it_connects():
+    """What stops DNS rebinding: a name that passed check_url and resolves to a private
+    address by the time of the connection is still refused ("localhost" stands in)."""
+    with FeedServer() as server:
+        server.fixture("/rss.xml", "rss2.xml")
+        url = server.url("/rss.xml").replace("127.0.0.1", "localhost")
+
+        async def get(allow_private: bool) -> int:
+            async with httpx.AsyncClient(transport=guarded_transport(allow_private)) as client:
+                return (await client.get(url)).status_code
+
+        with pytest.raises(BlockedURLError, match="localhost resolves to a non-public"):
+            asyncio.run(get(allow_private=False))
+        assert asyncio.run(get(allow_private=True)) == 200
 
 
 POLICY = SchedulePolicy(default_minutes=15, min_minutes=5, max_minutes=1440, jitter=0.1)

@@ -232,11 +232,11 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
 async def _send(
     settings: Settings, alert: Alert, sub: Subscription
 ) -> tuple[bool, int, str | None]:
-    import httpx
+    from sinks.delivery import Sender, webhook_client
 
-    from sinks.delivery import Sender
-
-    async with httpx.AsyncClient(timeout=settings.delivery_timeout) as client:
+    async with webhook_client(
+        settings.delivery_timeout, settings.allow_private_addresses
+    ) as client:
         sender = Sender.from_settings(settings, client)
         return await sender.send(alert, sub)
 
