@@ -216,6 +216,13 @@ def test_two_workers_sharing_the_partitions_store_what_one_worker_stores(
                 )
             )
     try:
+        # Both in the group before the articles come. When one worker processed them all
+        # and the other joined just after, faust never committed the offsets of what the
+        # first had read before the rebalance: everything was stored, but the lag stayed
+        # above zero until new messages came (see the README's known limits).
+        wait_until(
+            lambda: len(group_members(pipeline_settings)) == 2, 120, what="two group members"
+        )
         assert _replay(pipeline_env).returncode == 0
         for process in workers:
             _settled(pipeline_settings, process)
@@ -226,8 +233,7 @@ def test_two_workers_sharing_the_partitions_store_what_one_worker_stores(
         assert len(places) == len(set(places))  # no incident stored twice
         ganja = next(e for e in stored if e.location and e.location.name == "Ganja")
         assert (ganja.fatalities, ganja.injured, ganja.version) == (10, 40, 2)
-        # both workers took part: the group has two members sharing the partitions
-        wait_until(lambda: len(group_members(pipeline_settings)) == 2, 60, what="two group members")
+        assert len(group_members(pipeline_settings)) == 2  # both still share the partitions
         # killing one worker leaves the other to take over its partitions and state
         workers[0].kill()
         workers[0].wait()
