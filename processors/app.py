@@ -105,6 +105,11 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         web_enabled=False,
         table_cleanup_interval=60.0,
+        # No standby copies of other workers' partitions: faust keeps them in the same
+        # mapping as a worker's own, where the eviction scans would delete them and
+        # write tombstones for keys this worker does not own. A worker taking over
+        # partitions recovers them from the changelog instead.
+        table_standby_replicas=0,
         autodiscover=False,
     )
 
