@@ -148,16 +148,13 @@ def create_app(settings: Settings) -> faust.App:
     watched: dict[str, Any] = {"index": SubscriptionIndex(), "loaded": None}
     sending: set[asyncio.Task[None]] = set()
 
-    # Partitions move: the in-memory indexes are rebuilt from the tables that now hold them.
-    @app.on_partitions_revoked.connect
-    async def forget_index(sender: Any, revoked: Any, **kwargs: Any) -> None:
+    async def forget_indexes(sender: Any, partitions: Any, **kwargs: Any) -> None:
+        """Partitions move: rebuild the in-memory indexes from the tables that now hold them."""
         memory["index"] = None
         incidents.forget_day_index()
 
-    @app.on_partitions_assigned.connect
-    async def forget_index_too(sender: Any, assigned: Any, **kwargs: Any) -> None:
-        memory["index"] = None
-        incidents.forget_day_index()
+    app.on_partitions_revoked.connect(forget_indexes)
+    app.on_partitions_assigned.connect(forget_indexes)
 
     def dedup_index() -> ArticleIndex:
         index = memory["index"]
