@@ -298,7 +298,7 @@ class IncidentIndex:
         self.events = {} if events is None else events
         self.articles = {} if articles is None else articles
         self._days: dict[str, dict[str, Summary]] | None = None
-        self._indexed = 0  # events in the day index
+        self._indexed = 0  # len(events) when the day index was last in step with it
 
     def forget_day_index(self) -> None:
         """Rebuild the day index before its next use (the events' partitions moved)."""
@@ -308,7 +308,8 @@ class IncidentIndex:
         if self._days is not None and self._indexed == len(self.events):
             return self._days
         days: dict[str, dict[str, Summary]] = {}
-        for event_id, record in list(self.events.items()):
+        records = list(self.events.items())
+        for event_id, record in records:
             if not record:
                 continue
             summary = (
@@ -317,7 +318,9 @@ class IncidentIndex:
                 else Summary.of(self.current(event_id))
             )
             days.setdefault(f"{record['country']}|{record['date']}", {})[event_id] = summary
-        self._days, self._indexed = days, sum(len(bucket) for bucket in days.values())
+        # counted as len(events) counts them, or an empty record would force a rebuild
+        # on every call
+        self._days, self._indexed = days, len(records)
         return days
 
     def _candidates(self, mention: EventMention) -> list[Summary]:

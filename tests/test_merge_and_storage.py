@@ -232,3 +232,10 @@ def test_stored_dates_are_plain_dates(tmp_path):
     _, [event] = _index(_mentions("idlib-airstrike.md"))
     upsert_event(engine, event)
     assert next(list_events(engine)).event_date == dt.date(2021, 10, 20)
+
+
+def test_an_empty_record_does_not_rebuild_the_day_index_on_every_call():
+    index, _ = _index(_mentions(*GANJA)[:1])
+    index.events["blank"] = {}  # a table value with nothing in it
+    built = index._day_index()
+    assert index._day_index() is built
