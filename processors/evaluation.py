@@ -12,9 +12,14 @@ events a careful human coder finds in it, ``events: []`` for an article with non
         injured: 34
         incident: ganja-2020-10-11     # optional: the same label on every report of one incident
 
-Predicted and expected events of one article are paired greedily by country, event
-type, place and date; detection is scored by precision, recall and F1, and each field
-by its accuracy over the pairs.
+Predicted and expected events of one article are paired greedily by how much they agree
+on event type, date (a day either way), place and country. A pair needs at least two of
+type, date and place; as a place in another country never matches, a predicted event in
+the wrong country pairs only on type and date, and then counts against country.
+Detection is scored by precision, recall and F1, and each field by its accuracy over the
+pairs (0.0 when events were expected and none paired). ``country_any`` scores country
+apart from pairing: the share of expected events whose country is among the countries of
+the events predicted in their article.
 """
 
 from __future__ import annotations
@@ -97,7 +102,10 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def place_matches(predicted: EventMention, expected: GoldEvent) -> bool:
     """Same name (any spelling GeoNames knows), within 25 km of a town of that name, or,
-    when the annotator named a region, that region or a town inside it."""
+    when the annotator named a region, that region or a town inside it; never a place in
+    another country (Lyman, Borno/Borna and Ramgarh have namesakes abroad)."""
+    if predicted.country != expected.country:
+        return False
     if expected.place is None:
         return predicted.location is None
     location = predicted.location
@@ -124,14 +132,19 @@ def place_matches(predicted: EventMention, expected: GoldEvent) -> bool:
 
 
 def _affinity(predicted: EventMention, expected: GoldEvent) -> int:
-    if predicted.country != expected.country:
+    """0 when the two cannot be one event, else higher the more they agree.
+
+    They pair on at least two of event type, date (a day either way) and place. Country is
+    not required: it only ranks candidates, so a wrong country is scored as a field miss
+    rather than hidden as an unpaired event. A wrong country always fails place, so such a
+    pair needs both type and date."""
+    same_type = predicted.event_type == event_type_of(expected.sub_event_type)
+    near_date = abs((predicted.event_date - expected.event_date).days) <= 1
+    same_place = place_matches(predicted, expected)
+    if same_type + near_date + same_place < 2:
         return 0
-    score = 1
-    score += predicted.event_type == event_type_of(expected.sub_event_type)
-    score += place_matches(predicted, expected)
-    score += abs((predicted.event_date - expected.event_date).days) <= 1
-    if score < 3:
-        return 0
+    same_country = predicted.country == expected.country
+    score = same_country + same_type + near_date + same_place
     return 2 * score + (predicted.sub_event_type == expected.sub_event_type)
 
 
@@ -164,9 +177,12 @@ class Report:
     false_negatives: int = 0
     correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
     actors_checked: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTOR_FIELDS, 0))
+    # annotated on any expected event, paired or not
+    actors_annotated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTOR_FIELDS, 0))
     actors_correct: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTOR_FIELDS, 0))
     expected_by_type: dict[str, int] = field(default_factory=dict)
     found_by_type: dict[str, int] = field(default_factory=dict)
+    country_any_found: int = 0  # expected events whose country some predicted event has
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -184,12 +200,29 @@ class Report:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def expected(self) -> int:
+        return self.true_positives + self.false_negatives
+
     def accuracy(self, name: str) -> float:
-        return self.correct[name] / self.true_positives if self.true_positives else 1.0
+        """Over the pairs; 0.0 when events were expected but none paired."""
+        if self.true_positives:
+            return self.correct[name] / self.true_positives
+        return 0.0 if self.expected else 1.0
 
     def actor_accuracy(self, name: str) -> float:
+        """Over the pairs whose expected event names the actor; 0.0 when some expected
+        event names one but none of those paired."""
         checked = self.actors_checked[name]
-        return self.actors_correct[name] / checked if checked else 1.0
+        if checked:
+            return self.actors_correct[name] / checked
+        return 0.0 if self.actors_annotated[name] else 1.0
+
+    @property
+    def country_any(self) -> float:
+        """Share of expected events whose country is among their article's predicted
+        events' countries, whatever the pairing."""
+        return self.country_any_found / self.expected if self.expected else 1.0
 
     def recall_of_type(self, event_type: str) -> float:
         wanted = self.expected_by_type.get(event_type, 0)
@@ -204,9 +237,19 @@ def evaluate(gold: list[GoldArticle]) -> Report:
         report.true_positives += len(pairs)
         report.false_positives += len(predicted) - len(pairs)
         report.false_negatives += len(item.events) - len(pairs)
+        predicted_countries = {p.country for p in predicted}
         for expected in item.events:
             name = event_type_of(expected.sub_event_type).value
             report.expected_by_type[name] = report.expected_by_type.get(name, 0) + 1
+            for actor in ACTOR_FIELDS:
+                report.actors_annotated[actor] += getattr(expected, actor) is not None
+            if expected.country in predicted_countries:
+                report.country_any_found += 1
+            elif predicted:
+                report.misses.append(
+                    f"{item.path.name}: country {expected.country} not among predicted "
+                    f"{', '.join(sorted(predicted_countries))}"
+                )
         for _, expected in pairs:
             name = event_type_of(expected.sub_event_type).value
             report.found_by_type[name] = report.found_by_type.get(name, 0) + 1

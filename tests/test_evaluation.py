@@ -5,11 +5,13 @@ import subprocess
 
 from ingest.seeds import load_seed
 from processors.evaluation import (
+    ACTOR_FIELDS,
     FIELDS,
     GoldEvent,
     evaluate,
     evaluate_merge,
     load_gold,
+    pair_events,
     place_matches,
 )
 from processors.extraction import extract_events
@@ -48,6 +50,108 @@ def test_a_wrong_figure_is_counted_against_its_field(tmp_path):
     assert report.misses == ["idlib.md: killed wrong"]
 
 
+def _gold_copy(tmp_path, seed, name, *replacements):
+    """A seed written to tmp_path as NAME, with each (old, new) front-matter edit made once."""
+    text = (SEEDS / seed).read_text()
+    for old, new in replacements:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    (tmp_path / name).write_text(text)
+    return tmp_path / name
+
+
+def test_a_wrong_country_still_pairs_and_is_counted_against_country(tmp_path):
+    _gold_copy(tmp_path, "idlib-airstrike.md", "idlib.md", ("    country: SY", "    country: TR"))
+    report = evaluate(load_gold(tmp_path))
+    # Type and date agree, so the event pairs: detection is unharmed ...
+    assert (report.true_positives, report.false_positives, report.false_negatives) == (1, 0, 0)
+    # ... and country is the miss (place too: a place in another country never matches).
+    assert report.accuracy("country") == 0.0 and report.accuracy("place") == 0.0
+    assert report.accuracy("event_date") == 1.0 and report.accuracy("killed") == 1.0
+    assert report.country_any == 0.0 and report.country_any_found == 0
+    assert "idlib.md: country wrong" in report.misses
+    assert "idlib.md: country TR not among predicted SY" in report.misses
+
+
+def test_a_wrong_country_pairs_only_when_type_and_date_agree():
+    [mention] = extract_events(load_seed(SEEDS / "chuhuiv-shelling-wire.md"))
+    right = GoldEvent(
+        SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, dt.date(2023, 5, 23), "UA", "Chuhuiv", 3, 5
+    )
+
+    def pairs(**changes):
+        return len(pair_events([mention], (GoldEvent(**{**right.__dict__, **changes}),)))
+
+    assert pairs() == 1
+    assert pairs(country="RU") == 1  # type and date agree; the place cannot
+    assert pairs(country="RU", event_date=dt.date(2023, 5, 24)) == 1  # a day either way
+    assert pairs(country="RU", event_date=dt.date(2023, 5, 26)) == 0
+    assert pairs(country="RU", sub_event_type=SubEventType.ARMED_CLASH) == 0
+    assert pairs(event_date=dt.date(2023, 5, 26)) == 1  # type and place agree
+
+
+def test_country_any_counts_an_expected_country_no_prediction_has(tmp_path):
+    # Two events expected, in two countries; the extractor finds the Syrian one only.
+    _gold_copy(
+        tmp_path,
+        "idlib-airstrike.md",
+        "idlib.md",
+        (
+            "    incident: ariha-2021-10-20\n",
+            "    incident: ariha-2021-10-20\n"
+            "  - sub_event_type: armed_clash\n"
+            "    event_date: 2021-10-20\n"
+            "    country: TR\n"
+            "    place: Kilis\n"
+            "    killed: null\n"
+            "    injured: null\n",
+        ),
+    )
+    report = evaluate(load_gold(tmp_path))
+    assert (report.true_positives, report.false_negatives) == (1, 1)
+    assert report.accuracy("country") == 1.0  # over the one pair
+    assert report.country_any == 0.5
+
+
+def test_an_expected_event_not_found_scores_zero_not_one(tmp_path):
+    # The derby report has no event, so the extractor finds none: the annotated one is missed.
+    _gold_copy(
+        tmp_path,
+        "football-derby-report.md",
+        "derby.md",
+        (
+            "events: []",
+            "events:\n"
+            "  - sub_event_type: shelling_artillery_missile_attack\n"
+            "    event_date: 2024-03-17\n"
+            "    country: GB\n"
+            "    place: London\n"
+            "    killed: 0\n"
+            "    injured: 0\n"
+            "    actor1: Rovers",
+        ),
+    )
+    report = evaluate(load_gold(tmp_path))
+    assert (report.true_positives, report.false_positives, report.false_negatives) == (0, 0, 1)
+    assert report.recall == 0.0 and report.f1 == 0.0
+    assert all(report.accuracy(name) == 0.0 for name in FIELDS)
+    assert report.actor_accuracy("actor1") == 0.0  # annotated, never checked
+    assert report.actor_accuracy("actor2") == 1.0  # nothing annotated
+    assert report.country_any == 0.0
+    assert report.misses == ["derby.md: expected 1, found 0, paired 0"]
+
+
+def test_a_negative_article_with_no_prediction_is_perfect(tmp_path):
+    _gold_copy(tmp_path, "football-derby-report.md", "derby.md")
+    report = evaluate(load_gold(tmp_path))
+    assert (report.true_positives, report.false_positives, report.false_negatives) == (0, 0, 0)
+    assert report.precision == report.recall == report.f1 == 1.0
+    assert all(report.accuracy(name) == 1.0 for name in FIELDS)
+    assert all(report.actor_accuracy(name) == 1.0 for name in ACTOR_FIELDS)
+    assert report.country_any == 1.0
+    assert report.misses == []
+
+
 def test_evaluate_command_prints_the_figures():
     result = subprocess.run(
         wirewatch_command("evaluate", str(SEEDS)), capture_output=True, text=True, timeout=120
@@ -55,6 +159,7 @@ def test_evaluate_command_prints_the_figures():
     assert result.returncode == 0, result.stderr
     assert "detection  precision 1.000  recall 1.000  F1 1.000" in result.stdout
     assert "sub_event_type  1.000" in result.stdout
+    assert "country_any     1.000  (14/14 " in result.stdout
 
 
 GOLD = REPO / "tests" / "gold"

@@ -322,6 +322,11 @@ def evaluate(gold: tuple[Path, ...], show_misses: bool, merge: bool) -> None:
     for name in ACTOR_FIELDS:
         checked = report.actors_checked[name]
         click.echo(f"  {name:<15} {report.actor_accuracy(name):.3f}  (over {checked} annotated)")
+    click.echo(f"over all {expected} expected events, paired or not:")
+    click.echo(
+        f"  {'country_any':<15} {report.country_any:.3f}  "
+        f"({report.country_any_found}/{expected} with their country among the article's predicted)"
+    )
     click.echo("recall by event type:")
     for name in sorted(report.expected_by_type):
         click.echo(
