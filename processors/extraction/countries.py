@@ -162,12 +162,31 @@ def _alias_pattern() -> re.Pattern[str]:
     )
 
 
+# "Russian warplanes", "Iran-backed militias", "Turkish forces": the adjective names who
+# acted, not where; such a mention says nothing of the place of the event
+_ACTOR_AFTER = re.compile(
+    r"(?:-(?:backed|led|allied|aligned|supported|funded|trained|based|affiliated|loyal)\b|"
+    r"(?:['’]s)?\s+(?:-?led\s+)?(?:and\s+\w+\s+)?(?:\w+\s+)?(?:forces|troops|army|military|soldiers|"
+    r"warplanes|planes|jets|aircraft|drones?|navy|air\s+force|artillery|missiles?|rockets?|shelling|"
+    r"strikes?|air\s*strikes?|bombers?|helicopters?|special\s+forces|marines|militias?|"
+    r"fighters|mercenaries|intelligence|government|officials?|authorities|ministry|embassy|"
+    r"president|minister|envoy|diplomats?|nationals?|citizens?\s+abroad)\b)",
+    re.I,
+)
+
+
 def countries_mentioned(text: str) -> dict[str, int]:
-    """How often each country is named or referred to by its demonym in the text."""
+    """How often each country is named, or referred to by its demonym, as a place in the text;
+    a demonym or name that qualifies an actor ("Russian warplanes") is not counted."""
     counts: dict[str, int] = {}
     aliases = country_aliases()
     for match in _alias_pattern().finditer(text):
-        code = aliases[match.group(1)]
+        name = match.group(1)
+        if name in DEMONYMS and _ACTOR_AFTER.match(text, match.end(1)):
+            continue
+        if _ACTOR_AFTER.match(text, match.end(1)) and text[match.end(1) : match.end(1) + 1] == "-":
+            continue
+        code = aliases[name]
         counts[code] = counts.get(code, 0) + 1
     return counts
 

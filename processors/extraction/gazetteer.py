@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 3  # bump when the pickled structure changes
+INDEX_FORMAT = 4  # bump when the pickled structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -88,6 +88,21 @@ def normalize_name(text: str) -> str:
     return " ".join(text.split())
 
 
+_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ath)\s+")
+_INNER_ARTICLE = re.compile(r"\s(?:al|el|ad|ar|as|an|ash|at|az|ath|ed|es|er|en|et|ul)\s")
+
+
+@lru_cache(maxsize=65536)
+def article_free(key: str) -> str:
+    """A normalized name without its Arabic article or final "h": "al raqqah" -> "raqqa".
+
+    "al-Raqqa", "Ar Raqqah" and "Raqqa" then meet, as do "Al-Bab" and "Bab".
+    """
+    key = _ARTICLE.sub("", key)
+    key = _INNER_ARTICLE.sub(" al ", key)  # "Jisr ash Shughur" and "Jisr al-Shughur"
+    return key[:-1] if key.endswith("h") and len(key) > 4 else key
+
+
 @lru_cache(maxsize=65536)
 def skeleton(text: str) -> str:
     """A looser key for transliterations: no article, no vowels, no doubled letters.
@@ -133,16 +148,30 @@ class Gazetteer:
             for key, ids in by_skeleton.items()
             if len(key) >= 3
         }
+        by_stem: dict[str, set[int]] = defaultdict(set)
+        for key, ids in index.items():
+            stem = article_free(key)
+            if len(stem) >= 4:
+                by_stem[stem].update(ids)
+        self.stems = {
+            key: tuple(sorted(ids, key=lambda i: -places[i].population))
+            for key, ids in by_stem.items()
+        }
+        self.country_centres = _country_centres(places.values())
         self.region_index: dict[str, list[Region]] = {}
         for region in self.regions.values():
-            for key in {region_key(region.name), skeleton(region_key(region.name))}:
+            name_key = region_key(region.name)
+            for key in {name_key, skeleton(name_key), article_free(name_key)}:
                 if len(key) >= 3:
                     self.region_index.setdefault(key, []).append(region)
 
     def lookup(self, name: str, loose: bool = False) -> list[Place]:
         """Places carrying the name; with ``loose``, transliteration variants too."""
-        ids = self.index.get(normalize_name(name), ())
-        if not ids and loose and len(normalize_name(name)) >= 5:
+        key = normalize_name(name)
+        ids = self.index.get(key, ())
+        if not ids and len(key) >= 4:
+            ids = self.stems.get(article_free(key), ())
+        if not ids and loose and len(key) >= 5:
             ids = self.skeletons.get(skeleton(name), ())
         return [self.places[i] for i in ids]
 
@@ -150,7 +179,7 @@ class Gazetteer:
         """Regions called this, with or without "State", "Oblast", "Nord"/"North"...;
         with ``loose``, transliteration variants too."""
         key = region_key(name)
-        found = self.region_index.get(key, [])
+        found = self.region_index.get(key, []) or self.region_index.get(article_free(key), [])
         if not found and loose and len(key) >= 5:
             found = self.region_index.get(skeleton(key), [])
         return list(found)
@@ -257,6 +286,18 @@ def _regions(places, admin_names: dict[tuple[str, str], str]) -> dict[tuple[str,
             timezone=largest.timezone,
         )
     return regions
+
+
+def _country_centres(places) -> dict[str, tuple[float, float]]:
+    """Each country's population-weighted centre, for events placed only in a country."""
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for place in places:
+        weight = max(place.population, 1)
+        total = sums[place.country]
+        total[0] += place.lat * weight
+        total[1] += place.lon * weight
+        total[2] += weight
+    return {code: (round(a / w, 4), round(b / w, 4)) for code, (a, b, w) in sums.items()}
 
 
 def _data_version() -> str:

@@ -1,7 +1,12 @@
 """Counts written in digits or words, as news copy writes them.
 
-Vague quantities become documented lower bounds: "dozens" is 24 (at least two
-dozen), "scores" 40, "hundreds" 200, "a dozen" 12, "a handful" 3.
+Vague quantities follow ACLED's codebook: "several" and "many" are 10, "dozens" 12,
+"hundreds" 100, "thousands" 1,000; the rest are documented lower bounds ("scores" 40,
+"a dozen" 12, "a handful" 3, "a few" 2).
+
+Patterns here are bounded: a word number has at most six words and a digit run at
+most seven digits, so no input can make a pattern that uses them backtrack for long
+("one one one ..." or a 5,000-digit number is simply not a count).
 """
 
 from __future__ import annotations
@@ -45,21 +50,25 @@ _TENS = {
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
 VAGUE_LOWER_BOUNDS = {
-    "dozens": 24,
+    "dozens": 12,
     "scores": 40,
-    "hundreds": 200,
-    "thousands": 2000,
+    "hundreds": 100,
+    "thousands": 1000,
     "a dozen": 12,
     "a handful": 3,
-    "several": 3,
+    "several": 10,
+    "many": 10,
     "a few": 2,
     "a number": 2,
+    "tens": 10,
 }
+MAX_COUNT = 9_999_999  # above this a figure is not a toll (seven digits at most)
 
 _WORD = "|".join(sorted([*_UNITS, *_TENS, *_SCALES], key=len, reverse=True))
-_WORD_NUMBER = rf"(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
+_WORD_NUMBER = rf"(?:(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD})){{0,5}}(?![\s-]+(?:{_WORD})\b))"
 _VAGUE = "|".join(re.escape(k) for k in sorted(VAGUE_LOWER_BOUNDS, key=len, reverse=True))
-NUMBER_PATTERN = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_VAGUE}|{_WORD_NUMBER})"
+_DIGITS = r"(?<![\d,.])(?:\d{1,3}(?:,\d{3}){1,2}|\d{1,7})(?![\d,]\d)"
+NUMBER_PATTERN = rf"(?:{_DIGITS}|{_VAGUE}|{_WORD_NUMBER})"
 
 
 def parse_count(text: str) -> int | None:
@@ -68,7 +77,8 @@ def parse_count(text: str) -> int | None:
     if not cleaned:
         return None
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", cleaned):
-        return int(cleaned.replace(",", ""))
+        value = int(cleaned.replace(",", ""))
+        return value if value <= MAX_COUNT else None
     if cleaned in VAGUE_LOWER_BOUNDS:
         return VAGUE_LOWER_BOUNDS[cleaned]
     words = [w for w in re.split(r"[\s-]+", cleaned) if w and w != "and"]

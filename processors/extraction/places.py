@@ -13,28 +13,47 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from processors.extraction.countries import is_country_word
-from processors.extraction.gazetteer import Gazetteer, Region, region_key
+from processors.extraction.countries import country_aliases, is_country_word
+from processors.extraction.gazetteer import Gazetteer, Place, Region, region_key, skeleton
 from schemas.event import Location
 
 _CANDIDATE = re.compile(
     r"(?<![\w'’-])((?:(?:al|el|as|ad|an|ar|ash|at)-)?[A-Z][\w'’]*(?:-[A-Z]?[\w'’]+)*"
-    r"(?:\s+(?:(?:al|el)-)?[A-Z][\w'’]*(?:-[\w'’]+)*){0,2})"
+    r"(?:\s+(?:(?:al|el|ez|es|ed|ad|ar|as|an|ash|at|az|ul|er|en|et)-)?[A-Z][\w'’]*(?:-[\w'’]+)*){0,2})"
 )
 _LOCATIVE_BEFORE = re.compile(
-    r"(?:\b(?:in|on|at|near|into|outside|over|of|from|hit|struck|targeted|shelled|bombed|"
-    r"attacked|town|city|village|district|outskirts\s+of)\s+(?:the\s+)?)$",
+    r"(?:\b(?:in|on|at|near|into|outside|over|of|from|hit|hits|struck|targeted|targets?|shelled|shell|"
+    r"bombed|attacked|town|city|village|district|outskirts\s+of|around|toward|towards|north|south|east|"
+    r"west|northeast|northwest|southeast|southwest)\s+(?:the\s+)?)$",
     re.I,
 )
 _ADMIN_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|state|governorate|department|prefecture)\b(?!['’]s)", re.I
+    r"\s+(?:region|province|oblast|state|governorate|department|prefecture|countryside|desert|"
+    r"[Cc]ounty)\b(?!['’]s)"
+)
+# "the countryside of Hama", "Idlib province": the name is the region, not its capital
+_ADMIN_BEFORE = re.compile(
+    r"\b(?:countryside|province|governorate|region|state|oblast|desert|outskirts\s+of\s+the\s+province)\s+of\s+(?:the\s+)?$",
+    re.I,
+)
+# "Jaysh al-Islam", "Sultan Murad faction", "Rahman Corps": words of a group's name are no place
+_GROUP_NAME = re.compile(
+    r"\b(?:(?:Jaysh|Jaish|Jabhat|Harakat|Liwa|Ahrar|Hayyaat|Hay'?at|Tahrir|Jund|Ansar|Faylaq|Katibat|"
+    r"Kata'?ib|Saraya|Lashkar|Tehrik|Jamaat|Jama'at|Asa'?ib|Hizb|Harakat)(?:[\s-]+(?:al|el|e|i|ul)?-?[A-Z][\w'’]+){1,3}|"
+    r"(?:[A-Z][\w'’-]+\s+){1,3}(?:Brigades?|Corps|Battalions?|Division|Front|Movement|Army|Forces|"
+    r"[Ff]action|[Mm]ilitia|Group|Organi[sz]ation|Party|Council|Alliance|Regiment|Guards?))"
+)
+_HEADLINE_WORDS = frozenset(
+    "explosion explosions clashes clash bombardment bombardments mine mines raids raid airstrikes airstrike shelling gunmen arab arabs kurdish kurds tribal sunni shiite shia christian christians muslim muslims druze alawite yazidi turkmen pashtun tuareg fulani hausa igbo tutsi hutu amhara oromo tigrayan somali baloch violent continued renewed fierce heavy several more human death deaths casualties martyrs killed wounded injured attack attacks regime forces factions fighting battles warplanes helicopters rebels militants security calm tension escalation assassination suicide unidentified unknown armed new fresh explosive bomb bombs car roadside military intelligence hospital hospitals school schools market markets mosque church base airbase airport road highway bridge camp prison desert countryside outskirts city town village villages province".split()  # noqa: SIM905
 )
 _HOLDER_AFTER = re.compile(
     r"^['’]s\s+(?:\w+\s+)?(?:leader|governor|president|government|authorities|officials?|"
     r"ministry|army|police|mayor|spokes(?:man|woman|person))\b",
     re.I,
 )
+_ARTICLES = frozenset({"al", "el", "as", "ad", "an", "ar", "ash", "at", "az"})
 _DISTRICT_AFTER = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b", re.I)
 _LANDMARK_AFTER = re.compile(
     r"^\s+(?:nuclear\s+(?:power\s+)?plant|power\s+(?:plant|station)|dam|border|river|front)\b", re.I
@@ -214,11 +233,29 @@ def region_display_name(region: Region) -> str:
     return _REGION_SUFFIX.sub("", name) or region.name
 
 
-def _candidates(sentence: str) -> list[tuple[str, int, bool, bool]]:
-    """(name, start, looks locative, names a region) for capitalized spans and sub-spans."""
+def _group_spans(sentence: str) -> list[tuple[int, int]]:
+    return [match.span() for match in _GROUP_NAME.finditer(sentence)]
+
+
+@lru_cache(maxsize=8192)
+def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
+    """(name, start, looks locative, names a region) for capitalized spans and sub-spans;
+    a hyphenated pair ("Aleppo-Khanaser road") also gives each part."""
     found = []
+    groups = _group_spans(sentence)
     for match in _CANDIDATE.finditer(sentence):
+        if any(start <= match.start() < end for start, end in groups):
+            continue  # inside "Jaysh al-Islam" or "the Sultan Murad faction"
         words = match.group(1).split()
+        if len(words) == 1 and "-" in words[0]:
+            head, _, tail = words[0].partition("-")
+            if (
+                head[:1].isupper()
+                and tail[:1].isupper()
+                and head.lower() not in _ARTICLES
+                and not is_country_word(words[0])
+            ):
+                words = [head, tail]
         for size in range(len(words), 0, -1):
             for first in range(len(words) - size + 1):
                 name = " ".join(words[first : first + size])
@@ -227,11 +264,17 @@ def _candidates(sentence: str) -> list[tuple[str, int, bool, bool]]:
                     continue
                 if name.isupper() and len(name) <= 5:
                     continue  # "ADF", "RSF", "UN": acronyms, not towns
+                if name.lower() in _HEADLINE_WORDS:
+                    continue  # "Explosion kills...", "Clashes in...": a headline's capitals
                 start = match.start() + match.group(1).find(words[first])
-                locative = bool(_LOCATIVE_BEFORE.search(sentence[max(0, start - 40) : start]))
-                admin = _ADMIN_AFTER.match(sentence, start + len(name)) is not None
-                found.append((name, start, locative, admin))
-    return found
+                before = sentence[max(0, start - 40) : start]
+                locative = bool(_LOCATIVE_BEFORE.search(before))
+                admin = (
+                    _ADMIN_AFTER.match(sentence, start + len(name)) is not None
+                    or _ADMIN_BEFORE.search(before) is not None
+                )
+                found.append((name, start, locative or admin, admin))
+    return tuple(found)
 
 
 def _named_regions(
@@ -269,6 +312,25 @@ def _named_regions(
     return named
 
 
+LOOSE_MIN_POPULATION = 20_000
+
+
+def _named_in_another_country(
+    sentence: str, place: Place, country_counts: dict[str, int], gazetteer: Gazetteer
+) -> bool:
+    """True when the sentence naming a foreign town also names, after it, a country the
+    article is about ("the town of Palma in Mozambique"): the namesake is a false friend."""
+    aliases = country_aliases()
+    index = sentence.find(place.name)
+    for match in re.finditer(r"[A-Z][\w'’-]+", sentence):
+        if match.start() < max(index, 0):
+            continue
+        code = aliases.get(match.group(0))
+        if code is not None and code != place.country and code in country_counts:
+            return True
+    return False
+
+
 def resolve_place(
     gazetteer: Gazetteer,
     weighted_sentences: list[tuple[str, float]],
@@ -288,9 +350,17 @@ def resolve_place(
                 continue
             places = gazetteer.lookup(name)
             loose = not places
-            if loose:  # a transliteration variant, only in a country the article is about
+            if (
+                loose and country_counts
+            ):  # a transliteration variant, in a country the article is about
                 places = [
                     p for p in gazetteer.lookup(name, loose=True) if p.country in country_counts
+                ]
+            elif loose:  # no country named: a variant of a sizeable town only ("Menbej")
+                places = [
+                    p
+                    for p in gazetteer.lookup(name, loose=True)[:3]
+                    if p.population >= LOOSE_MIN_POPULATION and len(skeleton(name)) >= 5
                 ]
             if not places:
                 continue
@@ -301,6 +371,8 @@ def resolve_place(
             base = weight
             base += 2.0 if locative else 0.0
             base += 1.0 - start / max(len(sentence), 1)  # the place named first
+            if start == 0 and not locative:
+                base -= 1.5  # a sentence's first word is capitalized whatever it is
             if _HOLDER_AFTER.match(after):
                 base -= 3.0  # "Chechnya's leader said": who speaks, not where
             if _DISTRICT_AFTER.match(after):
@@ -325,6 +397,16 @@ def resolve_place(
                     scores[place.geonames_id] = score
                     evidence[place.geonames_id] = sentence
     best_id = max(scores, key=lambda key: scores[key]) if scores else None
+    if best_id is not None and country_counts:
+        best = gazetteer.places[best_id]
+        if best.country not in country_counts and _named_in_another_country(
+            evidence[best_id], best, country_counts, gazetteer
+        ):
+            best_id = None  # "the town of Palma in Mozambique": not the Palma in Spain
+    if best_id is not None and not country_counts and regions:
+        region_countries = {key[0] for key in regions}
+        if gazetteer.places[best_id].country not in region_countries:
+            best_id = None  # "the south-west of Rif Dimashq": the region, not a namesake abroad
     if best_id is not None and suffixed:
         best = gazetteer.places[best_id]
         if (best.country, best.admin1_code) not in suffixed and best.country not in country_counts:

@@ -19,10 +19,10 @@ _N = rf"(?<!no\s)(?P<n>{NUMBER_PATTERN})"
 _NOT_A_COUNT = r"(?!\s*(?:a\.m|p\.m|km|kilometres|kilometers|miles|percent|%|GMT|years?|months?|weeks?|days?|hours?|minutes?|metres|meters|-year|-storey|-story|of\s+the\b(?!\s+(?:dead|victims))|of\s+them\b|million|billion))"
 # words between a count and its verb: never another count, never a new clause
 _GAP = rf"(?:(?!(?:and|but|while|including|as|{NUMBER_PATTERN})\b)[\w'’-]+,?\s+){{0,8}}?"
-_BE = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|reportedly|also|all)\s+)*"
+_BE = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|reportedly|also|all)\s+){0,4}"
 
 _KILLED_WORD = (
-    r"(?:killed|dead|died|slain|perished|lost\s+their\s+lives|shot\s+dead|killed\s+outright|"
+    r"(?:killed|dead|died|die|dies|slain|perished|martyred|lost\s+their\s+lives|shot\s+dead|killed\s+outright|"
     r"(?:beaten|hacked|stabbed|stoned|burned|burnt|shot)\s+to\s+death)"
 )
 _INJURED_WORD = r"(?:injured|wounded|hurt|treated\s+for\s+(?:wounds|injuries)|hospitali[sz]ed)"
@@ -33,15 +33,21 @@ KILLED_PATTERNS = (
         re.I,
     ),
     re.compile(
-        rf"\b(?:killing|kills|killed|leaving|left|beheading|beheaded|executing|executed|massacring|"
-        rf"massacred|shot\s+dead|shooting\s+dead|gunned\s+down)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
+        rf"\b(?:killing|kills|kill|killed|leaving|leaves|left|beheading|beheaded|beheads|executing|executed|"
+        rf"executes|massacring|massacred|shot\s+dead|shoots\s+dead|shooting\s+dead|gunned\s+down|"
+        rf"claim(?:s|ed|ing)?\s+the\s+lives\s+of)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
         re.I,
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
+    # "4 people including 2 women were killed": the whole, not the part
+    re.compile(
+        rf"\b{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{1,2}}?including\s+(?:[\w'’-]+\s+){{1,6}}?{_BE}{_KILLED_WORD}\b",
+        re.I,
+    ),
 )
 INJURED_PATTERNS = (
     re.compile(
-        rf"\b(?:wounding|injuring|wounded|injured|hurting|wounds|injures)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
+        rf"\b(?:wounding|injuring|wounded|injured|hurting|wounds|injures|wound|injure)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
         re.I,
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_INJURED_WORD}\b", re.I),
@@ -80,6 +86,12 @@ SUMMED_KILLED = (
         rf"\s+and\s+{_QUALIFIER}(?P<b>{_ONE_OF_GROUP}|{NUMBER_PATTERN}\s+(?:\w+\s+)?{_GROUP})\b",
         re.I,
     ),
+)
+# "six militants were also killed": more dead of the same event, added to its toll
+ALSO_KILLED = re.compile(
+    rf"\b{_QUALIFIER}{_N}\s+(?:of\s+the\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:were|was|had\s+been|have\s+been)\s+"
+    rf"also\s+(?:been\s+)?{_KILLED_WORD}\b",
+    re.I,
 )
 _LEADING_COUNT = re.compile(rf"^(?:{NUMBER_PATTERN})\b", re.I)
 
@@ -193,7 +205,7 @@ def _one_person(pattern: re.Pattern[str], text: str) -> int | None:
 
 
 _ANY_TOLL_WORD = re.compile(
-    r"kill|dead|death|died|slain|perish|lives|wound|injur|hurt|treated|hospital|casualt|"
+    r"kill|dead|death|\bdie|slain|perish|lives|martyr|wound|injur|hurt|treated|hospital|casualt|"
     r"fatalit|toll|no\s+one|nobody|behead|execut|massacr|lynch",
     re.I,
 )
@@ -221,6 +233,9 @@ def find_toll(sentences: list[str]) -> Toll:
                 parts = [_group_size(summed.group("a")), _group_size(summed.group("b"))]
                 if parts[0] is not None and parts[1] is not None:
                     killed, killed_at = parts[0] + parts[1], sentence
+        also = ALSO_KILLED.search(text) if killed is not None and killed_at != sentence else None
+        if also and (value := parse_count(also.group("n"))) is not None:
+            killed += value
         if killed is None and (value := _first(KILLED_PATTERNS, text)) is not None:
             killed, killed_at = value, sentence
         if injured is None and (value := _first(INJURED_PATTERNS, text)) is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from processors.extraction.outcomes import is_accident, outcome_event
 from schemas.taxonomy import SubEventType as S
 
 _ARMED = (
@@ -24,7 +25,7 @@ _CIVILIAN_TARGETS = (
     r"women|children|men|family|families|pupils|students|herders|traders|journalists?|"
     r"villages?|homes?|neighbourhoods?|neighborhoods?|markets?|displaced)"
 )
-_CROWD = r"(?:protesters|demonstrators|crowds?|marchers|mourners|rioters)"
+_CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters)"
 _MUNITIONS = r"(?:drones?|missiles?|rockets?|projectiles?|shells?|UAVs?)"
 
 _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
@@ -42,7 +43,10 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         ),
         (
             S.DISRUPTED_WEAPONS_USE,
-            rf"\b(?:defused|defusing|bomb\s+disposal|disarmed\s+(?:a|an|the)\s+(?:\w+\s+)?(?:bomb|device|mine)|"
+            rf"\b(?:defus(?:ed|es|e|ing)|bomb\s+disposal|(?:disarm|dismantl|neutrali[sz])(?:ed|es|e|ing)?\s+(?:a|an|the|two|three|several)\s+(?:\w+\s+)?(?:bombs?|devices?|mines?|IEDs?|explosives?)|"
+            rf"(?:arms|weapons|ammunition|munitions|explosives?)\s+(?:cache|caches|depot|stockpile)s?|"
+            rf"(?:seiz(?:e|es|ed|ing|ure\s+of)|confiscat(?:e|es|ed|ing|ion\s+of)|recover(?:s|ed)?|found|discover(?:s|ed)?)\s+(?:[\w,-]+\s+){{0,5}}?"
+            rf"(?:weapons|arms|rifles|guns|ammunition|munitions|explosives|IEDs|landmines|grenades|rockets|ammonium\s+nitrate|detonators|suicide\s+vests?)|"
             rf"(?:shot|brought)\s+down\s+(?:\w+\s+){{0,3}}?{_MUNITIONS}|"
             rf"intercepted\s+(?:\w+\s+){{0,3}}?{_MUNITIONS}|"
             rf"{_MUNITIONS}\s+(?:were|was)\s+(?:all\s+)?(?:shot\s+down|intercepted|downed|destroyed\s+in\s+the\s+air)|"
@@ -51,34 +55,45 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.AIR_DRONE_STRIKE,
             r"\b(?:air\s*strikes?|air\s+raids?|warplanes?|war\s+planes?|fighter\s+jets?|"
-            r"jets?\s+(?:bombed|struck|hit|pounded)|aircraft\s+(?:\w+\s+)?(?:bombed|struck|hit|attacked|fired)|"
+            r"jets?\s+(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|pound(?:s|ed)?|raid(?:s|ed)?|target(?:s|ed)?)|"
+            r"aircraft\s+(?:\w+\s+)?(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|attack(?:s|ed)?|fire[sd]?|target(?:s|ed)?)|"
+            r"helicopters?\s+(?:\w+\s+)?(?:drop(?:s|ped)?|fire[sd]?|target(?:s|ed)?|bomb(?:s|ed)?|attack(?:s|ed)?)|"
             r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|aerial\s+(?:bombardment|bombs?|attacks?)|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
             r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|"
-            r"drones?\s+(?:\w+\s+){0,2}?(?:struck|hit|slammed|crashed|dropped|exploded|targeted|attacked|bombed))\b",
+            r"drones?\s+(?:\w+\s+){0,2}?(?:struck|strikes?|hit|hits|slam(?:s|med)|crash(?:es|ed)|drop(?:s|ped)|explode[sd]|target(?:s|ed)?|attack(?:s|ed)?|bomb(?:s|ed)?))\b",
         ),
         (
             S.REMOTE_EXPLOSIVE_LANDMINE_IED,
             r"\b(?:roadside\s+bombs?|improvised\s+explosive|IEDs?|landmines?|land\s+mines?|"
             r"(?:hit|struck|stepped\s+on|ran\s+over)\s+a\s+(?:\w+\s+)?mine|car\s+bombs?|"
-            r"bomb\s+(?:exploded|went\s+off|blast)|explosive\s+devices?|booby[\s-]trap\w*|"
-            r"(?:planted|hidden)\s+(?:bombs?|explosives))\b",
+            r"bombs?\s+(?:\w+\s+){0,3}?(?:explode[sd]?|went\s+off|goes\s+off|go\s+off|blasts?|targeted|targets|ripped|tore)|"
+            r"explosive\s+devices?|booby[\s-]?trap\w*|(?:planted|hidden|placed)\s+(?:bombs?|explosives)|"
+            r"bombs?\s+(?:planted|placed|hidden|attached)|sticky\s+bombs?|magnetic\s+bombs?|"
+            r"detonat(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|devices?|IEDs?|car|vehicle|motorcycle)|"
+            r"(?:roadside|car|motorcycle|truck|vehicle|bicycle)[\s-]+(?:bomb\w*|blasts?|explosions?)|"
+            r"(?:bomb|bombing|bomb\s+attack)s?\s+(?:in|on|at|near|kill\w*|wound\w*|injur\w*)|"
+            r"(?:double|twin|triple|multiple|series\s+of)\s+(?:bombings?|blasts|explosions)|"
+            r"explosions?\s+(?:of\s+(?:an?\s+|more\s+|two\s+)?(?:IEDs?|mines?|landmines?|bombs?|booby|car|motorcycle|explosive|device)|"
+            r"(?:\w+\s+){0,2}?(?:targets?|targeted|hits?|pounds?|pounded|rock(?:s|ed)|shak(?:es|ed)|shook|struck|kill\w*))|"
+            r"blasts?\s+(?:\w+\s+){0,2}?(?:targets?|targeted|hits?|rock(?:s|ed)|kill\w*|wound\w*|injur\w*|struck))\b",
         ),
         (
             S.SHELLING_ARTILLERY_MISSILE_ATTACK,
             r"\b(?:missiles?|rockets?|(?-i:[Ss]hell)(?:s|ed|ing)?|artillery|mortars?|howitzers?|"
             r"multiple[\s-]launch|Grad|Smerch|bombardment|ballistic|projectiles?|"
-            r"bombs?\s+(?:struck|hit|landed|fell|rained))\b",
+            r"bombs?\s+(?:struck|hit|landed|fell|rained))\b|"
+            r"\b(?:forces|army|troops|regime|artillery)\s+(?:\w+\s+){0,3}?(?:shell(?:s|ed)?|pound(?:s|ed)?|bombard(?:s|ed)?)\b",
         ),
         (S.GRENADE, r"\bgrenades?\b"),
         (
             S.GOVERNMENT_REGAINS_TERRITORY,
-            r"\b(?:retook|retaken|recaptured|recapture[sd]?|regained\s+control|took\s+back|"
-            r"liberated|won\s+back)\b",
+            r"\b(?:retook|retakes?|retaken|retaking|recaptur(?:ed|es|e|ing)|regain(?:s|ed|ing)?\s+(?:full\s+)?control|"
+            r"t(?:ook|akes?)\s+back|liberat(?:ed|es|e|ing)|w(?:on|ins)\s+back)\b",
         ),
         (
             S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
-            r"\b(?:(?:seized|captured|overran|overrun|took\s+control\s+of|taken\s+control\s+of)\s+"
+            r"\b(?:(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)|overr(?:an|un|uns)|t(?:ook|akes?|aken|aking)\s+(?:full\s+)?control\s+(?:of|over))\s+"
             r"(?:the\s+)?(?:\w+\s+){0,2}?(?:town|city|village|district|base|territory|airport|capital|"
             r"border\s+crossing|control)|fell\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?"
             r"(?:rebels|militants|jihadists|fighters|insurgents|M23|RSF|Taliban|Houthis?))\b",
@@ -90,15 +105,19 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         ),
         (
             S.ARMED_CLASH,
-            r"\b(?:clash(?:ed|es)?|gun\s*battles?|firefights?|fire\s*fights?|exchanged\s+(?:heavy\s+)?fire|"
-            r"(?:heavy|fierce)\s+fighting|fighting\s+(?:between|erupted|broke\s+out)|"
-            r"fighting\s+(?:in|near|around)\s+(?-i:[A-Z])|fought|"
-            r"ambush(?:ed)?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police)\s+"
-            r"(?:base|post|outpost|checkpoint|convoy|patrol|barracks|station))\b",
+            r"\b(?:clash(?:ed|es|ing)?|gun\s*battles?|firefights?|fire\s*fights?|exchang(?:ed|e|es)\s+(?:heavy\s+)?fire|"
+            r"(?:heavy|fierce|violent|intense|renewed|ongoing)\s+(?:fighting|battles|confrontations)|"
+            r"fighting\s+(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|rages|raged)|"
+            r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])|fought|"
+            r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
+            r"ambush(?:ed|es|ing)?|repel(?:s|led)?\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:attack|assault|offensive|attempt)|"
+            r"counter-?attacks?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police)\s+"
+            r"(?:base|post|outpost|checkpoint|convoy|patrol|barracks|station)|"
+            r"attack(?:ed|s)?\s+(?:\w+\s+){0,2}?(?:positions|checkpoints?|military\s+posts?|army\s+posts?))\b",
         ),
         (
             S.ABDUCTION_FORCED_DISAPPEARANCE,
-            r"\b(?:abduct(?:ed|ion|ions|s|ing)?|kidnapp?(?:ed|ing|ings|s)?|taken\s+hostage|"
+            r"\b(?:abduct(?:ed|ion|ions|s|ing)?|kidnap(?:ped|ping|pings|s)?|taken\s+hostage|"
             r"took\s+(?:\w+\s+){0,3}hostage|forcibly\s+disappeared)\b",
         ),
         (
@@ -112,47 +131,55 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         ),
         (
             S.ATTACK,
-            rf"\b{_ARMED}\b.{{0,80}}?\b(?:killed|killing|stormed|attacked|opened\s+fire|shot|raided|massacred|"
-            rf"hacked|beheaded|torched)\b.{{0,60}}?\b{_CIVILIAN_TARGETS}\b|"
-            r"\bmassacre(?:d)?\b|\b(?:shot|gunned)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbeheaded\b|"
+            rf"\b{_ARMED}\b.{{0,80}}?\b(?:kill(?:ed|ing|s)?|storm(?:ed|s)?|attack(?:ed|s)?|open(?:ed|s)?\s+fire|shot|shoots?|raid(?:ed|s)?|massacre[sd]?|"
+            rf"hack(?:ed|s)?|behead(?:ed|s)?|torch(?:ed|es)?)\b.{{0,60}}?\b{_CIVILIAN_TARGETS}\b|"
+            r"\bmassacre[sd]?\b|\b(?:shot|shoots?|gunned|guns?)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbehead(?:ed|s|ing)\b|"
+            r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
+            r"\bassassinat(?:ed|es|e|ing|ion)\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
         ),
         (
             S.VIOLENT_DEMONSTRATION,
             r"\b(?:rioters?|riot(?:s|ed|ing)?(?!\s+(?:police|gear|squad|control|officers))|"
-            r"(?:protesters?|demonstrators?|crowds?|youths|inmates|prisoners)\s+(?:[\w'’-]+\s+){0,6}?(?:rioted|threw|hurled|torched|"
-            r"set\s+fire|set\s+ablaze|vandali[sz]ed|smashed|looted|burned|stormed|clashed|pelted|attacked))\b",
+            r"(?:protesters?|protestors?|demonstrators?|crowds?|youths|inmates|prisoners)\s+(?:[\w'’-]+\s+){0,6}?(?:riot(?:ed|s)?|thr(?:ew|ow|ows)|hurl(?:ed|s)?|torch(?:ed|es)?|"
+            r"set(?:s)?\s+fire|set(?:s)?\s+ablaze|vandali[sz](?:ed|es)|smash(?:ed|es)?|loot(?:ed|s)?|burn(?:ed|s|t)?|storm(?:ed|s)?|clash(?:ed|es)?|pelt(?:ed|s)?|attack(?:ed|s)?|break\s+into|broke\s+into)|"
+            r"(?:protests?|demonstrations?|rall(?:y|ies))\s+(?:\w+\s+){0,4}?turn(?:ed|s)?\s+violent|violent\s+(?:protests?|demonstrations?))\b",
         ),
         (
             S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
-            rf"\b(?:opened\s+fire\s+on|fired\s+(?:live\s+(?:rounds|ammunition|bullets)\s+)?(?:at|on|into)|"
-            rf"shot\s+(?:dead\s+)?|killed|beat|beaten)\s+(?:\w+\s+){{0,3}}?{_CROWD}\b|"
-            rf"\b{_CROWD}\s+(?:\w+\s+){{0,3}}?(?:were|was)\s+(?:shot|killed|beaten\s+to\s+death)\b",
+            rf"\b(?:open(?:ed|s)?\s+fire\s+on|fire[sd]?\s+(?:live\s+(?:rounds|ammunition|bullets)\s+)?(?:at|on|into)|"
+            rf"shoot(?:s)?\s+(?:dead\s+)?|shot\s+(?:dead\s+)?|kill(?:ed|s|ing)?|beat|beats|beaten)\s+(?:\w+\s+){{0,3}}?{_CROWD}\b|"
+            rf"\b{_CROWD}\s+(?:\w+\s+){{0,3}}?(?:were|was|are|is|being)\s+(?:shot|killed|beaten\s+to\s+death)\b|"
+            rf"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens\s+of)\s+{_CROWD}\s+(?:\w+\s+){{0,2}}?(?:killed|dead|died)\b",
         ),
         (
             S.PROTEST_WITH_INTERVENTION,
             r"\b(?:police|security\s+forces|troops|soldiers|officers|authorities)\s+(?:[\w'’-]+\s+){0,4}?"
-            r"(?:dispersed|disperse|broke\s+up|break\s+up|used\s+(?:water\s+cannons?|tear\s*gas|batons|rubber\s+bullets)|"
-            r"fired\s+(?:tear\s*gas|rubber\s+bullets|water\s+cannons?))\b",
+            r"(?:dispers(?:ed|e|es|ing)|br(?:oke|eak|eaks)\s+up|us(?:ed|e|es)\s+(?:water\s+cannons?|tear\s*gas|batons|rubber\s+bullets)|"
+            r"fir(?:ed|e|es|ing)\s+(?:tear\s*gas|rubber\s+bullets|water\s+cannons?))\b|"
+            r"\btear\s*gas\b|\bwater\s+cannons?\b|"
+            rf"\b(?:arrest(?:ed|s|ing)?|detain(?:ed|s|ing)?)\s+(?:\w+\s+){{0,4}}?(?:{_CROWD}|protest\w*|demonstrat\w*|activists)\b|"
+            rf"\b(?:{_CROWD}|activists)\s+(?:\w+\s+){{0,3}}?(?:were|are|was|is|have\s+been|being)\s+(?:arrested|detained)\b",
         ),
         (
             S.PEACEFUL_PROTEST,
-            r"\b(?:protesters?|demonstrators?|rall(?:y|ied|ies)|marched|march\s+(?:in|through|against)|"
-            r"took\s+to\s+the\s+streets|sit-ins?|protest(?:ed|s|ing)?\s+(?:in|outside|against|over|at)|"
-            r"staged\s+(?:a\s+)?(?:protest|demonstration|march)|demonstrat(?:ed|ion)\s+(?:in|outside|against))\b",
+            r"\b(?:protesters?|protestors?|demonstrators?|rall(?:y|ied|ies)|march(?:ed|es)?\s+(?:in|through|against|to|on)|marched|"
+            r"t(?:ook|ake|akes)\s+to\s+the\s+streets|sit-ins?|protest(?:ed|s|ing)?\s+(?:in|outside|against|over|at)|"
+            r"stag(?:ed|e|es)\s+(?:a\s+)?(?:protests?|demonstrations?|march(?:es)?|rall(?:y|ies))|demonstrat(?:ed|ion|ions|e)\s+(?:in|outside|against))\b",
         ),
         (
             S.AGREEMENT,
-            r"\b(?:agreed\s+(?:to\s+|on\s+)?(?:a\s+|an\s+)?(?:\w+\s+){0,2}(?:ceasefire|cease-fire|truce|deal|peace|prisoner\s+(?:swap|exchange))|"
-            r"signed\s+(?:a|an|the)\s+(?:\w+\s+){0,2}(?:agreement|deal|accord|truce|ceasefire|peace)|"
+            r"\b(?:agree[sd]?\s+(?:to\s+|on\s+)?(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}(?:ceasefire|cease-fire|truce|peace|prisoner\s+(?:swap|exchange))|"
+            r"sign(?:ed|s)?\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}(?:peace\s+(?:agreement|deal|accord)|truce|ceasefire|cease-fire|power-sharing\s+(?:deal|agreement))|"
+            r"(?:declare[sd]?|announce[sd]?)\s+(?:a\s+|an\s+)?(?:[\w-]+\s+){0,2}(?:ceasefire|cease-fire|truce)|"
             r"(?:ceasefire|truce|peace\s+deal|agreement)\s+(?:was|has\s+been|were)\s+(?:agreed|signed|reached)|"
-            r"reached\s+(?:a|an)\s+(?:\w+\s+){0,2}(?:agreement|deal|truce|ceasefire)|"
-            r"brokered\s+(?:a|an)\s+(?:\w+\s+){0,2}(?:truce|ceasefire|deal)|"
+            r"reach(?:ed|es)?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:truce|ceasefire|cease-fire|peace\s+(?:agreement|deal))|"
+            r"broker(?:ed|s)?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:truce|ceasefire|cease-fire)|"
             r"exchanged\s+(?:\w+\s+){0,2}prisoners|prisoner\s+(?:swap|exchange))\b",
         ),
         (
             S.HEADQUARTERS_OR_BASE_ESTABLISHED,
-            r"\b(?:set\s+up|established|opened|built)\s+(?:a\s+|an\s+|their\s+|its\s+)?(?:new\s+)?"
+            r"\b(?:set(?:s)?\s+up|establish(?:ed|es)?|open(?:ed|s)?|buil(?:t|ds?))\s+(?:a\s+|an\s+|their\s+|its\s+)?(?:new\s+)?"
             r"(?:military\s+|forward\s+)?(?:base|bases|camp|headquarters|outpost)\b|"
             r"\bmoved\s+(?:its|their)\s+headquarters\b",
         ),
@@ -169,7 +196,11 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|"
             r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?))\b",
         ),
-        (S.ARRESTS, r"\b(?:arrested|detained|rounded\s+up|took\s+into\s+custody)\b"),
+        (
+            S.ARRESTS,
+            r"\b(?:arrest(?:ed|s|ing)?|detain(?:ed|s|ing)|round(?:ed|s)?\s+up|t(?:ook|akes?)\s+into\s+custody|"
+            r"captur(?:ed|es)\s+(?:\w+\s+){0,3}?(?:suspects?|members|militants|fighters|commanders?|leaders?))\b",
+        ),
     )
 )
 
@@ -248,13 +279,54 @@ _PROTEST_WORDS = re.compile(
 )
 
 
+_STATE_AGENT = re.compile(
+    r"\b(?:army|armed\s+forces|military|troops|soldiers|(?:government|regime|state|federal|security|"
+    r"national|pro-government|loyalist)\s+(?:forces|troops)|forces\s+loyal\s+to\s+the\s+(?:government|regime)|"
+    r"(?-i:[A-Z])\w+\s+(?:forces|troops|army)|police|gendarmes?|marines|special\s+forces)\b",
+    re.I,
+)
+_NON_STATE_AGENT = re.compile(
+    r"\b(?:rebels?|militants?|insurgents?|jihadists?|Islamists?|extremists?|fighters|militias?|militiamen|"
+    r"factions?|opposition|guerrillas?|separatists?|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|"
+    r"al-Shabaa?b|Shabaa?b|Boko\s+Haram|Houthis?|M23|RSF|Rapid\s+Support|SDF|YPG|PKK|HTS|"
+    r"Tahrir\s+al-Sham|Nusra|al-Qaeda|JNIM|gangs?|bandits)\b",
+    re.I,
+)
+_TERRITORY = frozenset({S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY})
+
+
+def _territory_direction(sentence: str, position: int) -> S:
+    """Who took the ground: the agent named last before the verb (else first after it)."""
+    before = sentence[:position]
+    state = [m.start() for m in _STATE_AGENT.finditer(before)]
+    rebels = [m.start() for m in _NON_STATE_AGENT.finditer(before)]
+    if state or rebels:
+        return (
+            S.GOVERNMENT_REGAINS_TERRITORY
+            if max(state, default=-1) > max(rebels, default=-1)
+            else S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+        )
+    after = sentence[position:]
+    state_after = _STATE_AGENT.search(after)
+    rebel_after = _NON_STATE_AGENT.search(after)
+    if rebel_after and (not state_after or rebel_after.start() < state_after.start()):
+        return S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+    return S.GOVERNMENT_REGAINS_TERRITORY
+
+
 def event_triggers(sentence: str) -> list[S]:
-    """Sub-types whose trigger phrases appear in the sentence, the one it reports first."""
+    """Sub-types whose trigger phrases appear in the sentence, the one it reports first;
+    a casualty told by its outcome when no trigger phrase is there."""
     positions = {}
     for sub_type, pattern in _TRIGGERS:
         match = pattern.search(sentence)
         if match:
             positions[sub_type] = match.start()
+    if not positions:
+        outcome = outcome_event(sentence)
+        return [outcome] if outcome is not None else []
+    if is_accident(sentence):
+        return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
     if S.PROTEST_WITH_INTERVENTION in positions and not _PROTEST_WORDS.search(sentence):
         del positions[S.PROTEST_WITH_INTERVENTION]
     ordered = sorted(positions, key=lambda sub_type: positions[sub_type])
@@ -273,6 +345,9 @@ def event_triggers(sentence: str) -> list[S]:
         ordered.insert(0, S.DISRUPTED_WEAPONS_USE)
     elif ordered[0] == S.DISRUPTED_WEAPONS_USE and _CASUALTIES.search(sentence):
         ordered.append(ordered.pop(0))
+    if ordered[0] in _TERRITORY:
+        direction = _territory_direction(sentence, positions[ordered[0]])
+        ordered = [direction, *[t for t in ordered if t not in _TERRITORY]]
     return ordered
 
 
@@ -285,6 +360,7 @@ _NOT_NEW = re.compile(
     r"claimed\s+to\s+have|anniversary|remember(?:s|ed)?|commemorat\w*|memorial|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past|has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
     r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial|"
+    r"defendants?|pleaded\s+guilty|found\s+guilty|acquitted|"
     r"(?:images|photographs|photos|pictures|paintings|film|book|novel|exhibition)\s+"
     r"(?:show|depict|describe|recall|recreate)s?)\b",
     re.I,

@@ -1,0 +1,186 @@
+"""Events told by their outcome: a casualty with an armed agent, a weapon or a fight nearby.
+
+Most reports of battles and attacks never say "clash" or "attack": "a soldier was
+killed by a sniper", "two policemen died when gunmen stormed a checkpoint", "the
+bodies of three men were found with gunshot wounds", "regime forces lost 12 men".
+A casualty statement (killed, died, wounded, executed, bodies found...) opens an
+event when the same sentence names how (a weapon), by whom (an armed agent) or in
+what (fighting, an ambush). Its type follows the weapon first, then the victims:
+combatants killed by armed men is a battle, anyone else is an attack on civilians.
+A death from an accident, a disaster or an illness is no event however it is told.
+"""
+
+from __future__ import annotations
+
+import re
+
+from schemas.taxonomy import SubEventType as S
+
+_CASUALTY = re.compile(
+    r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|die[sd]?|dying|slain|martyr(?:s|ed|dom)?|"
+    r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|y|ies)|casualties|bod(?:y|ies)|remains|corpses?|"
+    r"execut(?:e|es|ed|ing|ion|ions)|behead\w*|assassinat\w*|liquidat\w*|"
+    r"lost\s+(?:\d+|[a-z]+)\s+(?:of\s+(?:its|their)\s+)?(?:men|soldiers|fighters|members|troops)|"
+    r"claim(?:s|ed|ing)?\s+the\s+lives?|human\s+losses|fatalities)\b",
+    re.I,
+)
+# what makes a death no conflict event, whatever else the sentence says
+_NOT_CONFLICT = re.compile(
+    r"\b(?:accidents?|accidental(?:ly)?|crash(?:es|ed)?|collisions?|collided|derail\w*|"
+    r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|storms?|cyclones?|hurricanes?|"
+    r"typhoons?|tornado(?:es)?|avalanches?|lightning|heat\s*waves?|drown\w*|stampedes?|"
+    r"outbreaks?|epidemic|pandemic|cholera|ebola|covid(?:-19)?|coronavirus|virus|disease|cancer|"
+    r"illness|overdose|heart\s+attack|natural\s+causes|aged\s+\d+|at\s+the\s+age\s+of|"
+    r"gas\s+(?:leak|explosion|cylinder)|boiler|fireworks?|mine\s+collapse|collapsed?|"
+    r"(?:house|building|factory|forest|bush|wild)\s*fires?|blaze|capsized|sank|shipwreck|"
+    r"poisoning|food\s+poisoning|suicide\s+(?:note|rate|prevention)|committed\s+suicide|"
+    r"took\s+(?:his|her|their)\s+own\s+li(?:fe|ves))\b",
+    re.I,
+)
+_SUICIDE = re.compile(
+    r"\bsuicide\s+(?:bomb\w*|attack\w*|car|vest|blast)|\bblew\s+(?:himself|herself|themselves)\s+up\b",
+    re.I,
+)
+_GRENADE = re.compile(r"\bgrenades?\b", re.I)
+_AIR = re.compile(
+    r"\b(?:warplanes?|war\s+planes|jets?|aircraft|helicopters?|gunships?|drones?|UAVs?|"
+    r"air\s*-?\s*strikes?|air\s+raids?|airstrikes?|aerial|barrel\s+bombs?|air\s+force|"
+    r"bombing\s+raids?|raids?\s+by\s+(?:\w+\s+)?(?:planes|warplanes|jets))\b",
+    re.I,
+)
+_SHELL = re.compile(
+    r"\b(?:(?-i:shell(?:s|ed|ing)?)|artillery|mortars?|rockets?|missiles?|bombardments?|"
+    r"projectiles?|howitzers?|tank\s+fire|Grad)\b",
+    re.I,
+)
+_EXPLOSIVE = re.compile(
+    r"\b(?:bombs?|bombings?|bomber|IEDs?|explosives?|explosions?|blasts?|(?-i:mines?)|landmines?|"
+    r"detonat\w*|booby[\s-]?trap\w*|car\s+bomb\w*|went\s+off|exploded|explodes?)\b",
+    re.I,
+)
+_EXECUTION = re.compile(
+    r"\b(?:execut(?:e|es|ed|ing|ion|ions)|behead\w*|(?:stoned|stone[sd]?)\s+(?:to\s+death|a\b|an\b)|"
+    r"crucif\w*|hang(?:s|ed)?\s+(?:the\s+)?bod|tortured\s+to\s+death)\b",
+    re.I,
+)
+_FIGHT = re.compile(
+    r"\b(?:fighting|fights?|fought|clash(?:es|ed)?|battles?|combat|confrontations?|ambush\w*|"
+    r"offensive|firefights?|gun\s*battles?|exchange\s+of\s+fire|skirmish\w*|counter-?attacks?|"
+    r"assaults?|attacks?|attacked|attacking|raids?|raided|operations?)\b",
+    re.I,
+)
+_BATTLE = re.compile(
+    r"\b(?:fighting|clash\w*|battles?|combat|firefights?|gun\s*battles?|skirmish\w*|"
+    r"exchange\s+of\s+fire|ambush\w*)\b",
+    re.I,
+)
+_ASSASSINATION = re.compile(r"\bassassinat\w*", re.I)
+# words that only war reporting uses for its dead ("martyrs", "human losses")
+_WAR_LOSSES = re.compile(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
+_GUN = re.compile(
+    r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooting|bullets?|opened\s+fire|"
+    r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|machetes?|knives|"
+    r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
+    r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
+    r"soldiers?|troops|forces|army|military|police(?:men)?|regime|Islamic\s+State|ISIS|ISIL|"
+    r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas)\b",
+    re.I,
+)
+_BODIES_FOUND = re.compile(
+    r"\b(?:bod(?:y|ies)|remains|corpses?)\b.{0,80}?\b(?:found|discovered|recovered|dumped|"
+    r"retrieved|exhumed)\b|\b(?:found|discovered|recovered)\b.{0,40}?\b(?:bod(?:y|ies)|corpses?)\b",
+    re.I,
+)
+_VIOLENT_DEATH = re.compile(
+    r"\b(?:gunshot|bullet|shot|tortur\w*|dismember\w*|behead\w*|mutilat\w*|decapitat\w*|"
+    r"bound|blindfolded|handcuffed|execut\w*|stab\w*|slit)\b",
+    re.I,
+)
+_COMBATANTS = re.compile(
+    r"\b(?:soldiers?|troops|servicem[ae]n|fighters?|militants?|rebels?|insurgents?|jihadists?|"
+    r"policem[ae]n|police\s+officers?|officers?|commanders?|gunm[ae]n|militiam[ae]n|guards?|"
+    r"personnel|conscripts?|recruits|elements|members\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
+    r"(?:forces|army|militias?|factions?|organi[sz]ation|group|police|brigades?|units?|"
+    r"Islamic\s+State|ISIS|SDF|Hezbollah|Corps)|(?:regime|government|security)\s+forces|"
+    r"members\s+of\s+(?:ISIS|(?-i:IS)|ISIL|SDF|YPG|HTS|Tahrir\s+al-Sham)|"
+    r"(?:ISIS|(?-i:IS)|ISIL|Taliban|SDF|YPG|Shabaa?b|Boko\s+Haram)\s+(?:members|fighters|militants|elements))\b",
+    re.I,
+)
+_CIVILIANS = re.compile(
+    r"\b(?:civilians?|citizens?|people|persons|residents|villagers|children|child|kids|women|woman|"
+    r"men|man|girls?|boys?|teenagers?|family|families|farmers?|herders?|shepherds?|worshippers|"
+    r"students?|pupils|teachers?|doctors?|nurses?|journalists?|reporters?|activists?|traders?|"
+    r"merchants?|drivers?|passengers|workers?|displaced|refugees|migrants|judges?|officials?|"
+    r"mayors?|chiefs?|elders?|clerics?|imams?|priests?|candidates?|politicians?|young\s+m[ae]n)\b",
+    re.I,
+)
+
+
+def _by_whom(sentence: str) -> S:
+    """Battle when only combatants are hit, else an attack on civilians."""
+    if _COMBATANTS.search(sentence) and not _CIVILIANS.search(sentence):
+        return S.ARMED_CLASH
+    return S.ATTACK
+
+
+# "killed 30 across Ukraine over the past day": a tally of many incidents, not one
+_TALLY = re.compile(
+    r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|region|(?-i:[A-Z])\w+)\b|"
+    r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:day|week|month|year|\d+\s+(?:hours|days)|"
+    r"(?:two|three|four|five|six|seven|ten)\s+(?:hours|days))\b",
+    re.I,
+)
+
+
+# a mass grave or an exhumation reports killings of an earlier time, not a new incident
+_EARLIER_KILLINGS = re.compile(r"\b(?:mass\s+graves?|exhum\w*)\b", re.I)
+# a weapon or an armed agent: with one, an "explosion" or a death is no accident
+_ARMED_CONTEXT = re.compile(
+    r"\b(?:bomb\w*|IEDs?|explosive\s+devices?|mines?|landmines?|grenades?|rockets?|missiles?|shell(?:s|ing)|"
+    r"mortars?|artillery|drones?|air\s*strikes?|militants?|insurgents?|rebels?|jihadists?|gunm[ae]n|"
+    r"attack(?:s|ed|ers)?|suicide\s+bomb\w*|terror\w*)\b",
+    re.I,
+)
+
+
+_NONE_HURT = re.compile(
+    r"\b(?:no|without|nobody|none|neither)\b(?:\s+\w+){0,3}?\s+(?:casualt|kill|dead|death|injur|wound|hurt)",
+    re.I,
+)
+
+
+def is_accident(sentence: str) -> bool:
+    """Deaths or a blast from an accident, a disaster or an illness, with no weapon named."""
+    return bool(_NOT_CONFLICT.search(sentence)) and not _ARMED_CONTEXT.search(sentence)
+
+
+def outcome_event(sentence: str) -> S | None:
+    """The sub-type of the event a casualty statement reports, None when it reports none."""
+    if not _CASUALTY.search(sentence) or _NOT_CONFLICT.search(sentence) or _TALLY.search(sentence):
+        return None
+    if _EARLIER_KILLINGS.search(sentence) or _NONE_HURT.search(sentence):
+        return None
+    if _SUICIDE.search(sentence):
+        return S.SUICIDE_BOMB
+    if _GRENADE.search(sentence):
+        return S.GRENADE
+    if _AIR.search(sentence):
+        return S.AIR_DRONE_STRIKE
+    if _EXPLOSIVE.search(sentence):
+        return S.REMOTE_EXPLOSIVE_LANDMINE_IED
+    if _SHELL.search(sentence):
+        return S.SHELLING_ARTILLERY_MISSILE_ATTACK
+    if _EXECUTION.search(sentence):
+        return S.ATTACK
+    if _BODIES_FOUND.search(sentence):
+        return S.ATTACK if _VIOLENT_DEATH.search(sentence) else None
+    if _BATTLE.search(sentence):
+        return S.ARMED_CLASH
+    if (
+        _FIGHT.search(sentence)
+        or _GUN.search(sentence)
+        or _ASSASSINATION.search(sentence)
+        or _WAR_LOSSES.search(sentence)
+    ):
+        return _by_whom(sentence)
+    return None
