@@ -176,19 +176,27 @@ _ACTOR_AFTER = re.compile(
 
 
 def countries_mentioned(text: str) -> dict[str, int]:
-    """How often each country is named, or referred to by its demonym, as a place in the text;
-    a demonym or name that qualifies an actor ("Russian warplanes") is not counted."""
+    """How often each country is named, or referred to by its demonym, as a place in the text.
+
+    A name or demonym that qualifies an actor ("Russian warplanes", "a US air strike",
+    "Iran-backed militias") is not counted: it says who acted, not where."""
+    return _mentions(text)[0]
+
+
+def actor_countries(text: str) -> dict[str, int]:
+    """Countries named only as the qualifier of an actor ("Sudan's army", "Russian forces")."""
+    return _mentions(text)[1]
+
+
+def _mentions(text: str) -> tuple[dict[str, int], dict[str, int]]:
     counts: dict[str, int] = {}
+    actors: dict[str, int] = {}
     aliases = country_aliases()
     for match in _alias_pattern().finditer(text):
-        name = match.group(1)
-        if name in DEMONYMS and _ACTOR_AFTER.match(text, match.end(1)):
-            continue
-        if _ACTOR_AFTER.match(text, match.end(1)) and text[match.end(1) : match.end(1) + 1] == "-":
-            continue
-        code = aliases[name]
-        counts[code] = counts.get(code, 0) + 1
-    return counts
+        code = aliases[match.group(1)]
+        tally = actors if _ACTOR_AFTER.match(text, match.end(1)) else counts
+        tally[code] = tally.get(code, 0) + 1
+    return counts, actors
 
 
 def countries_in_order(text: str) -> list[str]:

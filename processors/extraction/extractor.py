@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from processors.extraction.actors import assign_actors
-from processors.extraction.countries import countries_mentioned
+from processors.extraction.countries import actor_countries, countries_mentioned, country_name
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
 from processors.extraction.places import ResolvedPlace, resolve_place
@@ -32,7 +32,7 @@ from processors.extraction.triggers import (
     trigger_position,
 )
 from schemas.article import Article
-from schemas.event import EventMention
+from schemas.event import EventMention, Location
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
 
 LEAD_SENTENCES = 8  # where a report states its main event
@@ -194,8 +194,9 @@ def _mention(
         # "Separately, mortar shells landed near the city's airport": the lead's place
         country, location, timezone = lead.country, lead.location, None
     elif country_counts:
+        # no town and no region named: the event is placed in the country, as ACLED codes it
         country = max(country_counts, key=lambda code: country_counts[code])
-        location, timezone = None, None
+        location, timezone = country_location(gazetteer, country), None
     else:
         return None
 
@@ -253,6 +254,21 @@ def _mention(
     )
 
 
+def country_location(gazetteer: Gazetteer, country: str) -> Location | None:
+    """A country-precision location: the country's population-weighted centre."""
+    centre = gazetteer.country_centres.get(country)
+    if centre is None:
+        return None
+    return Location(
+        name=country_name(country),
+        admin1=None,
+        lat=centre[0],
+        lon=centre[1],
+        geonames_id=None,
+        precision="country",
+    )
+
+
 def _original(text: str, sentences: list[str]) -> str:
     return next((s for s in sentences if text in s or s in text), text)
 
@@ -280,6 +296,8 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
         lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
         if lead is not None:
             country_counts = {lead.country: 1}
+        else:  # "Sudan's army shelled positions": with no place at all, the actor's country
+            country_counts = actor_countries(full_text)
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
     for span in _spans(article, body, gazetteer, country_counts):

@@ -14,8 +14,11 @@ _ABBREVIATION = re.compile(
 )
 _BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _LAST_WORD = re.compile(r"(\S+)\.$")
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# "IMPHAL -", "BAQUBA, Iraq, July 14 (Wire) -": the place and day the report was filed
 _DATELINE = re.compile(
-    r"^(?P<city>[A-Z]{2,}(?: [A-Z]{2,})*)(?:, [A-Z][A-Za-z .'-]{1,40})?(?: \([^)]{1,40}\))?\s+[-–—]\s+"
+    r"^(?P<city>[A-ZÀ-Ý]{2,}(?: [A-ZÀ-Ý]{2,})*)(?:, [A-Z][A-Za-z .'-]{1,40}?)?"
+    rf"(?:,? {_MONTH} \d{{1,2}})?(?: \([^)]{{1,40}}\))?\s+[-–—]\s+"
 )
 
 

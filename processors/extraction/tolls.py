@@ -22,7 +22,7 @@ _GAP = rf"(?:(?!(?:and|but|while|including|as|{NUMBER_PATTERN})\b)[\w'’-]+,?\s
 _BE = r"(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|reportedly|also|all)\s+){0,4}"
 
 _KILLED_WORD = (
-    r"(?:killed|dead|died|die|dies|slain|perished|martyred|lost\s+their\s+lives|shot\s+dead|killed\s+outright|"
+    r"(?:killed|dead|died|die|dies|slain|perished|martyred|beheaded|executed|lost\s+their\s+lives|shot\s+dead|killed\s+outright|"
     r"(?:beaten|hacked|stabbed|stoned|burned|burnt|shot)\s+to\s+death)"
 )
 _INJURED_WORD = r"(?:injured|wounded|hurt|treated\s+for\s+(?:wounds|injuries)|hospitali[sz]ed)"
@@ -39,6 +39,13 @@ KILLED_PATTERNS = (
         re.I,
     ),
     re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
+    # "the army lost 12 soldiers", "the bodies of three men were found"
+    re.compile(
+        rf"\b(?:lost|loses|lose)\s+{_QUALIFIER}{_N}\s+(?:of\s+(?:its|their)\s+)?(?:\w+\s+)?"
+        rf"(?:soldiers|men|troops|fighters|members|policemen|officers|servicemen)\b",
+        re.I,
+    ),
+    re.compile(rf"\b(?:bodies|remains|corpses)\s+of\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}", re.I),
     # "4 people including 2 women were killed": the whole, not the part
     re.compile(
         rf"\b{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{1,2}}?including\s+(?:[\w'’-]+\s+){{1,6}}?{_BE}{_KILLED_WORD}\b",
@@ -72,13 +79,14 @@ REVISED_INJURED = re.compile(
 _GROUP = (
     r"(?:soldiers|troops|servicemen|militants|fighters|civilians|policemen|police\s+officers|"
     r"officers|attackers|rebels|insurgents|members|people|others|children|women|men|gunmen|"
-    r"assailants|jihadists|militiamen|guards)"
+    r"assailants|jihadists|militiamen|guards|combatants|villagers|residents|workers|miners|"
+    r"protesters|students|commandos|vigilantes|passengers|farmers)"
 )
 _ONE_OF_GROUP = r"(?:a|an|one)\s+(?:\w+\s+)?(?:soldier|civilian|policeman|police\s+officer|officer|child|woman|man|guard|fighter|militant)"
 SUMMED_KILLED = (
     re.compile(
         rf"\b{_QUALIFIER}(?P<a>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+and\s+{_QUALIFIER}"
-        rf"(?P<b>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+{_BE}{_KILLED_WORD}\b",
+        rf"(?P<b>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+(?:(?!and\b)[\w'’-]+\s+){{0,6}}?{_BE}{_KILLED_WORD}\b",
         re.I,
     ),
     re.compile(
@@ -166,11 +174,12 @@ class Toll:
 _ARTICLE = frozenset({"a", "an", "one"})
 _ONE_PERSON = re.compile(
     r"^(?:(?:second|third|fourth|fifth)\s+)?(?:(?:[\w'’-]+-old|young|local|prominent|female|male|pregnant|elderly|teenage|Palestinian|"
-    r"Ukrainian|Russian|Syrian|Afghan)\s+)?(?:man|woman|child|boy|girl|baby|soldier|civilian|"
+    r"Ukrainian|Russian|Syrian|Afghan|(?-i:[a-z])[\w'’-]+)\s+){0,2}?(?:man|woman|child|boy|girl|baby|soldier|civilian|"
     r"person|resident|farmer|journalist|photojournalist|reporter|policeman|police\s+officer|"
     r"officer|student|teacher|doctor|nurse|worker|driver|shepherd|fisherman|activist|"
     r"teenager|member|fighter|militant|guard|passenger|pilot|owner|commander|mayor|official|"
-    r"priest|imam|worshipper|shepherd|herder|trader|shopkeeper)\b",
+    r"priest|imam|worshipper|shepherd|herder|trader|shopkeeper|village\s+head|chief|leader|"
+    r"engineer|lawyer|judge|cleric|collaborator|citizen|youth|miner|guard)\b",
     re.I,
 )
 
@@ -205,7 +214,7 @@ def _one_person(pattern: re.Pattern[str], text: str) -> int | None:
 
 
 _ANY_TOLL_WORD = re.compile(
-    r"kill|dead|death|\bdie|slain|perish|lives|martyr|wound|injur|hurt|treated|hospital|casualt|"
+    r"kill|dead|death|\bdie|slain|perish|lives|martyr|wound|injur|hurt|treated|hospital|casualt|\blos[et]\b|bodies|behead|"
     r"fatalit|toll|no\s+one|nobody|behead|execut|massacr|lynch",
     re.I,
 )
