@@ -294,10 +294,8 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
     if not country_counts:
         # "One dead as Nairobi protests turn violent": the lead's place sets the context
         lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
-        if lead is not None:
-            country_counts = {lead.country: 1}
-        else:  # "Sudan's army shelled positions": with no place at all, the actor's country
-            country_counts = actor_countries(full_text)
+        # "Sudan's army shelled positions": with no place at all, the actor's country
+        country_counts = {lead.country: 1} if lead is not None else actor_countries(full_text)
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
     for span in _spans(article, body, gazetteer, country_counts):

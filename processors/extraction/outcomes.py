@@ -154,6 +154,52 @@ def is_accident(sentence: str) -> bool:
     return bool(_NOT_CONFLICT.search(sentence)) and not _ARMED_CONTEXT.search(sentence)
 
 
+# An armed side acting on another, told without a casualty: "ISIS attacks the regime
+# forces", "regime forces target the countryside of Hama", "raids target two towns".
+_ARMED_SIDE = re.compile(
+    r"\b(?:forces|troops|army|regime|soldiers|rebels|militants|insurgents|jihadists|fighters|factions?|"
+    r"militias?|militiamen|gunmen|cells|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|al-Shabaa?b|"
+    r"Boko\s+Haram|Houthis?|SDF|YPG|PKK|HTS|Tahrir\s+al-Sham|Hezbollah|Hamas|coalition|organi[sz]ation)\b",
+    re.I,
+)
+_HOSTILE_ACT = re.compile(
+    r"\b(?:attack(?:s|ed|ing)?|target(?:s|ed|ing)?|assault(?:s|ed)?|storm(?:s|ed)?|raid(?:s|ed)?|"
+    r"ambush(?:es|ed)?|bombard(?:s|ed)?|pound(?:s|ed)?|strik(?:es|ing)|struck|hit(?:s)?|"
+    r"advanc(?:e|es|ed)\s+(?:on|towards?|into|against)|offensive\s+(?:on|against))\b",
+    re.I,
+)
+_PLACES_HIT = re.compile(
+    r"\b(?:areas?|villages?|towns?|countryside|neighbou?rhoods?|outskirts|cit(?:y|ies)|districts?|"
+    r"hills?|regions?|provinces?|positions|suburbs?)\b",
+    re.I,
+)
+_EXPLOSION_NEWS = re.compile(r"\b(?:explosions?|blasts?)\b", re.I)
+_AIR_RAIDS = re.compile(
+    r"\b(?:\d+|tens\s+of|dozens\s+of|more)?\s*raids?\s+(?:target\w*|on|hit\w*|pound\w*)\b", re.I
+)
+
+
+def hostile_act(sentence: str) -> S | None:
+    """The sub-type of an armed side's act on another told without casualties, else None."""
+    if _NOT_CONFLICT.search(sentence) or _TALLY.search(sentence) or _NONE_HURT.search(sentence):
+        return None
+    if _AIR_RAIDS.search(sentence):
+        return S.AIR_DRONE_STRIKE
+    if _EXPLOSION_NEWS.search(sentence) and _ARMED_CONTEXT.search(sentence) is None:
+        return (
+            S.REMOTE_EXPLOSIVE_LANDMINE_IED
+            if _PLACES_HIT.search(sentence) or _ARMED_SIDE.search(sentence)
+            else None
+        )
+    agent = _ARMED_SIDE.search(sentence)
+    act = _HOSTILE_ACT.search(sentence)
+    if agent is None or act is None:
+        return None
+    if act.group(0).lower().startswith("target") and not _COMBATANTS.search(sentence[act.end() :]):
+        return S.SHELLING_ARTILLERY_MISSILE_ATTACK if _PLACES_HIT.search(sentence) else None
+    return S.ARMED_CLASH
+
+
 def outcome_event(sentence: str) -> S | None:
     """The sub-type of the event a casualty statement reports, None when it reports none."""
     if not _CASUALTY.search(sentence) or _NOT_CONFLICT.search(sentence) or _TALLY.search(sentence):

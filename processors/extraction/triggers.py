@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from processors.extraction.outcomes import is_accident, outcome_event
+from processors.extraction.outcomes import hostile_act, is_accident, outcome_event
 from schemas.taxonomy import SubEventType as S
 
 _ARMED = (
@@ -61,7 +61,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|aerial\s+(?:bombardment|bombs?|attacks?)|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
             r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|"
-            r"drones?\s+(?:\w+\s+){0,2}?(?:struck|strikes?|hit|hits|slam(?:s|med)|crash(?:es|ed)|drop(?:s|ped)|explode[sd]|target(?:s|ed)?|attack(?:s|ed)?|bomb(?:s|ed)?))\b",
+            r"drones?\s+(?:\w+\s+){0,6}?(?:struck|strikes?|hit|hits|slam(?:s|med)|crash(?:es|ed)|drop(?:s|ped)|explode[sd]|target(?:s|ed)?|attack(?:s|ed)?|bomb(?:s|ed)?))\b",
         ),
         (
             S.REMOTE_EXPLOSIVE_LANDMINE_IED,
@@ -323,7 +323,7 @@ def event_triggers(sentence: str) -> list[S]:
         if match:
             positions[sub_type] = match.start()
     if not positions:
-        outcome = outcome_event(sentence)
+        outcome = outcome_event(sentence) or hostile_act(sentence)
         return [outcome] if outcome is not None else []
     if is_accident(sentence):
         return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
