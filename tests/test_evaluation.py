@@ -164,15 +164,27 @@ def test_evaluate_command_prints_the_figures():
 
 GOLD = REPO / "tests" / "gold"
 
-# Issue 4's floors on the gold set (tests/gold/README.md says how the set was written).
+# Floors within 0.02 of what the extractor measured on the whole set when issue 11 landed
+# (tests/gold/README.md says how the set was written and what the held-out part scored).
 FLOORS = {
-    "f1": 0.90,
-    "sub_event_type": 0.85,
-    "event_date": 0.90,
-    "country": 0.90,
-    "place": 0.90,
-    "killed": 0.90,
-    "injured": 0.90,
+    "f1": 0.93,
+    "sub_event_type": 0.94,
+    "event_date": 0.97,
+    "country": 0.97,
+    "country_any": 0.96,
+    "place": 0.94,
+    "killed": 0.93,
+    "injured": 0.93,
+    "actor1": 0.82,
+    "actor2": 0.75,
+}
+RECALL_FLOORS = {  # per event type, measured - 0.02
+    EventType.BATTLES: 0.93,
+    EventType.EXPLOSIONS_REMOTE_VIOLENCE: 0.98,
+    EventType.PROTESTS: 0.91,
+    EventType.RIOTS: 0.75,
+    EventType.STRATEGIC_DEVELOPMENTS: 0.88,
+    EventType.VIOLENCE_AGAINST_CIVILIANS: 0.98,
 }
 
 
@@ -191,7 +203,11 @@ def test_extractor_meets_the_floors_on_the_gold_set():
     assert report.f1 >= FLOORS["f1"], report.misses
     for name in ("sub_event_type", "event_date", "country", "place", "killed", "injured"):
         assert report.accuracy(name) >= FLOORS[name], (name, report.misses)
-    assert all(report.recall_of_type(t.value) >= 0.8 for t in EventType), report.misses
+    assert report.country_any >= FLOORS["country_any"], report.misses
+    for name in ("actor1", "actor2"):
+        assert report.actor_accuracy(name) >= FLOORS[name], (name, report.misses)
+    for event_type, floor in RECALL_FLOORS.items():
+        assert report.recall_of_type(event_type.value) >= floor, (event_type, report.misses)
 
 
 def test_merging_meets_the_pairwise_floor_over_seeds_and_gold():
