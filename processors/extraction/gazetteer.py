@@ -88,7 +88,8 @@ def normalize_name(text: str) -> str:
     return " ".join(text.split())
 
 
-_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|an|ash|at|az|ath)\s+")
+ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ath"})
+_ARTICLE = re.compile(rf"^(?:{'|'.join(sorted(ARABIC_ARTICLES))})\s+")
 _INNER_ARTICLE = re.compile(r"\s(?:al|el|ad|ar|as|an|ash|at|az|ath|ed|es|er|en|et|ul)\s")
 
 
@@ -274,30 +275,35 @@ def _regions(places, admin_names: dict[tuple[str, str], str]) -> dict[tuple[str,
             members[(place.country, place.admin1_code)].append(place)
     regions = {}
     for key, towns in members.items():
-        weight = sum(max(town.population, 1) for town in towns)
         largest = max(towns, key=lambda town: town.population)
+        lat, lon = _centre(towns)
         regions[key] = Region(
             name=admin_names[key],
             country=key[0],
             admin1_code=key[1],
-            lat=round(sum(t.lat * max(t.population, 1) for t in towns) / weight, 4),
-            lon=round(sum(t.lon * max(t.population, 1) for t in towns) / weight, 4),
-            population=weight,
+            lat=lat,
+            lon=lon,
+            population=sum(max(town.population, 1) for town in towns),
             timezone=largest.timezone,
         )
     return regions
 
 
+def _centre(towns: list[Place]) -> tuple[float, float]:
+    """The population-weighted centre of some towns (a town of unknown size weighs 1)."""
+    weight = sum(max(town.population, 1) for town in towns)
+    return (
+        round(sum(t.lat * max(t.population, 1) for t in towns) / weight, 4),
+        round(sum(t.lon * max(t.population, 1) for t in towns) / weight, 4),
+    )
+
+
 def _country_centres(places) -> dict[str, tuple[float, float]]:
     """Each country's population-weighted centre, for events placed only in a country."""
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    members: dict[str, list[Place]] = defaultdict(list)
     for place in places:
-        weight = max(place.population, 1)
-        total = sums[place.country]
-        total[0] += place.lat * weight
-        total[1] += place.lon * weight
-        total[2] += weight
-    return {code: (round(a / w, 4), round(b / w, 4)) for code, (a, b, w) in sums.items()}
+        members[place.country].append(place)
+    return {code: _centre(towns) for code, towns in members.items()}
 
 
 def _data_version() -> str:

@@ -179,10 +179,20 @@ _AIR_RAIDS = re.compile(
 )
 
 
-def hostile_act(sentence: str) -> S | None:
-    """The sub-type of an armed side's act on another told without casualties, else None."""
+def untriggered_event(sentence: str) -> S | None:
+    """The sub-type of the event a sentence with no trigger phrase reports, else None:
+    by its casualties first, then by an armed side's act on another."""
     if _NOT_CONFLICT.search(sentence) or _TALLY.search(sentence) or _NONE_HURT.search(sentence):
         return None
+    if _CASUALTY.search(sentence) and not _EARLIER_KILLINGS.search(sentence):
+        found = _by_outcome(sentence)
+        if found is not None:
+            return found
+    return _by_act(sentence)
+
+
+def _by_act(sentence: str) -> S | None:
+    """An armed side's act on another told without casualties."""
     if _AIR_RAIDS.search(sentence):
         return S.AIR_DRONE_STRIKE
     if _EXPLOSION_NEWS.search(sentence) and _ARMED_CONTEXT.search(sentence) is None:
@@ -200,12 +210,8 @@ def hostile_act(sentence: str) -> S | None:
     return S.ARMED_CLASH
 
 
-def outcome_event(sentence: str) -> S | None:
-    """The sub-type of the event a casualty statement reports, None when it reports none."""
-    if not _CASUALTY.search(sentence) or _NOT_CONFLICT.search(sentence) or _TALLY.search(sentence):
-        return None
-    if _EARLIER_KILLINGS.search(sentence) or _NONE_HURT.search(sentence):
-        return None
+def _by_outcome(sentence: str) -> S | None:
+    """A casualty statement typed by its weapon, then by its victims."""
     if _SUICIDE.search(sentence):
         return S.SUICIDE_BOMB
     if _GRENADE.search(sentence):

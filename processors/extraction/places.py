@@ -15,8 +15,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from processors.extraction.countries import country_aliases, is_country_word
-from processors.extraction.gazetteer import Gazetteer, Place, Region, region_key, skeleton
+from processors.extraction.countries import countries_in_order, is_country_word
+from processors.extraction.gazetteer import (
+    ARABIC_ARTICLES,
+    Gazetteer,
+    Place,
+    Region,
+    region_key,
+    skeleton,
+)
 from schemas.event import Location
 
 _CANDIDATE = re.compile(
@@ -53,7 +60,6 @@ _HOLDER_AFTER = re.compile(
     r"ministry|army|police|mayor|spokes(?:man|woman|person))\b",
     re.I,
 )
-_ARTICLES = frozenset({"al", "el", "as", "ad", "an", "ar", "ash", "at", "az"})
 _DISTRICT_AFTER = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b", re.I)
 _LANDMARK_AFTER = re.compile(
     r"^\s+(?:nuclear\s+(?:power\s+)?plant|power\s+(?:plant|station)|dam|border|river|front)\b", re.I
@@ -252,7 +258,7 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
             if (
                 head[:1].isupper()
                 and tail[:1].isupper()
-                and head.lower() not in _ARTICLES
+                and head.lower() not in ARABIC_ARTICLES
                 and not is_country_word(words[0])
             ):
                 words = [head, tail]
@@ -315,20 +321,13 @@ def _named_regions(
 LOOSE_MIN_POPULATION = 20_000
 
 
-def _named_in_another_country(
-    sentence: str, place: Place, country_counts: dict[str, int], gazetteer: Gazetteer
-) -> bool:
+def _named_in_another_country(sentence: str, place: Place, country_counts: dict[str, int]) -> bool:
     """True when the sentence naming a foreign town also names, after it, a country the
     article is about ("the town of Palma in Mozambique"): the namesake is a false friend."""
-    aliases = country_aliases()
-    index = sentence.find(place.name)
-    for match in re.finditer(r"[A-Z][\w'’-]+", sentence):
-        if match.start() < max(index, 0):
-            continue
-        code = aliases.get(match.group(0))
-        if code is not None and code != place.country and code in country_counts:
-            return True
-    return False
+    after = sentence[max(sentence.find(place.name), 0) :]
+    return any(
+        code != place.country and code in country_counts for code in countries_in_order(after)
+    )
 
 
 def resolve_place(
@@ -400,7 +399,7 @@ def resolve_place(
     if best_id is not None and country_counts:
         best = gazetteer.places[best_id]
         if best.country not in country_counts and _named_in_another_country(
-            evidence[best_id], best, country_counts, gazetteer
+            evidence[best_id], best, country_counts
         ):
             best_id = None  # "the town of Palma in Mozambique": not the Palma in Spain
     if best_id is not None and not country_counts and regions:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from processors.extraction.outcomes import hostile_act, is_accident, outcome_event
+from processors.extraction.outcomes import is_accident, untriggered_event
 from schemas.taxonomy import SubEventType as S
 
 _ARMED = (
@@ -323,8 +323,8 @@ def event_triggers(sentence: str) -> list[S]:
         if match:
             positions[sub_type] = match.start()
     if not positions:
-        outcome = outcome_event(sentence) or hostile_act(sentence)
-        return [outcome] if outcome is not None else []
+        found = untriggered_event(sentence)
+        return [found] if found is not None else []
     if is_accident(sentence):
         return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
     if S.PROTEST_WITH_INTERVENTION in positions and not _PROTEST_WORDS.search(sentence):
