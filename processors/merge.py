@@ -94,11 +94,14 @@ def _km(a: Location, b: Location) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
+_POINTS = ("locality", "area")  # precisions whose coordinates stand for a small place
+
+
 def place_affinity(a: Location | None, b: Location | None) -> int:
     """3 same town, 2 nearby towns, 1 a town and its region (or no place on both), 0 apart."""
     if a is None or b is None:
         return 1 if a is None and b is None else 0
-    if a.precision == "locality" and b.precision == "locality":
+    if a.precision in _POINTS and b.precision in _POINTS:
         if a.geonames_id is not None and a.geonames_id == b.geonames_id:
             return 3
         return 2 if _km(a, b) <= SAME_PLACE_KM else 0

@@ -15,14 +15,16 @@ EVENT_SCHEMA_VERSION = 2  # 2: figure ranges, independent sources
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
-Precision = Literal["locality", "admin1", "country"]
+Precision = Literal["locality", "area", "admin1", "country"]
 
 
 class Location(WireModel):
     """Where an event happened, as precisely as the article allows.
 
     ``precision`` says what the coordinates stand for: the named populated place
-    (``locality``), the region containing it (``admin1``) or the whole country.
+    (``locality``), a named area that is no town, at its approximate centre (``area``:
+    a valley, plain, mountain range, camp), the region containing it (``admin1``) or the
+    whole country.
     """
 
     name: Annotated[str, Field(min_length=1)]

@@ -291,6 +291,95 @@ def test_a_nationality_adjective_is_not_the_place(title, text, published, sub_ty
     assert event.location.precision == "locality"
 
 
+@pytest.mark.parametrize(
+    ("title", "country"),
+    [
+        pytest.param(
+            "Turkish bombardment kills 12 civilians in Syria", "SY", id="demonym-then-country"
+        ),
+        pytest.param(
+            "Russian warships shell villages in Syria's Latakia countryside", "SY", id="warships"
+        ),
+        pytest.param(
+            "Pro-Turkey factions shell a village in Syria and kill two children",
+            "SY",
+            id="pro-country-faction",
+        ),
+    ],
+)
+def test_the_attackers_country_is_not_the_place_of_a_headline(title, country):
+    event = _one_event(title, "", "2019-10-14T12:00:00+03:00")
+    assert event.country == country
+
+
+def test_a_foreign_air_force_alone_places_nothing():
+    """'Russian warplanes' with no place named says who struck, not where: no event is
+    placed in Russia (domestic actors such as police or the army still place one)."""
+    events = extract_events(
+        _article("Russian warplanes bomb a hospital", "", "2019-05-05T12:00:00+03:00")
+    )
+    assert all(e.country != "RU" for e in events), _summary(events)
+    event = _one_event("Kenyan police fire tear gas at protesters", "", "2023-07-07T12:00:00+03:00")
+    assert event.country == "KE"
+
+
+@pytest.mark.parametrize(
+    ("title", "place"),
+    [
+        pytest.param("Regime forces shell Khan al-Shih camp with missiles", "Haan", id="khan"),
+        pytest.param("Clashes in the vicinity of Ein Tarma near the capital", "Tarma", id="ein"),
+    ],
+)
+def test_a_generic_head_of_an_arabic_name_is_no_town_abroad(title, place):
+    """'Khan', 'Ein', 'Wadi', 'Tal' open a compound name; neither they nor the rest of an
+    unknown compound is a town in Germany or Peru."""
+    events = extract_events(_article(title, "", "2017-03-03T12:00:00+03:00"))
+    assert all(e.location is None or _plain(e.location.name) != place for e in events), _summary(
+        events
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "area", "admin1"),
+    [
+        pytest.param(
+            "Warplanes bomb towns in the Eastern Ghouta and kill 9 civilians",
+            "Eastern Ghouta",
+            "Rif-dimashq",
+            id="eastern-ghouta",
+        ),
+        pytest.param(
+            "Clashes continue in Jabal al-Akrad between regime forces and factions",
+            "Jabal al-Akrad",
+            "Latakia",
+            id="jabal-al-akrad",
+        ),
+        pytest.param(
+            "Militants attack a checkpoint in the Swat valley, killing two policemen",
+            "Swat Valley",
+            "Khyber Pakhtunkhwa",
+            id="swat",
+        ),
+    ],
+)
+def test_a_named_area_that_is_no_town_is_placed_at_area_precision(title, area, admin1):
+    event = _one_event(title, "", "2018-02-20T12:00:00+03:00")
+    location = event.location
+    assert (location.name, location.admin1, location.precision) == (area, admin1, "area")
+    assert location.geonames_id is None
+
+
+def test_a_persons_title_and_name_is_no_place():
+    event = _one_event(
+        "Thousands protest in central Yerevan",
+        "Thousands of protesters gathered in central Yerevan on Wednesday to demand the "
+        "resignation of Prime Minister Nikol Pashinyan over the deal signed with Azerbaijan "
+        "and Russia.",
+        "2020-11-11T22:10:00+04:00",
+    )
+    assert (event.country, event.location.name) == ("AM", "Yerevan")
+
+
 # --- 4. a headline with no body ---------------------------------------------------------------
 
 

