@@ -42,8 +42,79 @@ NAMED_GROUPS: dict[str, str] = {
     r"Abu\s+Sayyaf": "Abu Sayyaf Group",
     r"\bELN\b|National\s+Liberation\s+Army": "ELN: National Liberation Army",
     r"\bFano\b": "Fano Militia",
+    r"Syrian\s+Democratic\s+Forces|\bSDF\b": "SDF: Syrian Democratic Forces",
+    r"Hay'?[ay]?[ae]?t\s+Tahrir\s+al-Sham|\bHTS\b|Tahrir\s+al-Sham": "HTS: Hayat Tahrir al Sham",
+    r"Jabhat\s+(?:al-)?Nusra|al-Nusra\s+Front|Nusra\s+Front": "Jabhat al Nusra",
+    r"Jaysh\s+al-Islam|Jaish\s+al-Islam|Army\s+of\s+Islam": "Jaysh al Islam",
+    r"Free\s+Syrian\s+Army|\bFSA\b": "Free Syrian Army",
+    r"\bYPG\b|People['’]s\s+Protection\s+Units": "YPG: Peoples Protection Units",
+    r"Popular\s+Mobili[sz]ation\s+(?:Forces|Units)|\bPMF\b|Hashd\s+al-Shaabi": "PMF: Popular Mobilization Forces",
+    r"Peshmerga": "Peshmerga",
+    r"\bAQAP\b|al-Qaeda\s+in\s+the\s+Arabian\s+Peninsula": "AQAP: Al Qaeda in the Arabian Peninsula",
+    r"Libyan\s+National\s+Army|\bLNA\b": "LNA: Libyan National Army",
+    r"New\s+People['’]s\s+Army|\bNPA\b": "NPA: New Peoples Army",
+    r"\bFARC\b": "FARC",
+    r"Arakan\s+Army": "Arakan Army",
+    r"Kachin\s+Independence\s+Army|\bKIA\b": "KIA: Kachin Independence Army",
+    r"\bPKK\b|Kurdistan\s+Workers['’]?\s+Party": "PKK: Kurdistan Workers Party",
+    r"Balochistan\s+Liberation\s+Army|\bBLA\b": "BLA: Balochistan Liberation Army",
+    r"\bTPLF\b|Tigray\s+People['’]s\s+Liberation\s+Front": "TPLF: Tigray Peoples Liberation Front",
+    r"Oromo\s+Liberation\s+Army|\bOLA\b": "OLA: Oromo Liberation Army",
+    r"\bCODECO\b": "CODECO",
+    r"\bIPOB\b|Indigenous\s+People\s+of\s+Biafra": "IPOB: Indigenous People of Biafra",
+    r"Ansar\s+al-Sunna|al-Sunnah\s+wa\s+Jama'?ah": "Ansar al Sunna",
 }
 _NAMED = tuple((re.compile(pattern, re.I), name) for pattern, name in NAMED_GROUPS.items())
+# Where a group fights at home: with no place named at all, "Al Shabaab fighters stormed a
+# base" is placed in Somalia at country precision. Groups active in many countries
+# (Islamic State, Wagner) have none.
+GROUP_HOMES: dict[str, str] = {
+    "Rapid Support Forces": "SD",
+    "Al Shabaab": "SO",
+    "Houthi Movement": "YE",
+    "Allied Democratic Forces": "CD",
+    "Tehrik-i-Taliban Pakistan": "PK",
+    "Boko Haram": "NG",
+    "Hamas Movement": "PS",
+    "Hezbollah": "LB",
+    "Taliban": "AF",
+    "M23: March 23 Movement": "CD",
+    "Abu Sayyaf Group": "PH",
+    "ELN: National Liberation Army": "CO",
+    "Fano Militia": "ET",
+    "SDF: Syrian Democratic Forces": "SY",
+    "HTS: Hayat Tahrir al Sham": "SY",
+    "Jabhat al Nusra": "SY",
+    "Jaysh al Islam": "SY",
+    "Free Syrian Army": "SY",
+    "YPG: Peoples Protection Units": "SY",
+    "PMF: Popular Mobilization Forces": "IQ",
+    "Peshmerga": "IQ",
+    "AQAP: Al Qaeda in the Arabian Peninsula": "YE",
+    "LNA: Libyan National Army": "LY",
+    "NPA: New Peoples Army": "PH",
+    "FARC": "CO",
+    "Arakan Army": "MM",
+    "KIA: Kachin Independence Army": "MM",
+    "BLA: Balochistan Liberation Army": "PK",
+    "TPLF: Tigray Peoples Liberation Front": "ET",
+    "OLA: Oromo Liberation Army": "ET",
+    "CODECO": "CD",
+    "IPOB: Indigenous People of Biafra": "NG",
+    "Ansar al Sunna": "MZ",
+}
+
+
+def group_countries(text: str) -> dict[str, int]:
+    """The home countries of the armed groups the text names, by how many it names there."""
+    homes: dict[str, int] = {}
+    for pattern, name in _NAMED:
+        home = GROUP_HOMES.get(name)
+        if home and pattern.search(text):
+            homes[home] = homes.get(home, 0) + 1
+    return homes
+
+
 _NOT_AN_ACTOR_AFTER = re.compile(r"[-\s](?:run|controlled|owned|affiliated)\b", re.I)
 
 _POLICE_WORDS = r"(?:police(?:men)?|security\s+forces|riot\s+police|gendarmes?)"

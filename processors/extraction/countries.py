@@ -165,7 +165,7 @@ def _alias_pattern() -> re.Pattern[str]:
 # acted, not where; such a mention says nothing of the place of the event
 _ACTOR_AFTER = re.compile(
     r"(?:-(?:backed|led|allied|aligned|supported|funded|trained|based|affiliated|loyal)\b|"
-    r"(?:['’]s)?\s+(?:-?led\s+)?(?:and\s+\w+\s+)?(?:\w+\s+)?(?:forces|troops|army|military|soldiers|"
+    r"(?:['’]s)?\s+(?:-?led\s+)?(?:and\s+\w+\s+)?(?:\w+\s+)?(?:forces|troops?|army|military|soldiers?|officers?|commanders?|operations?|"
     r"warplanes|planes|jets|aircraft|drones?|navy|naval|warships?|air\s+force|artillery|missiles?|"
     r"rockets?|shell(?:s|ing)|strikes?|air\s*strikes?|raids?|bombardment|bombing|attacks?|bombers?|"
     r"helicopters?|special\s+forces|marines|militias?|guards?|gendarmerie|jandarma|guarantor|ally|"
@@ -179,7 +179,15 @@ _PATRON_BEFORE = re.compile(
     r"\b(?:loyal|allied)\s+to\s+(?:the\s+)?)$",
     re.I,
 )
-# "the Syrian town of", "Nigerian soil": a demonym names a place only before such a noun
+# "Iranian Revolutionary Guards", "the Russian – Turkish truce": an organisation's name or
+# a pair of states, not a place
+_NAME_OR_PAIR_AFTER = re.compile(r"\s*(?:[-–—/]\s*[A-Z]|\s[A-Z])")
+_PAIR_BEFORE = re.compile(r"[A-Z][a-z]+\s*[-–—/]\s*$")
+# "in Syria", "across Yemen": the surest sign of where
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:in|inside|across|throughout|into|within|near|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I
+)
+# "the Syrian town of", "Nigerian soil": a demonym before such a noun always names a place
 _PLACE_AFTER_DEMONYM = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:towns?|city|cities|villages?|province|region|capital|border|"
     r"territory|territories|soil|side|coast|waters|airspace|countryside|frontier|districts?|"
@@ -196,11 +204,13 @@ _DOMESTIC_ACTOR_AFTER = re.compile(
 
 
 def countries_mentioned(text: str) -> dict[str, int]:
-    """How often each country is named as a place in the text.
+    """How strongly the text names each country as a place: 3 for each name after "in",
+    "across", "near"..., 2 for another name, 1 for a demonym ("Iraqi clashes").
 
-    A name that qualifies an actor ("a US air strike", "Iran-backed militias", "pro-Turkey
-    factions") or a demonym that does not qualify a place noun ("Russian warplanes",
-    "the Russian – Turkish truce", but not "the Syrian town of") says who acted, not where."""
+    A name or demonym that qualifies an actor ("a US air strike", "Russian warplanes",
+    "Iran-backed militias", "pro-Turkey factions", "the Iranian Revolutionary Guards", "the
+    Russian – Turkish truce") says who acted, not where; "Iraqi clashes" and "the Syrian
+    town of" name a place."""
     return _mentions(text)[0]
 
 
@@ -217,14 +227,19 @@ def _mentions(text: str) -> tuple[dict[str, int], dict[str, int]]:
     for match in _alias_pattern().finditer(text):
         word, end = match.group(1), match.end(1)
         code = aliases[word]
+        before = text[max(0, match.start(1) - 40) : match.start(1)]
         if word in DEMONYMS:
-            is_place = _PLACE_AFTER_DEMONYM.match(text, end) is not None
-        else:
-            is_place = not (
-                _ACTOR_AFTER.match(text, end) or _PATRON_BEFORE.search(text, 0, match.start(1))
+            weight = 1
+            is_place = _PLACE_AFTER_DEMONYM.match(text, end) is not None or not (
+                _ACTOR_AFTER.match(text, end)
+                or _NAME_OR_PAIR_AFTER.match(text, end)
+                or _PAIR_BEFORE.search(before)
             )
+        else:
+            weight = 3 if _LOCATIVE_BEFORE.search(before) else 2
+            is_place = not (_ACTOR_AFTER.match(text, end) or _PATRON_BEFORE.search(before))
         if is_place:
-            counts[code] = counts.get(code, 0) + 1
+            counts[code] = counts.get(code, 0) + weight
         elif _DOMESTIC_ACTOR_AFTER.match(text, end):
             actors[code] = actors.get(code, 0) + 1
     return counts, actors

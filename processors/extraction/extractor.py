@@ -18,7 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from processors.extraction.actors import assign_actors
+from processors.extraction.actors import assign_actors, group_countries
 from processors.extraction.countries import actor_countries, countries_mentioned, country_name
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
@@ -44,6 +44,11 @@ _SEPARATE = re.compile(
     r"^(?:Separately|Elsewhere|Meanwhile|In\s+(?:a\s+)?separate\s+\w+|In\s+another\s+\w+|"
     r"Also\s+on\s+\w+|In\s+a\s+further\s+\w+)\b",
     re.I,
+)
+# where one clause of a roundup ends and the next, perhaps elsewhere, begins
+_CLAUSE_BREAK = re.compile(
+    r",?\s+(?:and|while|whereas)\s+(?!(?:injured|wounded|killed|dead|others|another)\b)|"
+    r";\s*|\s*…+\s*|\s*\.\.+\s*"
 )
 _MONTH_NAMES = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
@@ -137,6 +142,40 @@ def _has_own_details(sentence: str, published: dt.datetime) -> bool:
     return toll.killed is not None or toll.injured is not None or when.explicit
 
 
+def _clauses(sentence: str) -> list[str]:
+    """The coordinated clauses of a sentence: "Shells hit Damascus and clashes erupt around
+    Talbiseh" gives two; "killed and injured" stays whole."""
+    parts = [part.strip(" ,") for part in _CLAUSE_BREAK.split(sentence)]
+    return [part for part in parts if part] or [sentence]
+
+
+def _split_by_place(
+    span: _Span, gazetteer: Gazetteer, country_counts: dict[str, int], published: dt.date
+) -> list[_Span]:
+    """One span per clause of its sentence that reports its own event somewhere else: a
+    roundup sentence or headline ("Russian airstrikes target Aleppo and clashes continue in
+    Hama countryside") tells as many events as places, as ACLED codes them."""
+    clauses = _clauses(span.sentences[0])
+    if len(clauses) < 2:
+        return [span]
+    found: list[_Span] = []
+    for clause in clauses:
+        live = _reportable(clause, published)
+        triggers = event_triggers(live) if live else []
+        if not triggers:
+            continue
+        candidate = _Span(triggers[0], [clause, *span.sentences], span.from_title)
+        if not found:
+            found.append(candidate)
+        elif all(span.place(gazetteer, country_counts) for span in found) and _is_elsewhere(
+            candidate, found, gazetteer, country_counts
+        ):
+            found.append(candidate)  # each clause names its own place, and they differ
+    if len(found) < 2:
+        return [span]
+    return found
+
+
 def _spans(
     article: Article,
     body: list[str],
@@ -155,7 +194,7 @@ def _spans(
         candidate = _Span(triggers[0], [sentence])
         if not spans:
             if index < LEAD_SENTENCES:
-                spans.append(candidate)
+                spans.extend(_split_by_place(candidate, gazetteer, country_counts, published))
             continue
         if _SEPARATE.match(sentence) or (
             _has_own_details(sentence, article.published)
@@ -165,10 +204,11 @@ def _spans(
         else:
             spans[-1].sentences.append(sentence)
     if not spans and _reportable(article.title, published):
-        # a headline is one clause: "Twenty killed as al-Shabaab attacks base"
+        # a headline is one sentence, or a few clauses: "Twenty killed as al-Shabaab attacks base"
         triggers = event_triggers(article.title)
         if triggers:
-            spans.append(_Span(triggers[0], [article.title, *body], from_title=True))
+            title_span = _Span(triggers[0], [article.title, *body], from_title=True)
+            spans.extend(_split_by_place(title_span, gazetteer, country_counts, published))
     return spans
 
 
@@ -290,12 +330,17 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
     country_counts = countries_mentioned(full_text)
     dateline = dateline_place(article.text, gazetteer)
     if dateline is not None and dateline.country not in country_counts:
-        country_counts[dateline.country] = 1  # "IMPHAL -": the outlet says where it reports from
+        country_counts[dateline.country] = 3  # "IMPHAL -": the outlet says where it reports from
     if not country_counts:
         # "One dead as Nairobi protests turn violent": the lead's place sets the context
         lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
-        # "Sudan's army shelled positions": with no place at all, the actor's country
-        country_counts = {lead.country: 1} if lead is not None else actor_countries(full_text)
+        # "Sudan's army shelled positions", "Al Shabaab stormed a base": with no place at
+        # all, the country where the actor fights at home
+        country_counts = (
+            {lead.country: 1}
+            if lead is not None
+            else actor_countries(full_text) or group_countries(full_text)
+        )
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
     for span in _spans(article, body, gazetteer, country_counts):

@@ -95,7 +95,10 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
             r"\b(?:(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)|overr(?:an|un|uns)|t(?:ook|akes?|aken|aking)\s+(?:full\s+)?control\s+(?:of|over))\s+"
             r"(?:the\s+)?(?:\w+\s+){0,2}?(?:town|city|village|district|base|territory|airport|capital|"
-            r"border\s+crossing|control)|fell\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+            r"border\s+crossing|control)|"
+            r"control(?:s|led)?\s+(?:the\s+)?(?:last\s+|new\s+|more\s+|\d+\s+)?(?:\w+\s+)?(?:villages?|towns?|areas|hills?|neighbou?rhoods?)|"
+            r"expand(?:s|ed)?\s+(?:the\s+|their\s+|its\s+)?(?:scope|areas?)\s+of\s+control|"
+            r"fell\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?"
             r"(?:rebels|militants|jihadists|fighters|insurgents|M23|RSF|Taliban|Houthis?))\b",
         ),
         (
@@ -107,7 +110,15 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             S.ARMED_CLASH,
             r"\b(?:clash(?:ed|es|ing)?|gun\s*battles?|firefights?|fire\s*fights?|exchang(?:ed|e|es)\s+(?:heavy\s+)?fire|"
             r"(?:heavy|fierce|violent|intense|renewed|ongoing)\s+(?:fighting|battles|confrontations)|"
-            r"fighting\s+(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|rages|raged)|"
+            r"fighting\s+(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|continued|rages|raged|"
+            r"renews|renewed|resumes|resumed|inside|intensifies|intensified|escalates|escalated)|"
+            r"(?:continued|continuing|continuous|renewed|new)\s+(?:fighting|battles|confrontations|clashes)|"
+            r"battles?\s+(?:rages?|raged|renews?|renewed|intensif\w+|of\s+(?-i:[A-Z]))|"
+            r"(?:forces|troops|army|factions|fighters|militants|rebels|militiamen|(?-i:SDF|ISIS|IS))\s+(?:\w+\s+){0,2}?"
+            r"advanc(?:e|es|ed|ing)\s+(?:again\s+)?(?:in|on|over|into|inside|towards?|near|from|against)|"
+            r"achiev(?:e|es|ed|ing)\s+(?:an?\s+)?(?:new\s+|further\s+)?advancement|"
+            r"advances?\s+(?:for|of|by)\s+(?:the\s+)?(?:regime|government|army|rebel|opposition)|"
+            r"attempts?\s+to\s+advance|"
             r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])|fought|"
             r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
             r"ambush(?:ed|es|ing)?|repel(?:s|led)?\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:attack|assault|offensive|attempt)|"
