@@ -66,7 +66,7 @@ _EXECUTION = re.compile(
 _FIGHT = re.compile(
     r"\b(?:fighting|fights?|fought|clash(?:es|ed)?|battles?|combat|confrontations?|ambush\w*|"
     r"offensive|firefights?|gun\s*battles?|exchange\s+of\s+fire|skirmish\w*|counter-?attacks?|"
-    r"assaults?|attacks?|attacked|attacking|raids?|raided|operations?)\b",
+    r"assaults?|attacks?|attacked|attacking|raids?|raided|operations?|violence|unrest|encounters?)\b",
     re.I,
 )
 _BATTLE = re.compile(
@@ -82,7 +82,7 @@ _GUN = re.compile(
     r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|machetes?|knives|"
     r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
-    r"soldiers?|troops|forces|army|military|police(?:men)?|regime|Islamic\s+State|ISIS|ISIL|"
+    r"soldiers?|troops|forces|army|military|police(?:men)?|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
     r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas)\b",
     re.I,
 )

@@ -63,7 +63,7 @@ _GROUP_NAME = re.compile(
 # The generic head of an Arabic compound name ("Khan Shaykhun", "Ein Tarma", "Wadi Barada",
 # "Tal Abyad"): alone it is no place, whatever town abroad carries it as a name
 _GENERIC_HEADS = frozenset(
-    "khan ein ain wadi tal tel tell tall deir dayr kafr kfar jabal jebel jabl beit bayt bir ras umm abu marj sahl qasr hayy jisr jesr nahr sheikh shekh shaykh mazraat khirbet khirbat qalaat maarrat ard".split()  # noqa: SIM905
+    "khan ein ain wadi tal tel tell tall deir dayr kafr kfar jabal jebel jabl beit bayt bir ras umm abu marj sahl qasr hayy jisr jesr nahr sheikh shekh shaykh mazraat khirbet khirbat qalaat maarrat ard puerto port porto san santa santo sao saint villa ciudad nueva nuevo fort mount lake cape".split()  # noqa: SIM905
 )
 _HEADLINE_WORDS = frozenset(
     "explosion explosions clashes clash bombardment bombardments mine mines raids raid airstrikes airstrike shelling gunmen arab arabs kurdish kurds tribal sunni shiite shia christian christians muslim muslims druze alawite yazidi turkmen pashtun tuareg fulani hausa igbo tutsi hutu amhara oromo tigrayan somali baloch violent continued renewed fierce heavy several more human death deaths casualties martyrs killed wounded injured attack attacks regime forces factions fighting battles warplanes helicopters rebels militants security calm tension escalation assassination suicide unidentified unknown armed new fresh explosive bomb bombs car roadside military intelligence hospital hospitals school schools market markets mosque church base airbase airport road highway bridge camp prison desert countryside outskirts city town village villages province".split()  # noqa: SIM905
@@ -413,7 +413,7 @@ def resolve_place(
                 if mentions:
                     score += 2.0 + 2.0 * mentions / top_country
                 elif country_counts:
-                    score -= 2.5 if locative else 4.0  # "in central Yerevan" names its place
+                    score -= 4.0
                 if inside_named and (place.country, place.admin1_code) in regions:
                     score += 3.0  # a town inside a region the text names
                 if score > scores.get(place.geonames_id, -math.inf):
