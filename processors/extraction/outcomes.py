@@ -55,7 +55,8 @@ _SHELL = re.compile(
 )
 _EXPLOSIVE = re.compile(
     r"\b(?:bombs?|bombings?|bomber|IEDs?|explosives?|explosions?|blasts?|(?-i:mines?)|landmines?|"
-    r"detonat\w*|booby[\s-]?trap\w*|car\s+bomb\w*|went\s+off|exploded|explodes?)\b",
+    r"detonat\w*|booby[\s-]?trap\w*|car\s+bomb\w*|went\s+off|exploded|explodes?|"
+    r"remnants\s+of\s+(?:the\s+)?(?:\w+\s+)?war|unexploded\s+ordnance|UXOs?)\b",
     re.I,
 )
 _EXECUTION = re.compile(
@@ -83,7 +84,8 @@ _GUN = re.compile(
     r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
     r"soldiers?|troops|forces|army|military|police(?:men)?|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
-    r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas)\b",
+    r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas|"
+    r"(?-i:Ahrar|Jaysh|Jaish|Jabhat|Faylaq|Failaq|Liwa|Hayyaat|Harakat|Fateh\s+al-Sham))\b",
     re.I,
 )
 _BODIES_FOUND = re.compile(
