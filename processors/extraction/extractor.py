@@ -23,7 +23,7 @@ from processors.extraction.countries import actor_countries, countries_mentioned
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
 from processors.extraction.places import ResolvedPlace, resolve_place
-from processors.extraction.sentences import dateline_place, split_sentences
+from processors.extraction.sentences import MAX_SENTENCE_CHARS, dateline_place, split_sentences
 from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_text
 from processors.extraction.triggers import (
     event_triggers,
@@ -36,6 +36,9 @@ from schemas.event import EventMention, Location
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
 
 LEAD_SENTENCES = 8  # where a report states its main event
+# how far the extractor reads: wire copy states its events well before the 60th sentence,
+# and the bound keeps any article, however long or odd, within the time budget
+MAX_SENTENCES = 60
 TOLL_WINDOW = 4  # sentences, from an event's own, that may carry its toll
 HISTORICAL_AFTER = dt.timedelta(days=30)  # older events are looked back on, not reported
 SAME_PLACE_KM = 25.0
@@ -50,6 +53,7 @@ _CLAUSE_BREAK = re.compile(
     r",?\s+(?:and|while|whereas)\s+(?!(?:injured|wounded|killed|dead|others|another)\b)|"
     r";\s*|\s*…+\s*|\s*\.\.+\s*"
 )
+_NAME_INSIDE = re.compile(r"\s[A-Z]")  # a capitalized word past a clause's first
 _MONTH_NAMES = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
 )
@@ -156,8 +160,8 @@ def _split_by_place(
     roundup sentence or headline ("Russian airstrikes target Aleppo and clashes continue in
     Hama countryside") tells as many events as places, as ACLED codes them."""
     clauses = _clauses(span.sentences[0])
-    if len(clauses) < 2:
-        return [span]
+    if sum(1 for clause in clauses if _NAME_INSIDE.search(clause)) < 2:
+        return [span]  # at most one clause names anything: one place, one event
     found: list[_Span] = []
     for clause in clauses:
         live = _reportable(clause, published)
@@ -220,6 +224,7 @@ def _mention(
     country_counts: dict[str, int],
     first_date: ResolvedDate | None,
     lead: EventMention | None,
+    read_text: str,
 ) -> EventMention | None:
     event_sentence = span.sentences[0]
     window = span.sentences[:TOLL_WINDOW]
@@ -256,8 +261,7 @@ def _mention(
 
     sub_event_type = span.sub_event_type
     event_type = event_type_of(sub_event_type)
-    full_text = f"{article.title}\n{article.text}"
-    actor1, actor2 = assign_actors(sub_event_type, event_type, [event_sentence], full_text, country)
+    actor1, actor2 = assign_actors(sub_event_type, event_type, [event_sentence], read_text, country)
     evidence: list[str] = []
     for sentence in (
         event_sentence,
@@ -323,11 +327,12 @@ def _same_event(a: EventMention, b: EventMention) -> bool:
 def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list[EventMention]:
     """The events an article reports as news; [] for metaphors, anniversaries and threats."""
     gazetteer = gazetteer or get_gazetteer()
-    full_text = f"{article.title}\n{article.text}"
-    if is_figurative(full_text):
+    title = article.title[:MAX_SENTENCE_CHARS]
+    body = split_sentences(article.text)[:MAX_SENTENCES]
+    read_text = "\n".join([title, *body])  # all the extractor reads of the article
+    if is_figurative(read_text):
         return []
-    body = split_sentences(article.text)
-    country_counts = countries_mentioned(full_text)
+    country_counts = countries_mentioned(read_text)
     dateline = dateline_place(article.text, gazetteer)
     if dateline is not None and dateline.country not in country_counts:
         country_counts[dateline.country] = 3  # "IMPHAL -": the outlet says where it reports from
@@ -339,7 +344,7 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
         country_counts = (
             {lead.country: 1}
             if lead is not None
-            else actor_countries(full_text) or group_countries(full_text)
+            else actor_countries(read_text) or group_countries(read_text)
         )
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
@@ -352,6 +357,7 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
             country_counts,
             first_date,
             mentions[0] if mentions else None,
+            read_text,
         )
         if mention is None or any(_same_event(mention, kept) for kept in mentions):
             continue

@@ -51,14 +51,14 @@ _ADMIN_BEFORE = re.compile(
 _GROUP_NAME = re.compile(
     r"\b(?:(?:Jaysh|Jaish|Jabhat|Harakat|Liwa|Ahrar|Hayyaat|Hay'?at|Tahrir|Jund|Ansar|Faylaq|Katibat|"
     r"Kata'?ib|Saraya|Lashkar|Tehrik|Jamaat|Jama'at|Asa'?ib|Hizb|Harakat)(?:[\s-]+(?:al|el|e|i|ul)?-?[A-Z][\w'’]+){1,3}|"
-    r"(?:[A-Z][\w'’-]+\s+){1,3}(?:Brigades?|Corps|Battalions?|Division|Front|Movement|Army|Forces|"
+    r"(?<![\w'’-])(?:[A-Z][\w'’-]*+\s+){1,3}(?:Brigades?|Corps|Battalions?|Division|Front|Movement|Army|Forces|"
     r"[Ff]action|[Mm]ilitia|Group|Organi[sz]ation|Party|Council|Alliance|Regiment|Guards?)|"
-    r"[Oo]peration\s+[“\"‘']?(?:[A-Z][\w'’-]+\s*){1,3}|"  # Operation "Olive Branch"
+    r"[Oo]peration\s+[“\"‘']?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}|"  # Operation "Olive Branch"
     # a person's title and name: "Prime Minister Nikol Pashinyan", "Gen. Abdel Fattah"
     r"(?:President|Prime\s+Minister|Minister|Gen(?:eral|\.)|Col(?:onel|\.)|Lt\.|Maj(?:or|\.)|"
     r"Commander|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|King|Prince|Governor|Gov\.|Mayor|Senator|Sen\.|Rep\.|"
-    r"Pope|Emir|Imam|Bishop|Judge)\s+(?:[A-Z][\w'’-]+\s*){1,3}|"
-    r"[“\"‘'](?:[A-Z][\w'’-]+\s*){1,3}[”\"’']\s+[Oo]peration)"
+    r"Pope|Emir|Imam|Bishop|Judge)\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}|"
+    r"[“\"‘'][A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}[”\"’']\s+[Oo]peration)"
 )
 # The generic head of an Arabic compound name ("Khan Shaykhun", "Ein Tarma", "Wadi Barada",
 # "Tal Abyad"): alone it is no place, whatever town abroad carries it as a name

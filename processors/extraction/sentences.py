@@ -13,7 +13,6 @@ _ABBREVIATION = re.compile(
     r"Maj|Rep|Sen|Gov|Pres|St|No|Co|Corp|Inc|Ltd|vs|approx|U\.S|U\.N|U\.K|a\.m|p\.m|[A-Z])"
 )
 _BOUNDARY = re.compile(r"[.!?][\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
-_LAST_WORD = re.compile(r"(\S+)\.$")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # "IMPHAL -", "BAQUBA, Iraq, July 14 (Wire) -": the place and day the report was filed
 _DATELINE = re.compile(
@@ -22,23 +21,45 @@ _DATELINE = re.compile(
 )
 
 
+MAX_SENTENCE_CHARS = 500  # news sentences are shorter; longer runs are cut at a space
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences in order; paragraphs never share a sentence; datelines are dropped."""
+    """Sentences in order; paragraphs never share a sentence; datelines are dropped.
+
+    A "sentence" longer than MAX_SENTENCE_CHARS (a list, text without full stops, or
+    junk) is cut into pieces at spaces, so that no pattern ever scans more than that."""
     sentences: list[str] = []
     for paragraph in text.splitlines():
         paragraph = _DATELINE.sub("", " ".join(paragraph.split()))
         if paragraph:
-            sentences.extend(part for part in _split_paragraph(paragraph) if part)
+            for part in _split_paragraph(paragraph):
+                sentences.extend(_pieces(part))
     return sentences
+
+
+def _pieces(sentence: str) -> list[str]:
+    pieces = []
+    while len(sentence) > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:]
+    pieces.append(sentence.strip())
+    return [piece for piece in pieces if piece]
 
 
 def _split_paragraph(paragraph: str) -> list[str]:
     parts: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
-        last_word = _LAST_WORD.search(paragraph[start : match.start() + 1])
-        if last_word and _ABBREVIATION.fullmatch(last_word.group(1)):
-            continue
+        stop = match.start()
+        if paragraph[stop] == ".":
+            # the word before the full stop, found backwards: a regex search over the
+            # whole paragraph would be quadratic in a paragraph of one long "word"
+            word = paragraph[max(paragraph.rfind(" ", start, stop) + 1, start) : stop]
+            if word and _ABBREVIATION.fullmatch(word):
+                continue
         parts.append(paragraph[start : match.end()].strip())
         start = match.end()
     parts.append(paragraph[start:].strip())

@@ -60,7 +60,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"helicopters?\s+(?:\w+\s+)?(?:drop(?:s|ped)?|fire[sd]?|target(?:s|ed)?|bomb(?:s|ed)?|attack(?:s|ed)?)|"
             r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
             r"strikes\s+(?:pound|pounded|target|targeted|hit|hammer|hammered)|explosive\s+barrels?|"
-            r"(?<!police\s)(?<!security\s)raids\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+            r"raids(?<!police\sraids)(?<!security\sraids)\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
             r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z]))|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
             r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|"
