@@ -20,6 +20,7 @@ _CASUALTY = re.compile(
     r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|die[sd]?|dying|slain|martyr(?:s|ed|dom)?|"
     r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|y|ies)|casualties|bod(?:y|ies)|remains|corpses?|"
     r"execut(?:e|es|ed|ing|ion|ions)|behead\w*|assassinat\w*|liquidat\w*|"
+    r"eliminat(?:e|es|ed|ing)\s+(?:\d+|[a-z]+)\s+(?:\w+\s+)?(?:militants|insurgents|rebels|fighters|terrorists|members)|"
     r"lost\s+(?:\d+|[a-z]+)\s+(?:of\s+(?:its|their)\s+)?(?:men|soldiers|fighters|members|troops)|"
     r"claim(?:s|ed|ing)?\s+the\s+lives?|human\s+losses|fatalities)\b",
     re.I,

@@ -128,7 +128,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"advanc(?:e|es|ed|ing)\s+(?:again\s+)?(?:in|on|over|into|inside|towards?|near|from|against)|"
             r"achiev(?:e|es|ed|ing)\s+(?:an?\s+)?(?:new\s+|further\s+)?advancement|"
             r"advances?\s+(?:for|of|by)\s+(?:the\s+)?(?:regime|government|army|rebel|opposition)|"
-            r"attempts?\s+to\s+advance|exchanges?\s+of\s+(?:heavy\s+)?fire|"
+            r"attempts?\s+to\s+advance|exchanges?\s+of\s+(?:heavy\s+)?fire|trad(?:e|es|ed|ing)\s+(?:heavy\s+)?(?:gun)?fire|"
             r"fighting\s+(?:in|on|at|around)\s+(?:the\s+)?(?:\w+\s+)?(?:countryside|outskirts|vicinity|city|town|areas?|"
             r"east|west|north|south|villages?|neighbou?rhoods?|desert|front)|"
             r"battl(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:militants|rebels|insurgents|fighters|forces|troops|jihadists|gunmen)|"
@@ -143,7 +143,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.ABDUCTION_FORCED_DISAPPEARANCE,
             r"\b(?:abduct(?:ed|ion|ions|s|ing)?|kidnap(?:ped|ping|pings|s)?|taken\s+hostage|"
-            r"took\s+(?:\w+\s+){0,3}hostage|forcibly\s+disappeared)\b",
+            r"took\s+(?:\w+\s+){0,3}hostage|forcibly\s+disappeared|"
+            r"seiz(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?hostages|hold(?:s|ing)?\s+(?:\w+\s+){0,2}?hostages)\b",
         ),
         (
             S.SEXUAL_VIOLENCE,
@@ -160,7 +161,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             rf"hack(?:ed|s)?|behead(?:ed|s)?|torch(?:ed|es)?)\b.{{0,60}}?\b{_CIVILIAN_TARGETS}\b|"
             r"\bmassacre[sd]?\b|\b(?:shot|shoots?|gunned|guns?)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbehead(?:ed|s|ing)\b|"
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
-            r"\bassassinat(?:ed|es|e|ing|ion)\b|"
+            r"\bassassinat(?:ed|es|e|ing|ion)\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
+            r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
         ),
         (
@@ -217,6 +219,9 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.LOOTING_PROPERTY_DESTRUCTION,
             r"\b(?:loot(?:ed|ing)|ransack(?:ed|ing)|pillag(?:ed|ing)|"
+            r"(?:(?:are|were|was|is)\s+set\s+(?:alight|ablaze|on\s+fire)|arsonists)|"
+            r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
+            r"(?:destroy(?:s|ed)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
             r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolished)\s+(?:\w+\s+){0,3}?"
             r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|"
             r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?))\b",
@@ -377,12 +382,13 @@ def event_triggers(sentence: str) -> list[S]:
 
 
 _NOT_NEW = re.compile(
-    r"\b(?:will|would|could|might|may\s+(?:be|have)|threaten(?:s|ed|ing)?|warn(?:s|ed|ing)?|"
+    r"\b(?:will|would|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+)?(?:to|with)\b|"
+    r"warn(?:s|ed)?\b(?!\s+shots)|"
     r"vow(?:s|ed)?|pledg(?:e|ed|es)|promis(?:e|ed|es)|(?:plans|planned|planning)\s+to|if|unless|"
     r"denie[sd]|deny|denying|rejected|alleg(?:es|ing)|rumou?rs?|"
     r"accus(?:e|ed|es|ing)\s+(?:\w+\s+){0,4}?of\s+(?:shelling|firing|attacking|striking|bombing|killing|"
     r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking)|"
-    r"claimed\s+to\s+have|anniversary|remember(?:s|ed)?|commemorat\w*|memorial|"
+    r"claimed\s+to\s+have|anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past|has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
     r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial|"
     r"defendants?|pleaded\s+guilty|found\s+guilty|acquitted|"
