@@ -632,3 +632,40 @@ def test_fatalities_of_one_event(title, text, published, killed):
 def test_no_event_in_business_politics_space_or_accidents(title, text):
     events = extract_events(_article(title, text, "2024-07-04T12:00:00+00:00"))
     assert events == [], _summary(events)
+
+
+# --- 7. one headline, several places -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "places"),
+    [
+        pytest.param(
+            "Russian airstrikes target Aleppo and continued clashes in Hama countryside",
+            {("air_drone_strike", "Aleppo"), ("armed_clash", "Hama")},
+            id="two-clauses-two-places",
+        ),
+        pytest.param(
+            "Bombardment targets Idlib and Hama",
+            {
+                ("shelling_artillery_missile_attack", "Idlib"),
+                ("shelling_artillery_missile_attack", "Hamah"),
+            },
+            id="one-act-two-places",
+        ),
+    ],
+)
+def test_a_headline_reporting_several_places_gives_one_event_per_place(title, places):
+    """ACLED codes one event per place: a roundup headline is as many events, each placed
+    by its own clause, not by its neighbour's."""
+    events = extract_events(_article(title, "", "2017-04-02T12:00:00+03:00"))
+    assert {(e.sub_event_type.value, _plain(e.location.name)) for e in events} == places
+
+
+def test_a_place_between_two_towns_is_one_event():
+    events = extract_events(
+        _article(
+            "Gunmen attacked a village between Kano and Katsina", "", "2024-05-02T12:00:00+01:00"
+        )
+    )
+    assert len(events) == 1, _summary(events)

@@ -54,6 +54,12 @@ _CLAUSE_BREAK = re.compile(
     r";\s*|\s*…+\s*|\s*\.\.+\s*"
 )
 _NAME_INSIDE = re.compile(r"\s[A-Z]")  # a capitalized word past a clause's first
+_BETWEEN = re.compile(r"\b(?:between|from)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*$")
+# a clause that only names a place, after one that reports an event: "... in Idlib and Hama"
+_PLACE_ONLY = re.compile(
+    r"(?:(?:the|its|in|on|at|near)\s+)*(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}(?:\s+(?:countryside|city|province|governorate|area|town|desert))?"
+)
 _MONTH_NAMES = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
 )
@@ -107,6 +113,7 @@ class _Span:
     from_title: bool = False
     anchor: ResolvedPlace | None = None  # the place its own sentence names, once asked
     anchored: bool = False
+    clause: bool = False  # one clause of a sentence that reports events in several places
 
     def place(self, gazetteer: Gazetteer, country_counts: dict[str, int]) -> ResolvedPlace | None:
         if not self.anchored:
@@ -160,15 +167,29 @@ def _split_by_place(
     roundup sentence or headline ("Russian airstrikes target Aleppo and clashes continue in
     Hama countryside") tells as many events as places, as ACLED codes them."""
     clauses = _clauses(span.sentences[0])
-    if sum(1 for clause in clauses if _NAME_INSIDE.search(clause)) < 2:
+    named = [
+        bool(_NAME_INSIDE.search(clause if i == 0 else f" {clause}"))
+        for i, clause in enumerate(clauses)
+    ]
+    if sum(named) < 2:
         return [span]  # at most one clause names anything: one place, one event
     found: list[_Span] = []
+    previous: _Span | None = None
     for clause in clauses:
         live = _reportable(clause, published)
         triggers = event_triggers(live) if live else []
+        if (
+            not triggers
+            and previous is not None
+            and _PLACE_ONLY.fullmatch(clause)
+            and not _BETWEEN.search(previous.sentences[0])
+        ):
+            triggers = [previous.sub_event_type]  # "Bombardment targets Idlib and Hama"
+        previous = None
         if not triggers:
             continue
         candidate = _Span(triggers[0], [clause, *span.sentences], span.from_title)
+        previous = candidate
         if not found:
             found.append(candidate)
         elif all(span.place(gazetteer, country_counts) for span in found) and _is_elsewhere(
@@ -177,6 +198,8 @@ def _split_by_place(
             found.append(candidate)  # each clause names its own place, and they differ
     if len(found) < 2:
         return [span]
+    for clause_span in found:
+        clause_span.clause = True
     return found
 
 
@@ -232,7 +255,10 @@ def _mention(
     if number == 0 and not span.from_title:
         weighted.append((article.title, 2.0))
     weighted += [(sentence, 1.0) for sentence in window[1:]]
-    resolved = resolve_place(gazetteer, weighted, country_counts)
+    if span.clause and span.place(gazetteer, country_counts) is not None:
+        resolved = span.anchor  # the place its own clause names, not its neighbour's
+    else:
+        resolved = resolve_place(gazetteer, weighted, country_counts)
     if resolved is not None:
         country, location, timezone = resolved.country, resolved.location, resolved.timezone
     elif lead is not None and lead.location is not None:
