@@ -54,6 +54,7 @@ _CLAUSE_BREAK = re.compile(
     r";\s*|\s*…+\s*|\s*\.\.+\s*"
 )
 _NAME_INSIDE = re.compile(r"\s[A-Z]")  # a capitalized word past a clause's first
+_INNER_CAPITAL = re.compile(r"\s(?:(?:al|el|ad|ar|as|an|ash|at)-)?[A-Z]")
 _BETWEEN = re.compile(r"\b(?:between|from)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*$")
 # a clause that only names a place, after one that reports an event: "... in Idlib and Hama"
 _PLACE_ONLY = re.compile(
@@ -161,11 +162,18 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _split_by_place(
-    span: _Span, gazetteer: Gazetteer, country_counts: dict[str, int], published: dt.date
+    span: _Span,
+    sentence_triggers: list[SubEventType],
+    gazetteer: Gazetteer,
+    country_counts: dict[str, int],
+    published: dt.date,
 ) -> list[_Span]:
     """One span per clause of its sentence that reports its own event somewhere else: a
     roundup sentence or headline ("Russian airstrikes target Aleppo and clashes continue in
     Hama countryside") tells as many events as places, as ACLED codes them."""
+    sentence = span.sentences[0]
+    if not _CLAUSE_BREAK.search(sentence) or len(_INNER_CAPITAL.findall(sentence)) < 2:
+        return [span]  # one clause, or one name at most: nothing to split
     clauses = _clauses(span.sentences[0])
     named = [
         bool(_NAME_INSIDE.search(clause if i == 0 else f" {clause}"))
@@ -221,7 +229,9 @@ def _spans(
         candidate = _Span(triggers[0], [sentence])
         if not spans:
             if index < LEAD_SENTENCES:
-                spans.extend(_split_by_place(candidate, gazetteer, country_counts, published))
+                spans.extend(
+                    _split_by_place(candidate, triggers, gazetteer, country_counts, published)
+                )
             continue
         if _SEPARATE.match(sentence) or (
             _has_own_details(sentence, article.published)
@@ -235,7 +245,9 @@ def _spans(
         triggers = event_triggers(article.title)
         if triggers:
             title_span = _Span(triggers[0], [article.title, *body], from_title=True)
-            spans.extend(_split_by_place(title_span, gazetteer, country_counts, published))
+            spans.extend(
+                _split_by_place(title_span, triggers, gazetteer, country_counts, published)
+            )
     return spans
 
 
