@@ -53,7 +53,7 @@ _CLAUSE_BREAK = re.compile(
     r",?\s+(?:and|while|whereas)\s+(?!(?:injured|wounded|killed|dead|others|another)\b)|"
     r";\s*|\s*…+\s*|\s*\.\.+\s*"
 )
-_NAME_INSIDE = re.compile(r"\s[A-Z]")  # a capitalized word past a clause's first
+# a capitalized name past a sentence's first word ("... target al-Suwaidaa countryside")
 _INNER_CAPITAL = re.compile(r"\s(?:(?:al|el|ad|ar|as|an|ash|at)-)?[A-Z]")
 _BETWEEN = re.compile(r"\b(?:between|from)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*$")
 # a clause that only names a place, after one that reports an event: "... in Idlib and Hama"
@@ -176,7 +176,7 @@ def _split_by_place(
         return [span]  # one clause, or one name at most: nothing to split
     clauses = _clauses(span.sentences[0])
     named = [
-        bool(_NAME_INSIDE.search(clause if i == 0 else f" {clause}"))
+        bool(_INNER_CAPITAL.search(clause if i == 0 else f" {clause}"))
         for i, clause in enumerate(clauses)
     ]
     if sum(named) < 2:
