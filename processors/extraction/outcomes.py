@@ -28,7 +28,7 @@ _CASUALTY = re.compile(
 # what makes a death no conflict event, whatever else the sentence says
 _NOT_CONFLICT = re.compile(
     r"\b(?:accidents?|accidental(?:ly)?|crash(?:es|ed)?|collisions?|collided|derail\w*|"
-    r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|storms?|cyclones?|hurricanes?|"
+    r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|storms?(?!\s+(?:the|a|an|into|through|its|their|his|her)\b)|cyclones?|hurricanes?|"
     r"typhoons?|tornado(?:es)?|avalanches?|lightning|heat\s*waves?|drown\w*|stampedes?|"
     r"outbreaks?|epidemic|pandemic|cholera|ebola|covid(?:-19)?|coronavirus|virus|disease|cancer|"
     r"illness|overdose|heart\s+attack|natural\s+causes|aged\s+\d+|at\s+the\s+age\s+of|"

@@ -106,6 +106,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:gain(?:s|ed)?|took|take|takes|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
             r"controlling\s+(?:\d+|two|three|four|five|several)\s+(?:villages|towns|areas|hills)|"
             r"expel(?:s|led)?\s+(?:\w+\s+){0,3}?from|"
+            r"t(?:ook|akes?|aking)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?:and\s+)?(?:al-)?(?-i:[A-Z])[\w'’-]*){0,4}\s+from\s+(?:the\s+)?"
+            r"(?:ISIL|ISIS|(?-i:IS)|Islamic\s+State|rebels|militants|insurgents|jihadists|Taliban|al-Shabaab|army|government|regime)\b|"
             r"control(?:s|led)?\s+(?:the\s+)?(?:last\s+|new\s+|more\s+|\d+\s+)?(?:\w+\s+)?(?:villages?|towns?|areas|hills?|neighbou?rhoods?)|"
             r"expand(?:s|ed)?\s+(?:the\s+|their\s+|its\s+)?(?:scope|areas?)\s+of\s+control|"
             r"fell\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?"
@@ -161,6 +163,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             rf"hack(?:ed|s)?|behead(?:ed|s)?|torch(?:ed|es)?)\b.{{0,60}}?\b{_CIVILIAN_TARGETS}\b|"
             r"\bmassacre[sd]?\b|\b(?:shot|shoots?|gunned|guns?)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbehead(?:ed|s|ing)\b|"
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
+            rf"\b{_ARMED}\s+(?:\w+\s+){{0,2}}?storm(?:s|ed)?\s+(?:a|an|the)\b|"
             r"\bassassinat(?:ed|es|e|ing|ion)\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
             r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
