@@ -567,20 +567,12 @@ def test_fatalities_of_one_event(title, text, published, killed):
             "Shell profits rise",
             "Shell reported higher profits on Thursday.",
             id="shell-profits",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="'Shell' (the company) is read as shelling, placed at 'Castilla La Nueva', CO (alias Shell)",
-            ),
         ),
         pytest.param(
             "Oil major beats forecasts",
             "Shell reported higher profits for the third quarter on Thursday, helped by strong "
             "gas trading, the company said.",
             id="shell-profits-longer",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="'Shell' (the company) is read as shelling, placed at 'Castilla La Nueva', CO (alias Shell)",
-            ),
         ),
         pytest.param(
             "Budget row",
@@ -606,10 +598,6 @@ def test_fatalities_of_one_event(title, text, published, killed):
             "A rocket carrying a weather satellite lifted off from the Jiuquan launch centre on "
             "Monday, state media said.",
             id="rocket-lifted-off-from-jiuquan",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a rocket that lifted off is shelling_artillery_missile_attack once a place gives a country",
-            ),
         ),
         pytest.param(
             "Explosion at restaurant",

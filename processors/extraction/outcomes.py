@@ -22,7 +22,7 @@ _CASUALTY = re.compile(
     r"execut(?:e|es|ed|ing|ion|ions)|behead\w*|assassinat\w*|liquidat\w*|"
     r"eliminat(?:e|es|ed|ing)\s+(?:\d+|[a-z]+)\s+(?:\w+\s+)?(?:militants|insurgents|rebels|fighters|terrorists|members)|"
     r"lost\s+(?:\d+|[a-z]+)\s+(?:of\s+(?:its|their)\s+)?(?:men|soldiers|fighters|members|troops)|"
-    r"claim(?:s|ed|ing)?\s+the\s+lives?|human\s+losses|fatalities)\b",
+    r"claim(?:s|ed|ing)?\s+the\s+lives?|human\s+losses|fatalities|(?:is|are|was|were)\s+shot)\b",
     re.I,
 )
 # what makes a death no conflict event, whatever else the sentence says
@@ -173,7 +173,7 @@ _HOSTILE_ACT = re.compile(
 )
 _PLACES_HIT = re.compile(
     r"\b(?:areas?|villages?|towns?|countryside|neighbou?rhoods?|outskirts|cit(?:y|ies)|districts?|"
-    r"hills?|regions?|provinces?|positions|suburbs?)\b",
+    r"hills?|regions?|provinces?|positions|suburbs?|capital)\b",
     re.I,
 )
 _EXPLOSION_NEWS = re.compile(r"\b(?:explosions?|blasts?)\b", re.I)

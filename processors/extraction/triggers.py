@@ -58,7 +58,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"jets?\s+(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|pound(?:s|ed)?|raid(?:s|ed)?|target(?:s|ed)?)|"
             r"aircraft\s+(?:\w+\s+)?(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|attack(?:s|ed)?|fire[sd]?|target(?:s|ed)?)|"
             r"helicopters?\s+(?:\w+\s+)?(?:drop(?:s|ped)?|fire[sd]?|target(?:s|ed)?|bomb(?:s|ed)?|attack(?:s|ed)?)|"
-            r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
+            r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|bombing\s+raids?|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
             r"strikes\s+(?:pound|pounded|target|targeted|hit|hammer|hammered)|explosive\s+barrels?|"
             r"raids(?<!police\sraids)(?<!security\sraids)\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
             r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z]))|"
@@ -76,7 +76,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"detonat(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|devices?|IEDs?|car|vehicle|motorcycle)|"
             r"(?:roadside|car|motorcycle|truck|vehicle|bicycle)[\s-]+(?:bomb\w*|blasts?|explosions?)|"
             r"(?:bomb|bombing|bomb\s+attack)s?\s+(?:in|on|at|near|kill\w*|wound\w*|injur\w*)|"
-            r"(?:is|are|was|were|been|being)\s+bombed|"
+            r"(?:is|are|was|were|been|being)\s+(?:bombed|blown\s+up)|"
             r"(?:militants|saboteurs|insurgents|rebels|attackers|gunmen|jihadists|separatists)\s+bomb(?:s|ed)?\s+(?:an?|the)\b|"
             r"(?:double|twin|triple|multiple|series\s+of)\s+(?:bombings?|blasts|explosions)|"
             r"explosions?\s+(?:of\s+(?:an?\s+|more\s+|two\s+)?(?:IEDs?|mines?|landmines?|bombs?|booby|car|motorcycle|explosive|device)|"
@@ -99,11 +99,12 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
             r"\b(?:(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)|overr(?:an|un|uns)|t(?:ook|akes?|aken|aking)\s+(?:full\s+)?control\s+(?:of|over))\s+"
-            r"(?:the\s+)?(?:\w+\s+){0,2}?(?:towns?|city|cities|villages?|district|(?:air)?base|territory|airport|capital|"
+            r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:towns?|city|cities|villages?|district|(?:air)?base|territory|airport|capital|"
             r"border\s+crossing|control|strongholds?|positions)|"
             r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?(?-i:[A-Z])|"
             r"(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing))\s+(?:(?:at\s+least|more\s+than)\s+)?(?:\d+|two|three|four|five|six|several|dozens\s+of)\s+(?:\w+\s+)?(?:villages|towns|areas)|"
-            r"(?:gain(?:s|ed)?|took|take|takes|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
+            r"(?:gain(?:s|ed)?|took|take|takes|taken|taking|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
+            r"(?:seiz|captur)(?:e|es|ed|ing)\s+(?:[\w-]+\s+){0,5}?(?:\w+-)?(?:held|controlled)\b|"
             r"controlling\s+(?:\d+|two|three|four|five|several)\s+(?:villages|towns|areas|hills)|"
             r"expel(?:s|led)?\s+(?:\w+\s+){0,3}?from|"
             r"t(?:ook|akes?|aking)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?:and\s+)?(?:al-)?(?-i:[A-Z])[\w'’-]*){0,4}\s+from\s+(?:the\s+)?"
@@ -360,6 +361,10 @@ def event_triggers(sentence: str) -> list[S]:
         return [found] if found is not None else []
     if is_accident(sentence):
         return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
+    if S.SHELLING_ARTILLERY_MISSILE_ATTACK in positions and _NO_STRIKE.search(sentence):
+        del positions[S.SHELLING_ARTILLERY_MISSILE_ATTACK]  # a space launch, an arms deal, Shell plc
+        if not positions:
+            return []
     if S.PROTEST_WITH_INTERVENTION in positions and not _PROTEST_WORDS.search(sentence):
         del positions[S.PROTEST_WITH_INTERVENTION]
     ordered = sorted(positions, key=lambda sub_type: positions[sub_type])
@@ -384,6 +389,18 @@ def event_triggers(sentence: str) -> list[S]:
     return ordered
 
 
+# "rocket" and "missile" with no target: a space launch, an arms purchase; "Shell" the company
+_NO_STRIKE = re.compile(
+    r"\b(?:satellites?|spacecraft|space\s+(?:station|agency|launch|centre|center|port)|spaceport|"
+    r"orbit(?:al)?|payload|launch\s+(?:pad|vehicle|site)|lift(?:s|ed)?\s+off|SpaceX|Falcon\s+9|"
+    r"Atlas\s+V|Soyuz|Long\s+March|Ariane|cosmodrome)\b|"
+    r"\b(?:buy|buys|bought|purchas\w+|acqui\w+|deal|contract|sale|sells?|sold|deliver\w*|order(?:s|ed)?)"
+    r"\s+(?:\w+\s+){0,4}?(?:missile|rocket|air\s+defen[cs]e)\s+(?:systems?|batter(?:y|ies)|launchers?)\b|"
+    r"(?-i:\bShell)(?:\s+(?:Oil|plc|Company|Nigeria|Energy|Petroleum|profits?|shares?|chief|executives?|"
+    r"reported|reports|said|says|announced|posted|plans|agreed|signed)\b|['’]s\b)|"
+    r"\bRoyal\s+Dutch\s+Shell\b",
+    re.I,
+)
 _NOT_NEW = re.compile(
     r"\b(?:will|would|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+)?(?:to|with)\b|"
     r"warn(?:s|ed)?\b(?!\s+shots)|"
@@ -420,6 +437,7 @@ _FIGURATIVE_DOMAINS = re.compile(
     r"\b(?:goals?|derby|striker|midfield(?:er)?|final\s+whistle|relegation|league|penalty|"
     r"half-time|first\s+half|second\s+half|fans|pitch|manager|coach|season|tournament|"
     r"match|tries|try|winger|forwards|scrum|breakdown|kicks|wickets?|innings|batters?|bowlers?|"
+    r"players?|World\s+Cup|Olympics?|"
     r"bouncers|umpire|stadium|Stade|series|"
     r"stocks?|shares|bonds?|yields?|crude|Brent|traders?|investors?|sell-off|chipmakers|"
     r"percent|index|Nasdaq|Dow|earnings|bulls?|bears?|price\s+war|currency|lira|rate\s+cut|"
