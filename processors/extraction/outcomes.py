@@ -31,7 +31,7 @@ _NOT_CONFLICT = re.compile(
     r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|storms?(?!\s+(?:the|a|an|into|through|its|their|his|her)\b)|cyclones?|hurricanes?|"
     r"typhoons?|tornado(?:es)?|avalanches?|lightning|heat\s*waves?|drown\w*|stampedes?|"
     r"outbreaks?|epidemic|pandemic|cholera|ebola|covid(?:-19)?|coronavirus|virus|disease|cancer|"
-    r"illness|overdose|heart\s+attack|natural\s+causes|aged\s+\d+|at\s+the\s+age\s+of|"
+    r"illness|overdose|heart\s+attack|natural\s+causes|(?:died|dies|death)\s+(?:\w+\s+){0,4}?(?:aged\s+\d+|at\s+the\s+age\s+of)|"
     r"gas\s+(?:leak|explosion|cylinder)|boiler|fireworks?|mine\s+collapse|collapsed?|"
     r"(?:house|building|factory|forest|bush|wild)\s*fires?|blaze|capsized|sank|shipwreck|"
     r"poisoning|food\s+poisoning|suicide\s+(?:note|rate|prevention)|committed\s+suicide|"
@@ -81,7 +81,7 @@ _ASSASSINATION = re.compile(r"\bassassinat\w*", re.I)
 _WAR_LOSSES = re.compile(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
 _GUN = re.compile(
     r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooting|bullets?|opened\s+fire|"
-    r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|machetes?|knives|"
+    r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|stabs?|machetes?|knives|"
     r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
     r"soldiers?|troops|forces|army|military|police(?:men)?|commandos?|regime|Islamic\s+State|ISIS|ISIL|"

@@ -58,10 +58,10 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"jets?\s+(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|pound(?:s|ed)?|raid(?:s|ed)?|target(?:s|ed)?)|"
             r"aircraft\s+(?:\w+\s+)?(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|attack(?:s|ed)?|fire[sd]?|target(?:s|ed)?)|"
             r"helicopters?\s+(?:\w+\s+)?(?:drop(?:s|ped)?|fire[sd]?|target(?:s|ed)?|bomb(?:s|ed)?|attack(?:s|ed)?)|"
-            r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|bombing\s+raids?|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
+            r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|bombing\s+raids?|air\s+force\s+(?:\w+\s+)?(?:bombs?|bombed|strikes?|struck|hits?|targets?|targeted|raids?|raided)|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
             r"strikes\s+(?:pound|pounded|target|targeted|hit|hammer|hammered)|explosive\s+barrels?|"
             r"raids(?<!police\sraids)(?<!security\sraids)\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
-            r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z]))|"
+            r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z])\w*)|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
             r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|"
             r"drones?\s+(?:\w+\s+){0,6}?(?:struck|strikes?|hit|hits|slam(?:s|med)|crash(?:es|ed)|drop(?:s|ped)|explode[sd]|target(?:s|ed)?|attack(?:s|ed)?|bomb(?:s|ed)?))\b",
@@ -85,7 +85,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         ),
         (
             S.SHELLING_ARTILLERY_MISSILE_ATTACK,
-            r"\b(?:missiles?|rockets?|(?-i:[Ss]hell)(?:s|ed|ing)?|artillery|mortars?|howitzers?|"
+            r"\b(?:missiles?|rockets?|(?-i:[Ss]hell)(?:s|ed|ing|fire)?|artillery|mortars?|howitzers?|"
             r"multiple[\s-]launch|Grad|Smerch|bombardment|ballistic|projectiles?|"
             r"bombs?\s+(?:struck|hit|landed|fell|rained))\b|"
             r"\b(?:forces|army|troops|regime|artillery)\s+(?:\w+\s+){0,3}?(?:shell(?:s|ed)?|pound(?:s|ed)?|bombard(?:s|ed)?)\b",
@@ -100,8 +100,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
             r"\b(?:(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)|overr(?:an|un|uns)|t(?:ook|akes?|aken|aking)\s+(?:full\s+)?control\s+(?:of|over))\s+"
             r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:towns?|city|cities|villages?|district|(?:air)?base|territory|airport|capital|"
-            r"border\s+crossing|control|strongholds?|positions)|"
-            r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?(?-i:[A-Z])|"
+            r"border\s+crossing|control|strongholds?|positions|(?:oil|gas)\s*fields?|dam|hills?)|"
+            r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?(?-i:[A-Z])\w*|"
             r"(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing))\s+(?:(?:at\s+least|more\s+than)\s+)?(?:\d+|two|three|four|five|six|several|dozens\s+of)\s+(?:\w+\s+)?(?:villages|towns|areas)|"
             r"(?:gain(?:s|ed)?|took|take|takes|taken|taking|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
             r"(?:seiz|captur)(?:e|es|ed|ing)\s+(?:[\w-]+\s+){0,5}?(?:\w+-)?(?:held|controlled)\b|"
@@ -126,7 +126,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"fighting\s+(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|continued|rages|raged|"
             r"renews|renewed|resumes|resumed|inside|intensifies|intensified|escalates|escalated)|"
             r"(?:continued|continuing|continuous|renewed|new)\s+(?:fighting|battles|confrontations|clashes)|"
-            r"battles?\s+(?:rages?|raged|renews?|renewed|intensif\w+|of\s+(?-i:[A-Z]))|"
+            r"battles?\s+(?:rages?|raged|renews?|renewed|intensif\w+|of\s+(?-i:[A-Z])\w*)|"
             r"(?:forces|troops|army|factions|fighters|militants|rebels|militiamen|(?-i:SDF|ISIS|IS))\s+(?:\w+\s+){0,2}?"
             r"advanc(?:e|es|ed|ing)\s+(?:again\s+)?(?:in|on|over|into|inside|towards?|near|from|against)|"
             r"achiev(?:e|es|ed|ing)\s+(?:an?\s+)?(?:new\s+|further\s+)?advancement|"
@@ -136,7 +136,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"east|west|north|south|villages?|neighbou?rhoods?|desert|front)|"
             r"battl(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:militants|rebels|insurgents|fighters|forces|troops|jihadists|gunmen)|"
             r"(?:in|during)\s+an?\s+(?:\w+\s+)?encounter\s+(?:with|between|in)|"
-            r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])|fought|"
+            r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])\w*|fought|"
             r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
             r"ambush(?:ed|es|ing)?|repel(?:s|led)?\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:attack|assault|offensive|attempt)|"
             r"counter-?attacks?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police)\s+"
@@ -166,7 +166,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
             rf"\b{_ARMED}\s+(?:\w+\s+){{0,2}}?storm(?:s|ed)?\s+(?:a|an|the)\b|"
             r"\bassassinat(?:ed|es|e|ing|ion)\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
-            r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|"
+            r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|\b(?:is|are|was|were)\s+fired\s+(?:up)?on\b|"
+            rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
         ),
         (
@@ -227,7 +228,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
             r"(?:destroy(?:s|ed)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
             r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolished)\s+(?:\w+\s+){0,3}?"
-            r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|"
+            r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles|cars|trucks|tankers|"
             r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?))\b",
         ),
         (
