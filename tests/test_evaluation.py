@@ -167,19 +167,19 @@ GOLD = REPO / "tests" / "gold"
 # Floors within 0.02 of what the extractor measured on the whole set when issue 11 landed
 # (tests/gold/README.md says how the set was written and what the held-out part scored).
 FLOORS = {
-    "f1": 0.93,
+    "f1": 0.935,
     "sub_event_type": 0.94,
     "event_date": 0.97,
     "country": 0.97,
-    "country_any": 0.96,
-    "place": 0.94,
+    "country_any": 0.965,
+    "place": 0.945,
     "killed": 0.93,
     "injured": 0.93,
     "actor1": 0.82,
     "actor2": 0.75,
 }
 RECALL_FLOORS = {  # per event type, measured - 0.02
-    EventType.BATTLES: 0.93,
+    EventType.BATTLES: 0.95,
     EventType.EXPLOSIONS_REMOTE_VIOLENCE: 0.98,
     EventType.PROTESTS: 0.91,
     EventType.RIOTS: 0.75,
