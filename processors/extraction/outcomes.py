@@ -61,14 +61,15 @@ _EXPLOSIVE = re.compile(
     re.I,
 )
 _EXECUTION = re.compile(
-    r"\b(?:execut(?:e|es|ed|ing|ion|ions)|behead\w*|(?:stoned|stone[sd]?)\s+(?:to\s+death|a\b|an\b)|"
+    r"\b(?:execut(?:e|es|ed|ing|ion|ions)|behead\w*|stoning|(?:stoned|stone[sd]?)\s+(?:to\s+death|a\b|an\b)|"
     r"crucif\w*|hang(?:s|ed)?\s+(?:the\s+)?bod|tortured\s+to\s+death)\b",
     re.I,
 )
 _FIGHT = re.compile(
     r"\b(?:fighting|fights?|fought|clash(?:es|ed)?|battles?|combat|confrontations?|ambush\w*|"
     r"offensive|firefights?|gun\s*battles?|exchange\s+of\s+fire|skirmish\w*|counter-?attacks?|"
-    r"assaults?|attacks?|attacked|attacking|raids?|raided|operations?|violence|unrest|encounters?)\b",
+    r"assaults?|attacks?|attacked|attacking|raids?|raided|operations?|violence|unrest|encounters?|"
+    r"targeting|targeted)\b",
     re.I,
 )
 _BATTLE = re.compile(
@@ -168,7 +169,8 @@ _ARMED_SIDE = re.compile(
 _HOSTILE_ACT = re.compile(
     r"\b(?:attack(?:s|ed|ing)?|target(?:s|ed|ing)?|assault(?:s|ed)?|storm(?:s|ed)?|raid(?:s|ed)?|"
     r"ambush(?:es|ed)?|bombard(?:s|ed)?|pound(?:s|ed)?|strik(?:es|ing)|struck|hit(?:s)?|"
-    r"advanc(?:e|es|ed)\s+(?:on|towards?|into|against)|offensive\s+(?:on|against))\b",
+    r"advanc(?:e|es|ed)\s+(?:\w+ly\s+)?(?:on|towards?|into|against)|offensive\s+(?:on|against)|"
+    r"bomb(?:s|ed|ing)?|end(?:s|ed)?\s+the\s+presence\s+of)\b",
     re.I,
 )
 _PLACES_HIT = re.compile(
@@ -176,6 +178,7 @@ _PLACES_HIT = re.compile(
     r"hills?|regions?|provinces?|positions|suburbs?|capital)\b",
     re.I,
 )
+_NAME_NEXT = re.compile(r"\s+(?:the\s+)?(?:(?:al|el)-)?[A-Z]")
 _EXPLOSION_NEWS = re.compile(r"\b(?:explosions?|blasts?)\b", re.I)
 _AIR_RAIDS = re.compile(
     r"\b(?:\d+|tens\s+of|dozens\s+of|more)?\s*raids?\s+(?:target\w*|on|hit\w*|pound\w*)\b", re.I
@@ -208,8 +211,11 @@ def _by_act(sentence: str) -> S | None:
     act = _HOSTILE_ACT.search(sentence)
     if agent is None or act is None:
         return None
-    if act.group(0).lower().startswith("target") and not _COMBATANTS.search(sentence[act.end() :]):
-        return S.SHELLING_ARTILLERY_MISSILE_ATTACK if _PLACES_HIT.search(sentence) else None
+    after = sentence[act.end() :]
+    if act.group(0).lower().startswith(("target", "bomb")) and not _COMBATANTS.search(after):
+        # "rebels target Damascus", "regime forces bomb five areas": fire on a place
+        places_hit = _PLACES_HIT.search(sentence) or _NAME_NEXT.match(after)
+        return S.SHELLING_ARTILLERY_MISSILE_ATTACK if places_hit else None
     return S.ARMED_CLASH
 
 

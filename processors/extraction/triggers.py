@@ -127,8 +127,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"renews|renewed|resumes|resumed|inside|intensifies|intensified|escalates|escalated)|"
             r"(?:continued|continuing|continuous|renewed|new)\s+(?:fighting|battles|confrontations|clashes)|"
             r"battles?\s+(?:rages?|raged|renews?|renewed|intensif\w+|of\s+(?-i:[A-Z])\w*)|"
-            r"(?:forces|troops|army|factions|fighters|militants|rebels|militiamen|(?-i:SDF|ISIS|IS))\s+(?:\w+\s+){0,2}?"
-            r"advanc(?:e|es|ed|ing)\s+(?:again\s+)?(?:in|on|over|into|inside|towards?|near|from|against)|"
+            r"(?:forces|troops|army|factions|fighters|militants|rebels|militiamen|[Oo]peration|(?-i:SDF|ISIS|IS))\s+(?:\w+\s+){0,2}?"
+            r"advanc(?:e|es|ed|ing)\s+(?:again\s+|\w+ly\s+)?(?:in|on|over|into|inside|towards?|near|from|against)|"
             r"achiev(?:e|es|ed|ing)\s+(?:an?\s+)?(?:new\s+|further\s+)?advancement|"
             r"advances?\s+(?:for|of|by)\s+(?:the\s+)?(?:regime|government|army|rebel|opposition)|"
             r"attempts?\s+to\s+advance|exchanges?\s+of\s+(?:heavy\s+)?fire|trad(?:e|es|ed|ing)\s+(?:heavy\s+)?(?:gun)?fire|"
@@ -228,7 +228,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
             r"(?:destroy(?:s|ed)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
             r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolished)\s+(?:\w+\s+){0,3}?"
-            r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles|cars|trucks|tankers|"
+            r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles?|cars?|trucks?|tankers?|"
             r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?))\b",
         ),
         (
