@@ -39,8 +39,8 @@ _LOCATIVE_BEFORE = re.compile(
     re.I,
 )
 _ADMIN_AFTER = re.compile(
-    r"\s+(?:region|province|oblast|state|governorate|department|prefecture|countryside|"
-    r"[Dd]esert|[Cc]ounty)\b(?!['’]s)"
+    r"\s+(?:(?i:region|province|oblast|governorate|department|prefecture|desert|county)|"
+    r"state|State(?!\s+(?:of|Department|Councill?or|Media|TV|Television|News))|countryside)\b(?!['’]s)"
 )
 # "the countryside of Hama", "Idlib province": the name is the region, not its capital
 _ADMIN_BEFORE = re.compile(

@@ -403,7 +403,7 @@ _NO_STRIKE = re.compile(
     re.I,
 )
 _NOT_NEW = re.compile(
-    r"\b(?:will|would|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+)?(?:to|with)\b|"
+    r"\b(?:will|would(?!-be)|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+)?(?:to|with)\b|"
     r"warn(?:s|ed)?\b(?!\s+shots)|"
     r"vow(?:s|ed)?|pledg(?:e|ed|es)|promis(?:e|ed|es)|(?:plans|planned|planning)\s+to|if|unless|"
     r"denie[sd]|deny|denying|rejected|alleg(?:es|ing)|rumou?rs?|"
