@@ -55,7 +55,7 @@ _SHELL = re.compile(
     re.I,
 )
 _EXPLOSIVE = re.compile(
-    r"\b(?:bombs?|bombings?|bomber|IEDs?|explosives?|explosions?|blasts?|(?-i:mines?)|landmines?|"
+    r"\b(?:bombs?|bombings?|bomber|IEDs?|explosives?|explosions?|blasts?|(?-i:[Mm]ines?)|landmines?|"
     r"detonat\w*|booby[\s-]?trap\w*|car\s+bomb\w*|went\s+off|exploded|explodes?|"
     r"remnants\s+of\s+(?:the\s+)?(?:\w+\s+)?war|unexploded\s+ordnance|UXOs?)\b",
     re.I,
@@ -82,6 +82,7 @@ _ASSASSINATION = re.compile(r"\bassassinat\w*", re.I)
 _WAR_LOSSES = re.compile(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
 _GUN = re.compile(
     r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooting|bullets?|opened\s+fire|"
+    r"(?:guards?|forces|troops|soldiers|police|army|gunmen)['’]?\s+fire|"
     r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|stabs?|machetes?|knives|"
     r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"

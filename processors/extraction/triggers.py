@@ -25,7 +25,7 @@ _CIVILIAN_TARGETS = (
     r"women|children|men|family|families|pupils|students|herders|traders|journalists?|"
     r"villages?|homes?|neighbourhoods?|neighborhoods?|markets?|displaced)"
 )
-_CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters)"
+_CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters|demonstrations?|protests?|sit-ins?)"
 _MUNITIONS = r"(?:drones?|missiles?|rockets?|projectiles?|shells?|UAVs?)"
 
 _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
@@ -34,7 +34,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.SUICIDE_BOMB,
             r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings|s)?|attack(?:er|ers|s)?|car\s+bomb(?:ing)?|blasts?|vests?)\b|"
-            r"\bblew\s+(?:himself|herself|themselves)\s+up\b",
+            r"\bbl(?:ew|ows?)\s+(?:himself|herself|themselves)\s+up\b",
         ),
         (
             S.CHEMICAL_WEAPON,
@@ -59,7 +59,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"aircraft\s+(?:\w+\s+)?(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|attack(?:s|ed)?|fire[sd]?|target(?:s|ed)?)|"
             r"helicopters?\s+(?:\w+\s+)?(?:drop(?:s|ped)?|fire[sd]?|target(?:s|ed)?|bomb(?:s|ed)?|attack(?:s|ed)?)|"
             r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|bombing\s+raids?|air\s+force\s+(?:\w+\s+)?(?:bombs?|bombed|strikes?|struck|hits?|targets?|targeted|raids?|raided)|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
-            r"strikes\s+(?:pound|pounded|target|targeted|hit|hammer|hammered)|explosive\s+barrels?|"
+            r"strikes\s+(?:pound|pounded|target|targeted|targeting|hit|hammer|hammered|kill\w*)|explosive\s+barrels?|"
             r"raids(?<!police\sraids)(?<!security\sraids)\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
             r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z])\w*)|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
@@ -74,7 +74,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"explosive\s+devices?|booby[\s-]?trap\w*|(?:planted|hidden|placed)\s+(?:bombs?|explosives)|"
             r"bombs?\s+(?:planted|placed|hidden|attached)|sticky\s+bombs?|magnetic\s+bombs?|"
             r"detonat(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|devices?|IEDs?|car|vehicle|motorcycle)|"
-            r"(?:roadside|car|motorcycle|truck|vehicle|bicycle)[\s-]+(?:bomb\w*|blasts?|explosions?)|"
+            r"(?:roadside|car|motorcycle|truck|vehicle|bicycle|mine|landmine)[\s-]+(?:bomb\w*|blasts?|explosions?)|"
             r"(?:bomb|bombing|bomb\s+attack)s?\s+(?:in|on|at|near|kill\w*|wound\w*|injur\w*)|"
             r"(?:is|are|was|were|been|being)\s+(?:bombed|blown\s+up)|"
             r"(?:militants|saboteurs|insurgents|rebels|attackers|gunmen|jihadists|separatists)\s+bomb(?:s|ed)?\s+(?:an?|the)\b|"
@@ -106,6 +106,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:gain(?:s|ed)?|took|take|takes|taken|taking|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
             r"(?:seiz|captur)(?:e|es|ed|ing)\s+(?:[\w-]+\s+){0,5}?(?:\w+-)?(?:held|controlled)\b|"
             r"controlling\s+(?:\d+|two|three|four|five|several)\s+(?:villages|towns|areas|hills)|"
+            r"control(?:s|led)?\s+(?:about\s+|nearly\s+)?(?:half|most|parts?)\s+of|"
+            r"restor(?:e|es|ed)\s+(?:more\s+|\d+\s+|several\s+)?(?:villages|towns|areas|positions|hills)|"
             r"expel(?:s|led)?\s+(?:\w+\s+){0,3}?from|"
             r"t(?:ook|akes?|aking)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?:and\s+)?(?:al-)?(?-i:[A-Z])[\w'’-]*){0,4}\s+from\s+(?:the\s+)?"
             r"(?:ISIL|ISIS|(?-i:IS)|Islamic\s+State|rebels|militants|insurgents|jihadists|Taliban|al-Shabaab|army|government|regime)\b|"
@@ -127,10 +129,10 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"renews|renewed|resumes|resumed|inside|intensifies|intensified|escalates|escalated)|"
             r"(?:continued|continuing|continuous|renewed|new)\s+(?:fighting|battles|confrontations|clashes)|"
             r"battles?\s+(?:rages?|raged|renews?|renewed|intensif\w+|of\s+(?-i:[A-Z])\w*)|"
-            r"(?:forces|troops|army|factions|fighters|militants|rebels|militiamen|[Oo]peration|(?-i:SDF|ISIS|IS))\s+(?:\w+\s+){0,2}?"
+            r"(?:forces|troops|army|factions|fighters|militants|rebels|militiamen|[Oo]peration|State|organi[sz]ation|Hezbollah|(?-i:SDF|ISIS|IS))\s+(?:\w+\s+){0,2}?"
             r"advanc(?:e|es|ed|ing)\s+(?:again\s+|\w+ly\s+)?(?:in|on|over|into|inside|towards?|near|from|against)|"
             r"achiev(?:e|es|ed|ing)\s+(?:an?\s+)?(?:new\s+|further\s+)?advancement|"
-            r"advances?\s+(?:for|of|by)\s+(?:the\s+)?(?:regime|government|army|rebel|opposition)|"
+            r"advances?\s+(?:for|of|by)\s+(?:the\s+)?(?:regime|government|army|rebels?|opposition|factions|forces|(?-i:SDF|ISIS|IS|YPG))\b|"
             r"attempts?\s+to\s+advance|exchanges?\s+of\s+(?:heavy\s+)?fire|trad(?:e|es|ed|ing)\s+(?:heavy\s+)?(?:gun)?fire|"
             r"fighting\s+(?:in|on|at|around)\s+(?:the\s+)?(?:\w+\s+)?(?:countryside|outskirts|vicinity|city|town|areas?|"
             r"east|west|north|south|villages?|neighbou?rhoods?|desert|front)|"
