@@ -191,7 +191,7 @@ _LOCATIVE_BEFORE = re.compile(
 _PLACE_AFTER_DEMONYM = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:towns?|city|cities|villages?|province|region|capital|border|"
     r"territory|territories|soil|side|coast|waters|airspace|countryside|frontier|districts?|"
-    r"state\s+of|part)\b"
+    r"state\s+of|part|(?:military\s+|army\s+|air\s+|naval\s+)?(?:base|bases|outpost|port|island))\b"
 )
 # who usually acts at home: with no place named, "Sudan's army shelled positions" is in
 # Sudan, while "Russian warplanes" or "Turkish shelling" more often strike abroad

@@ -411,7 +411,7 @@ _NOT_NEW = re.compile(
     r"denie[sd]|deny|denying|rejected|alleg(?:es|ing)|rumou?rs?|"
     r"accus(?:e|ed|es|ing)\s+(?:\w+\s+){0,4}?of\s+(?:shelling|firing|attacking|striking|bombing|killing|"
     r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking)|"
-    r"claimed\s+to\s+have|anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
+    r"claimed\s+to\s+have|(?<!mark\sthe\s)(?<!marks\sthe\s)(?<!marking\sthe\s)anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past|has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
     r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial|"
     r"defendants?|pleaded\s+guilty|found\s+guilty|acquitted|"
