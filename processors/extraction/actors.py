@@ -15,6 +15,7 @@ country where the event happened.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from processors.extraction.countries import (
     DEMONYMS,
@@ -25,147 +26,188 @@ from processors.extraction.countries import (
 )
 from schemas.taxonomy import EventType, SubEventType
 
-NAMED_GROUPS: dict[str, str] = {
-    r"Rapid\s+Support\s+Forces|\bRSF\b": "Rapid Support Forces",
-    r"al-Shabaab|al-Shabab|al\s+Shabaab": "Al Shabaab",
-    r"Houthis?(?:\s+movement)?|Ansar\s+Allah": "Houthi Movement",
-    r"Allied\s+Democratic\s+Forces|\bADF\b": "Allied Democratic Forces",
-    r"Pakistani\s+Taliban|Tehrik-[ei]-Taliban|\bTTP\b": "Tehrik-i-Taliban Pakistan",
-    r"Islamic\s+State|\bISIS\b|\bISIL\b|\bISWAP\b": "Islamic State",
-    r"Boko\s+Haram": "Boko Haram",
-    r"Hamas": "Hamas Movement",
-    r"Hezbollah": "Hezbollah",
-    r"Taliban": "Taliban",
-    r"Wagner\s+Group": "Wagner Group",
-    r"\bM23\b": "M23: March 23 Movement",
-    r"\bJNIM\b|Jama'?at\s+Nusrat\s+al-Islam": "JNIM: Group for Support of Islam and Muslims",
-    r"Abu\s+Sayyaf": "Abu Sayyaf Group",
-    r"\bELN\b|National\s+Liberation\s+Army": "ELN: National Liberation Army",
-    r"\bFano\b": "Fano Militia",
-    r"Syrian\s+Democratic\s+Forces|\bSDF\b": "SDF: Syrian Democratic Forces",
-    r"Hay'?[ay]?[ae]?t\s+Tahrir\s+al-Sham|\bHTS\b|Tahrir\s+al-Sham": "HTS: Hayat Tahrir al Sham",
-    r"Jabhat\s+(?:al-)?Nusra|al-Nusra\s+Front|Nusra\s+Front": "Jabhat al Nusra",
-    r"Jaysh\s+al-Islam|Jaish\s+al-Islam|Army\s+of\s+Islam": "Jaysh al Islam",
-    r"Free\s+Syrian\s+Army|\bFSA\b": "Free Syrian Army",
-    r"\bYPG\b|People['’]s\s+Protection\s+Units": "YPG: Peoples Protection Units",
-    r"Popular\s+Mobili[sz]ation\s+(?:Forces|Units)|\bPMF\b|Hashd\s+al-Shaabi": "PMF: Popular Mobilization Forces",
-    r"Peshmerga": "Peshmerga",
-    r"\bAQAP\b|al-Qaeda\s+in\s+the\s+Arabian\s+Peninsula": "AQAP: Al Qaeda in the Arabian Peninsula",
-    r"Libyan\s+National\s+Army|\bLNA\b": "LNA: Libyan National Army",
-    r"New\s+People['’]s\s+Army|\bNPA\b": "NPA: New Peoples Army",
-    r"\bFARC\b": "FARC",
-    r"Arakan\s+Army": "Arakan Army",
-    r"Kachin\s+Independence\s+Army|\bKIA\b": "KIA: Kachin Independence Army",
-    r"\bPKK\b|Kurdistan\s+Workers['’]?\s+Party": "PKK: Kurdistan Workers Party",
-    r"Balochistan\s+Liberation\s+Army|\bBLA\b": "BLA: Balochistan Liberation Army",
-    r"\bTPLF\b|Tigray\s+People['’]s\s+Liberation\s+Front": "TPLF: Tigray Peoples Liberation Front",
-    r"Oromo\s+Liberation\s+Army|\bOLA\b": "OLA: Oromo Liberation Army",
-    r"\bCODECO\b": "CODECO",
-    r"\bIPOB\b|Indigenous\s+People\s+of\s+Biafra": "IPOB: Indigenous People of Biafra",
-    r"Ansar\s+al-Sunna|al-Sunnah\s+wa\s+Jama'?ah": "Ansar al Sunna",
-}
-_NAMED = tuple((re.compile(pattern, re.I), name) for pattern, name in NAMED_GROUPS.items())
-# Words one of which each group's mention contains (lowercase: in the lowered text;
-# capitals: an acronym, as written). Most text names no group: checking these words
-# first spares it a pass of every group's pattern.
-GROUP_WORDS: dict[str, tuple[str, ...]] = {
-    "Rapid Support Forces": ("rapid support", "RSF"),
-    "Al Shabaab": ("shabab", "shabaab"),
-    "Houthi Movement": ("houthi", "ansar allah"),
-    "Allied Democratic Forces": ("allied democratic", "ADF"),
-    "Tehrik-i-Taliban Pakistan": ("taliban", "TTP"),
-    "Islamic State": ("islamic state", "ISIS", "ISIL", "ISWAP"),
-    "Boko Haram": ("boko haram",),
-    "Hamas Movement": ("hamas",),
-    "Hezbollah": ("hezbollah",),
-    "Taliban": ("taliban",),
-    "Wagner Group": ("wagner group",),
-    "M23: March 23 Movement": ("M23",),
-    "JNIM: Group for Support of Islam and Muslims": ("JNIM", "nusrat"),
-    "Abu Sayyaf Group": ("abu sayyaf",),
-    "ELN: National Liberation Army": ("ELN", "national liberation army"),
-    "Fano Militia": ("fano",),
-    "SDF: Syrian Democratic Forces": ("syrian democratic", "SDF"),
-    "HTS: Hayat Tahrir al Sham": ("tahrir", "HTS"),
-    "Jabhat al Nusra": ("nusra",),
-    "Jaysh al Islam": ("al-islam", "army of islam"),
-    "Free Syrian Army": ("free syrian", "FSA"),
-    "YPG: Peoples Protection Units": ("YPG", "protection units"),
-    "PMF: Popular Mobilization Forces": ("popular mobili", "PMF", "hashd"),
-    "Peshmerga": ("peshmerga",),
-    "AQAP: Al Qaeda in the Arabian Peninsula": ("AQAP", "arabian peninsula"),
-    "LNA: Libyan National Army": ("libyan national army", "LNA"),
-    "NPA: New Peoples Army": ("new people", "NPA"),
-    "FARC": ("FARC",),
-    "Arakan Army": ("arakan army",),
-    "KIA: Kachin Independence Army": ("kachin independence", "KIA"),
-    "PKK: Kurdistan Workers Party": ("PKK", "kurdistan workers"),
-    "BLA: Balochistan Liberation Army": ("balochistan liberation", "BLA"),
-    "TPLF: Tigray Peoples Liberation Front": ("TPLF", "tigray people"),
-    "OLA: Oromo Liberation Army": ("oromo liberation", "OLA"),
-    "CODECO": ("CODECO",),
-    "IPOB: Indigenous People of Biafra": ("IPOB", "indigenous people of biafra"),
-    "Ansar al Sunna": ("ansar al-sunna", "sunnah wa"),
-}
+
+class NamedGroup(NamedTuple):
+    """An armed group ACLED names: how text names it, which words any such mention contains
+    (lowercase: looked for in the lowered text; capitals: an acronym, as written), and the
+    country it fights in at home, if it has one."""
+
+    name: str
+    pattern: str
+    words: tuple[str, ...]
+    # With no place named at all, "Al Shabaab fighters stormed a base" is placed in Somalia
+    # at country precision. Groups active in many countries (Islamic State, Wagner) have none.
+    home: str | None
 
 
-def _named_groups(text: str) -> list[tuple[re.Match[str], str]]:
-    """Each named group's mentions, in reading order."""
+GROUPS: tuple[NamedGroup, ...] = (
+    NamedGroup(
+        "Rapid Support Forces", r"Rapid\s+Support\s+Forces|\bRSF\b", ("rapid support", "RSF"), "SD"
+    ),
+    NamedGroup("Al Shabaab", r"al-Shabaab|al-Shabab|al\s+Shabaab", ("shabab", "shabaab"), "SO"),
+    NamedGroup(
+        "Houthi Movement",
+        r"Houthis?(?:\s+movement)?|Ansar\s+Allah",
+        ("houthi", "ansar allah"),
+        "YE",
+    ),
+    NamedGroup(
+        "Allied Democratic Forces",
+        r"Allied\s+Democratic\s+Forces|\bADF\b",
+        ("allied democratic", "ADF"),
+        "CD",
+    ),
+    NamedGroup(
+        "Tehrik-i-Taliban Pakistan",
+        r"Pakistani\s+Taliban|Tehrik-[ei]-Taliban|\bTTP\b",
+        ("taliban", "TTP"),
+        "PK",
+    ),
+    NamedGroup(
+        "Islamic State",
+        r"Islamic\s+State|\bISIS\b|\bISIL\b|\bISWAP\b",
+        ("islamic state", "ISIS", "ISIL", "ISWAP"),
+        None,
+    ),
+    NamedGroup("Boko Haram", r"Boko\s+Haram", ("boko haram",), "NG"),
+    NamedGroup("Hamas Movement", r"Hamas", ("hamas",), "PS"),
+    NamedGroup("Hezbollah", r"Hezbollah", ("hezbollah",), "LB"),
+    NamedGroup("Taliban", r"Taliban", ("taliban",), "AF"),
+    NamedGroup("Wagner Group", r"Wagner\s+Group", ("wagner group",), None),
+    NamedGroup("M23: March 23 Movement", r"\bM23\b", ("M23",), "CD"),
+    NamedGroup(
+        "JNIM: Group for Support of Islam and Muslims",
+        r"\bJNIM\b|Jama'?at\s+Nusrat\s+al-Islam",
+        ("JNIM", "nusrat"),
+        None,
+    ),
+    NamedGroup("Abu Sayyaf Group", r"Abu\s+Sayyaf", ("abu sayyaf",), "PH"),
+    NamedGroup(
+        "ELN: National Liberation Army",
+        r"\bELN\b|National\s+Liberation\s+Army",
+        ("ELN", "national liberation army"),
+        "CO",
+    ),
+    NamedGroup("Fano Militia", r"\bFano\b", ("fano",), "ET"),
+    NamedGroup(
+        "SDF: Syrian Democratic Forces",
+        r"Syrian\s+Democratic\s+Forces|\bSDF\b",
+        ("syrian democratic", "SDF"),
+        "SY",
+    ),
+    NamedGroup(
+        "HTS: Hayat Tahrir al Sham",
+        r"Hay'?[ay]?[ae]?t\s+Tahrir\s+al-Sham|\bHTS\b|Tahrir\s+al-Sham",
+        ("tahrir", "HTS"),
+        "SY",
+    ),
+    NamedGroup(
+        "Jabhat al Nusra",
+        r"Jabhat\s+(?:al-)?Nusra|al-Nusra\s+Front|Nusra\s+Front",
+        ("nusra",),
+        "SY",
+    ),
+    NamedGroup(
+        "Jaysh al Islam",
+        r"Jaysh\s+al-Islam|Jaish\s+al-Islam|Army\s+of\s+Islam",
+        ("al-islam", "army of islam"),
+        "SY",
+    ),
+    NamedGroup("Free Syrian Army", r"Free\s+Syrian\s+Army|\bFSA\b", ("free syrian", "FSA"), "SY"),
+    NamedGroup(
+        "YPG: Peoples Protection Units",
+        r"\bYPG\b|People['’]s\s+Protection\s+Units",
+        ("YPG", "protection units"),
+        "SY",
+    ),
+    NamedGroup(
+        "PMF: Popular Mobilization Forces",
+        r"Popular\s+Mobili[sz]ation\s+(?:Forces|Units)|\bPMF\b|Hashd\s+al-Shaabi",
+        ("popular mobili", "PMF", "hashd"),
+        "IQ",
+    ),
+    NamedGroup("Peshmerga", r"Peshmerga", ("peshmerga",), "IQ"),
+    NamedGroup(
+        "AQAP: Al Qaeda in the Arabian Peninsula",
+        r"\bAQAP\b|al-Qaeda\s+in\s+the\s+Arabian\s+Peninsula",
+        ("AQAP", "arabian peninsula"),
+        "YE",
+    ),
+    NamedGroup(
+        "LNA: Libyan National Army",
+        r"Libyan\s+National\s+Army|\bLNA\b",
+        ("libyan national army", "LNA"),
+        "LY",
+    ),
+    NamedGroup(
+        "NPA: New Peoples Army", r"New\s+People['’]s\s+Army|\bNPA\b", ("new people", "NPA"), "PH"
+    ),
+    NamedGroup("FARC", r"\bFARC\b", ("FARC",), "CO"),
+    NamedGroup("Arakan Army", r"Arakan\s+Army", ("arakan army",), "MM"),
+    NamedGroup(
+        "KIA: Kachin Independence Army",
+        r"Kachin\s+Independence\s+Army|\bKIA\b",
+        ("kachin independence", "KIA"),
+        "MM",
+    ),
+    NamedGroup(
+        "PKK: Kurdistan Workers Party",
+        r"\bPKK\b|Kurdistan\s+Workers['’]?\s+Party",
+        ("PKK", "kurdistan workers"),
+        None,
+    ),
+    NamedGroup(
+        "BLA: Balochistan Liberation Army",
+        r"Balochistan\s+Liberation\s+Army|\bBLA\b",
+        ("balochistan liberation", "BLA"),
+        "PK",
+    ),
+    NamedGroup(
+        "TPLF: Tigray Peoples Liberation Front",
+        r"\bTPLF\b|Tigray\s+People['’]s\s+Liberation\s+Front",
+        ("TPLF", "tigray people"),
+        "ET",
+    ),
+    NamedGroup(
+        "OLA: Oromo Liberation Army",
+        r"Oromo\s+Liberation\s+Army|\bOLA\b",
+        ("oromo liberation", "OLA"),
+        "ET",
+    ),
+    NamedGroup("CODECO", r"\bCODECO\b", ("CODECO",), "CD"),
+    NamedGroup(
+        "IPOB: Indigenous People of Biafra",
+        r"\bIPOB\b|Indigenous\s+People\s+of\s+Biafra",
+        ("IPOB", "indigenous people of biafra"),
+        "NG",
+    ),
+    NamedGroup(
+        "Ansar al Sunna",
+        r"Ansar\s+al-Sunna|al-Sunnah\s+wa\s+Jama'?ah",
+        ("ansar al-sunna", "sunnah wa"),
+        "MZ",
+    ),
+)
+_NAMED = tuple((re.compile(group.pattern, re.I), group) for group in GROUPS)
+
+
+def _named_groups(text: str) -> list[tuple[re.Match[str], NamedGroup]]:
+    """Each named group's mentions, in reading order. Most text names no group: a group's
+    pattern runs only when one of its words is there."""
     lowered = text.lower()
     found = []
-    for pattern, name in _NAMED:
-        words = GROUP_WORDS[name]
-        if any((word in text) if word.isupper() else (word in lowered) for word in words):
-            found.extend((match, name) for match in pattern.finditer(text))
+    for pattern, group in _NAMED:
+        if any((word in text) if word.isupper() else (word in lowered) for word in group.words):
+            found.extend((match, group) for match in pattern.finditer(text))
     return sorted(found, key=lambda item: item[0].start())
-
-
-# Where a group fights at home: with no place named at all, "Al Shabaab fighters stormed a
-# base" is placed in Somalia at country precision. Groups active in many countries
-# (Islamic State, Wagner) have none.
-GROUP_HOMES: dict[str, str] = {
-    "Rapid Support Forces": "SD",
-    "Al Shabaab": "SO",
-    "Houthi Movement": "YE",
-    "Allied Democratic Forces": "CD",
-    "Tehrik-i-Taliban Pakistan": "PK",
-    "Boko Haram": "NG",
-    "Hamas Movement": "PS",
-    "Hezbollah": "LB",
-    "Taliban": "AF",
-    "M23: March 23 Movement": "CD",
-    "Abu Sayyaf Group": "PH",
-    "ELN: National Liberation Army": "CO",
-    "Fano Militia": "ET",
-    "SDF: Syrian Democratic Forces": "SY",
-    "HTS: Hayat Tahrir al Sham": "SY",
-    "Jabhat al Nusra": "SY",
-    "Jaysh al Islam": "SY",
-    "Free Syrian Army": "SY",
-    "YPG: Peoples Protection Units": "SY",
-    "PMF: Popular Mobilization Forces": "IQ",
-    "Peshmerga": "IQ",
-    "AQAP: Al Qaeda in the Arabian Peninsula": "YE",
-    "LNA: Libyan National Army": "LY",
-    "NPA: New Peoples Army": "PH",
-    "FARC": "CO",
-    "Arakan Army": "MM",
-    "KIA: Kachin Independence Army": "MM",
-    "BLA: Balochistan Liberation Army": "PK",
-    "TPLF: Tigray Peoples Liberation Front": "ET",
-    "OLA: Oromo Liberation Army": "ET",
-    "CODECO": "CD",
-    "IPOB: Indigenous People of Biafra": "NG",
-    "Ansar al Sunna": "MZ",
-}
 
 
 def group_countries(text: str) -> dict[str, int]:
     """The home countries of the armed groups the text names, by how many it names there."""
     homes: dict[str, int] = {}
-    for name in {name for _, name in _named_groups(text)}:
-        if home := GROUP_HOMES.get(name):
-            homes[home] = homes.get(home, 0) + 1
+    for group in {group for _, group in _named_groups(text)}:
+        if group.home:
+            homes[group.home] = homes.get(group.home, 0) + 1
     return homes
 
 
@@ -274,11 +316,11 @@ def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
         )
 
     seen: set[str] = set()
-    for match, name in _named_groups(text):
-        if name in seen or _NOT_AN_ACTOR_AFTER.match(text, match.end()):
+    for match, group in _named_groups(text):
+        if group.name in seen or _NOT_AN_ACTOR_AFTER.match(text, match.end()):
             continue
-        seen.add(name)
-        found.append((match.start(), name, targeted(match.start(), match.end())))
+        seen.add(group.name)
+        found.append((match.start(), group.name, targeted(match.start(), match.end())))
     states, believed, blamed = _state_patterns()
     spans: list[tuple[int, int]] = []
     for match in states.finditer(text):
@@ -323,7 +365,7 @@ def _claimant(article_text: str) -> str | None:
         if _CLAIM.search(sentence):
             named = _named_groups(sentence)
             if named:
-                return named[0][1]
+                return named[0][1].name
     return None
 
 

@@ -365,7 +365,9 @@ def event_triggers(sentence: str) -> list[S]:
     if is_accident(sentence):
         return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
     if S.SHELLING_ARTILLERY_MISSILE_ATTACK in positions and _NO_STRIKE.search(sentence):
-        del positions[S.SHELLING_ARTILLERY_MISSILE_ATTACK]  # a space launch, an arms deal, Shell plc
+        del positions[
+            S.SHELLING_ARTILLERY_MISSILE_ATTACK
+        ]  # a space launch, an arms deal, Shell plc
         if not positions:
             return []
     if S.PROTEST_WITH_INTERVENTION in positions and not _PROTEST_WORDS.search(sentence):
