@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from processors.extraction.gazetteer import get_gazetteer
 
@@ -203,24 +204,28 @@ _DOMESTIC_ACTOR_AFTER = re.compile(
 )
 
 
-def countries_mentioned(text: str) -> dict[str, int]:
-    """How strongly the text names each country as a place: 3 for each name after "in",
-    "across", "near"..., 2 for another name, 1 for a demonym ("Iraqi clashes").
+# how strongly a mention names a country as the place of the text's events
+LOCATIVE_WEIGHT = 3  # "in Syria", "across Yemen" (and a dateline: "IMPHAL -")
+NAME_WEIGHT = 2  # "Syria" elsewhere
+DEMONYM_WEIGHT = 1  # "Iraqi clashes", "the Syrian town of"
+
+
+class CountryMentions(NamedTuple):
+    """The countries a text names, in the two roles that matter for placing its events."""
+
+    places: dict[str, int]  # named as a place, by weight
+    # named only as the qualifier of an actor who usually acts at home ("Sudan's army",
+    # "Kenyan police"), by count: a last resort for placing an event
+    home_actors: dict[str, int]
+
+
+def country_mentions(text: str) -> CountryMentions:
+    """Each country the text names, as a place or as an actor at home.
 
     A name or demonym that qualifies an actor ("a US air strike", "Russian warplanes",
     "Iran-backed militias", "pro-Turkey factions", "the Iranian Revolutionary Guards", "the
     Russian – Turkish truce") says who acted, not where; "Iraqi clashes" and "the Syrian
     town of" name a place."""
-    return _mentions(text)[0]
-
-
-def actor_countries(text: str) -> dict[str, int]:
-    """Countries named only as the qualifier of an actor who usually acts at home
-    ("Sudan's army", "Kenyan police"): a last resort for placing an event."""
-    return _mentions(text)[1]
-
-
-def _mentions(text: str) -> tuple[dict[str, int], dict[str, int]]:
     counts: dict[str, int] = {}
     actors: dict[str, int] = {}
     aliases = country_aliases()
@@ -229,20 +234,20 @@ def _mentions(text: str) -> tuple[dict[str, int], dict[str, int]]:
         code = aliases[word]
         before = text[max(0, match.start(1) - 40) : match.start(1)]
         if word in DEMONYMS:
-            weight = 1
+            weight = DEMONYM_WEIGHT
             is_place = _PLACE_AFTER_DEMONYM.match(text, end) is not None or not (
                 _ACTOR_AFTER.match(text, end)
                 or _NAME_OR_PAIR_AFTER.match(text, end)
                 or _PAIR_BEFORE.search(before)
             )
         else:
-            weight = 3 if _LOCATIVE_BEFORE.search(before) else 2
+            weight = LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before) else NAME_WEIGHT
             is_place = not (_ACTOR_AFTER.match(text, end) or _PATRON_BEFORE.search(before))
         if is_place:
             counts[code] = counts.get(code, 0) + weight
         elif _DOMESTIC_ACTOR_AFTER.match(text, end):
             actors[code] = actors.get(code, 0) + 1
-    return counts, actors
+    return CountryMentions(counts, actors)
 
 
 def countries_in_order(text: str) -> list[str]:

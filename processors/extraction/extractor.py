@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from processors.extraction.actors import assign_actors, group_countries
-from processors.extraction.countries import actor_countries, countries_mentioned, country_name
+from processors.extraction.countries import LOCATIVE_WEIGHT, country_mentions, country_name
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
 from processors.extraction.places import ResolvedPlace, resolve_place
@@ -370,10 +370,12 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
     read_text = "\n".join([title, *body])  # all the extractor reads of the article
     if is_figurative(read_text):
         return []
-    country_counts = countries_mentioned(read_text)
+    mentioned = country_mentions(read_text)
+    country_counts = mentioned.places
     dateline = dateline_place(article.text, gazetteer)
     if dateline is not None and dateline.country not in country_counts:
-        country_counts[dateline.country] = 3  # "IMPHAL -": the outlet says where it reports from
+        # "IMPHAL -": the outlet says where it reports from
+        country_counts[dateline.country] = LOCATIVE_WEIGHT
     if not country_counts:
         # "One dead as Nairobi protests turn violent": the lead's place sets the context
         lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
@@ -382,7 +384,7 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
         country_counts = (
             {lead.country: 1}
             if lead is not None
-            else actor_countries(read_text) or group_countries(read_text)
+            else mentioned.home_actors or group_countries(read_text)
         )
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
