@@ -163,7 +163,6 @@ def _clauses(sentence: str) -> list[str]:
 
 def _split_by_place(
     span: _Span,
-    sentence_triggers: list[SubEventType],
     gazetteer: Gazetteer,
     country_counts: dict[str, int],
     published: dt.date,
@@ -174,7 +173,7 @@ def _split_by_place(
     sentence = span.sentences[0]
     if not _CLAUSE_BREAK.search(sentence) or len(_INNER_CAPITAL.findall(sentence)) < 2:
         return [span]  # one clause, or one name at most: nothing to split
-    clauses = _clauses(span.sentences[0])
+    clauses = _clauses(sentence)
     named = [
         bool(_INNER_CAPITAL.search(clause if i == 0 else f" {clause}"))
         for i, clause in enumerate(clauses)
@@ -200,7 +199,7 @@ def _split_by_place(
         previous = candidate
         if not found:
             found.append(candidate)
-        elif all(span.place(gazetteer, country_counts) for span in found) and _is_elsewhere(
+        elif all(kept.place(gazetteer, country_counts) for kept in found) and _is_elsewhere(
             candidate, found, gazetteer, country_counts
         ):
             found.append(candidate)  # each clause names its own place, and they differ
@@ -229,9 +228,7 @@ def _spans(
         candidate = _Span(triggers[0], [sentence])
         if not spans:
             if index < LEAD_SENTENCES:
-                spans.extend(
-                    _split_by_place(candidate, triggers, gazetteer, country_counts, published)
-                )
+                spans.extend(_split_by_place(candidate, gazetteer, country_counts, published))
             continue
         if _SEPARATE.match(sentence) or (
             _has_own_details(sentence, article.published)
@@ -245,9 +242,7 @@ def _spans(
         triggers = event_triggers(article.title)
         if triggers:
             title_span = _Span(triggers[0], [article.title, *body], from_title=True)
-            spans.extend(
-                _split_by_place(title_span, triggers, gazetteer, country_counts, published)
-            )
+            spans.extend(_split_by_place(title_span, gazetteer, country_counts, published))
     return spans
 
 

@@ -21,7 +21,7 @@ import pickle
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
@@ -197,6 +197,15 @@ class Gazetteer:
     def region_of(self, place: Place) -> Region | None:
         return self.regions.get((place.country, place.admin1_code))
 
+    @cached_property
+    def towns_by_region(self) -> dict[tuple[str, str], list[Place]]:
+        """The towns of each (country, admin1 code), built on first use."""
+        towns: dict[tuple[str, str], list[Place]] = defaultdict(list)
+        for place in self.places.values():
+            if place.geonames_id not in self.area_ids:
+                towns[(place.country, place.admin1_code)].append(place)
+        return towns
+
     def part_of_region(
         self, key: tuple[str, str], north_south: str, east_west: str
     ) -> tuple[float, float]:
@@ -204,16 +213,9 @@ class Gazetteer:
         countryside of Idlib"): the population-weighted centre of its towns on that side of
         its own centre. The region's centre when no town lies there."""
         region = self.regions[key]
-        towns = getattr(self, "_towns_by_region", None)
-        if towns is None:
-            towns = defaultdict(list)
-            for place in self.places.values():
-                if place.geonames_id not in self.area_ids:
-                    towns[(place.country, place.admin1_code)].append(place)
-            self._towns_by_region = towns
         side = [
             town
-            for town in towns.get(key, ())
+            for town in self.towns_by_region.get(key, ())
             if (north_south != "north" or town.lat > region.lat)
             and (north_south != "south" or town.lat < region.lat)
             and (east_west != "east" or town.lon > region.lon)

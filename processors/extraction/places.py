@@ -50,7 +50,7 @@ _ADMIN_BEFORE = re.compile(
 # "Jaysh al-Islam", "Sultan Murad faction", "Rahman Corps": words of a group's name are no place
 _GROUP_NAME = re.compile(
     r"\b(?:(?:Jaysh|Jaish|Jabhat|Harakat|Liwa|Ahrar|Hayyaat|Hay'?at|Tahrir|Jund|Ansar|Faylaq|Katibat|"
-    r"Kata'?ib|Saraya|Lashkar|Tehrik|Jamaat|Jama'at|Asa'?ib|Hizb|Harakat)(?:[\s-]+(?:al|el|e|i|ul)?-?[A-Z][\w'’]+){1,3}|"
+    r"Kata'?ib|Saraya|Lashkar|Tehrik|Jamaat|Jama'at|Asa'?ib|Hizb)(?:[\s-]+(?:al|el|e|i|ul)?-?[A-Z][\w'’]+){1,3}|"
     r"(?<![\w'’-])(?:[A-Z][\w'’-]*+\s+){1,3}(?:Brigades?|Corps|Battalions?|Division|Front|Movement|Army|Forces|"
     r"[Ff]action|[Mm]ilitia|Group|Organi[sz]ation|Party|Council|Alliance|Regiment|Guards?)|"
     r"[Oo]peration\s+[“\"‘']?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}|"  # Operation "Olive Branch"
@@ -391,9 +391,10 @@ def resolve_place(
                 ]
             if not places:
                 continue
-            names_region = region_key(name) in region_names
-            inside_named = region_key(name) not in any_region_names
-            names_home_region = region_key(name) in home_region_names
+            name_key = region_key(name)
+            names_region = name_key in region_names
+            inside_named = name_key not in any_region_names
+            names_home_region = name_key in home_region_names
             after = sentence[start + len(name) :]
             # what depends on the name and where it stands, not on which town it is
             base = weight
