@@ -91,8 +91,8 @@ GROUPS: tuple[NamedGroup, ...] = (
     NamedGroup("Fano Militia", r"\bFano\b", ("fano",), "ET"),
     NamedGroup(
         "SDF: Syrian Democratic Forces",
-        r"Syrian\s+Democratic\s+Forces|\bSDF\b",
-        ("syrian democratic", "SDF"),
+        r"Syrian?\s+Democratic\s+Forces|\bSDF\b",
+        ("syria democratic", "syrian democratic", "SDF"),
         "SY",
     ),
     NamedGroup(
@@ -111,6 +111,16 @@ GROUPS: tuple[NamedGroup, ...] = (
         "Jaysh al Islam",
         r"Jaysh\s+al-Islam|Jaish\s+al-Islam|Army\s+of\s+Islam",
         ("al-islam", "army of islam"),
+        "SY",
+    ),
+    # "the regime" in English-language war reporting since 2011 is Assad's; forces of
+    # another regime are named with their country ("Iranian regime forces")
+    NamedGroup(
+        "Military Forces of Syria",
+        r"(?:Syrian|Assad|Syria['’]s)\s+regime|"
+        r"\bregime(?:['’]s)?\s+(?:forces|troops|army|soldiers|warplanes|helicopters|aircraft|"
+        r"artillery|militias?|gunmen|members)|pro-regime",
+        ("regime",),
         "SY",
     ),
     NamedGroup("Free Syrian Army", r"Free\s+Syrian\s+Army|\bFSA\b", ("free syrian", "FSA"), "SY"),
