@@ -512,6 +512,56 @@ def test_an_event_in_a_country_with_no_town_is_kept_at_country_precision():
             "BD",
             id="tear-gas-at-protesters",
         ),
+        pytest.param(
+            "Police clash with protesters in Tehran",
+            "Riot police clashed with protesters angry at the fall of the currency in Tehran on "
+            "Monday, witnesses said.",
+            "2024-07-15T18:00:00+03:30",
+            "violent_demonstration",
+            "IR",
+            id="police-clash-with-protesters-is-a-riot",
+        ),
+        pytest.param(
+            "Van driven into crowd in Marseille",
+            "A van was driven into a crowd of shoppers in Marseille on Saturday, killing three "
+            "people, police said.",
+            "2024-07-13T18:00:00+02:00",
+            "attack",
+            "FR",
+            id="vehicle-driven-into-crowd",
+        ),
+        pytest.param(
+            "North Kivu update",
+            "Government troops battle anti-government rebels near Goma.",
+            "2024-07-10T12:00:00+02:00",
+            "armed_clash",
+            "CD",
+            id="battle-hyphenated-adversary",
+        ),
+        pytest.param(
+            "Police detain suspects in Izmir",
+            "Turkish police detain nine suspects in raids in Izmir.",
+            "2024-07-10T12:00:00+03:00",
+            "arrests",
+            "TR",
+            id="detain-present-tense",
+        ),
+        pytest.param(
+            "Firebomb kills four at cafe",
+            "A firebomb thrown into a cafe in Alexandria killed four people on Friday.",
+            "2024-07-12T12:00:00+02:00",
+            "attack",
+            "EG",
+            id="firebomb-kills",
+        ),
+        pytest.param(
+            "Statement from Kayah State",
+            "The rebels declared a 30-day truce in Kayah State, which monitors will oversee.",
+            "2024-07-12T12:00:00+06:30",
+            "agreement",
+            "MM",
+            id="declared-truce-with-forward-relative-clause",
+        ),
     ],
 )
 def test_sub_event_type_of_everyday_wording(title, text, published, sub_type, country):
@@ -615,6 +665,22 @@ def test_fatalities_of_one_event(title, text, published, killed):
                 reason="the headline 'Restaurant blast kills five' opens an IED event the body's gas cylinder does not cancel",
             ),
         ),
+        pytest.param(
+            "Protesters vow to march again",
+            "Opposition protesters vowed to return to the streets of Lagos next week.",
+            id="protesters-vow-to-march",
+        ),
+        pytest.param(
+            "Militants threaten shipping",
+            "The militants threatened on Monday to attack tankers off Aden and said their "
+            "missiles and drones could reach any port.",
+            id="threat-with-a-later-modal",
+        ),
+        pytest.param(
+            "Miners die in Shanxi",
+            "Six miners were killed when a colliery collapsed in Shanxi on Monday.",
+            id="colliery-collapse",
+        ),
     ],
 )
 def test_no_event_in_business_politics_space_or_accidents(title, text):
@@ -657,3 +723,33 @@ def test_a_place_between_two_towns_is_one_event():
         )
     )
     assert len(events) == 1, _summary(events)
+
+
+# --- 8. a side whose name says where it fights ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        pytest.param("Regime forces shell villages and kill 4 civilians", id="regime-forces"),
+        pytest.param("Clashes between regime forces and factions leave 9 dead", id="clashes"),
+        pytest.param("Pro-regime gunmen kill a young man at a checkpoint", id="pro-regime"),
+    ],
+)
+def test_the_regime_places_a_headline_with_no_place_in_syria(title):
+    """In war reporting since 2011 "the regime" is Assad's: a headline with no place is
+    kept at country precision in Syria, with the Syrian military as an actor."""
+    events = extract_events(_article(title, "", "2018-03-02T12:00:00+03:00"))
+    assert [(e.country, e.location.precision) for e in events] == [("SY", "country")]
+    assert "Military Forces of Syria" in {events[0].actor1, events[0].actor2}
+
+
+def test_an_event_before_a_forward_looking_clause_is_kept():
+    """ "will", "could" or "vowed" rule their own clause, not the one before it."""
+    event = _one_event(
+        "Maiduguri market",
+        "Gunmen killed five traders in Maiduguri on Monday; the governor said troops would "
+        "be sent.",
+        "2024-07-01T12:00:00+01:00",
+    )
+    assert (event.country, event.fatalities) == ("NG", 5)

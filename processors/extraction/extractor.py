@@ -28,7 +28,7 @@ from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_tex
 from processors.extraction.triggers import (
     event_triggers,
     is_figurative,
-    reports_new_event,
+    new_event_text,
     trigger_position,
 )
 from schemas.article import Article
@@ -100,9 +100,10 @@ def looks_back(sentence: str, published: dt.date) -> bool:
 
 def _reportable(sentence: str, published: dt.date) -> str:
     """The sentence's clauses that may report a new event ("" when none may)."""
-    if not reports_new_event(sentence) or looks_back(sentence, published):
+    if looks_back(sentence, published):
         return ""
-    return live_text(sentence)
+    text = new_event_text(sentence)
+    return live_text(text) if text else ""
 
 
 @dataclass

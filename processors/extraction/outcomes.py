@@ -28,11 +28,11 @@ _CASUALTY = re.compile(
 # what makes a death no conflict event, whatever else the sentence says
 _NOT_CONFLICT = re.compile(
     r"\b(?:accidents?|accidental(?:ly)?|crash(?:es|ed)?|collisions?|collided|derail\w*|"
-    r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|storms?(?!\s+(?:the|a|an|into|through|its|their|his|her)\b)|cyclones?|hurricanes?|"
+    r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|(?:a|the|tropical|severe|winter|snow|dust|sand|ice|rain|hail|wind|thunder)\s*storms?|storms?\s+(?:hit|hits|lash\w*|batter\w*|swept|sweeps?|struck|killed)|cyclones?|hurricanes?|"
     r"typhoons?|tornado(?:es)?|avalanches?|lightning|heat\s*waves?|drown\w*|stampedes?|"
     r"outbreaks?|epidemic|pandemic|cholera|ebola|covid(?:-19)?|coronavirus|virus|disease|cancer|"
     r"illness|overdose|heart\s+attack|natural\s+causes|(?:died|dies|death)\s+(?:\w+\s+){0,4}?(?:aged\s+\d+|at\s+the\s+age\s+of)|"
-    r"gas\s+(?:leak|explosion|cylinder)|boiler|fireworks?|mine\s+collapse|collapsed?|"
+    r"gas\s+(?:leak|explosion|cylinder)|boiler|fireworks?|(?:mine|colliery|tunnel|building|bridge|roof|wall|house|dam|structure|ceiling|stage)s?\s+(?:\w+\s+)?collaps\w*|collaps\w*\s+of\s+(?:an?|the)\s+(?:\w+\s+)?(?:mine|colliery|tunnel|building|bridge|roof|wall|house|dam|structure|ceiling)|"
     r"(?:house|building|factory|forest|bush|wild)\s*fires?|blaze|capsized|sank|shipwreck|"
     r"poisoning|food\s+poisoning|suicide\s+(?:note|rate|prevention)|committed\s+suicide|"
     r"took\s+(?:his|her|their)\s+own\s+li(?:fe|ves))\b",
@@ -81,12 +81,13 @@ _ASSASSINATION = re.compile(r"\bassassinat\w*", re.I)
 # words that only war reporting uses for its dead ("martyrs", "human losses")
 _WAR_LOSSES = re.compile(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
 _GUN = re.compile(
-    r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooting|bullets?|opened\s+fire|"
+    r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooter|shooting|bullets?|opened\s+fire|"
+    r"fir(?:e|es|ed|ing)\s+(?:up)?on|fire-?bombs?|petrol\s+bombs?|molotov|"
     r"(?:guards?|forces|troops|soldiers|police|army|gunmen)['’]?\s+fire|"
     r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|stabs?|machetes?|knives|"
     r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
-    r"soldiers?|troops|forces|army|military|police(?:men)?|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
+    r"soldiers?|troops|forces|army|military|police(?:men)?|guards|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
     r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas|"
     r"(?-i:Ahrar|Jaysh|Jaish|Jabhat|Faylaq|Failaq|Liwa|Hayyaat|Harakat|Fateh\s+al-Sham))\b",
     re.I,

@@ -22,7 +22,8 @@ _ARMED = (
 )
 _CIVILIAN_TARGETS = (
     r"(?:civilians?|people|villagers|farmers|worshippers|residents|passengers|travell?ers|"
-    r"women|children|men|family|families|pupils|students|herders|traders|journalists?|"
+    r"women|children|men|family|families|pupils|students|herders|traders|journalists?|fishermen|"
+    r"pilgrims|tourists|shoppers|pedestrians|patients|"
     r"villages?|homes?|neighbourhoods?|neighborhoods?|markets?|displaced)"
 )
 _CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters|demonstrations?|protests?|sit-ins?)"
@@ -123,7 +124,9 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         ),
         (
             S.ARMED_CLASH,
-            r"\b(?:clash(?:ed|es|ing)?|gun\s*battles?|firefights?|fire\s*fights?|exchang(?:ed|e|es)\s+(?:heavy\s+)?fire|"
+            r"\b(?:clash(?:ed|es|ing)?|gun\s*battles?|firefights?|fire\s*fights?|exchang(?:ed|e|es)\s+(?:heavy\s+)?(?:gun)?fire|"
+            r"(?:heavy\s+)?gunfire\s+(?:erupt(?:s|ed)?|broke\s+out|breaks\s+out)|"
+            r"fir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:[\w'’-]+\s+){0,2}?(?:posts|positions|troops|soldiers|checkpoints?|patrols?)|"
             r"(?:heavy|fierce|violent|intense|renewed|ongoing)\s+(?:fighting|battles|confrontations)|"
             r"fighting\s+(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|continued|rages|raged|"
             r"renews|renewed|resumes|resumed|inside|intensifies|intensified|escalates|escalated)|"
@@ -136,7 +139,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"attempts?\s+to\s+advance|exchanges?\s+of\s+(?:heavy\s+)?fire|trad(?:e|es|ed|ing)\s+(?:heavy\s+)?(?:gun)?fire|"
             r"fighting\s+(?:in|on|at|around)\s+(?:the\s+)?(?:\w+\s+)?(?:countryside|outskirts|vicinity|city|town|areas?|"
             r"east|west|north|south|villages?|neighbou?rhoods?|desert|front)|"
-            r"battl(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?(?:militants|rebels|insurgents|fighters|forces|troops|jihadists|gunmen)|"
+            r"battl(?:e|es|ed|ing)\s+(?:[\w'’-]+\s+){0,2}?(?:militants|rebels|insurgents|fighters|forces|troops|jihadists|gunmen)|"
             r"(?:in|during)\s+an?\s+(?:\w+\s+)?encounter\s+(?:with|between|in)|"
             r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])\w*|fought|"
             r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
@@ -167,7 +170,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"\bmassacre[sd]?\b|\b(?:shot|shoots?|gunned|guns?)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbehead(?:ed|s|ing)\b|"
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
             rf"\b{_ARMED}\s+(?:\w+\s+){{0,2}}?storm(?:s|ed)?\s+(?:a|an|the)\b|"
-            r"\bassassinat(?:ed|es|e|ing|ion)\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
+            r"\bassassinat(?:ed|es|e|ing|ion)\b|\b(?:knife|stabbing|machete|axe)\s+attacks?\b|\bmass\s+stabbing\b|\bstabbing\s+spree\b|"
+            r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+into\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
             r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|\b(?:is|are|was|were)\s+fired\s+(?:up)?on\b|"
             rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
@@ -177,7 +181,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"\b(?:rioters?|riot(?:s|ed|ing)?(?!\s+(?:police|gear|squad|control|officers))|"
             r"(?:protesters?|protestors?|demonstrators?|crowds?|youths|inmates|prisoners)\s+(?:[\w'’-]+\s+){0,6}?(?:riot(?:ed|s)?|thr(?:ew|ow|ows)|hurl(?:ed|s)?|torch(?:ed|es)?|"
             r"set(?:s)?\s+fire|set(?:s)?\s+ablaze|vandali[sz](?:ed|es)|smash(?:ed|es)?|loot(?:ed|s)?|burn(?:ed|s|t)?|storm(?:ed|s)?|clash(?:ed|es)?|pelt(?:ed|s)?|attack(?:ed|s)?|break\s+into|broke\s+into)|"
-            r"(?:protests?|demonstrations?|rall(?:y|ies))\s+(?:\w+\s+){0,4}?turn(?:ed|s)?\s+violent|violent\s+(?:protests?|demonstrations?))\b",
+            r"(?:protests?|demonstrations?|rall(?:y|ies))\s+(?:\w+\s+){0,4}?turn(?:ed|s)?\s+violent|violent\s+(?:protests?|demonstrations?)|"
+            r"clash(?:ed|es|ing)?\s+with\s+(?:\w+\s+){0,2}?(?:protesters|protestors|demonstrators|rioters|crowds?|students))\b",
         ),
         (
             S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
@@ -229,13 +234,13 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:(?:are|were|was|is)\s+set\s+(?:alight|ablaze|on\s+fire)|arsonists)|"
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
             r"(?:destroy(?:s|ed)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
-            r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolished)\s+(?:\w+\s+){0,3}?"
+            r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolished)\s+(?:\w+\s+){0,5}?"
             r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles?|cars?|trucks?|tankers?|"
             r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?))\b",
         ),
         (
             S.ARRESTS,
-            r"\b(?:arrest(?:ed|s|ing)?|detain(?:ed|s|ing)|round(?:ed|s)?\s+up|t(?:ook|akes?)\s+into\s+custody|"
+            r"\b(?:arrest(?:ed|s|ing)?|detain(?:ed|s|ing)?|round(?:ed|s)?\s+up|t(?:ook|akes?)\s+into\s+custody|"
             r"captur(?:ed|es)\s+(?:\w+\s+){0,3}?(?:suspects?|members|militants|fighters|commanders?|leaders?))\b",
         ),
     )
@@ -269,7 +274,12 @@ _OVERRIDES: tuple[tuple[S, frozenset[S]], ...] = (
     (
         S.VIOLENT_DEMONSTRATION,
         frozenset(
-            {S.PEACEFUL_PROTEST, S.PROTEST_WITH_INTERVENTION, S.EXCESSIVE_FORCE_AGAINST_PROTESTERS}
+            {
+                S.PEACEFUL_PROTEST,
+                S.PROTEST_WITH_INTERVENTION,
+                S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+                S.ARMED_CLASH,  # police clashing with protesters: a riot, not a battle
+            }
         ),
     ),
     (
@@ -406,20 +416,33 @@ _NO_STRIKE = re.compile(
     r"\bRoyal\s+Dutch\s+Shell\b",
     re.I,
 )
+# Words that make a whole sentence no report of a new event: denials, accusations,
+# trials, drills, looks back, what pictures "show".
 _NOT_NEW = re.compile(
-    r"\b(?:will|would(?!-be)|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+)?(?:to|with)\b|"
-    r"warn(?:s|ed)?\b(?!\s+shots)|"
-    r"vow(?:s|ed)?|pledg(?:e|ed|es)|promis(?:e|ed|es)|(?:plans|planned|planning)\s+to|if|unless|"
+    r"\b(?:warn(?:s|ed)?\b(?!\s+shots)|"
     r"denie[sd]|deny|denying|rejected|alleg(?:es|ing)|rumou?rs?|"
     r"accus(?:e|ed|es|ing)\s+(?:\w+\s+){0,4}?of\s+(?:shelling|firing|attacking|striking|bombing|killing|"
     r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking)|"
     r"claimed\s+to\s+have|(?<!mark\sthe\s)(?<!marks\sthe\s)(?<!marking\sthe\s)anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
-    r"years?\s+(?:ago|since|after)|in\s+the\s+past|has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
+    r"years?\s+(?:ago|since|after)|in\s+the\s+past(?!\s+(?:\d+|twenty-four|forty-eight|few)\s+hours|\s+day\b)|"
+    r"has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
     r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial|"
     r"defendants?|pleaded\s+guilty|found\s+guilty|acquitted|"
     r"(?:images|photographs|photos|pictures|paintings|film|book|novel|exhibition)\s+"
     r"(?:show|depict|describe|recall|recreate)s?)\b",
     re.I,
+)
+# Words that look forward (threats, plans, conditions): they make their own clause no
+# report, not the clause before them. "ETA declares a ceasefire, which will be verified"
+# reports the declaration; "Protesters vow to march" reports nothing.
+_FORWARD = re.compile(
+    r"\b(?:will|would(?!-be)|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+){0,3}?(?:to|with)\b|"
+    r"vow(?:s|ed)?|pledg(?:e|ed|es)|promis(?:e|ed|es)|(?:plans|planned|planning)\s+to|if|unless)\b",
+    re.I,
+)
+# where the clause a forward-looking word governs may begin
+_CLAUSE_START = re.compile(
+    r"(?:[,;:]\s+|\s+(?:while|whereas|as|after|before|which|who|that|when|where|because)\s+)", re.I
 )
 
 
@@ -431,10 +454,19 @@ def trigger_position(sentence: str, sub_type: S) -> int:
     return 0
 
 
-def reports_new_event(sentence: str) -> bool:
-    """False for threats, denials, accusations, hypotheticals, drills, trials, looks back
-    and what pictures or books "show" (present tense: art, not news footage)."""
-    return not _NOT_NEW.search(sentence)
+def new_event_text(sentence: str) -> str:
+    """The part of the sentence that may report a new event: none of a sentence that
+    denies, accuses, rehearses or looks back, and none of a clause that threatens, plans
+    or supposes ("" when nothing is left)."""
+    if _NOT_NEW.search(sentence):
+        return ""
+    forward = _FORWARD.search(sentence)
+    if forward is None:
+        return sentence
+    start = 0
+    for boundary in _CLAUSE_START.finditer(sentence, 0, forward.start()):
+        start = boundary.start()
+    return sentence[:start]
 
 
 # Words that mark an article about sport, markets, culture or elections, whose war words are metaphors.
