@@ -562,6 +562,38 @@ def test_an_event_in_a_country_with_no_town_is_kept_at_country_precision():
             "MM",
             id="declared-truce-with-forward-relative-clause",
         ),
+        pytest.param(
+            "Ship seized off Puntland",
+            "Pirates hijacked a fishing dhow with 18 crew off Eyl, Somalia, on Tuesday.",
+            "2024-07-16T12:00:00+03:00",
+            "abduction_forced_disappearance",
+            "SO",
+            id="pirates-hijack",
+        ),
+        pytest.param(
+            "Embassy stormed",
+            "An armed group stormed a consulate in Benghazi, Libya, taking six hostages.",
+            "2024-07-16T12:00:00+02:00",
+            "abduction_forced_disappearance",
+            "LY",
+            id="taking-hostages",
+        ),
+        pytest.param(
+            "Bar attacked",
+            "Gunmen attacked a bar in Cali, Colombia, late on Friday.",
+            "2024-07-13T12:00:00-05:00",
+            "attack",
+            "CO",
+            id="gunmen-attack-a-bar",
+        ),
+        pytest.param(
+            "Homes demolished",
+            "Bulldozers escorted by soldiers tore down four homes in Hebron on Wednesday.",
+            "2024-07-17T12:00:00+03:00",
+            "looting_property_destruction",
+            "PS",
+            id="homes-torn-down",
+        ),
     ],
 )
 def test_sub_event_type_of_everyday_wording(title, text, published, sub_type, country):
@@ -753,3 +785,28 @@ def test_an_event_before_a_forward_looking_clause_is_kept():
         "2024-07-01T12:00:00+01:00",
     )
     assert (event.country, event.fatalities) == ("NG", 5)
+
+
+def test_a_state_with_its_country_is_the_state_not_a_namesake_of_a_word_of_the_country():
+    """ "States" of "United States" is no town: the event is in Texas, at admin1."""
+    event = _one_event(
+        "Shooting in Texas",
+        "A gunman shot dead three people in Texas, United States.",
+        "2024-07-01T12:00:00-05:00",
+    )
+    assert (event.country, event.location.name, event.location.precision) == (
+        "US",
+        "Texas",
+        "admin1",
+    )
+
+
+def test_a_date_ahead_in_a_forward_looking_sentence_dates_no_event():
+    """ "The deal will be put to a vote on October 2": the signing is dated by the report."""
+    event = _one_event(
+        "Peace accord signed",
+        "The government and the rebels signed a peace accord in Cartagena. The accord will be "
+        "put to a referendum on October 2.",
+        "2016-09-27T12:00:00-05:00",
+    )
+    assert (event.sub_event_type.value, str(event.event_date)) == ("agreement", "2016-09-27")

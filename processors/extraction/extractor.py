@@ -28,6 +28,7 @@ from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_tex
 from processors.extraction.triggers import (
     event_triggers,
     is_figurative,
+    before_forward_clause,
     new_event_text,
     trigger_position,
 )
@@ -280,7 +281,10 @@ def _mention(
         return None
 
     focus = trigger_position(event_sentence, span.sub_event_type)
-    when = resolve_date([live_text(s) or s for s in window], article.published, timezone, focus)
+    # "The deal will be put to a referendum on October 2": a date ahead dates no event
+    dated = [live_text(event_sentence) or event_sentence]
+    dated += [live_text(text) or text for text in map(before_forward_clause, window[1:])]
+    when = resolve_date(dated, article.published, timezone, focus)
     if when.evidence is not None:
         when = ResolvedDate(when.date, when.explicit, _original(when.evidence, window))
     if not when.explicit and first_date is not None and first_date.explicit:

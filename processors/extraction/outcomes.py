@@ -180,6 +180,13 @@ _PLACES_HIT = re.compile(
     r"hills?|regions?|provinces?|positions|suburbs?|capital)\b",
     re.I,
 )
+# where civilians are, as the object of an attack
+_CIVILIAN_PLACES = re.compile(
+    r"\b(?:bars?|restaurants?|caf[eé]s?|hotels?|shops?|markets?|churche?s?|mosques?|temples?|"
+    r"schools?|universit(?:y|ies)|hospitals?|clinics?|homes?|houses?|villages?|camps?|buses|bus|"
+    r"weddings?|funerals?|nightclubs?|malls?|embass(?:y|ies)|offices?)\b",
+    re.I,
+)
 _NAME_NEXT = re.compile(r"\s+(?:the\s+)?(?:(?:al|el)-)?[A-Z]")
 _EXPLOSION_NEWS = re.compile(r"\b(?:explosions?|blasts?)\b", re.I)
 _AIR_RAIDS = re.compile(
@@ -218,6 +225,9 @@ def _by_act(sentence: str) -> S | None:
         # "rebels target Damascus", "regime forces bomb five areas": fire on a place
         places_hit = _PLACES_HIT.search(sentence) or _NAME_NEXT.match(after)
         return S.SHELLING_ARTILLERY_MISSILE_ATTACK if places_hit else None
+    if _CIVILIANS.search(after) or _CIVILIAN_PLACES.search(after):
+        if not _COMBATANTS.search(after):
+            return S.ATTACK  # "gunmen attacked a bar", "militants stormed a village"
     return S.ARMED_CLASH
 
 

@@ -275,11 +275,17 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
                 and not is_country_word(words[0])
             ):
                 words = [head, tail]
+        countries: list[range] = []  # word ranges that name a country
         for size in range(len(words), 0, -1):
             for first in range(len(words) - size + 1):
+                if any(first in taken and first + size - 1 in taken for taken in countries):
+                    continue  # "States" of "United States" is no town
                 name = " ".join(words[first : first + size])
                 name = re.sub(r"['’]s$", "", name)
-                if name.lower() in _NOT_PLACES or is_country_word(name):
+                if is_country_word(name):
+                    countries.append(range(first, first + size))
+                    continue
+                if name.lower() in _NOT_PLACES:
                     continue
                 if name.isupper() and len(name) <= 5:
                     continue  # "ADF", "RSF", "UN": acronyms, not towns

@@ -18,7 +18,7 @@ from schemas.taxonomy import SubEventType as S
 
 _ARMED = (
     r"(?:gunm[ae]n|bandits?|armed\s+m[ae]n|militiam[ae]n|attackers?|assailants?|gang\s+members|gangs?|"
-    r"jihadists?|militants?|rebels?|insurgents?|fighters?|extremists?)"
+    r"jihadists?|militants?|rebels?|insurgents?|fighters?|extremists?|pirates)"
 )
 _CIVILIAN_TARGETS = (
     r"(?:civilians?|people|villagers|farmers|worshippers|residents|passengers|travell?ers|"
@@ -151,7 +151,8 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
         (
             S.ABDUCTION_FORCED_DISAPPEARANCE,
             r"\b(?:abduct(?:ed|ion|ions|s|ing)?|kidnap(?:ped|ping|pings|s)?|taken\s+hostage|"
-            r"took\s+(?:\w+\s+){0,3}hostage|forcibly\s+disappeared|"
+            r"t(?:ook|akes?|aking)\s+(?:\w+\s+){0,3}hostages?|forcibly\s+disappeared|hijack(?:ed|s|ing)?|"
+            r"pirates\s+(?:\w+\s+){0,2}?(?:seiz(?:e|es|ed)|captur(?:e|es|ed)|board(?:s|ed)?)|"
             r"seiz(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?hostages|hold(?:s|ing)?\s+(?:\w+\s+){0,2}?hostages)\b",
         ),
         (
@@ -170,7 +171,7 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"\bmassacre[sd]?\b|\b(?:shot|shoots?|gunned|guns?)\s+(?:dead|down)\b|\bhacked\s+to\s+death\b|\bbehead(?:ed|s|ing)\b|"
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
             rf"\b{_ARMED}\s+(?:\w+\s+){{0,2}}?storm(?:s|ed)?\s+(?:a|an|the)\b|"
-            r"\bassassinat(?:ed|es|e|ing|ion)\b|\b(?:knife|stabbing|machete|axe)\s+attacks?\b|\bmass\s+stabbing\b|\bstabbing\s+spree\b|"
+            r"\bassassinat(?:ed|es|e|ing|ion)\b|\bmass\s+shootings?\b|\bshooting\s+(?:spree|rampage|attack)\b|\b(?:knife|stabbing|machete|axe)\s+attacks?\b|\bmass\s+stabbing\b|\bstabbing\s+spree\b|"
             r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+into\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
             r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|\b(?:is|are|was|were)\s+fired\s+(?:up)?on\b|"
             rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
@@ -234,9 +235,10 @@ _TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
             r"(?:(?:are|were|was|is)\s+set\s+(?:alight|ablaze|on\s+fire)|arsonists)|"
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
             r"(?:destroy(?:s|ed)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
-            r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolished)\s+(?:\w+\s+){0,5}?"
+            r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolish(?:es|ed)?|tear(?:s)?\s+down|tore\s+down|"
+            r"raze[sd]?|bulldoz(?:e|es|ed))\s+(?:\w+\s+){0,5}?"
             r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles?|cars?|trucks?|tankers?|"
-            r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?))\b",
+            r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?|tents|shelters|structures|parts\s+of))\b",
         ),
         (
             S.ARRESTS,
@@ -454,12 +456,9 @@ def trigger_position(sentence: str, sub_type: S) -> int:
     return 0
 
 
-def new_event_text(sentence: str) -> str:
-    """The part of the sentence that may report a new event: none of a sentence that
-    denies, accuses, rehearses or looks back, and none of a clause that threatens, plans
-    or supposes ("" when nothing is left)."""
-    if _NOT_NEW.search(sentence):
-        return ""
+def before_forward_clause(sentence: str) -> str:
+    """The sentence up to the clause a forward-looking word rules ("" when that clause is
+    the whole sentence)."""
     forward = _FORWARD.search(sentence)
     if forward is None:
         return sentence
@@ -467,6 +466,15 @@ def new_event_text(sentence: str) -> str:
     for boundary in _CLAUSE_START.finditer(sentence, 0, forward.start()):
         start = boundary.start()
     return sentence[:start]
+
+
+def new_event_text(sentence: str) -> str:
+    """The part of the sentence that may report a new event: none of a sentence that
+    denies, accuses, rehearses or looks back, and none of a clause that threatens, plans
+    or supposes ("" when nothing is left)."""
+    if _NOT_NEW.search(sentence):
+        return ""
+    return before_forward_clause(sentence)
 
 
 # Words that mark an article about sport, markets, culture or elections, whose war words are metaphors.
