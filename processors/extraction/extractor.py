@@ -26,9 +26,9 @@ from processors.extraction.places import ResolvedPlace, resolve_place
 from processors.extraction.sentences import MAX_SENTENCE_CHARS, dateline_place, split_sentences
 from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_text
 from processors.extraction.triggers import (
+    before_forward_clause,
     event_triggers,
     is_figurative,
-    before_forward_clause,
     new_event_text,
     trigger_position,
 )

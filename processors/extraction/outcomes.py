@@ -225,9 +225,9 @@ def _by_act(sentence: str) -> S | None:
         # "rebels target Damascus", "regime forces bomb five areas": fire on a place
         places_hit = _PLACES_HIT.search(sentence) or _NAME_NEXT.match(after)
         return S.SHELLING_ARTILLERY_MISSILE_ATTACK if places_hit else None
-    if _CIVILIANS.search(after) or _CIVILIAN_PLACES.search(after):
-        if not _COMBATANTS.search(after):
-            return S.ATTACK  # "gunmen attacked a bar", "militants stormed a village"
+    civilian_target = _CIVILIANS.search(after) or _CIVILIAN_PLACES.search(after)
+    if civilian_target and not _COMBATANTS.search(after):
+        return S.ATTACK  # "gunmen attacked a bar", "militants stormed a village"
     return S.ARMED_CLASH
 
 
