@@ -34,7 +34,6 @@ import argparse
 import datetime as dt
 import json
 import math
-import os
 import random
 import re
 import shutil
@@ -47,9 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from revision import BEFORE_EXTRACTION_WORK, export_revision, resolve_revision, revision_env
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "real"
-DEFAULT_BASELINE = "5822043"
 SIDES = ("before", "after")
 NEAR_KM = 50.0
 TOP_SUB_EVENTS = 5
@@ -139,43 +139,13 @@ class Folder:
 # --- running the two sides -------------------------------------------------------------
 
 
-def resolve_revision(revision: str) -> str:
-    done = subprocess.run(
-        ["git", "-C", str(ROOT), "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"eval_real: {revision!r} is not a commit of {ROOT}")
-    return done.stdout.strip()
-
-
-def export_revision(commit: str, target: Path) -> None:
-    target.mkdir(parents=True)
-    archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", commit], stdout=subprocess.PIPE)
-    untar = subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout)
-    assert archive.stdout is not None
-    archive.stdout.close()
-    if archive.wait() != 0 or untar.returncode != 0:
-        raise SystemExit(f"eval_real: could not export {commit} into {target}")
-
-
-def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "wirewatch"
-
-
 def start_worker(
-    side: str, tree: Path, jobs: Path, stats: Path, cache: Path | None
+    side: str, tree: Path, jobs: Path, stats: Path, commit: str | None
 ) -> subprocess.Popen[bytes]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(tree), env.get("PYTHONPATH")) if p)
-    if cache is not None:
-        env["WIREWATCH_CACHE_DIR"] = str(cache)
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, side, str(tree), str(jobs), str(stats)],
         cwd=tree,
-        env=env,
+        env=revision_env(tree, commit),
         stdout=subprocess.DEVNULL,
     )
 
@@ -201,10 +171,8 @@ def run_sides(folders: list[Folder], trees: dict[str, Path], work: Path, commit:
                 )
             )
             stats_files[side] = work / f"stats-{side}.json"
-            # The baseline keeps its own gazetteer pickle: a changed index in the working
-            # tree must not be read by the old code or the other way round.
-            cache = cache_root() / f"eval-real-{commit[:12]}" if side == "before" else None
-            processes[side] = start_worker(side, trees[side], jobs, stats_files[side], cache)
+            exported = commit if side == "before" else None
+            processes[side] = start_worker(side, trees[side], jobs, stats_files[side], exported)
         broken = [side for side, process in processes.items() if process.wait() != 0]
     finally:
         for process in processes.values():
@@ -535,7 +503,9 @@ def print_misses(folders: list[Folder], count: int, seed: int) -> None:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="the corpus folder")
-    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="git revision to compare with")
+    parser.add_argument(
+        "--baseline", default=BEFORE_EXTRACTION_WORK, help="git revision to compare with"
+    )
     parser.add_argument(
         "--only",
         action="append",
@@ -603,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     if not chosen:
         print(f"eval_real: no */articles.jsonl under {corpus}; nothing to measure.")
         return 0
-    commit = resolve_revision(args.baseline)
+    commit = resolve_revision(args.baseline, "eval_real")
 
     with tempfile.TemporaryDirectory(prefix="wirewatch-eval-real-") as temporary:
         work = Path(temporary)
@@ -618,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
 
         baseline_tree = work / "baseline"
         note(f"exporting {args.baseline} ({commit[:12]}) to {baseline_tree}")
-        export_revision(commit, baseline_tree)
+        export_revision(commit, baseline_tree, "eval_real")
         note(f"extracting {len(folders)} folder(s): before = {commit[:12]}, after = working tree")
         run_sides(folders, {"before": baseline_tree, "after": ROOT}, work, commit)
         score(folders, scorer, args.keep.resolve() if args.keep else None)
