@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
+from processors.extraction.literals import gated
 from schemas.taxonomy import SubEventType as S
 
-_CASUALTY = re.compile(
+_CASUALTY = gated(
     r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|die[sd]?|dying|slain|martyr(?:s|ed|dom)?|"
     r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|y|ies)|casualties|bod(?:y|ies)|remains|corpses?|"
     r"execut(?:e|es|ed|ing|ion|ions)|behead\w*|assassinat\w*|liquidat\w*|"
@@ -26,7 +27,7 @@ _CASUALTY = re.compile(
     re.I,
 )
 # what makes a death no conflict event, whatever else the sentence says
-_NOT_CONFLICT = re.compile(
+_NOT_CONFLICT = gated(
     r"\b(?:accidents?|accidental(?:ly)?|crash(?:es|ed)?|collisions?|collided|derail\w*|"
     r"floods?|flooding|earthquakes?|quakes?|landslides?|mudslides?|(?:a|the|tropical|severe|winter|snow|dust|sand|ice|rain|hail|wind|thunder)\s*storms?|storms?\s+(?:hit|hits|lash\w*|batter\w*|swept|sweeps?|struck|killed)|cyclones?|hurricanes?|"
     r"typhoons?|tornado(?:es)?|avalanches?|lightning|heat\s*waves?|drown\w*|stampedes?|"
@@ -80,7 +81,7 @@ _BATTLE = re.compile(
 _ASSASSINATION = re.compile(r"\bassassinat\w*", re.I)
 # words that only war reporting uses for its dead ("martyrs", "human losses")
 _WAR_LOSSES = re.compile(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
-_GUN = re.compile(
+_GUN = gated(
     r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooter|shooting|bullets?|opened\s+fire|"
     r"fir(?:e|es|ed|ing)\s+(?:up)?on|fire-?bombs?|petrol\s+bombs?|molotov|"
     r"(?:guards?|forces|troops|soldiers|police|army|gunmen)['’]?\s+fire|"
@@ -112,7 +113,7 @@ _COMBATANTS = re.compile(
     r"(?:ISIS|(?-i:IS)|ISIL|Taliban|SDF|YPG|Shabaa?b|Boko\s+Haram)\s+(?:members|fighters|militants|elements))\b",
     re.I,
 )
-_CIVILIANS = re.compile(
+_CIVILIANS = gated(
     r"\b(?:civilians?|citizens?|people|persons|residents|villagers|children|child|kids|women|woman|"
     r"men|man|girls?|boys?|teenagers?|family|families|farmers?|herders?|shepherds?|worshippers|"
     r"students?|pupils|teachers?|doctors?|nurses?|journalists?|reporters?|activists?|traders?|"
@@ -130,7 +131,7 @@ def _by_whom(sentence: str) -> S:
 
 
 # "killed 30 across Ukraine over the past day": a tally of many incidents, not one
-_TALLY = re.compile(
+_TALLY = gated(
     r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|region|(?-i:[A-Z])\w+)\b|"
     r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:day|week|month|year|\d+\s+(?:hours|days)|"
     r"(?:two|three|four|five|six|seven|ten)\s+(?:hours|days))\b",
@@ -141,7 +142,7 @@ _TALLY = re.compile(
 # a mass grave or an exhumation reports killings of an earlier time, not a new incident
 _EARLIER_KILLINGS = re.compile(r"\b(?:mass\s+graves?|exhum\w*)\b", re.I)
 # a weapon or an armed agent: with one, an "explosion" or a death is no accident
-_ARMED_CONTEXT = re.compile(
+_ARMED_CONTEXT = gated(
     r"\b(?:bomb\w*|IEDs?|explosive\s+devices?|mines?|landmines?|grenades?|rockets?|missiles?|shell(?:s|ing)|"
     r"mortars?|artillery|drones?|air\s*strikes?|militants?|insurgents?|rebels?|jihadists?|gunm[ae]n|"
     r"attack(?:s|ed|ers)?|suicide\s+bomb\w*|terror\w*)\b",

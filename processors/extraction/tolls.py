@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from processors.extraction.literals import Gated, gated
 from processors.extraction.numbers import NUMBER_PATTERN, parse_count
 
 _QUALIFIER = r"(?:(?:at\s+least|more\s+than|over|some|about|around|nearly|almost|up\s+to|another|a\s+further)\s+)?"
@@ -28,43 +29,43 @@ _KILLED_WORD = (
 _INJURED_WORD = r"(?:injured|wounded|hurt|treated\s+for\s+(?:wounds|injuries)|hospitali[sz]ed)"
 
 KILLED_PATTERNS = (
-    re.compile(
+    gated(
         rf"\b(?:beat|hacked|stabbed|stoned|burned|burnt)\s+{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{0,2}}?to\s+death",
         re.I,
     ),
-    re.compile(
+    gated(
         rf"\b(?:killing|kills|kill|killed|leaving|leaves|left|beheading|beheaded|beheads|executing|executed|"
         rf"executes|massacring|massacred|shot\s+dead|shoots\s+dead|shooting\s+dead|gunned\s+down|"
         rf"claim(?:s|ed|ing)?\s+the\s+lives\s+of)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
         re.I,
     ),
-    re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
+    gated(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_KILLED_WORD}\b", re.I),
     # "the army lost 12 soldiers", "the bodies of three men were found"
-    re.compile(
+    gated(
         rf"\b(?:lost|loses|lose)\s+{_QUALIFIER}{_N}\s+(?:of\s+(?:its|their)\s+)?(?:\w+\s+)?"
         rf"(?:soldiers|men|troops|fighters|members|policemen|officers|servicemen)\b",
         re.I,
     ),
-    re.compile(rf"\b(?:bodies|remains|corpses)\s+of\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}", re.I),
+    gated(rf"\b(?:bodies|remains|corpses)\s+of\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}", re.I),
     # "4 people including 2 women were killed": the whole, not the part
-    re.compile(
+    gated(
         rf"\b{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{1,2}}?including\s+(?:[\w'’-]+\s+){{1,6}}?{_BE}{_KILLED_WORD}\b",
         re.I,
     ),
 )
 INJURED_PATTERNS = (
-    re.compile(
+    gated(
         rf"\b(?:wounding|injuring|wounded|injured|hurting|wounds|injures|wound|injure)\s+{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
         re.I,
     ),
-    re.compile(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_INJURED_WORD}\b", re.I),
-    re.compile(rf"\btreated\s+{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{0,2}}?for\b", re.I),
+    gated(rf"\b{_QUALIFIER}{_N}\b{_NOT_A_COUNT}\s+{_GAP}{_BE}{_INJURED_WORD}\b", re.I),
+    gated(rf"\btreated\s+{_QUALIFIER}{_N}\s+(?:[\w'’-]+\s+){{0,2}}?for\b", re.I),
 )
-RAISED_KILLED = re.compile(
+RAISED_KILLED = gated(
     rf"\brais(?:ing|ed|es)\s+the\s+(?:death\s+toll|toll|number\s+of\s+(?:dead|people\s+killed|deaths))\s+to\s+{_QUALIFIER}{_N}\b",
     re.I,
 )
-REVISED_KILLED = re.compile(
+REVISED_KILLED = gated(
     rf"\b(?:death\s+toll|toll|number\s+of\s+(?:people|those|civilians|dead)\s+killed|number\s+of\s+dead|dead)"
     rf"\b[^.;]{{0,120}}?\b(?:risen|rose|climbed|increased|jumped|reached|stands\s+at|stood\s+at)\s+"
     rf"(?:to\s+)?{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
@@ -84,19 +85,19 @@ _GROUP = (
 )
 _ONE_OF_GROUP = r"(?:a|an|one)\s+(?:\w+\s+)?(?:soldier|civilian|policeman|police\s+officer|officer|child|woman|man|guard|fighter|militant)"
 SUMMED_KILLED = (
-    re.compile(
+    gated(
         rf"\b{_QUALIFIER}(?P<a>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+and\s+{_QUALIFIER}"
         rf"(?P<b>{NUMBER_PATTERN})\s+(?:\w+\s+)?{_GROUP}\s+(?:(?!and\b)[\w'’-]+\s+){{0,6}}?{_BE}{_KILLED_WORD}\b",
         re.I,
     ),
-    re.compile(
+    gated(
         rf"\b(?:killing|killed|leaving)\s+{_QUALIFIER}(?P<a>{_ONE_OF_GROUP}|{NUMBER_PATTERN}\s+(?:\w+\s+)?{_GROUP})"
         rf"\s+and\s+{_QUALIFIER}(?P<b>{_ONE_OF_GROUP}|{NUMBER_PATTERN}\s+(?:\w+\s+)?{_GROUP})\b",
         re.I,
     ),
 )
 # "six militants were also killed": more dead of the same event, added to its toll
-ALSO_KILLED = re.compile(
+ALSO_KILLED = gated(
     rf"\b{_QUALIFIER}{_N}\s+(?:of\s+the\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:were|was|had\s+been|have\s+been)\s+"
     rf"also\s+(?:been\s+)?{_KILLED_WORD}\b",
     re.I,
@@ -136,7 +137,7 @@ _NONE_INJURED = re.compile(
     re.I,
 )
 
-_CUMULATIVE = re.compile(
+_CUMULATIVE = gated(
     r"\b(?:so\s+far|in\s+total|to\s+date|overall|cumulative|altogether|this\s+year|"
     r"(?:in\s+)?the\s+past\s+(?:year|month|week|decade)|(?:last|past)\s+\d+\s+(?:years|months)|"
     r"since\s+the\s+(?:start|beginning|outbreak)|as\s+many\s+as|throughout\s+the\s+war|"
@@ -144,7 +145,7 @@ _CUMULATIVE = re.compile(
     r"during\s+(?:a|the|\w+)\s+(?:\w+\s+)?(?:days|weeks?|months?|years?)\s+of)\b",
     re.I,
 )
-_PERFECT_SINCE = re.compile(
+_PERFECT_SINCE = gated(
     r"\b(?:have|has|had)\s+(?:been\s+)?(?:\w+\s+(?:or|and)\s+)?(?:killed|died|wounded|injured)\b[^.]*\bsince\b|"
     r"\bsince\b[^.]*\b(?:have|has)\s+(?:been\s+)?(?:\w+\s+(?:or|and)\s+)?(?:killed|died|wounded|injured)\b",
     re.I,
@@ -184,7 +185,7 @@ _ONE_PERSON = re.compile(
 )
 
 
-def _first(patterns: tuple[re.Pattern[str], ...], sentence: str) -> int | None:
+def _first(patterns: tuple[Gated, ...], sentence: str) -> int | None:
     """The leftmost count any pattern finds; "a"/"one" only when a person follows."""
     best: tuple[int, int] | None = None
     for pattern in patterns:
@@ -213,7 +214,7 @@ def _one_person(pattern: re.Pattern[str], text: str) -> int | None:
     return 1 if match and _ONE_PERSON.match(match.group("who")) else None
 
 
-_ANY_TOLL_WORD = re.compile(
+_ANY_TOLL_WORD = gated(
     r"kill|dead|death|\bdie|slain|perish|lives|martyr|wound|injur|hurt|treated|hospital|casualt|\blos[et]\b|bodies|behead|"
     r"fatalit|toll|no\s+one|nobody|behead|execut|massacr|lynch",
     re.I,

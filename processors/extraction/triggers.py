@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from processors.extraction.literals import Gated, gated
 from processors.extraction.outcomes import is_accident, untriggered_event
 from schemas.taxonomy import SubEventType as S
 
@@ -29,8 +30,8 @@ _CIVILIAN_TARGETS = (
 _CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters|demonstrations?|protests?|sit-ins?)"
 _MUNITIONS = r"(?:drones?|missiles?|rockets?|projectiles?|shells?|UAVs?)"
 
-_TRIGGERS: tuple[tuple[S, re.Pattern[str]], ...] = tuple(
-    (sub_type, re.compile(pattern, re.I))
+_TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
+    (sub_type, gated(pattern, re.I))
     for sub_type, pattern in (
         (
             S.SUICIDE_BOMB,
@@ -407,7 +408,7 @@ def event_triggers(sentence: str) -> list[S]:
 
 
 # "rocket" and "missile" with no target: a space launch, an arms purchase; "Shell" the company
-_NO_STRIKE = re.compile(
+_NO_STRIKE = gated(
     r"\b(?:satellites?|spacecraft|space\s+(?:station|agency|launch|centre|center|port)|spaceport|"
     r"orbit(?:al)?|payload|launch\s+(?:pad|vehicle|site)|lift(?:s|ed)?\s+off|SpaceX|Falcon\s+9|"
     r"Atlas\s+V|Soyuz|Long\s+March|Ariane|cosmodrome)\b|"
@@ -420,7 +421,7 @@ _NO_STRIKE = re.compile(
 )
 # Words that make a whole sentence no report of a new event: denials, accusations,
 # trials, drills, looks back, what pictures "show".
-_NOT_NEW = re.compile(
+_NOT_NEW = gated(
     r"\b(?:warn(?:s|ed)?\b(?!\s+shots)|"
     r"denie[sd]|deny|denying|rejected|alleg(?:es|ing)|rumou?rs?|"
     r"accus(?:e|ed|es|ing)\s+(?:\w+\s+){0,4}?of\s+(?:shelling|firing|attacking|striking|bombing|killing|"
@@ -437,7 +438,7 @@ _NOT_NEW = re.compile(
 # Words that look forward (threats, plans, conditions): they make their own clause no
 # report, not the clause before them. "ETA declares a ceasefire, which will be verified"
 # reports the declaration; "Protesters vow to march" reports nothing.
-_FORWARD = re.compile(
+_FORWARD = gated(
     r"\b(?:will|would(?!-be)|could|might|may\s+(?:be|have)|threaten(?:s|ed)?\s+(?:\w+\s+){0,3}?(?:to|with)\b|"
     r"vow(?:s|ed)?|pledg(?:e|ed|es)|promis(?:e|ed|es)|(?:plans|planned|planning)\s+to|if|unless)\b",
     re.I,
@@ -478,7 +479,7 @@ def new_event_text(sentence: str) -> str:
 
 
 # Words that mark an article about sport, markets, culture or elections, whose war words are metaphors.
-_FIGURATIVE_DOMAINS = re.compile(
+_FIGURATIVE_DOMAINS = gated(
     r"\b(?:goals?|derby|striker|midfield(?:er)?|final\s+whistle|relegation|league|penalty|"
     r"half-time|first\s+half|second\s+half|fans|pitch|manager|coach|season|tournament|"
     r"match|tries|try|winger|forwards|scrum|breakdown|kicks|wickets?|innings|batters?|bowlers?|"
@@ -495,7 +496,7 @@ _FIGURATIVE_DOMAINS = re.compile(
     r"\d+-\d+\s+(?:win|victory|defeat)|(?:win|won|beat|lost)\s+\d+-\d+)\b",
     re.I,
 )
-_REAL_VIOLENCE = re.compile(
+_REAL_VIOLENCE = gated(
     r"\b(?:civilians?|soldiers?|troops|militants?|insurgents?|rebels?|army|military|police|"
     r"residents|villagers|ministry|governor|hospital|medics|health\s+officials?)\b",
     re.I,

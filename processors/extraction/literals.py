@@ -1,0 +1,110 @@
+"""A pattern runs only on text that contains one of the words every match of it contains.
+
+Most sentences name no weapon, no accident and no running tally, yet each of those
+patterns is a long case-insensitive alternation that Python's engine tries at every
+position. Before a search, `Gated` looks for the pattern's literals (derived from the
+pattern itself, so they cannot drift from it) in the lowered text with plain substring
+tests, and skips the search when none is there. The result is the same either way, short of
+the few letters Python's engine folds unlike str.lower() (the long s "ſ", the Kelvin
+sign), which news copy does not use.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+try:  # the parser behind re.compile; private, so a Python without it only loses the gate
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - every supported Python has them
+    _sre = _sre_parse = None  # type: ignore[assignment]
+
+MIN_LITERAL = 3  # shorter literals ("a", "on") are in nearly every sentence: no gate
+
+
+@functools.lru_cache(maxsize=256)
+def lowered(text: str) -> str:
+    """The text in lower case, computed once for the many patterns run on one sentence."""
+    return text.lower()
+
+
+def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
+    """Of two literal sets either of which holds, the one that rejects more text."""
+    if a is None or b is None:
+        return a if b is None else b
+    rank_a = (min(map(len, a)), -len(a))
+    rank_b = (min(map(len, b)), -len(b))
+    return a if rank_a >= rank_b else b
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """Strings one of which every match of this parsed sequence contains (None: unknown)."""
+    best: frozenset[str] | None = None
+    run = ""
+    for op, value in [*items, (None, None)]:
+        if op is _sre.LITERAL:
+            run += chr(value).lower()
+            continue
+        if run:  # a run of literal characters is required as a whole
+            best = _better(frozenset({run}), best)
+            run = ""
+        found: frozenset[str] | None = None
+        if op is _sre.SUBPATTERN:
+            found = _required(value[3])
+        elif op is _sre.ATOMIC_GROUP:
+            found = _required(value)
+        elif op is _sre.BRANCH:
+            branches = [_required(branch) for branch in value[1]]
+            if all(branch is not None for branch in branches):
+                found = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            low, _, repeated = value
+            found = _required(repeated) if low >= 1 else None
+        # anything else (a class, a lookaround, an anchor) requires no literal
+        best = _better(found, best)
+    return best
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lowercase strings one of which any match of PATTERN contains, or None when the
+    pattern has no such strings of at least MIN_LITERAL characters."""
+    if _sre_parse is None:
+        return None
+    try:
+        found = _required(_sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a construct this reader does not know: run the pattern always
+        return None
+    if not found or min(map(len, found)) < MIN_LITERAL:
+        return None
+    return found
+
+
+class Gated:
+    """A compiled pattern searched only when the text holds one of its literals."""
+
+    __slots__ = ("needles", "pattern")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        literals = required_literals(pattern)
+        self.needles = tuple(sorted(literals)) if literals else None
+
+    def possible(self, text: str) -> bool:
+        """False only when no match can be in TEXT."""
+        if self.needles is None:
+            return True
+        low = lowered(text)
+        return any(needle in low for needle in self.needles)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.possible(text) else None
+
+    def finditer(self, text: str) -> Any:
+        return self.pattern.finditer(text) if self.possible(text) else iter(())
+
+
+def gated(pattern: str, flags: int = 0) -> Gated:
+    """re.compile, with the gate."""
+    return Gated(re.compile(pattern, flags))
