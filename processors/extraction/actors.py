@@ -24,6 +24,7 @@ from processors.extraction.countries import (
     country_aliases,
     country_name,
 )
+from processors.extraction.textcache import text_cache
 from schemas.taxonomy import EventType, SubEventType
 
 
@@ -215,7 +216,7 @@ def _named_groups(text: str) -> list[tuple[re.Match[str], NamedGroup]]:
 def group_countries(text: str) -> dict[str, int]:
     """The home countries of the armed groups the text names, by how many it names there."""
     homes: dict[str, int] = {}
-    for group in {group for _, group in _named_groups(text)}:
+    for group in dict.fromkeys(group for _, group in _named_groups(text)):  # reading order
         if group.home:
             homes[group.home] = homes.get(group.home, 0) + 1
     return homes
@@ -316,9 +317,13 @@ def _state_name(code: str, force: str | None) -> str:
     return f"{'Police' if police else 'Military'} Forces of {country_name(code)}"
 
 
-def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
-    """(position, actor, named as hit) for every actor the text names, in order."""
-    found: list[tuple[int, str, bool]] = []
+@text_cache(maxsize=64)
+def _named_in(text: str) -> tuple[tuple[int, str | None, bool, str], ...]:
+    """(position, actor, named as hit, words) for every actor the text names; the actor is
+    None for forces named without their country ("the army"), which belong to the
+    event's. Cached: an article with many events asks this of its whole text once per
+    event, whatever country each event is in."""
+    found: list[tuple[int, str | None, bool, str]] = []
 
     def targeted(start: int, end: int) -> bool:
         return bool(_TARGETED.search(text[max(0, start - 40) : start])) or bool(
@@ -330,7 +335,7 @@ def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
         if group.name in seen or _NOT_AN_ACTOR_AFTER.match(text, match.end()):
             continue
         seen.add(group.name)
-        found.append((match.start(), group.name, targeted(match.start(), match.end())))
+        found.append((match.start(), group.name, targeted(match.start(), match.end()), ""))
     states, believed, blamed = _state_patterns()
     spans: list[tuple[int, int]] = []
     for match in states.finditer(text):
@@ -341,14 +346,14 @@ def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
         for key in ("adj", "adj2"):
             if match.group(key) and (code := _code(match.group(key))):
                 hit = targeted(match.start(), match.end())
-                found.append((match.start(key), _state_name(code, force), hit))
+                found.append((match.start(key), _state_name(code, force), hit, ""))
     for match in believed.finditer(text):
         adjective = match.group("adj") or match.group("adj2") or match.group("adj3")
         if code := _code(adjective):
-            found.append((match.start(), _state_name(code, None), False))
+            found.append((match.start(), _state_name(code, None), False, ""))
     for match in blamed.finditer(text):  # weakest evidence: ranked after every other mention
         if code := _code(match.group("adj")):
-            found.append((len(text) + match.start(), _state_name(code, None), False))
+            found.append((len(text) + match.start(), _state_name(code, None), False, ""))
     for match in _UNNAMED_STATE.finditer(text):
         if any(start <= match.start() < end for start, end in spans):
             continue  # "Sudan's army": already named with its country
@@ -357,7 +362,16 @@ def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
         if _BYSTANDER_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
             continue  # "a pizzeria popular with soldiers"
         hit = targeted(match.start(), match.end())
-        found.append((match.start(), _state_name(country, match.group(0)), hit))
+        found.append((match.start(), None, hit, match.group(0)))
+    return tuple(found)
+
+
+def _mentions(text: str, country: str) -> list[tuple[int, str, bool]]:
+    """(position, actor, named as hit) for every actor the text names, in order."""
+    found = [
+        (position, name if name is not None else _state_name(country, words), hit)
+        for position, name, hit, words in _named_in(text)
+    ]
     ordered: list[tuple[int, str, bool]] = []
     for position, name, hit in sorted(found):
         if all(name != other for _, other, _ in ordered):
@@ -370,7 +384,9 @@ def find_actors(text: str, country: str = "", targets: bool = False) -> list[str
     return [name for _, name, hit in _mentions(text, country) if hit == targets]
 
 
+@text_cache(maxsize=64)
 def _claimant(article_text: str) -> str | None:
+    """The named group a sentence of the article says claimed the attack, if any."""
     for sentence in re.split(r"(?<=[.!?])\s+", article_text):
         if _CLAIM.search(sentence):
             named = _named_groups(sentence)

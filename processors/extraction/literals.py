@@ -11,7 +11,6 @@ sign), which news copy does not use.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -21,10 +20,12 @@ try:  # the parser behind re.compile; private, so a Python without it only loses
 except ImportError:  # pragma: no cover - every supported Python has them
     _sre = _sre_parse = None  # type: ignore[assignment]
 
+from processors.extraction.textcache import text_cache
+
 MIN_LITERAL = 3  # shorter literals ("a", "on") are in nearly every sentence: no gate
 
 
-@functools.lru_cache(maxsize=256)
+@text_cache(maxsize=256)
 def lowered(text: str) -> str:
     """The text in lower case, computed once for the many patterns run on one sentence."""
     return text.lower()

@@ -39,48 +39,48 @@ _NOT_CONFLICT = gated(
     r"took\s+(?:his|her|their)\s+own\s+li(?:fe|ves))\b",
     re.I,
 )
-_SUICIDE = re.compile(
+_SUICIDE = gated(
     r"\bsuicide\s+(?:bomb\w*|attack\w*|car|vest|blast)|\bblew\s+(?:himself|herself|themselves)\s+up\b",
     re.I,
 )
-_GRENADE = re.compile(r"\bgrenades?\b", re.I)
-_AIR = re.compile(
+_GRENADE = gated(r"\bgrenades?\b", re.I)
+_AIR = gated(
     r"\b(?:warplanes?|war\s+planes|jets?|aircraft|helicopters?|gunships?|drones?|UAVs?|"
     r"air\s*-?\s*strikes?|air\s+raids?|airstrikes?|aerial|barrel\s+bombs?|air\s+force|"
     r"bombing\s+raids?|raids?\s+by\s+(?:\w+\s+)?(?:planes|warplanes|jets))\b",
     re.I,
 )
-_SHELL = re.compile(
+_SHELL = gated(
     r"\b(?:(?-i:shell(?:s|ed|ing)?)|artillery|mortars?|rockets?|missiles?|bombardments?|"
     r"projectiles?|howitzers?|tank\s+fire|Grad)\b",
     re.I,
 )
-_EXPLOSIVE = re.compile(
+_EXPLOSIVE = gated(
     r"\b(?:bombs?|bombings?|bomber|IEDs?|explosives?|explosions?|blasts?|(?-i:[Mm]ines?)|landmines?|"
     r"detonat\w*|booby[\s-]?trap\w*|car\s+bomb\w*|went\s+off|exploded|explodes?|"
     r"remnants\s+of\s+(?:the\s+)?(?:\w+\s+)?war|unexploded\s+ordnance|UXOs?)\b",
     re.I,
 )
-_EXECUTION = re.compile(
+_EXECUTION = gated(
     r"\b(?:execut(?:e|es|ed|ing|ion|ions)|behead\w*|stoning|(?:stoned|stone[sd]?)\s+(?:to\s+death|a\b|an\b)|"
     r"crucif\w*|hang(?:s|ed)?\s+(?:the\s+)?bod|tortured\s+to\s+death)\b",
     re.I,
 )
-_FIGHT = re.compile(
+_FIGHT = gated(
     r"\b(?:fighting|fights?|fought|clash(?:es|ed)?|battles?|combat|confrontations?|ambush\w*|"
     r"offensive|firefights?|gun\s*battles?|exchange\s+of\s+fire|skirmish\w*|counter-?attacks?|"
     r"assaults?|attacks?|attacked|attacking|raids?|raided|operations?|violence|unrest|encounters?|"
     r"targeting|targeted)\b",
     re.I,
 )
-_BATTLE = re.compile(
+_BATTLE = gated(
     r"\b(?:fighting|clash\w*|battles?|combat|firefights?|gun\s*battles?|skirmish\w*|"
     r"exchange\s+of\s+fire|ambush\w*)\b",
     re.I,
 )
-_ASSASSINATION = re.compile(r"\bassassinat\w*", re.I)
+_ASSASSINATION = gated(r"\bassassinat\w*", re.I)
 # words that only war reporting uses for its dead ("martyrs", "human losses")
-_WAR_LOSSES = re.compile(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
+_WAR_LOSSES = gated(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
 _GUN = gated(
     r"\b(?:gunm[ae]n|gunfire|gunshots?|snipers?|shot|shoots?|shooter|shooting|bullets?|opened\s+fire|"
     r"fir(?:e|es|ed|ing)\s+(?:up)?on|fire-?bombs?|petrol\s+bombs?|molotov|"
@@ -93,17 +93,17 @@ _GUN = gated(
     r"(?-i:Ahrar|Jaysh|Jaish|Jabhat|Faylaq|Failaq|Liwa|Hayyaat|Harakat|Fateh\s+al-Sham))\b",
     re.I,
 )
-_BODIES_FOUND = re.compile(
+_BODIES_FOUND = gated(
     r"\b(?:bod(?:y|ies)|remains|corpses?)\b.{0,80}?\b(?:found|discovered|recovered|dumped|"
     r"retrieved|exhumed)\b|\b(?:found|discovered|recovered)\b.{0,40}?\b(?:bod(?:y|ies)|corpses?)\b",
     re.I,
 )
-_VIOLENT_DEATH = re.compile(
+_VIOLENT_DEATH = gated(
     r"\b(?:gunshot|bullet|shot|tortur\w*|dismember\w*|behead\w*|mutilat\w*|decapitat\w*|"
     r"bound|blindfolded|handcuffed|execut\w*|stab\w*|slit)\b",
     re.I,
 )
-_COMBATANTS = re.compile(
+_COMBATANTS = gated(
     r"\b(?:soldiers?|troops|servicem[ae]n|fighters?|militants?|rebels?|insurgents?|jihadists?|"
     r"policem[ae]n|police\s+officers?|officers?|commanders?|gunm[ae]n|militiam[ae]n|guards?|"
     r"personnel|conscripts?|recruits|elements|members\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
@@ -140,7 +140,7 @@ _TALLY = gated(
 
 
 # a mass grave or an exhumation reports killings of an earlier time, not a new incident
-_EARLIER_KILLINGS = re.compile(r"\b(?:mass\s+graves?|exhum\w*)\b", re.I)
+_EARLIER_KILLINGS = gated(r"\b(?:mass\s+graves?|exhum\w*)\b", re.I)
 # a weapon or an armed agent: with one, an "explosion" or a death is no accident
 _ARMED_CONTEXT = gated(
     r"\b(?:bomb\w*|IEDs?|explosive\s+devices?|mines?|landmines?|grenades?|rockets?|missiles?|shell(?:s|ing)|"
@@ -150,7 +150,7 @@ _ARMED_CONTEXT = gated(
 )
 
 
-_NONE_HURT = re.compile(
+_NONE_HURT = gated(
     r"\b(?:no|without|nobody|none|neither)\b(?:\s+\w+){0,3}?\s+(?:casualt|kill|dead|death|injur|wound|hurt)",
     re.I,
 )
@@ -163,34 +163,34 @@ def is_accident(sentence: str) -> bool:
 
 # An armed side acting on another, told without a casualty: "ISIS attacks the regime
 # forces", "regime forces target the countryside of Hama", "raids target two towns".
-_ARMED_SIDE = re.compile(
+_ARMED_SIDE = gated(
     r"\b(?:forces|troops|army|regime|soldiers|rebels|militants|insurgents|jihadists|fighters|factions?|"
     r"militias?|militiamen|gunmen|cells|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|al-Shabaa?b|"
     r"Boko\s+Haram|Houthis?|SDF|YPG|PKK|HTS|Tahrir\s+al-Sham|Hezbollah|Hamas|coalition|organi[sz]ation)\b",
     re.I,
 )
-_HOSTILE_ACT = re.compile(
+_HOSTILE_ACT = gated(
     r"\b(?:attack(?:s|ed|ing)?|target(?:s|ed|ing)?|assault(?:s|ed)?|storm(?:s|ed)?|raid(?:s|ed)?|"
     r"ambush(?:es|ed)?|bombard(?:s|ed)?|pound(?:s|ed)?|strik(?:es|ing)|struck|hit(?:s)?|"
     r"advanc(?:e|es|ed)\s+(?:\w+ly\s+)?(?:on|towards?|into|against)|offensive\s+(?:on|against)|"
     r"bomb(?:s|ed|ing)?|end(?:s|ed)?\s+the\s+presence\s+of)\b",
     re.I,
 )
-_PLACES_HIT = re.compile(
+_PLACES_HIT = gated(
     r"\b(?:areas?|villages?|towns?|countryside|neighbou?rhoods?|outskirts|cit(?:y|ies)|districts?|"
     r"hills?|regions?|provinces?|positions|suburbs?|capital)\b",
     re.I,
 )
 # where civilians are, as the object of an attack
-_CIVILIAN_PLACES = re.compile(
+_CIVILIAN_PLACES = gated(
     r"\b(?:bars?|restaurants?|caf[eé]s?|hotels?|shops?|markets?|churche?s?|mosques?|temples?|"
     r"schools?|universit(?:y|ies)|hospitals?|clinics?|homes?|houses?|villages?|camps?|buses|bus|"
     r"weddings?|funerals?|nightclubs?|malls?|embass(?:y|ies)|offices?)\b",
     re.I,
 )
 _NAME_NEXT = re.compile(r"\s+(?:the\s+)?(?:(?:al|el)-)?[A-Z]")
-_EXPLOSION_NEWS = re.compile(r"\b(?:explosions?|blasts?)\b", re.I)
-_AIR_RAIDS = re.compile(
+_EXPLOSION_NEWS = gated(r"\b(?:explosions?|blasts?)\b", re.I)
+_AIR_RAIDS = gated(
     r"\b(?:\d+|tens\s+of|dozens\s+of|more)?\s*raids?\s+(?:target\w*|on|hit\w*|pound\w*)\b", re.I
 )
 

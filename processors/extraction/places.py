@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from processors.extraction.countries import countries_in_order, is_country_word
 from processors.extraction.gazetteer import (
@@ -24,6 +23,7 @@ from processors.extraction.gazetteer import (
     region_key,
     skeleton,
 )
+from processors.extraction.textcache import text_cache
 from schemas.event import Location
 
 _CANDIDATE = re.compile(
@@ -256,7 +256,7 @@ def _group_spans(sentence: str) -> list[tuple[int, int]]:
     return [match.span() for match in _GROUP_NAME.finditer(sentence)]
 
 
-@lru_cache(maxsize=8192)
+@text_cache(maxsize=8192)
 def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
     """(name, start, looks locative, names a region) for capitalized spans and sub-spans;
     a hyphenated pair ("Aleppo-Khanaser road") also gives each part."""

@@ -71,7 +71,7 @@ REVISED_KILLED = gated(
     rf"(?:to\s+)?{_QUALIFIER}{_N}\b{_NOT_A_COUNT}",
     re.I,
 )
-REVISED_INJURED = re.compile(
+REVISED_INJURED = gated(
     rf"\b(?:number\s+of\s+(?:wounded|injured)|(?:wounded|injured)\s+toll)"
     rf"\b[^.;]{{0,120}}?\b(?:risen|rose|climbed|increased|jumped|reached)\s+(?:to\s+)?{_QUALIFIER}{_N}\b",
     re.I,
@@ -125,13 +125,13 @@ def live_text(sentence: str) -> str:
     return kept
 
 
-_NONE_KILLED = re.compile(
+_NONE_KILLED = gated(
     r"\b(?:no\s+(?:one|body)\s+(?:was|were)\s+killed|nobody\s+(?:was\s+)?killed|no\s+one\s+died|"
     r"no\s+(?:deaths|fatalities|casualties|dead)\b|without\s+casualties|no\s+(?:one|body)\s+(?:was|were)\s+(?:hurt|injured|wounded)|"
     r"nobody\s+(?:was\s+)?(?:hurt|injured|wounded))",
     re.I,
 )
-_NONE_INJURED = re.compile(
+_NONE_INJURED = gated(
     r"\b(?:no\s+(?:casualties|injuries)\b|without\s+casualties|no\s+(?:one|body)\s+(?:was|were)\s+(?:hurt|injured|wounded)|"
     r"nobody\s+(?:was\s+)?(?:hurt|injured|wounded))",
     re.I,

@@ -320,22 +320,20 @@ _EXPLOSIVE = frozenset(
         S.GRENADE,
     }
 )
-_CASUALTIES = re.compile(
+_CASUALTIES = gated(
     r"\b(?:killed|killing|dead|died|wounded|wounding|injured|injuring|hurt|damaged|destroyed)\b",
     re.I,
 )
-_PROTEST_WORDS = re.compile(
-    r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|crowds?)\b", re.I
-)
+_PROTEST_WORDS = gated(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|crowds?)\b", re.I)
 
 
-_STATE_AGENT = re.compile(
+_STATE_AGENT = gated(
     r"\b(?:army|armed\s+forces|military|troops|soldiers|(?:government|regime|state|federal|security|"
     r"national|pro-government|loyalist)\s+(?:forces|troops)|forces\s+loyal\s+to\s+the\s+(?:government|regime)|"
     r"(?-i:[A-Z])\w+\s+(?:forces|troops|army)|police|gendarmes?|marines|special\s+forces)\b",
     re.I,
 )
-_NON_STATE_AGENT = re.compile(
+_NON_STATE_AGENT = gated(
     r"\b(?:rebels?|militants?|insurgents?|jihadists?|Islamists?|extremists?|fighters|militias?|militiamen|"
     r"factions?|opposition|guerrillas?|separatists?|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|"
     r"al-Shabaa?b|Shabaa?b|Boko\s+Haram|Houthis?|M23|RSF|Rapid\s+Support|SDF|YPG|PKK|HTS|"
