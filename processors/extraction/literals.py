@@ -2,17 +2,19 @@
 
 Most sentences name no weapon, no accident and no running tally, yet each of those
 patterns is a long case-insensitive alternation that Python's engine tries at every
-position. Before a search, `Gated` looks for the pattern's literals (derived from the
-pattern itself, so they cannot drift from it) in the lowered text with plain substring
-tests, and skips the search when none is there. The result is the same either way, short of
-the few letters Python's engine folds unlike str.lower() (the long s "ſ", the Kelvin
-sign), which news copy does not use.
+position. `Gated` knows the pattern's literals (derived from the pattern itself, so they
+cannot drift from it); one Aho-Corasick pass over a lowered sentence finds which of all
+gated patterns' literals it holds, and a pattern none of whose literals is there is not
+searched. The result is the same either way, short of the few letters Python's engine
+folds unlike str.lower() (the long s "ſ", the Kelvin sign), which news copy does not use.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+import ahocorasick
 
 try:  # the parser behind re.compile; private, so a Python without it only loses the gate
     from re import _constants as _sre
@@ -25,10 +27,26 @@ from processors.extraction.textcache import text_cache
 MIN_LITERAL = 3  # shorter literals ("a", "on") are in nearly every sentence: no gate
 
 
+_LITERALS: set[str] = set()  # of every gated pattern
+_AUTOMATON: list[Any] = []  # built on first use, again after a pattern is added
+
+
+def _automaton() -> Any:
+    if not _AUTOMATON:
+        automaton = ahocorasick.Automaton()
+        for literal in _LITERALS:
+            automaton.add_word(literal, literal)
+        automaton.make_automaton()
+        _AUTOMATON.append(automaton)
+    return _AUTOMATON[0]
+
+
 @text_cache(maxsize=256)
-def lowered(text: str) -> str:
-    """The text in lower case, computed once for the many patterns run on one sentence."""
-    return text.lower()
+def literals_in(text: str) -> frozenset[str]:
+    """Which gated patterns' literals the text holds, in one pass."""
+    if not _LITERALS:
+        return frozenset()
+    return frozenset(literal for _, literal in _automaton().iter(text.lower()))
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -89,15 +107,15 @@ class Gated:
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        literals = required_literals(pattern)
-        self.needles = tuple(sorted(literals)) if literals else None
+        self.needles = required_literals(pattern)
+        if self.needles:
+            _LITERALS.update(self.needles)
+            _AUTOMATON.clear()
+            literals_in.cache_clear()
 
     def possible(self, text: str) -> bool:
         """False only when no match can be in TEXT."""
-        if self.needles is None:
-            return True
-        low = lowered(text)
-        return any(needle in low for needle in self.needles)
+        return self.needles is None or not self.needles.isdisjoint(literals_in(text))
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.possible(text) else None
