@@ -594,6 +594,46 @@ def test_an_event_in_a_country_with_no_town_is_kept_at_country_precision():
             "PS",
             id="homes-torn-down",
         ),
+        pytest.param(
+            "Village attacked",
+            "Elders appealed for calm after attacks by herders against a farming village near Jos.",
+            "2024-07-18T12:00:00+01:00",
+            "attack",
+            "NG",
+            id="attacks-by-a-group-against-a-village",
+        ),
+        pytest.param(
+            "Rocks thrown at convoy",
+            "Youths threw rocks at a police convoy in Port-au-Prince on Tuesday.",
+            "2024-07-16T12:00:00-04:00",
+            "violent_demonstration",
+            "HT",
+            id="rocks-thrown",
+        ),
+        pytest.param(
+            "Rebel-held town entered",
+            "Government forces entered the rebel-held town of Kidal on Tuesday.",
+            "2024-07-16T12:00:00+00:00",
+            "government_regains_territory",
+            "ML",
+            id="entered-rebel-held-town",
+        ),
+        pytest.param(
+            "Rallies in Bucharest",
+            "Demonstrations continued for a third day in Bucharest against the government.",
+            "2024-07-16T12:00:00+03:00",
+            "peaceful_protest",
+            "RO",
+            id="demonstrations-continue",
+        ),
+        pytest.param(
+            "Fighting in Donetsk",
+            "Monitors said fighting had intensified around Donetsk.",
+            "2024-07-16T12:00:00+03:00",
+            "armed_clash",
+            "UA",
+            id="fighting-had-intensified",
+        ),
     ],
 )
 def test_sub_event_type_of_everyday_wording(title, text, published, sub_type, country):
@@ -712,6 +752,12 @@ def test_fatalities_of_one_event(title, text, published, killed):
             "Miners die in Shanxi",
             "Six miners were killed when a colliery collapsed in Shanxi on Monday.",
             id="colliery-collapse",
+        ),
+        pytest.param(
+            "Security raised at airports",
+            "Police stepped up patrols at airports after warnings that a terrorist attack is "
+            "planned for the holidays.",
+            id="an-attack-being-planned",
         ),
     ],
 )

@@ -86,7 +86,7 @@ _GUN = gated(
     r"fir(?:e|es|ed|ing)\s+(?:up)?on|fire-?bombs?|petrol\s+bombs?|molotov|"
     r"(?:guards?|forces|troops|soldiers|police|army|gunmen)['’]?\s+fire|"
     r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|stabs?|machetes?|knives|"
-    r"armed\s+m[ae]n|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
+    r"armed\s+m[ae]n|armed\s+groups?|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
     r"soldiers?|troops|forces|army|military|police(?:men)?|guards|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
     r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas|"
@@ -189,6 +189,7 @@ _CIVILIAN_PLACES = gated(
     re.I,
 )
 _NAME_NEXT = re.compile(r"\s+(?:the\s+)?(?:(?:al|el)-)?[A-Z]")
+_DEADLY = gated(r"\b(?:deadly|fatal|lethal)\b", re.I)
 _EXPLOSION_NEWS = gated(r"\b(?:explosions?|blasts?)\b", re.I)
 _AIR_RAIDS = gated(
     r"\b(?:\d+|tens\s+of|dozens\s+of|more)?\s*raids?\s+(?:target\w*|on|hit\w*|pound\w*)\b", re.I
@@ -212,11 +213,9 @@ def _by_act(sentence: str) -> S | None:
     if _AIR_RAIDS.search(sentence):
         return S.AIR_DRONE_STRIKE
     if _EXPLOSION_NEWS.search(sentence) and _ARMED_CONTEXT.search(sentence) is None:
-        return (
-            S.REMOTE_EXPLOSIVE_LANDMINE_IED
-            if _PLACES_HIT.search(sentence) or _ARMED_SIDE.search(sentence)
-            else None
-        )
+        # "deadly explosions at the arena": a blast that killed, with no accident named
+        told = _PLACES_HIT.search(sentence) or _ARMED_SIDE.search(sentence)
+        return S.REMOTE_EXPLOSIVE_LANDMINE_IED if told or _DEADLY.search(sentence) else None
     agent = _ARMED_SIDE.search(sentence)
     act = _HOSTILE_ACT.search(sentence)
     if agent is None or act is None:

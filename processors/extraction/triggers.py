@@ -77,7 +77,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"bombs?\s+(?:planted|placed|hidden|attached)|sticky\s+bombs?|magnetic\s+bombs?|"
             r"detonat(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|devices?|IEDs?|car|vehicle|motorcycle)|"
             r"(?:roadside|car|motorcycle|truck|vehicle|bicycle|mine|landmine)[\s-]+(?:bomb\w*|blasts?|explosions?)|"
-            r"(?:bomb|bombing|bomb\s+attack)s?\s+(?:in|on|at|near|kill\w*|wound\w*|injur\w*)|"
+            r"(?:bomb|bombing|bomb\s+attack)s?\s+(?:in|on|at|near|outside|kill\w*|wound\w*|injur\w*)|"
             r"(?:is|are|was|were|been|being)\s+(?:bombed|blown\s+up)|"
             r"(?:militants|saboteurs|insurgents|rebels|attackers|gunmen|jihadists|separatists)\s+bomb(?:s|ed)?\s+(?:an?|the)\b|"
             r"(?:double|twin|triple|multiple|series\s+of)\s+(?:bombings?|blasts|explosions)|"
@@ -106,7 +106,10 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?(?-i:[A-Z])\w*|"
             r"(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing))\s+(?:(?:at\s+least|more\s+than)\s+)?(?:\d+|two|three|four|five|six|several|dozens\s+of)\s+(?:\w+\s+)?(?:villages|towns|areas)|"
             r"(?:gain(?:s|ed)?|took|take|takes|taken|taking|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
+            r"(?:seiz(?:e|es|ed|ing)|captur(?:e|es|ed|ing)|enter(?:s|ed|ing)?)\s+(?:[\w-]+\s+){0,5}?(?:\w+-)?(?:held|controlled)\s+(?:towns?|city|villages?|areas?|territory|district|neighbou?rhoods?)\b|"
             r"(?:seiz|captur)(?:e|es|ed|ing)\s+(?:[\w-]+\s+){0,5}?(?:\w+-)?(?:held|controlled)\b|"
+            r"(?:captur(?:ed|es|e|ing)|seiz(?:ed|es|e|ing))\s+(?:the\s+)?(?:[\w-]+\s+){0,4}?(?:pocket|enclave|stronghold)\b|"
+            r"assert(?:s|ed|ing)?\s+(?:full\s+)?control\s+(?:of|over)|"
             r"controlling\s+(?:\d+|two|three|four|five|several)\s+(?:villages|towns|areas|hills)|"
             r"control(?:s|led)?\s+(?:about\s+|nearly\s+)?(?:half|most|parts?)\s+of|"
             r"restor(?:e|es|ed)\s+(?:more\s+|\d+\s+|several\s+)?(?:villages|towns|areas|positions|hills)|"
@@ -129,7 +132,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:heavy\s+)?gunfire\s+(?:erupt(?:s|ed)?|broke\s+out|breaks\s+out)|"
             r"fir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:[\w'’-]+\s+){0,2}?(?:posts|positions|troops|soldiers|checkpoints?|patrols?)|"
             r"(?:heavy|fierce|violent|intense|renewed|ongoing)\s+(?:fighting|battles|confrontations)|"
-            r"fighting\s+(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|continued|rages|raged|"
+            r"fighting\s+(?:(?:has|have|had)\s+)?(?:between|erupted|erupts|broke\s+out|breaks\s+out|continues|continued|rages|raged|"
             r"renews|renewed|resumes|resumed|inside|intensifies|intensified|escalates|escalated)|"
             r"(?:continued|continuing|continuous|renewed|new)\s+(?:fighting|battles|confrontations|clashes)|"
             r"battles?\s+(?:rages?|raged|renews?|renewed|intensif\w+|of\s+(?-i:[A-Z])\w*)|"
@@ -154,7 +157,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:abduct(?:ed|ion|ions|s|ing)?|kidnap(?:ped|ping|pings|s)?|taken\s+hostage|"
             r"t(?:ook|akes?|aking)\s+(?:\w+\s+){0,3}hostages?|forcibly\s+disappeared|hijack(?:ed|s|ing)?|"
             r"pirates\s+(?:\w+\s+){0,2}?(?:seiz(?:e|es|ed)|captur(?:e|es|ed)|board(?:s|ed)?)|"
-            r"seiz(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?hostages|hold(?:s|ing)?\s+(?:\w+\s+){0,2}?hostages)\b",
+            r"seiz(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?hostages|hold(?:s|ing)?\s+(?:\w+\s+){0,2}?hostages?)\b",
         ),
         (
             S.SEXUAL_VIOLENCE,
@@ -176,7 +179,9 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+into\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
             r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|\b(?:is|are|was|were)\s+fired\s+(?:up)?on\b|"
             rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
-            r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b",
+            r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b|"
+            rf"\battacks?\s+(?:by\s+(?:[\w'’–-]+\s+){{1,4}}?)?(?:on|against)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
+            r"\b(?:deadly|fatal|terrorist|terror|militant)\s+attacks?\b",
         ),
         (
             S.VIOLENT_DEMONSTRATION,
@@ -184,14 +189,16 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:protesters?|protestors?|demonstrators?|crowds?|youths|inmates|prisoners)\s+(?:[\w'’-]+\s+){0,6}?(?:riot(?:ed|s)?|thr(?:ew|ow|ows)|hurl(?:ed|s)?|torch(?:ed|es)?|"
             r"set(?:s)?\s+fire|set(?:s)?\s+ablaze|vandali[sz](?:ed|es)|smash(?:ed|es)?|loot(?:ed|s)?|burn(?:ed|s|t)?|storm(?:ed|s)?|clash(?:ed|es)?|pelt(?:ed|s)?|attack(?:ed|s)?|break\s+into|broke\s+into)|"
             r"(?:protests?|demonstrations?|rall(?:y|ies))\s+(?:\w+\s+){0,4}?turn(?:ed|s)?\s+violent|violent\s+(?:protests?|demonstrations?)|"
-            r"clash(?:ed|es|ing)?\s+with\s+(?:\w+\s+){0,2}?(?:protesters|protestors|demonstrators|rioters|crowds?|students))\b",
+            r"clash(?:ed|es|ing)?\s+with\s+(?:\w+\s+){0,2}?(?:protesters|protestors|demonstrators|rioters|crowds?|students)|"
+            r"thr(?:ew|own|ow|ows|owing)\s+(?:\w+\s+)?(?:rocks|stones|bricks|petrol\s+bombs|molotov\s+cocktails))\b",
         ),
         (
             S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
             rf"\b(?:open(?:ed|s)?\s+fire\s+on|fire[sd]?\s+(?:live\s+(?:rounds|ammunition|bullets)\s+)?(?:at|on|into)|"
             rf"shoot(?:s)?\s+(?:dead\s+)?|shot\s+(?:dead\s+)?|kill(?:ed|s|ing)?|beat|beats|beaten)\s+(?:\w+\s+){{0,3}}?{_CROWD}\b|"
             rf"\b{_CROWD}\s+(?:\w+\s+){{0,3}}?(?:were|was|are|is|being)\s+(?:shot|killed|beaten\s+to\s+death)\b|"
-            rf"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens\s+of)\s+{_CROWD}\s+(?:\w+\s+){{0,2}}?(?:killed|dead|died)\b",
+            rf"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens\s+of)\s+{_CROWD}\s+(?:\w+\s+){{0,2}}?(?:killed|dead|died)\b|"
+            r"\b(?:deadly|fatal|bloody|lethal)\s+crackdown\b",
         ),
         (
             S.PROTEST_WITH_INTERVENTION,
@@ -206,7 +213,10 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             S.PEACEFUL_PROTEST,
             r"\b(?:protesters?|protestors?|demonstrators?|rall(?:y|ied|ies)|march(?:ed|es)?\s+(?:in|through|against|to|on)|marched|"
             r"t(?:ook|ake|akes)\s+to\s+the\s+streets|sit-ins?|protest(?:ed|s|ing)?\s+(?:in|outside|against|over|at)|"
-            r"stag(?:ed|e|es)\s+(?:a\s+)?(?:protests?|demonstrations?|march(?:es)?|rall(?:y|ies))|demonstrat(?:ed|ion|ions|e)\s+(?:in|outside|against))\b",
+            r"stag(?:ed|e|es)\s+(?:a\s+)?(?:protests?|demonstrations?|march(?:es)?|rall(?:y|ies))|demonstrat(?:ed|ion|ions|e)\s+(?:in|outside|against)|"
+            r"(?:protests?|demonstrations?|rallies)\s+(?:continue[sd]?|t(?:ook|ake|akes)\s+place|(?:are|were)\s+held|erupt(?:s|ed)?|spread)|"
+            r"(?:biggest|largest|mass|huge|massive)\s+(?:demonstrations?|protests?|rall(?:y|ies))|"
+            r"(?:people|residents|students|workers|supporters|thousands|hundreds|citizens)\s+(?:\w+\s+){0,2}?(?:demonstrated|protested|rallied))\b",
         ),
         (
             S.AGREEMENT,
@@ -235,7 +245,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:loot(?:ed|ing)|ransack(?:ed|ing)|pillag(?:ed|ing)|"
             r"(?:(?:are|were|was|is)\s+set\s+(?:alight|ablaze|on\s+fire)|arsonists)|"
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
-            r"(?:destroy(?:s|ed)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
+            r"(?:destroy(?:s|ed|ing)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
             r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolish(?:es|ed)?|tear(?:s)?\s+down|tore\s+down|"
             r"raze[sd]?|bulldoz(?:e|es|ed))\s+(?:\w+\s+){0,5}?"
             r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles?|cars?|trucks?|tankers?|"
@@ -324,7 +334,10 @@ _CASUALTIES = gated(
     r"\b(?:killed|killing|dead|died|wounded|wounding|injured|injuring|hurt|damaged|destroyed)\b",
     re.I,
 )
-_PROTEST_WORDS = gated(r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|crowds?)\b", re.I)
+_PROTEST_WORDS = gated(
+    r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march\w*|crowds?|dispers(?:e|ed|es|ing))\b",
+    re.I,
+)
 
 
 _STATE_AGENT = gated(
@@ -427,6 +440,7 @@ _NOT_NEW = gated(
     r"claimed\s+to\s+have|(?<!mark\sthe\s)(?<!marks\sthe\s)(?<!marking\sthe\s)anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past(?!\s+(?:\d+|twenty-four|forty-eight|few)\s+hours|\s+day\b)|"
     r"has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
+    r"(?:is|are|was|were|being)\s+planned|"
     r"exercises|drills|manoeuvres|maneuvers|war\s+games|sentenced|convicted|verdict|on\s+trial|"
     r"defendants?|pleaded\s+guilty|found\s+guilty|acquitted|"
     r"(?:images|photographs|photos|pictures|paintings|film|book|novel|exhibition)\s+"
