@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 # Fetch the pinned Kafka broker's jars with Maven (cached per version).
 kafka-jars: install
-	$(BIN)/python -c "from wirewatch.broker import fetch_jars; from wirewatch.settings import Settings; print(fetch_jars(Settings().cache_dir))"
+	$(BIN)/python -c "from infra.broker import fetch_jars; from infra.settings import Settings; print(fetch_jars(Settings().cache_dir))"
 
 # PostgreSQL from the system's packages, for the tests that need a real server.
 postgres:

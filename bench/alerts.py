@@ -36,6 +36,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kafka import KafkaProducer
 from sqlalchemy import func, select
 
+from infra.kafka_admin import ensure_topics
+from infra.settings import Settings
 from processors.alerting import SubscriptionIndex, alert_reason, matches
 from processors.extraction.gazetteer import get_gazetteer
 from schemas.alert import Subscription
@@ -46,8 +48,6 @@ from sinks import delivery
 from sinks import subscriptions as store
 from tests.services import kafka_broker, wait_until
 from tests.webhook_server import WebhookServer
-from wirewatch.kafka_admin import ensure_topics
-from wirewatch.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = 10.0  # seconds without a new alert that end a latency run

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import random
 import re
 import shutil
@@ -47,6 +46,9 @@ from pathlib import Path
 from typing import Any
 
 from revision import BEFORE_EXTRACTION_WORK, export_revision, resolve_revision, revision_env
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from infra.geo import distance_km
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "real"
@@ -240,13 +242,6 @@ def events_by_id(path: Path) -> dict[str, list[dict[str, Any]]]:
     return {str(row.get("id")): row.get("events") or [] for row in read_jsonl(path)}
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
-
-
 def day(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
@@ -277,7 +272,8 @@ def ged_on_one_event(
                 and when is not None
                 and start - slack <= when <= end + slack
                 and place
-                and km(place["lat"], place["lon"], truth["latitude"], truth["longitude"]) <= NEAR_KM
+                and distance_km(place["lat"], place["lon"], truth["latitude"], truth["longitude"])
+                <= NEAR_KM
             ):
                 hits += 1
                 break

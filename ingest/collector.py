@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from infra.settings import Settings
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
@@ -36,7 +37,6 @@ from ingest.schedule import (
 )
 from schemas.dead_letter import dead_letter
 from schemas.topics import ARTICLES_RAW
-from wirewatch.settings import Settings
 
 log = logging.getLogger("wirewatch.collector")
 

@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
 )
 
-from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
+from infra.db import Migration, make_engine, migrate, upsertable_insert
 
 metadata = MetaData()
 

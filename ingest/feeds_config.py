@@ -14,7 +14,7 @@ from typing import Annotated
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ingest.netguard import BlockedURLError, check_scheme
+from infra.netguard import BlockedURLError, check_scheme
 
 
 class FeedConfig(BaseModel):

@@ -9,15 +9,14 @@ redirects each checked against the address guard, and 429/503 turned into a
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import email.utils
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import httpx
 
-from ingest.netguard import BlockedURLError, check_url, guarded_transport
+from infra.http import guarded_client, parse_retry_after
+from infra.netguard import BlockedURLError, check_url
 
 
 @dataclass(frozen=True)
@@ -65,34 +64,16 @@ class FetchError(Exception):
         self.retry_after = retry_after
 
 
-def parse_retry_after(value: str | None, now: dt.datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    now = now or dt.datetime.now(dt.UTC)
-    return max((when - now).total_seconds(), 0.0)
-
-
 def make_client(limits: FetchLimits) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
-        transport=guarded_transport(limits.allow_private),
-        follow_redirects=False,
-        timeout=httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
+    """The guarded client, with a feed reader's headers and time limits."""
+    return guarded_client(
+        httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
+        allow_private=limits.allow_private,
         headers={
             "User-Agent": limits.user_agent,
             "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5",
             "Accept-Encoding": "gzip, deflate",
         },
-        trust_env=False,
     )
 
 

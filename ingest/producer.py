@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from infra.settings import Settings
 from schemas.article import Article
 from schemas.topics import ARTICLES_RAW
-from wirewatch.settings import Settings
 
 
 def make_producer(

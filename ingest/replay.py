@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra.settings import Settings
 from ingest.producer import make_producer, push_articles
 from ingest.seeds import SeedError, read_seeds
-from wirewatch.settings import Settings
 
 
 @dataclass

@@ -6,6 +6,8 @@ import asyncio
 import logging
 import signal
 
+from infra.kafka_admin import ensure_topics
+from infra.settings import Settings
 from ingest.collector import Collector, PollResult
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
@@ -14,8 +16,6 @@ from ingest.fetch import FetchError, fetch, make_client
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, normalize_entry
 from ingest.producer import make_producer
-from wirewatch.kafka_admin import ensure_topics
-from wirewatch.settings import Settings
 
 log = logging.getLogger("wirewatch.collector")
 

@@ -21,18 +21,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from infra.geo import distance_km
 from schemas.alert import Subscription
 from schemas.event import Event
 
 CELL_DEGREES = 1.0
 MAX_CELLS = 4000  # a subscription covering more of the globe is checked for every event
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def casualties(event: Event) -> int | None:
@@ -69,7 +63,8 @@ def matches(sub: Subscription, event: Event) -> bool:
             return False
         if (
             sub.radius
-            and _km(sub.radius.lat, sub.radius.lon, location.lat, location.lon) > sub.radius.km
+            and distance_km(sub.radius.lat, sub.radius.lon, location.lat, location.lon)
+            > sub.radius.km
         ):
             return False
         if sub.bbox and not _in_box(sub, location.lat, location.lon):

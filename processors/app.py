@@ -37,6 +37,8 @@ import faust
 from faust.types import EventT
 from pydantic import TypeAdapter
 
+from infra.db import migrate
+from infra.settings import Settings
 from processors.alerting import Sent, SubscriptionIndex, alert_id_for, alert_reason
 from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
@@ -60,8 +62,6 @@ from schemas.topics import (
 from sinks import delivery as deliveries
 from sinks import subscriptions as subscription_store
 from sinks.storage import connect, upsert_event
-from wirewatch.db import migrate
-from wirewatch.settings import Settings
 
 log = logging.getLogger("wirewatch.worker")
 
@@ -462,7 +462,7 @@ def create_app(settings: Settings) -> faust.App:
 
 def run_worker(settings: Settings) -> None:
     """Run the faust worker in this process until it is stopped."""
-    from wirewatch.kafka_admin import ensure_topics
+    from infra.kafka_admin import ensure_topics
 
     ensure_topics(settings)
     (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)

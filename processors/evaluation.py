@@ -25,13 +25,13 @@ the events predicted in their article.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import frontmatter
 
+from infra.geo import distance_km
 from ingest.seeds import load_seed, seed_files
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer, normalize_name, region_key
@@ -93,13 +93,6 @@ def load_gold(directory: Path) -> list[GoldArticle]:
     return gold
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 def place_matches(predicted: EventMention, expected: GoldEvent) -> bool:
     """Same name (any spelling GeoNames knows), within 25 km of a town of that name, or,
     when the annotator named a region, that region or a town inside it; never a place in
@@ -120,7 +113,10 @@ def place_matches(predicted: EventMention, expected: GoldEvent) -> bool:
     if location.precision == "locality":
         if any(p.geonames_id == location.geonames_id for p in towns):
             return True
-        if any(_km(p.lat, p.lon, location.lat, location.lon) <= PLACE_TOLERANCE_KM for p in towns):
+        if any(
+            distance_km(p.lat, p.lon, location.lat, location.lon) <= PLACE_TOLERANCE_KM
+            for p in towns
+        ):
             return True
     regions = [r for r in gazetteer.lookup_region(expected.place) if r.country == expected.country]
     if towns and location.precision == "locality":

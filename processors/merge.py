@@ -43,12 +43,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 from collections import Counter
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from infra.geo import distance_km
 from schemas.article import ArticleCopy
 from schemas.event import Event, EventMention, FieldRevision, Figure, FigureRange, Location
 from schemas.taxonomy import SubEventType as S
@@ -87,13 +87,6 @@ def compatible_types(a: S, b: S) -> bool:
     return a == b or any(a in family and b in family for family in _FAMILIES)
 
 
-def _km(a: Location, b: Location) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
 _POINTS = ("locality", "area")  # precisions whose coordinates stand for a small place
 
 
@@ -104,7 +97,7 @@ def place_affinity(a: Location | None, b: Location | None) -> int:
     if a.precision in _POINTS and b.precision in _POINTS:
         if a.geonames_id is not None and a.geonames_id == b.geonames_id:
             return 3
-        return 2 if _km(a, b) <= SAME_PLACE_KM else 0
+        return 2 if distance_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM else 0
     region_a = a.admin1 or a.name
     region_b = b.admin1 or b.name
     return 1 if region_a == region_b else 0

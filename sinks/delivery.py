@@ -57,13 +57,13 @@ from sqlalchemy import (
     update,
 )
 
-from ingest.fetch import parse_retry_after
-from ingest.netguard import BlockedURLError, check_url, guarded_transport
+from infra.db import Migration, make_engine, migrate, upsertable_insert
+from infra.http import guarded_client, parse_retry_after
+from infra.netguard import BlockedURLError, check_url
 from schemas.alert import Alert, Subscription
-from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
 
 if TYPE_CHECKING:
-    from wirewatch.settings import Settings
+    from infra.settings import Settings
 
 SIGNATURE_HEADER = "X-Wirewatch-Signature"
 LATENCY = Histogram(
@@ -258,7 +258,7 @@ def verify(body: bytes, secret: str, signature: str) -> bool:
 
 def webhook_client(timeout: float, allow_private: bool) -> httpx.AsyncClient:
     """The HTTP client for webhooks: it connects to public addresses only, unless allowed."""
-    return httpx.AsyncClient(timeout=timeout, transport=guarded_transport(allow_private))
+    return guarded_client(timeout, allow_private=allow_private)
 
 
 def alert_body(alert: Alert) -> bytes:

@@ -28,8 +28,8 @@ from sqlalchemy import (
     select,
 )
 
+from infra.db import Migration, make_engine, migrate, upsertable_insert
 from schemas.event import Event
-from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
 
 metadata = MetaData()
 

@@ -19,9 +19,9 @@ import yaml
 from pydantic import ValidationError
 from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, delete, func, select
 
+from infra.db import Migration, make_engine, migrate, upsertable_insert
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
-from wirewatch.db import Migration, make_engine, migrate, upsertable_insert
 
 metadata = MetaData()
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from infra.settings import Settings
 from tests.services import kafka_broker, postgres_server
-from wirewatch.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from infra.settings import Settings
 from schemas.topics import ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS
-from wirewatch.settings import Settings
 
 
 def pipeline_lag(settings: Settings) -> int | None:

@@ -76,8 +76,8 @@ def kafka_broker(workdir: Path) -> Iterator[tuple[str, object | None]]:
         with KafkaContainer().with_kraft() as container:
             yield container.get_bootstrap_server(), None
         return
-    from wirewatch.broker import LocalBroker
-    from wirewatch.settings import Settings
+    from infra.broker import LocalBroker
+    from infra.settings import Settings
 
     broker = LocalBroker(
         home=workdir / "kafka", cache_dir=Settings().cache_dir, port=free_port_pair()

@@ -2,9 +2,9 @@
 
 import pytest
 
+from infra.broker import LocalBroker, fetch_jars, pinned_kafka_version
+from infra.settings import Settings
 from tests.services import free_port_pair
-from wirewatch.broker import LocalBroker, fetch_jars, pinned_kafka_version
-from wirewatch.settings import Settings
 
 pytestmark = pytest.mark.kafka
 

@@ -9,6 +9,9 @@ from collections import Counter
 
 import pytest
 
+from infra.broker import LocalBroker
+from infra.kafka_admin import ensure_topics
+from infra.settings import Settings
 from ingest.collector import Collector
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
@@ -16,9 +19,6 @@ from ingest.producer import make_producer
 from tests.feed_server import FIXTURES, FeedServer, rss_with_items
 from tests.kafka_helpers import read_topic
 from tests.services import free_port_pair
-from wirewatch.broker import LocalBroker
-from wirewatch.kafka_admin import ensure_topics
-from wirewatch.settings import Settings
 
 pytestmark = pytest.mark.kafka
 

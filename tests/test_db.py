@@ -9,9 +9,9 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
 
+from infra.db import _one_migrator, make_engine, schema_migrations
 from ingest.feed_store import FeedStore
 from sinks import delivery, storage, subscriptions
-from wirewatch.db import _one_migrator, make_engine, schema_migrations
 
 PROCESSES = 6
 

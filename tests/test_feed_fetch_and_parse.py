@@ -10,9 +10,10 @@ import resource
 import httpx
 import pytest
 
+from infra.http import parse_retry_after
+from infra.netguard import BlockedURLError, check_url, guarded_transport
 from ingest.feed_parse import FeedParseError, parse_feed
-from ingest.fetch import FetchError, FetchLimits, fetch, make_client, parse_retry_after
-from ingest.netguard import BlockedURLError, check_url, guarded_transport
+from ingest.fetch import FetchError, FetchLimits, fetch, make_client
 from ingest.normalize import normalize_entry
 from ingest.schedule import (
     SchedulePolicy,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wirewatch.settings import Settings, get_settings
+from infra.settings import Settings, get_settings
 
 
 def _settings() -> Settings:
@@ -17,7 +17,7 @@ def _settings() -> Settings:
 
 
 def _broker(settings: Settings):
-    from wirewatch.broker import LocalBroker
+    from infra.broker import LocalBroker
 
     return LocalBroker.from_settings(settings)
 
@@ -39,8 +39,8 @@ def kafka() -> None:
 @kafka.command("start")
 def kafka_start() -> None:
     """Fetch the broker's jars if needed, format storage once, start, wait until ready."""
-    from wirewatch.broker import BrokerError, pinned_kafka_version
-    from wirewatch.kafka_admin import ensure_topics
+    from infra.broker import BrokerError, pinned_kafka_version
+    from infra.kafka_admin import ensure_topics
 
     settings = _settings()
     if not settings.uses_own_broker:
@@ -116,9 +116,9 @@ def replay(directory: Path | None) -> None:
     """
     from rich.progress import Progress
 
+    from infra.kafka_admin import ensure_topics
     from ingest.replay import replay as run_replay
     from ingest.seeds import seed_files
-    from wirewatch.kafka_admin import ensure_topics
 
     settings = _settings()
     directory = directory or settings.seeds_dir

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from infra.settings import Settings, get_settings
 from schemas.alert import Alert, Subscription
 from schemas.dead_letter import describe_error
-from wirewatch.settings import Settings, get_settings
 
 
 def _settings() -> Settings:

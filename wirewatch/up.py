@@ -9,10 +9,10 @@ import time
 
 from rich.console import Console
 
-from wirewatch.broker import BrokerError, LocalBroker, pinned_kafka_version
-from wirewatch.kafka_admin import ensure_topics
+from infra.broker import BrokerError, LocalBroker, pinned_kafka_version
+from infra.kafka_admin import ensure_topics
+from infra.settings import Settings
 from wirewatch.render import event_line
-from wirewatch.settings import Settings
 
 
 def _wirewatch(*args: str) -> list[str]:

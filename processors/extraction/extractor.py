@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 from dataclasses import dataclass
 
+from infra.geo import distance_km
 from processors.extraction.actors import assign_actors, group_countries
 from processors.extraction.countries import LOCATIVE_WEIGHT, country_mentions, country_name
 from processors.extraction.dates import ResolvedDate, resolve_date
@@ -125,14 +125,6 @@ class _Span:
         return self.anchor
 
 
-def _distance_km(a: ResolvedPlace, b: ResolvedPlace) -> float:
-    la, lb = a.location, b.location
-    p1, p2 = math.radians(la.lat), math.radians(lb.lat)
-    dp, dl = p2 - p1, math.radians(lb.lon - la.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
-
-
 def _is_elsewhere(
     candidate: _Span, spans: list[_Span], gazetteer: Gazetteer, country_counts: dict[str, int]
 ) -> bool:
@@ -145,7 +137,8 @@ def _is_elsewhere(
             continue
         if anchor.location.name == place.location.name:
             return False
-        if _distance_km(anchor, place) <= SAME_PLACE_KM:
+        a, b = anchor.location, place.location
+        if distance_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM:
             return False
     return True
 

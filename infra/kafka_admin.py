@@ -6,8 +6,8 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
-from wirewatch.settings import Settings
 
 
 def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS) -> list[str]:
