@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from infra.http import parse_retry_after
 from infra.settings import Settings
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
@@ -130,7 +131,8 @@ class Collector:
                 )
                 health.entries_seen += pushed
                 self.metrics.entries.labels(feed.url).inc(pushed)
-            retry_after = None
+            # a server may ask for a pause even when it answers: it only lengthens the wait
+            retry_after = parse_retry_after(response.headers.get("retry-after"))
             ttl = None if result.not_modified else parsed.ttl_minutes
             max_age = response.cache_max_age
         except (FetchError, FeedParseError, PushError) as error:
@@ -148,7 +150,7 @@ class Collector:
             base = feed.interval_minutes or publishing_interval(
                 self.store.recent_entry_times(feed.url), self.policy
             )
-            minutes = success_interval(base, self.policy, ttl, max_age)
+            minutes = success_interval(base, self.policy, ttl, max_age, retry_after)
         else:
             health.last_error = f"{result.error_kind}: {result.error}"
             health.last_error_at = now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from kafka import KafkaProducer
@@ -51,7 +52,8 @@ def push_articles(
 
     Returns, per article in order, None when Kafka acknowledged it or the error why
     not. Once one cannot even be queued, the rest are not sent either, so that
-    whatever failed can be retried together.
+    whatever failed can be retried together. ``timeout`` bounds the wait for all the
+    acknowledgements together, not for each one.
     """
     outcomes: list[KafkaError | None] = []
     futures = []
@@ -62,9 +64,10 @@ def push_articles(
             outcomes = [error] * (len(articles) - len(futures))
             break
     acknowledged: list[KafkaError | None] = []
+    deadline = time.monotonic() + timeout
     for future in futures:
         try:
-            future.get(timeout=timeout)
+            future.get(timeout=max(deadline - time.monotonic(), 0.0))
             acknowledged.append(None)
         except KafkaError as error:
             acknowledged.append(error)

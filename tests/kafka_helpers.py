@@ -65,8 +65,18 @@ def group_members(settings: Settings) -> list[str]:
         admin.close()
     members = []
     for member in group.get("members", []):
-        assignment = member.get("member_assignment") or {}
-        partitions = assignment.get("assigned_partitions") or assignment.get("partitions") or []
-        if partitions or assignment:
+        if _partitions_held(member.get("member_assignment")):
             members.append(str(member.get("member_id")))
     return members
+
+
+def _partitions_held(assignment: object) -> int:
+    """How many partitions a decoded member assignment gives its member (0 when it is
+    empty or undecodable: a member that joined but holds nothing does not count)."""
+    if not isinstance(assignment, dict):
+        return 0
+    return sum(
+        len(entry.get("partitions") or [])
+        for entry in assignment.get("assigned_partitions") or []
+        if isinstance(entry, dict)
+    )

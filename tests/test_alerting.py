@@ -107,7 +107,21 @@ def test_alert_on_first_match_and_on_revisions_that_matter():
     threshold = _sub(min_fatalities=10)
     assert not matches(threshold, v1) and matches(threshold, v2)
     assert alert_reason(threshold, v2, None) == "toll_crossed_threshold"
-    assert alert_id_for("s", v2.event_id, 2) == alert_id_for("s", v2.event_id, 2)
+
+
+def test_an_alert_id_is_stable_and_tells_subscription_event_and_version_apart():
+    """The id makes delivery idempotent across restarts: the same (subscription, event,
+    version) gives the same id in any process, and changing any one of them changes it."""
+    event_id = "e" * 32
+    first = alert_id_for("sub-a", event_id, 2)
+    assert first == alert_id_for("".join(["sub", "-a"]), "".join(["e"] * 32), int("2"))
+    assert len(first) == 32 and all(c in "0123456789abcdef" for c in first)
+    others = {
+        alert_id_for("sub-b", event_id, 2),
+        alert_id_for("sub-a", "f" * 32, 2),
+        alert_id_for("sub-a", event_id, 3),
+    }
+    assert first not in others and len(others) == 3
 
 
 def test_subscriptions_load_from_yaml_with_clear_errors(tmp_path):
@@ -314,3 +328,34 @@ def test_subscription_commands_add_list_test_and_remove(tmp_path):
     assert run("subscriptions", "remove", "ganja").returncode == 0
     gone = run("subscriptions", "remove", "ganja")
     assert gone.returncode != 0 and "no subscription" in gone.stderr
+
+
+def _moved(event, lat: float, lon: float):
+    location = event.location.model_copy(update={"lat": lat, "lon": lon})
+    return event.model_copy(update={"location": location})
+
+
+def test_a_box_across_the_antimeridian_holds_both_edges_and_not_the_middle():
+    """west 170, east -170 is the 20 degrees around the date line, not the 340 others."""
+    v1, _ = _ganja_versions()
+    fiji = {"south": -25, "west": 170, "north": -10, "east": -170}
+    assert matches(_sub(bbox=fiji), _moved(v1, -17.8, 178.0))
+    assert matches(_sub(bbox=fiji), _moved(v1, -17.8, -179.0))
+    assert not matches(_sub(bbox=fiji), _moved(v1, -17.8, 0.0))
+    assert not matches(_sub(bbox=fiji), _moved(v1, -17.8, 160.0))
+
+
+def test_more_wounded_alone_is_news_only_to_a_casualty_subscription():
+    v1, v2 = _ganja_versions()
+    wounded = v2.model_copy(update={"fatalities": v1.fatalities, "injured": (v1.injured or 0) + 20})
+    assert alert_reason(_sub(min_casualties=10), wounded, Sent.of(v1)) == "toll_rose"
+    assert alert_reason(_sub(countries=["AZ"]), wounded, Sent.of(v1)) is None
+
+
+def test_a_casualty_threshold_first_crossed_by_a_revision_says_so():
+    """The first report was under the threshold (9 killed, 34 injured: 43), a later one
+    over it: the subscriber hears of the crossing. A subscriber whose threshold the first
+    report already met hears of the event as new."""
+    _, v2 = _ganja_versions()
+    assert alert_reason(_sub(min_casualties=45), v2, None) == "toll_crossed_threshold"
+    assert alert_reason(_sub(min_casualties=40), v2, None) == "new"

@@ -1,11 +1,12 @@
 """Article dedup: repeats, updates, exact and near copies, eviction."""
 
 import datetime as dt
+import random
 
 import pytest
 
 from ingest.seeds import load_seed
-from processors.dedup import ArticleIndex, IndexEntry, signature_of
+from processors.dedup import ArticleIndex, IndexEntry, _lean, signature_of
 from processors.offline import InProcessPipeline
 from tests.conftest import SEEDS
 
@@ -105,3 +106,45 @@ def test_a_date_far_in_the_future_does_not_evict_the_present():
     future = OTHER.model_copy(update={"published": dt.datetime(2999, 1, 1, tzinfo=dt.UTC)})
     pipeline.feed(future)
     assert recent.id in pipeline.articles.entries  # yesterday's article is still in the window
+
+
+def _words(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    return [f"w{rng.randrange(5000)}" for _ in range(count)]
+
+
+def test_an_lsh_candidate_under_the_threshold_is_not_a_copy():
+    """LSH returns pairs near the threshold as candidates; only the Jaccard estimate
+    decides. Pairs of bodies a few words apart are searched for candidates whose
+    estimate is under the threshold, and each must be judged new."""
+    published = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    below = []
+    for seed in range(6):
+        base = _words(seed, 120)
+        for changed in range(4, 16):
+            other = list(base)
+            rng = random.Random(seed * 100 + changed)
+            for position in rng.sample(range(len(base)), changed):
+                other[position] = f"x{rng.randrange(5000)}"
+            index = ArticleIndex()
+            index.add(IndexEntry("a" * 32, "h1", signature_of(" ".join(base)), "S", published))
+            signature = signature_of(" ".join(other))
+            if not index._lsh.query(_lean(signature)):
+                continue  # not even a candidate: nothing to test
+            verdict = index.check("b" * 32, "h2", signature)
+            estimate = _lean(signature).jaccard(index._signatures["a" * 32])
+            if estimate < index.threshold:
+                below.append((seed, changed, verdict.kind))
+    assert below, "no LSH candidate under the threshold found: widen the search"
+    assert {kind for _, _, kind in below} == {"new"}, below
+
+
+def test_a_body_of_a_few_dozen_words_is_compared_for_near_copies():
+    """30 words are enough to judge: a copy with its last word changed is a copy."""
+    words = _words(11, 30)
+    index = ArticleIndex()
+    published = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    index.add(IndexEntry("a" * 32, "h1", signature_of(" ".join(words)), "S", published))
+    edited = " ".join([*words[:-1], "changed"])
+    assert signature_of(edited) is not None
+    assert index.check("b" * 32, "h2", signature_of(edited)).kind == "copy"

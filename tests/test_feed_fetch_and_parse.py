@@ -195,10 +195,31 @@ def test_429_carries_retry_after():
         "http://localhost/",
     ],
 )
-def test_private_addresses_are_refused_unless_allowed(url):
-    with pytest.raises(BlockedURLError):
+def test_private_addresses_are_refused(url):
+    with pytest.raises(BlockedURLError, match=r"non-public|not public|private|loopback|link-local"):
         asyncio.run(check_url(url, allow_private=False))
-    asyncio.run(check_url(url, allow_private=True))
+
+
+def test_a_private_address_is_fetched_when_allowed():
+    """The switch tests and local deployments use: the same private feed that is refused
+    by default is fetched once private addresses are allowed."""
+    with FeedServer() as server:
+        server.fixture("/rss.xml", "rss2.xml")
+        url = server.url("/rss.xml")
+
+        async def go(allow_private: bool):
+            limits = FetchLimits(total_timeout=5, allow_private=allow_private)
+            client = make_client(limits)
+            try:
+                return await fetch(client, url, limits)
+            finally:
+                await client.aclose()
+
+        with pytest.raises(FetchError) as refused:
+            asyncio.run(go(allow_private=False))
+        assert refused.value.kind == "blocked"
+        fetched = asyncio.run(go(allow_private=True))
+        assert fetched.status == 200 and b"<rss" in fetched.body
 
 
 def test_only_http_and_https_are_fetched():
@@ -255,6 +276,8 @@ def test_ttl_cache_control_and_retry_after_only_lengthen_the_interval():
     assert success_interval(15, POLICY, ttl_minutes=60) == 60
     assert success_interval(15, POLICY, max_age_seconds=1800) == 30
     assert success_interval(60, POLICY, ttl_minutes=10) == 60
+    assert success_interval(15, POLICY, retry_after_seconds=3600) == 60
+    assert success_interval(90, POLICY, retry_after_seconds=60) == 90
 
 
 def test_failures_back_off_exponentially_to_the_ceiling():

@@ -77,9 +77,17 @@ def test_reports_are_never_summed():
 
 
 def test_a_report_counted_twice_makes_no_new_version():
+    """The same report delivered twice (same mention id) changes nothing; a second,
+    distinct report of the same incident does make a new version."""
     [mention] = _mentions("yerevan-protest.md")
     _, versions = _index([mention, mention])
     assert versions[0].version == 1 and versions[1] is None
+    second = mention.model_copy(
+        update={"mention_id": "second-report", "article_id": "second-article", "source": "Other"}
+    )
+    _, versions = _index([mention, second])
+    assert versions[1] is not None and versions[1].version == 2
+    assert "Other" in versions[1].sources
 
 
 def test_different_incidents_stay_apart():
@@ -139,6 +147,26 @@ def test_types_places_and_dates_that_fit_one_incident():
         **{**summary.__dict__, "actor1": "Al Shabaab", "sub_event_type": S.AIR_DRONE_STRIKE}
     )
     assert match_score(mention.model_copy(update={"actor1": "Islamic State"}), other_group) == 0
+
+
+def test_towns_a_few_km_apart_are_one_place_and_towns_40_km_apart_are_not():
+    """Suburbs and a city are reported as one another; the next town is another place."""
+
+    def town(name: str, lat: float, lon: float, geonames_id: int) -> Location:
+        return Location(
+            name=name,
+            admin1="Zamfara",
+            lat=lat,
+            lon=lon,
+            geonames_id=geonames_id,
+            precision="locality",
+        )
+
+    gusau = town("Gusau", 12.17, 6.66, 1)
+    suburb = town("Tudun Wada", 12.23, 6.66, 2)  # about 7 km north
+    next_town = town("Tsafe", 12.17, 7.03, 3)  # about 40 km east
+    assert place_affinity(gusau, suburb) == 2
+    assert place_affinity(gusau, next_town) == 0
 
 
 def test_a_copy_adds_a_source_but_not_an_independent_one():
