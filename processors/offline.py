@@ -14,10 +14,11 @@ from urllib.parse import quote
 
 from pydantic import ValidationError
 
-from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex, admit
+from processors import stages
+from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex
 from processors.extraction import extract_events
 from processors.merge import DEFAULT_WINDOW_DAYS, IncidentIndex
-from processors.window import EventClock
+from processors.window import EVICT_EVERY, Retention
 from schemas.article import Article, article_id_for
 from schemas.dead_letter import describe_error
 from schemas.event import Event, EventMention
@@ -74,14 +75,12 @@ def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
         )
 
 
-EVICT_STEP = dt.timedelta(hours=1)
-
-
 class InProcessPipeline:
-    """Dedup, extraction and merging in one process, with the stream's own functions.
+    """Dedup, extraction and merging in one process, composed of the stream's own stage
+    handlers (`processors.stages`) over plain dicts, with the same retention.
 
     ``wirewatch extract --merge``, ``wirewatch evaluate --merge`` and the benchmarks use
-    it; the faust worker runs the same steps as separate stages over Kafka.
+    it; the faust worker runs the same handlers as separate stages over Kafka.
     """
 
     def __init__(
@@ -90,47 +89,51 @@ class InProcessPipeline:
         window: dt.timedelta = dt.timedelta(days=DEFAULT_WINDOW_DAYS),
         extract: Callable[[Article], list[EventMention]] = extract_events,
         keep_events: bool = True,
+        evict_every: int = EVICT_EVERY,
     ) -> None:
-        self.articles = ArticleIndex(threshold)
-        self.incidents = IncidentIndex()
-        self.extract = extract
+        self.deduplicated = stages.DedupState({}, Retention(window, evict_every), threshold)
+        self.extracted = stages.ExtractState({}, Retention(window, evict_every), extract)
+        self.merged = stages.MergeState(IncidentIndex(), Retention(window, evict_every))
         self.copies = 0  # articles found to repeat an earlier one
-        self.clock = EventClock(window)
-        self.evicted_to: dt.datetime | None = None
         self.keep_events = keep_events  # off for endless streams (benchmarks)
         self.events: dict[str, Event] = {}  # latest version of each event, when kept
+        self._versions: dict[str, int] = {}  # latest version number of each event
+
+    @property
+    def articles(self) -> ArticleIndex:
+        return self.deduplicated.index()
+
+    @property
+    def incidents(self) -> IncidentIndex:
+        return self.merged.incidents
 
     def feed(self, article: Article) -> list[Event]:
         """New event versions the article causes (none for a repeat)."""
-        admission = admit(self.articles, article)
-        if admission.entry is None:
-            return []
-        self.articles.add(admission.entry)
-        if admission.copy is not None:
-            self.copies += 1
-            changed = self.incidents.add_copy(admission.copy)
-        else:
-            changed = [
-                event
-                for mention in self.extract(article)
-                if (event := self.incidents.add_mention(mention)) is not None
-            ]
+        changed: list[Event] = []
+        for unique in _sent(stages.dedup(self.deduplicated, article.to_json_bytes())):
+            if unique.key != article.id.encode():
+                self.copies += 1  # keyed by its original: a copy's notice
+            for mention in _sent(stages.extract(self.extracted, unique.value)):
+                for record in _sent(stages.merge(self.merged, mention.value)):
+                    event = Event.from_json_bytes(record.value)
+                    if event.version > self._versions.get(event.event_id, 0):
+                        self._versions[event.event_id] = event.version
+                        changed.append(event)
         if self.keep_events:
             for event in changed:
                 self.events[event.event_id] = event
-        self._advance(article.published)
+        elif len(self._versions) > 2 * len(self.incidents.events) + 1000:
+            # on an endless stream, forget the versions of events merging has evicted
+            kept = self.incidents.events
+            self._versions = {e: v for e, v in self._versions.items() if e in kept}
         return changed
 
-    def _advance(self, published: dt.datetime) -> None:
-        """Move event time on; evict what fell out of the window, at most hourly."""
-        self.clock.note(published)
-        horizon = self.clock.horizon
-        if self.evicted_to is None or horizon - self.evicted_to >= EVICT_STEP:
-            for article_id in self.articles.expired(horizon):
-                self.articles.remove(article_id)
-            if self.evicted_to is None or horizon.date() > self.evicted_to.date():
-                self.incidents.evict(horizon.date())
-            self.evicted_to = horizon
+
+def _sent(step: stages.Step) -> list[stages.Record]:
+    """The records of a step, its state remembered as the worker does once they are sent."""
+    if step.remember is not None:
+        step.remember()
+    return step.records
 
 
 def merge_lines(

@@ -29,3 +29,22 @@ class EventClock:
         if self.latest is None:
             raise ValueError("no event time noted yet")
         return self.latest - self.window
+
+
+EVICT_EVERY = 500  # messages between scans of a stage's state for entries past the window
+
+
+class Retention(EventClock):
+    """A stage's event clock that also says when to scan its state for evictions: one
+    mechanism for every stage, so state stays bounded on an endless stream."""
+
+    def __init__(self, window: dt.timedelta, every: int = EVICT_EVERY) -> None:
+        super().__init__(window)
+        self.every = every
+        self.seen = 0
+
+    def advance(self, moment: dt.datetime) -> bool:
+        """Note a message's time; True every ``every`` messages."""
+        self.note(moment)
+        self.seen += 1
+        return self.seen % self.every == 0

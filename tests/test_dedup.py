@@ -100,7 +100,7 @@ def test_in_process_pipeline_records_a_copy_as_a_dependent_source():
 
 
 def test_a_date_far_in_the_future_does_not_evict_the_present():
-    pipeline = InProcessPipeline()
+    pipeline = InProcessPipeline(evict_every=1)  # a scan for evictions at every article
     recent = WIRE.model_copy(update={"published": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
     pipeline.feed(recent)
     future = OTHER.model_copy(update={"published": dt.datetime(2999, 1, 1, tzinfo=dt.UTC)})

@@ -225,7 +225,7 @@ def feeds_check(url: str | None) -> None:
 @main.command()
 def worker() -> None:
     """Run the stream processors (extract, merge, store) until interrupted."""
-    from processors.app import run_worker
+    from processors.stream.app import run_worker
 
     run_worker(_settings())
 

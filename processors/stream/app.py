@@ -1,0 +1,271 @@
+"""The faust app: the pipeline's stages as agents, each running a pure handler.
+
+    articles.raw --dedup--> articles.unique --extract--> events.mentions --merge--> events --store--> SQL
+                                                                               events --route--> alerts --deliver--> webhook / email / file
+
+- **dedup** (one partition), **extract** (partitioned by article), **merge** (by country)
+  and **route** (by event) are the handlers of `processors.stages`, run here by one
+  loop (`dead_letters.run_stage`) that sends their records, remembers their state and
+  sends what fails to the dead letters.
+- **store** (by event) upserts each event version into SQL (`sinks.storage`).
+- **deliver** (by subscription) sends alerts (`sinks.delivery`), with their state in SQL.
+
+Kafka record timestamps carry the moment an article entered ``articles.raw`` through
+every stage, so the delivery sink can measure article-to-alert latency.
+
+Every table has a changelog topic, so a restarted worker, or a second worker taking
+over partitions, recovers the state from Kafka. Entries older than the window (event
+time) are evicted as the stream moves on (`processors.window.Retention`), so state
+stays bounded on an endless stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Any
+
+import faust
+from faust.types import EventT
+
+from infra.settings import Settings
+from processors import stages
+from processors.extraction.gazetteer import get_gazetteer
+from processors.merge import IncidentIndex
+from processors.stream.dead_letters import DeadLetters, run_stage
+from processors.stream.sql import SqlThread, Subscriptions
+from processors.stream.transport import IdempotentTransport
+from processors.window import Retention
+from schemas.alert import Alert
+from schemas.event import Event
+from schemas.topics import (
+    ALERTS,
+    ARTICLES_RAW,
+    ARTICLES_UNIQUE,
+    EVENT_MENTIONS,
+    EVENTS,
+    TopicSpec,
+    dead_letter_topic,
+)
+from sinks import delivery as deliveries
+from sinks import subscriptions as subscription_store
+from sinks.storage import upsert_event
+
+log = logging.getLogger("wirewatch.worker")
+
+
+class WirewatchApp(faust.App):
+    def _new_producer_transport(self):
+        return IdempotentTransport(self.conf.broker_producer, self)
+
+    def _new_transport(self):
+        return IdempotentTransport(self.conf.broker_consumer, self)
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = WirewatchApp(
+        settings.app_id,
+        broker=f"kafka://{settings.bootstrap_servers}",
+        store="memory://",
+        datadir=str(settings.state_dir / "worker"),
+        topic_partitions=settings.topic_partitions,
+        topic_replication_factor=1,
+        producer_acks=-1,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=False,
+        table_cleanup_interval=60.0,
+        # No standby copies of other workers' partitions: faust keeps them in the same
+        # mapping as a worker's own, where the eviction scans would delete them and
+        # write tombstones for keys this worker does not own. A worker taking over
+        # partitions recovers them from the changelog instead.
+        table_standby_replicas=0,
+        autodiscover=False,
+    )
+
+    def topic(spec: TopicSpec) -> faust.TopicT:
+        return app.topic(
+            settings.topic(spec.name),
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            partitions=spec.partition_count(settings.topic_partitions),
+        )
+
+    def table(name: str, spec: TopicSpec) -> faust.Table:
+        return app.Table(
+            settings.topic(name),
+            default=None,
+            partitions=spec.partition_count(settings.topic_partitions),
+            key_type=str,
+        )
+
+    def retention() -> Retention:
+        return Retention(dt.timedelta(days=settings.state_window_days))
+
+    specs = (ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS, ALERTS)
+    raw, unique, mentions, events, alerts = (topic(spec) for spec in specs)
+    dead_letters = DeadLetters(settings, {s.name: topic(dead_letter_topic(s)) for s in specs})
+
+    deduplicated = stages.DedupState(
+        table("dedup.articles", ARTICLES_RAW), retention(), settings.dedup_threshold
+    )
+    extracted = stages.ExtractState(table("extract.articles", ARTICLES_UNIQUE), retention())
+    merged = stages.MergeState(
+        IncidentIndex(
+            table("merge.events", EVENT_MENTIONS), table("merge.articles", EVENT_MENTIONS)
+        ),
+        retention(),
+    )
+    routed = stages.RouteState(table("route.sent", EVENTS), retention())
+    sql = SqlThread(settings)
+    subscriptions = Subscriptions(sql, settings.subscriptions_refresh_seconds)
+
+    async def forget_indexes(sender: Any, partitions: Any, **kwargs: Any) -> None:
+        """Partitions move: rebuild the in-memory indexes from the tables that now hold them."""
+        deduplicated.forget()
+        merged.incidents.forget_day_index()
+
+    app.on_partitions_revoked.connect(forget_indexes)
+    app.on_partitions_assigned.connect(forget_indexes)
+
+    @app.task
+    async def load_gazetteer() -> None:
+        # Load the place index before the first article needs it, off the event loop.
+        await asyncio.get_running_loop().run_in_executor(None, get_gazetteer)
+
+    async def dedup_one(event: EventT) -> stages.Step:
+        return stages.dedup(deduplicated, event.value)
+
+    async def extract_one(event: EventT) -> stages.Step:
+        return stages.extract(extracted, event.value)
+
+    async def merge_one(event: EventT) -> stages.Step:
+        return stages.merge(merged, event.value)
+
+    async def route_one(event: EventT) -> stages.Step:
+        received = dt.datetime.fromtimestamp(event.message.timestamp, dt.UTC)
+        return stages.route(routed, await subscriptions.current(), event.value, received)
+
+    @app.agent(raw)
+    async def dedup(stream: faust.StreamT) -> None:
+        await run_stage(stream, "dedup", ARTICLES_RAW, dedup_one, unique, dead_letters)
+
+    @app.agent(unique)
+    async def extract(stream: faust.StreamT) -> None:
+        await run_stage(stream, "extract", ARTICLES_UNIQUE, extract_one, mentions, dead_letters)
+
+    @app.agent(mentions)
+    async def merge(stream: faust.StreamT) -> None:
+        await run_stage(stream, "merge", EVENT_MENTIONS, merge_one, events, dead_letters)
+
+    @app.agent(events)
+    async def route(stream: faust.StreamT) -> None:
+        await run_stage(stream, "route", EVENTS, route_one, alerts, dead_letters)
+
+    async def store_one(event: EventT) -> stages.Step:
+        canonical = Event.from_json_bytes(event.value)
+        if await sql(upsert_event, canonical):
+            location = canonical.location.name if canonical.location else "?"
+            log.info(
+                "stored event %s v%d: %s in %s, %s, %s killed, %s injured (%s)",
+                canonical.event_id,
+                canonical.version,
+                canonical.sub_event_type.value,
+                location,
+                canonical.event_date,
+                canonical.fatalities,
+                canonical.injured,
+                ", ".join(canonical.sources),
+            )
+        return stages.Step()
+
+    @app.agent(events)
+    async def store(stream: faust.StreamT) -> None:
+        await run_stage(stream, "store", EVENTS, store_one, None, dead_letters)
+
+    sending: set[asyncio.Task[None]] = set()
+    senders: dict[str, deliveries.Sender] = {}
+
+    def sender() -> deliveries.Sender:
+        if "sender" not in senders:
+            client = deliveries.webhook_client(
+                settings.delivery_timeout, settings.allow_private_addresses
+            )
+            senders["sender"] = deliveries.Sender.from_settings(settings, client)
+        return senders["sender"]
+
+    async def deliver_one(alert: Alert) -> None:
+        sub = (await subscriptions.current()).subscriptions.get(alert.subscription_id)
+        if sub is None:
+            sub = await sql(subscription_store.get, alert.subscription_id)
+        if sub is None:
+            await sql(deliveries.mark, alert.alert_id, "dead", 0, "subscription removed")
+            return
+        ok, attempts, error = await sender().send(alert, sub)
+        latency = None
+        if ok and alert.received_at is not None:
+            latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
+            deliveries.LATENCY.observe(latency)
+        status = "delivered" if ok else "dead"
+        await sql(deliveries.mark, alert.alert_id, status, attempts, error, latency)
+        if ok:
+            log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)
+        else:
+            log.warning(
+                "alert %s to %s failed after %d attempts: %s",
+                alert.alert_id,
+                sub.id,
+                attempts,
+                error,
+            )
+
+    def spawn(alert: Alert) -> None:
+        async def run() -> None:  # the sender bounds how many run at once, and per subscription
+            try:
+                await deliver_one(alert)
+            except Exception:  # the alert stays pending; the next start sends it again
+                log.exception("delivering alert %s", alert.alert_id)
+
+        task = asyncio.create_task(run())
+        sending.add(task)
+        task.add_done_callback(sending.discard)
+
+    @app.task
+    async def resume_pending() -> None:
+        """Alerts recorded but not delivered when a previous sink stopped: send them now."""
+        pending = await sql(lambda engine: list(deliveries.alerts_with_status(engine, "pending")))
+        for alert in pending:
+            spawn(alert)
+
+    async def record_one(event: EventT) -> stages.Step:
+        alert = Alert.from_json_bytes(event.value)
+        fresh = await sql(deliveries.record_pending, alert)
+        # recorded already: delivered, dead, or resumed at start
+        return stages.Step(remember=(lambda: spawn(alert)) if fresh else None)
+
+    @app.agent(alerts)
+    async def deliver(stream: faust.StreamT) -> None:
+        await run_stage(stream, "deliver", ALERTS, record_one, None, dead_letters)
+
+    return app
+
+
+def run_worker(settings: Settings) -> None:
+    """Run the faust worker in this process until it is stopped."""
+    from infra.kafka_admin import ensure_topics
+
+    ensure_topics(settings)
+    (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)
+    if settings.worker_metrics_port:
+        from prometheus_client import start_http_server
+
+        start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
+    app = create_app(settings)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    # faust's terminal spinner turns the root logger to DEBUG so every record can spin it:
+    # each debug line of aiokafka and faust is then built and thrown away, a tenth of
+    # the worker's CPU. The level asked for is the level used.
+    worker.spinner = None
+    worker.execute_from_commandline()

@@ -1,0 +1,81 @@
+"""The one error policy of the stream: a message a stage cannot handle goes, with its
+original bytes and the reason, to the dead-letter topic of the topic it came from, and
+the stage goes on. Every agent runs its handler through `run_stage`, so the policy is
+written once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import faust
+from faust.types import EventT
+
+from infra.settings import Settings
+from processors.stages import Step
+from schemas.dead_letter import dead_letter
+from schemas.topics import TopicSpec
+
+log = logging.getLogger("wirewatch.worker")
+
+Handler = Callable[[EventT], Awaitable[Step]]
+
+
+class DeadLetters:
+    """The dead-letter topics, one per source topic."""
+
+    def __init__(self, settings: Settings, topics: dict[str, faust.TopicT]) -> None:
+        self.settings = settings
+        self.topics = topics  # source topic name (unprefixed) -> its .dlq topic
+
+    async def send(self, spec: TopicSpec, stage: str, event: EventT, error: Exception) -> None:
+        message = event.message
+        log.warning(
+            "%s: message at %s[%s]@%s sent to %s: %s",
+            stage,
+            message.topic,
+            message.partition,
+            message.offset,
+            self.settings.topic(spec.name + ".dlq"),
+            error,
+        )
+        letter = dead_letter(
+            topic=message.topic,
+            stage=stage,
+            error=error,
+            key=message.key,
+            value=message.value,
+            partition=message.partition,
+            offset=message.offset,
+        )
+        await self.topics[spec.name].send(key=message.key, value=letter.to_json_bytes())
+
+
+async def run_stage(
+    stream: faust.StreamT,
+    stage: str,
+    source: TopicSpec,
+    handle: Handler,
+    out: faust.TopicT | None,
+    dead_letters: DeadLetters,
+) -> None:
+    """Each message through HANDLE: its records sent to OUT with the message's timestamp
+    (the moment the article entered the pipeline), then its state remembered; a failure
+    sent to the dead letters instead, and the stream goes on."""
+    async for event in stream.events():
+        try:
+            step = await handle(event)
+        except Exception as error:  # any failure goes to the DLQ, never stops the stage
+            await dead_letters.send(source, stage, event, error)
+            continue
+        if out is not None:
+            for record in step.records:
+                await out.send(
+                    key=record.key, value=record.value, timestamp=event.message.timestamp
+                )
+        if step.remember is not None:
+            # Remembered only once the records are handed to the producer, so a worker
+            # killed before that sends them again (harmless downstream). Both writes are
+            # buffered by the producer and flushed before the input offset is committed;
+            # waiting for each ack here instead stalls the stage (see the README's limits).
+            step.remember()

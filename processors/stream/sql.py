@@ -1,0 +1,65 @@
+"""Every SQL call of the worker on one thread: never on the event loop (a SQLite lock
+wait would stall every stage), and never two writers fighting over SQLite's lock. The
+subscriptions are read through it too, and kept in memory until their table changes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from infra.db import migrate
+from infra.settings import Settings
+from processors.alerting import SubscriptionIndex
+from sinks import delivery as deliveries
+from sinks import subscriptions as subscription_store
+from sinks.storage import connect
+
+
+class SqlThread:
+    """The database engine, made on the SQL thread on first use, and calls run there."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-sql")
+        self._engine: Any = None
+
+    def _database(self) -> Any:
+        if self._engine is None:
+            engine = connect(self.settings.resolved_database_url)
+            # the other components' tables on the same engine (their connect() makes its own)
+            migrate(engine, "subscriptions", subscription_store.MIGRATIONS)
+            migrate(engine, "deliveries", deliveries.MIGRATIONS)
+            self._engine = engine
+        return self._engine
+
+    async def __call__(self, function: Callable[..., Any], *args: Any) -> Any:
+        """``function(engine, *args)`` on the SQL thread."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, lambda: function(self._database(), *args)
+        )
+
+
+class Subscriptions:
+    """The subscriptions, rebuilt when the SQL table changed (checked every few seconds)."""
+
+    def __init__(self, sql: SqlThread, refresh_seconds: float) -> None:
+        self.sql = sql
+        self.refresh_seconds = refresh_seconds
+        self.index = SubscriptionIndex()
+        self._checked: float | None = None
+        self._fingerprint: Any = None
+
+    async def current(self) -> SubscriptionIndex:
+        now = asyncio.get_running_loop().time()
+        if self._checked is None or now - self._checked >= self.refresh_seconds:
+            self._checked = now
+            fingerprint = await self.sql(subscription_store.fingerprint)
+            if fingerprint != self._fingerprint:
+                # built off the event loop: 100,000 subscriptions take about a second
+                self.index = await self.sql(
+                    lambda engine: SubscriptionIndex(subscription_store.list_subscriptions(engine))
+                )
+                self._fingerprint = fingerprint
+        return self.index

@@ -1,0 +1,141 @@
+"""The stage handlers in-process, over plain dicts, exactly as the worker runs them over
+its tables; and the faust app built without a broker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from infra.settings import Settings
+from ingest.seeds import load_seed
+from processors import stages
+from processors.alerting import SubscriptionIndex
+from processors.merge import IncidentIndex
+from processors.window import Retention
+from schemas.alert import Alert, Subscription
+from schemas.article import ArticleCopy
+from schemas.event import Event, EventMention
+from schemas.topics import ALL_TOPICS
+from tests.conftest import SEEDS
+
+WINDOW = dt.timedelta(days=30)
+
+
+class Pipeline:
+    """dedup -> extract -> merge -> route with dict state, records passed by hand."""
+
+    def __init__(self, subscriptions: list[Subscription] | None = None) -> None:
+        self.dedup = stages.DedupState({}, Retention(WINDOW), 0.6)
+        self.extract = stages.ExtractState({}, Retention(WINDOW))
+        self.merge = stages.MergeState(IncidentIndex(), Retention(WINDOW))
+        self.route = stages.RouteState({}, Retention(WINDOW))
+        self.subscriptions = SubscriptionIndex(subscriptions or [])
+
+    @staticmethod
+    def _run(step: stages.Step) -> list[stages.Record]:
+        if step.remember is not None:
+            step.remember()
+        return step.records
+
+    def feed(self, name: str) -> tuple[list[Event], list[Alert]]:
+        article = load_seed(SEEDS / name)
+        events, alerts = [], []
+        for unique in self._run(stages.dedup(self.dedup, article.to_json_bytes())):
+            for mention in self._run(stages.extract(self.extract, unique.value)):
+                for event in self._run(stages.merge(self.merge, mention.value)):
+                    events.append(Event.from_json_bytes(event.value))
+                    received = dt.datetime.now(dt.UTC)
+                    for alert in self._run(
+                        stages.route(self.route, self.subscriptions, event.value, received)
+                    ):
+                        alerts.append(Alert.from_json_bytes(alert.value))
+        return events, alerts
+
+
+def _sub(**fields) -> Subscription:
+    record = {"id": "s", "delivery": {"kind": "file", "target": "/tmp/x"}, **fields}
+    return Subscription.model_validate_json(json.dumps(record))
+
+
+def test_two_reports_of_one_incident_become_two_versions_and_two_alerts():
+    pipeline = Pipeline([_sub(countries=["AZ"])])
+    first, first_alerts = pipeline.feed("ganja-missile-strike-caspian-daily.md")
+    second, second_alerts = pipeline.feed("ganja-missile-strike-meridian.md")
+    assert [e.version for e in first + second] == [1, 2]
+    assert first[0].event_id == second[0].event_id
+    assert [a.reason for a in first_alerts + second_alerts] == ["new", "toll_rose"]
+    assert set(pipeline.route.told) == {f"s|{first[0].event_id}"}
+
+
+def test_a_repeat_sends_nothing_and_a_copy_follows_its_original():
+    pipeline = Pipeline()
+    [event], _ = pipeline.feed("chuhuiv-shelling-wire.md")
+    assert pipeline.feed("chuhuiv-shelling-wire.md") == ([], [])  # a repeat: dropped
+    wire = load_seed(SEEDS / "chuhuiv-shelling-wire.md")
+    copy_records = stages.dedup(
+        pipeline.dedup, load_seed(SEEDS / "chuhuiv-shelling-republished.md").to_json_bytes()
+    ).records
+    [record] = copy_records
+    assert record.key == wire.id.encode()  # keyed by its original, so it follows it
+    copy = ArticleCopy.model_validate_json(record.value)
+    [notice] = stages.extract(pipeline.extract, record.value).records
+    assert notice.key == event.country.encode()  # to the country the original's event is in
+    [updated] = stages.merge(pipeline.merge, notice.value).records
+    assert Event.from_json_bytes(updated.value).sources == [wire.source, copy.source]
+
+
+def test_state_is_remembered_only_when_the_step_says_so():
+    """The worker remembers an article as seen only after its record is handed to the
+    producer: a handler's state write waits in `remember`."""
+    state = stages.DedupState({}, Retention(WINDOW), 0.6)
+    article = load_seed(SEEDS / "idlib-airstrike.md")
+    step = stages.dedup(state, article.to_json_bytes())
+    assert step.records and article.id not in state.articles
+    step.remember()
+    assert article.id in state.articles
+
+
+def test_a_handler_raises_on_what_it_cannot_read():
+    """What the runtime sends to the dead letters: every handler refuses bad bytes."""
+    state = stages.ExtractState({}, Retention(WINDOW))
+    for handler, bad in (
+        (lambda v: stages.extract(state, v), b"{not json"),
+        (lambda v: stages.extract(state, v), b'{"schema_version": 1}'),
+    ):
+        try:
+            handler(bad)
+        except ValueError:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_the_worker_app_is_built_without_a_broker():
+    from processors.stream.app import create_app
+
+    settings = Settings()
+    app = create_app(settings)
+    names = {agent.rsplit(".", 1)[-1] for agent in app.agents}
+    assert names == {"dedup", "extract", "merge", "route", "store", "deliver"}
+    assert {str(t) for t in app.tables} == {
+        settings.topic(name)
+        for name in (
+            "dedup.articles",
+            "extract.articles",
+            "merge.events",
+            "merge.articles",
+            "route.sent",
+        )
+    }
+    assert {spec.name for spec in ALL_TOPICS} >= {"articles.raw", "events", "alerts"}
+
+
+def test_mentions_are_keyed_by_country_and_events_by_id():
+    pipeline = Pipeline()
+    article = load_seed(SEEDS / "zamfara-village-attack.md")
+    [unique] = stages.dedup(pipeline.dedup, article.to_json_bytes()).records
+    records = stages.extract(pipeline.extract, unique.value).records
+    assert records and all(
+        r.key == EventMention.model_validate_json(r.value).country.encode() for r in records
+    )
+    [event] = stages.merge(pipeline.merge, records[0].value).records
+    assert event.key == Event.from_json_bytes(event.value).event_id.encode()
