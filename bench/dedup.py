@@ -184,7 +184,8 @@ def main() -> None:
         versions += len(pipeline.feed(Article.model_validate_json(line)))
         if number % step == 0:
             now = time.perf_counter()
-            day = (pipeline.clock.latest - START).days if pipeline.clock.latest else 0
+            latest = pipeline.deduplicated.retention.latest
+            day = (latest - START).days if latest else 0
             print(
                 f"{number:>9} {day:>9} {resident_mb():>8.0f} {len(pipeline.incidents.events):>12} "
                 f"{len(pipeline.articles):>17} {step / (now - mark):>11.0f}",
