@@ -19,9 +19,10 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from infra.geo import distance_km
+from processors.state_records import check_version, stamped
 from schemas.alert import Subscription
 from schemas.event import Event
 
@@ -160,16 +161,15 @@ class Sent:
     sub_event_type: str
     version: int
 
+    RECORD_VERSION: ClassVar[int] = 1
+
     def to_record(self) -> dict[str, Any]:
-        return {
-            "f": self.fatalities,
-            "c": self.casualties,
-            "t": self.sub_event_type,
-            "v": self.version,
-        }
+        record = {"f": self.fatalities, "c": self.casualties, "t": self.sub_event_type}
+        return stamped({**record, "v": self.version}, self.RECORD_VERSION)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Sent:
+        check_version("route", record, cls.RECORD_VERSION)
         return cls(record["f"], record["c"], record["t"], record["v"])
 
     @classmethod

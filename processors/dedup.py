@@ -23,11 +23,12 @@ import datetime as dt
 import heapq
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from processors.state_records import check_version, stamped
 from schemas.article import Article, ArticleCopy
 
 SHINGLE_WORDS = 4
@@ -60,17 +61,23 @@ class IndexEntry:
     published: dt.datetime
     original_id: str | None = None  # set when the article is itself a copy
 
-    def to_record(self) -> dict[str, str | None]:
-        return {
-            "h": self.content_hash,
-            "m": base64.b64encode(self.signature).decode() if self.signature else None,
-            "s": self.source,
-            "p": self.published.isoformat(),
-            "o": self.original_id,
-        }
+    RECORD_VERSION: ClassVar[int] = 1
+
+    def to_record(self) -> dict[str, Any]:
+        return stamped(
+            {
+                "h": self.content_hash,
+                "m": base64.b64encode(self.signature).decode() if self.signature else None,
+                "s": self.source,
+                "p": self.published.isoformat(),
+                "o": self.original_id,
+            },
+            self.RECORD_VERSION,
+        )
 
     @classmethod
-    def from_record(cls, article_id: str, record: dict[str, str | None]) -> IndexEntry:
+    def from_record(cls, article_id: str, record: dict[str, Any]) -> IndexEntry:
+        check_version("dedup", record, cls.RECORD_VERSION)
         signature = record.get("m")
         return cls(
             article_id=article_id,

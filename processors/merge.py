@@ -49,12 +49,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from infra.geo import distance_km
+from processors.state_records import check_version, stamped
 from schemas.article import ArticleCopy
 from schemas.event import Event, EventMention, FieldRevision, Figure, FigureRange, Location
 from schemas.taxonomy import SubEventType as S
 from schemas.taxonomy import cameo_root_of, event_type_of
 
 SAME_PLACE_KM = 15.0
+EVENT_RECORD_VERSION = 1  # the format of an open event's record in the merge state
 DEFAULT_WINDOW_DAYS = 14
 TRACKED_FIELDS = ("fatalities", "injured", "sub_event_type", "actor1", "actor2")
 MAX_EVIDENCE = 12
@@ -308,6 +310,7 @@ class IncidentIndex:
         for event_id, record in records:
             if not record:
                 continue
+            check_version("merge", record, EVENT_RECORD_VERSION)
             summary = (
                 Summary.from_record(record["summary"])
                 if "summary" in record  # state written before summaries were stored
@@ -331,6 +334,7 @@ class IncidentIndex:
 
     def _state(self, event_id: str) -> tuple[list[EventMention], list[ArticleCopy]]:
         record = self.events[event_id]
+        check_version("merge", record, EVENT_RECORD_VERSION)
         mentions = [EventMention.model_validate_json(m) for m in record["mentions"].values()]
         copies = [ArticleCopy.model_validate_json(c) for c in record["copies"].values()]
         return mentions, copies
@@ -348,15 +352,18 @@ class IncidentIndex:
             return None
         event = candidate.model_copy(update={"version": version + 1})
         summary = Summary.of(event)
-        self.events[event_id] = {
-            "mentions": {m.mention_id: m.model_dump_json() for m in mentions},
-            "copies": {c.article_id: c.model_dump_json() for c in copies},
-            "version": event.version,
-            "digest": digest,
-            "date": event.event_date.isoformat(),
-            "country": event.country,
-            "summary": summary.to_record(),
-        }
+        self.events[event_id] = stamped(
+            {
+                "mentions": {m.mention_id: m.model_dump_json() for m in mentions},
+                "copies": {c.article_id: c.model_dump_json() for c in copies},
+                "version": event.version,
+                "digest": digest,
+                "date": event.event_date.isoformat(),
+                "country": event.country,
+                "summary": summary.to_record(),
+            },
+            EVENT_RECORD_VERSION,
+        )
         if before is None:
             self._indexed += 1
         else:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from pydantic import TypeAdapter
 
@@ -26,6 +26,7 @@ from processors.alerting import Sent, SubscriptionIndex, alert_id_for, alert_rea
 from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
 from processors.merge import IncidentIndex
+from processors.state_records import check_version, stamped
 from processors.window import Retention
 from schemas.alert import Alert
 from schemas.article import Article, ArticleCopy
@@ -106,11 +107,29 @@ def dedup(state: DedupState, value: bytes) -> Step:
 # --- extract -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Extracted:
+    """What extraction remembers of an article: the countries its events are in."""
+
+    countries: tuple[str, ...]
+    published: str  # ISO 8601, compared as text against the retention horizon
+
+    RECORD_VERSION: ClassVar[int] = 1
+
+    def to_record(self) -> dict[str, Any]:
+        return stamped({"c": list(self.countries), "p": self.published}, self.RECORD_VERSION)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Extracted:
+        check_version("extract", record, cls.RECORD_VERSION)
+        return cls(tuple(record["c"]), record["p"])
+
+
 @dataclass
 class ExtractState:
     """Which countries each article's events are in, to forward a later copy to them."""
 
-    articles: Table  # article id -> {"c": [countries], "p": published}
+    articles: Table  # article id -> Extracted record
     retention: Retention
     extract: Callable[[Article], list[EventMention]] = extract_events
 
@@ -121,17 +140,15 @@ def extract(state: ExtractState, value: bytes) -> Step:
     item = _ARTICLE_OR_COPY.validate_json(value)
     if isinstance(item, ArticleCopy):
         known = state.articles.get(item.original_id)
-        countries = (known or {}).get("c", [])
+        countries = Extracted.from_record(known).countries if known else ()
         return Step([Record(country.encode(), item.to_json_bytes()) for country in countries])
     found = state.extract(item)
-    state.articles[item.id] = {
-        "c": sorted({mention.country for mention in found}),
-        "p": item.published.isoformat(),
-    }
+    countries = tuple(sorted({mention.country for mention in found}))
+    state.articles[item.id] = Extracted(countries, item.published.isoformat()).to_record()
     if state.retention.advance(item.published):
         horizon = state.retention.horizon.isoformat()
         for key, record in list(state.articles.items()):
-            if record and record["p"] < horizon:
+            if record and Extracted.from_record(record).published < horizon:
                 del state.articles[key]
     return Step([Record(m.country.encode(), m.to_json_bytes()) for m in found])
 

@@ -13,6 +13,7 @@ from faust.types import EventT
 
 from infra.settings import Settings
 from processors.stages import Step
+from processors.state_records import StateRecordError
 from schemas.dead_letter import dead_letter
 from schemas.topics import TopicSpec
 
@@ -65,6 +66,8 @@ async def run_stage(
     async for event in stream.events():
         try:
             step = await handle(event)
+        except StateRecordError:
+            raise  # the stage's own state is unreadable: no message is to blame
         except Exception as error:  # any failure goes to the DLQ, never stops the stage
             await dead_letters.send(source, stage, event, error)
             continue
