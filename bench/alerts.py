@@ -44,8 +44,8 @@ from schemas.alert import Subscription
 from schemas.article import Article, article_id_for
 from schemas.event import Event, Location
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
-from sinks import delivery
-from sinks import subscriptions as store
+from sinks.alerts import state as delivery_state
+from sinks.alerts import subscriptions as store
 from tests.services import kafka_broker, wait_until
 from tests.webhook_server import WebhookServer
 
@@ -261,12 +261,12 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
         )
         producer = KafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=0)
         topic = settings.topic("articles.raw")
-        deliveries = delivery.connect(settings.resolved_database_url)
+        deliveries = delivery_state.connect(settings.resolved_database_url)
         try:
             warm = _article(0, towns[0], rng)
             producer.send(topic, key=warm.id.encode(), value=warm.to_json_bytes()).get(30)
             wait_until(
-                lambda: len(delivery.list_deliveries(deliveries, "delivered")) >= 1,
+                lambda: len(delivery_state.list_deliveries(deliveries, "delivered")) >= 1,
                 180,
                 what="the worker to deliver a first alert",
             )
@@ -297,11 +297,11 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
             while time.perf_counter() - last_change < QUIET:
                 if time.perf_counter() - start > seconds + 600:
                     raise TimeoutError("the alerts never stopped coming")
-                with deliveries.connect() as connection:
+                with delivery_state.connect() as connection:
                     count = connection.execute(
-                        select(func.count()).select_from(delivery.deliveries_table)
+                        select(func.count()).select_from(delivery_state.deliveries_table)
                     ).scalar_one()
-                pending = delivery.list_deliveries(deliveries, "pending", 1)
+                pending = delivery_state.list_deliveries(deliveries, "pending", 1)
                 if count != last_count or pending:
                     last_count, last_change = count, time.perf_counter()
                     cpu_after = _cpu_seconds(worker_pids), _cpu_seconds(broker_pids)
@@ -309,7 +309,7 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
             busy = last_change - start
             rows = [
                 r
-                for r in delivery.list_deliveries(deliveries, "delivered", 1_000_000)
+                for r in delivery_state.list_deliveries(deliveries, "delivered", 1_000_000)
                 if r.latency_seconds is not None and r.received_at and r.received_at >= run_started
             ]
             latencies = sorted(r.latency_seconds for r in rows)

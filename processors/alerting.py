@@ -14,6 +14,7 @@ report was below the subscription's toll threshold is reported as
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import math
 import re
@@ -23,7 +24,7 @@ from typing import Any, ClassVar
 
 from infra.geo import distance_km
 from processors.state_records import check_version, stamped
-from schemas.alert import Subscription
+from schemas.alert import Alert, Subscription
 from schemas.event import Event
 
 CELL_DEGREES = 1.0
@@ -206,3 +207,25 @@ def alert_reason(sub: Subscription, event: Event, sent: Sent | None) -> str | No
 
 def alert_id_for(subscription_id: str, event_id: str, version: int) -> str:
     return hashlib.sha256(f"{subscription_id}|{event_id}|{version}".encode()).hexdigest()[:32]
+
+
+def build_alert(
+    sub: Subscription,
+    event: Event,
+    reason: str,
+    created_at: dt.datetime,
+    received_at: dt.datetime | None = None,
+    id_suffix: str = "",
+) -> Alert:
+    """The alert telling this subscription of this event version, for this reason; its id
+    is the same wherever and however often it is built (a test send adds a suffix)."""
+    return Alert(
+        alert_id=alert_id_for(sub.id, event.event_id, event.version) + id_suffix,
+        subscription_id=sub.id,
+        event_id=event.event_id,
+        event_version=event.version,
+        reason=reason,  # type: ignore[arg-type]
+        event=event,
+        created_at=created_at,
+        received_at=received_at,
+    )

@@ -22,7 +22,7 @@ from typing import Any, ClassVar, NamedTuple
 
 from pydantic import TypeAdapter
 
-from processors.alerting import Sent, SubscriptionIndex, alert_id_for, alert_reason
+from processors.alerting import Sent, SubscriptionIndex, alert_reason, build_alert
 from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
 from processors.merge import IncidentIndex
@@ -207,17 +207,7 @@ def route(
         reason = alert_reason(sub, event, Sent.from_record(record) if record else None)
         if reason is None:
             continue
-        alert = Alert(
-            alert_id=alert_id_for(sub.id, event.event_id, event.version),
-            subscription_id=sub.id,
-            event_id=event.event_id,
-            event_version=event.version,
-            reason=reason,  # type: ignore[arg-type]
-            event=event,
-            created_at=created,
-            received_at=received_at,
-        )
-        alerts.append((alert, key))
+        alerts.append((build_alert(sub, event, reason, created, received_at), key))
 
     def remember() -> None:
         for alert, key in alerts:

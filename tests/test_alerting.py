@@ -22,8 +22,10 @@ from processors.alerting import (
 )
 from processors.offline import InProcessPipeline
 from schemas.alert import Alert, Subscription
-from sinks import delivery
-from sinks.subscriptions import SubscriptionFileError, load_yaml
+from sinks.alerts import channels
+from sinks.alerts import sender as sending
+from sinks.alerts import state as delivery_state
+from sinks.alerts.subscriptions import SubscriptionFileError, load_yaml
 from tests.conftest import SEEDS, wirewatch_command
 from tests.smtp_server import smtp_inbox
 from tests.webhook_server import WebhookServer
@@ -154,8 +156,8 @@ def _alert(event, sub_id="s") -> Alert:
 def _send(alert, sub, allow_private=True, attempts=4):
     async def run():
         async with httpx.AsyncClient(timeout=5) as client:
-            sender = delivery.Sender(
-                client, delivery.RetryPolicy(attempts=attempts, base_delay=0.01), allow_private
+            sender = sending.Sender(
+                client, sending.RetryPolicy(attempts=attempts, base_delay=0.01), allow_private
             )
             return await sender.send(alert, sub)
 
@@ -178,8 +180,8 @@ def test_a_failing_receiver_gets_the_alert_once_with_one_key_and_a_valid_signatu
     assert [r.status for r in receiver.received] == [503, 503, 503, 200]
     assert len({r.headers["Idempotency-Key"] for r in receiver.received}) == 1
     [done] = receiver.delivered("/hook")
-    assert delivery.verify(done.body, "k3y", done.headers[delivery.SIGNATURE_HEADER])
-    assert not delivery.verify(done.body, "wrong", done.headers[delivery.SIGNATURE_HEADER])
+    assert channels.verify(done.body, "k3y", done.headers[channels.SIGNATURE_HEADER])
+    assert not channels.verify(done.body, "wrong", done.headers[channels.SIGNATURE_HEADER])
     assert done.alert["event"]["event_id"] == v1.event_id
 
 
@@ -204,8 +206,8 @@ def test_a_slow_receiver_holds_up_only_its_own_alerts(receiver):
 
     async def run():
         async with httpx.AsyncClient(timeout=5) as client:
-            sender = delivery.Sender(
-                client, delivery.RetryPolicy(attempts=1), True, concurrency=4, per_subscription=2
+            sender = sending.Sender(
+                client, sending.RetryPolicy(attempts=1), True, concurrency=4, per_subscription=2
             )
 
             async def send(alert, sub):
@@ -245,8 +247,8 @@ def test_a_webhook_whose_name_turns_private_when_connecting_is_refused_for_good(
     sub = _sub(delivery={"kind": "webhook", "target": target})
 
     async def run():
-        async with delivery.webhook_client(5, allow_private=False) as client:
-            sender = delivery.Sender(client, delivery.RetryPolicy(attempts=3), True)
+        async with channels.webhook_client(5, allow_private=False) as client:
+            sender = sending.Sender(client, sending.RetryPolicy(attempts=3), True)
             return await sender.send(_alert(v1), sub)
 
     ok, attempts, error = asyncio.run(run())
@@ -255,7 +257,7 @@ def test_a_webhook_whose_name_turns_private_when_connecting_is_refused_for_good(
 
 
 def test_backoff_grows_with_jitter_and_honours_retry_after():
-    policy = delivery.RetryPolicy(base_delay=1.0, max_delay=8.0)
+    policy = sending.RetryPolicy(base_delay=1.0, max_delay=8.0)
     for attempt, ceiling in ((1, 1.0), (2, 2.0), (3, 4.0), (6, 8.0)):
         delay = policy.delay(attempt)
         assert ceiling / 2 <= delay <= ceiling
@@ -269,9 +271,9 @@ def test_email_goes_over_smtp_in_text_and_html():
 
         async def run():
             async with httpx.AsyncClient() as client:
-                sender = delivery.Sender(
+                sender = sending.Sender(
                     client,
-                    delivery.RetryPolicy(attempts=2, base_delay=0.01),
+                    sending.RetryPolicy(attempts=2, base_delay=0.01),
                     True,
                     "127.0.0.1",
                     inbox.port,
@@ -290,16 +292,18 @@ def test_email_goes_over_smtp_in_text_and_html():
 
 
 def test_delivery_state_is_recorded_once_and_listed(tmp_path):
-    engine = delivery.connect(f"sqlite:///{tmp_path / 'd.db'}")
+    engine = delivery_state.connect(f"sqlite:///{tmp_path / 'd.db'}")
     v1, _ = _ganja_versions()
     alert = _alert(v1)
-    assert delivery.record_pending(engine, alert) is True
-    assert delivery.record_pending(engine, alert) is False  # a redelivered message
-    assert [a.alert_id for a in delivery.alerts_with_status(engine, "pending")] == [alert.alert_id]
-    delivery.mark(engine, alert.alert_id, "delivered", 2, latency=0.42)
-    [row] = delivery.list_deliveries(engine)
+    assert delivery_state.record_pending(engine, alert) is True
+    assert delivery_state.record_pending(engine, alert) is False  # a redelivered message
+    assert [a.alert_id for a in delivery_state.alerts_with_status(engine, "pending")] == [
+        alert.alert_id
+    ]
+    delivery_state.mark(engine, alert.alert_id, "delivered", 2, latency=0.42)
+    [row] = delivery_state.list_deliveries(engine)
     assert (row.status, row.attempts, row.latency_seconds) == ("delivered", 2, 0.42)
-    assert list(delivery.alerts_with_status(engine, "pending")) == []
+    assert list(delivery_state.alerts_with_status(engine, "pending")) == []
 
 
 def test_subscription_commands_add_list_test_and_remove(tmp_path):

@@ -10,8 +10,9 @@ from collections import Counter
 
 import pytest
 
-from sinks import delivery
-from sinks import subscriptions as store
+from sinks.alerts import channels
+from sinks.alerts import state as delivery_state
+from sinks.alerts import subscriptions as store
 from tests.conftest import wirewatch_command
 from tests.kafka_helpers import pipeline_lag
 from tests.services import wait_until
@@ -72,11 +73,11 @@ def test_seeds_deliver_each_expected_alert_once(pipeline_env, pipeline_settings,
                 wirewatch_command("replay"), env=env, capture_output=True, text=True, timeout=120
             )
             assert replay.returncode == 0, replay.stderr
-            deliveries = delivery.connect(url)
+            deliveries = delivery_state.connect(url)
 
             def settled() -> bool:
                 assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
-                rows = delivery.list_deliveries(deliveries, limit=1000)
+                rows = delivery_state.list_deliveries(deliveries, limit=1000)
                 return (
                     pipeline_lag(pipeline_settings) == 0
                     and len(rows) >= 13
@@ -86,13 +87,13 @@ def test_seeds_deliver_each_expected_alert_once(pipeline_env, pipeline_settings,
             try:
                 wait_until(settled, 240, interval=1.0, what="every alert delivered")
             except TimeoutError as error:
-                rows = delivery.list_deliveries(deliveries, limit=1000)
+                rows = delivery_state.list_deliveries(deliveries, limit=1000)
                 found = Counter((row.subscription_id, row.status) for row in rows)
                 log_tail = (tmp_path / "worker.log").read_text(errors="replace")[-4000:]
                 raise AssertionError(
                     f"{error}; deliveries {dict(found)}; worker log:\n{log_tail}"
                 ) from error
-            rows = delivery.list_deliveries(deliveries, limit=1000)
+            rows = delivery_state.list_deliveries(deliveries, limit=1000)
         finally:
             worker.terminate()
             worker.wait(30)
@@ -131,7 +132,7 @@ def test_seeds_deliver_each_expected_alert_once(pipeline_env, pipeline_settings,
         delivered = receiver.delivered("/flaky")
         assert len(delivered) == 4
         assert all(
-            delivery.verify(r.body, "k3y", r.headers[delivery.SIGNATURE_HEADER]) for r in delivered
+            channels.verify(r.body, "k3y", r.headers[channels.SIGNATURE_HEADER]) for r in delivered
         )
         assert len(receiver.delivered("/ganja")) == 2
 
@@ -192,12 +193,12 @@ def test_a_restarted_sink_sends_what_was_pending_and_nothing_delivered(
             }
         ),
     )
-    deliveries = delivery.connect(url)
+    deliveries = delivery_state.connect(url)
     pending, done = _ganja_alert(1), _ganja_alert(2)
     # what a sink killed mid-delivery leaves behind: one alert recorded, one delivered
-    assert delivery.record_pending(deliveries, pending)
-    assert delivery.record_pending(deliveries, done)
-    delivery.mark(deliveries, done.alert_id, "delivered", 1, latency=0.5)
+    assert delivery_state.record_pending(deliveries, pending)
+    assert delivery_state.record_pending(deliveries, done)
+    delivery_state.mark(deliveries, done.alert_id, "delivered", 1, latency=0.5)
     env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
     with (tmp_path / "worker.log").open("wb") as log:
         worker = subprocess.Popen(
@@ -205,7 +206,7 @@ def test_a_restarted_sink_sends_what_was_pending_and_nothing_delivered(
         )
     try:
         wait_until(
-            lambda: delivery.status_of(deliveries, pending.alert_id) == "delivered",
+            lambda: delivery_state.status_of(deliveries, pending.alert_id) == "delivered",
             120,
             what="the pending alert delivered",
         )
@@ -230,10 +231,10 @@ def test_alerts_retry_sends_dead_alerts_once_their_target_works(pipeline_env, pi
             }
         ),
     )
-    deliveries = delivery.connect(url)
+    deliveries = delivery_state.connect(url)
     alert = _ganja_alert(1)
-    delivery.record_pending(deliveries, alert)
-    delivery.mark(deliveries, alert.alert_id, "dead", 5, "HTTP 503 from 127.0.0.1")
+    delivery_state.record_pending(deliveries, alert)
+    delivery_state.mark(deliveries, alert.alert_id, "dead", 5, "HTTP 503 from 127.0.0.1")
     env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
     try:
         listed = subprocess.run(
@@ -257,5 +258,5 @@ def test_alerts_retry_sends_dead_alerts_once_their_target_works(pipeline_env, pi
         receiver.close()
     [request] = receiver.received
     assert request.headers["Idempotency-Key"] == alert.alert_id
-    assert delivery.verify(request.body, "k", request.headers[delivery.SIGNATURE_HEADER])
-    assert delivery.status_of(deliveries, alert.alert_id) == "delivered"
+    assert channels.verify(request.body, "k", request.headers[channels.SIGNATURE_HEADER])
+    assert delivery_state.status_of(deliveries, alert.alert_id) == "delivered"

@@ -11,7 +11,9 @@ from sqlalchemy import create_engine, func, inspect, select, text
 
 from infra.db import _one_migrator, make_engine, schema_migrations
 from ingest.feed_store import FeedStore
-from sinks import delivery, storage, subscriptions
+from sinks import storage
+from sinks.alerts import state as delivery_state
+from sinks.alerts import subscriptions
 
 PROCESSES = 6
 
@@ -21,7 +23,7 @@ def _start_together(url: str, start_at: float) -> None:
     time.sleep(max(0.0, start_at - time.time()))
     storage.connect(url)
     subscriptions.connect(url)
-    delivery.connect(url)
+    delivery_state.connect(url)
 
 
 def _migrate_at_once(url: str) -> list[int]:
@@ -44,7 +46,7 @@ def _applied(url: str) -> list[tuple[str, int]]:
             select(schema_migrations.c.component, schema_migrations.c.version)
         ).all()
         # the tables exist: the migrations ran, not only their records
-        for table in (delivery.deliveries_table, storage.events_table):
+        for table in (delivery_state.deliveries_table, storage.events_table):
             assert connection.execute(select(func.count()).select_from(table)).scalar_one() == 0
     return sorted(tuple(row) for row in rows)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -71,7 +72,7 @@ def subscriptions_add(
     file_path: str | None,
 ) -> None:
     """Add a subscription (or replace the one with this id)."""
-    from sinks import subscriptions as store
+    from sinks.alerts import subscriptions as store
 
     targets = [
         (kind, value)
@@ -112,7 +113,7 @@ def subscriptions_add(
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def subscriptions_load(path: Path) -> None:
     """Add or replace every subscription in a YAML file."""
-    from sinks import subscriptions as store
+    from sinks.alerts import subscriptions as store
 
     try:
         loaded = store.load_yaml(path)
@@ -128,7 +129,7 @@ def subscriptions_load(path: Path) -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
 def subscriptions_list(output_format: str | None) -> None:
     """Print the subscriptions."""
-    from sinks import subscriptions as store
+    from sinks.alerts import subscriptions as store
 
     found = list(store.list_subscriptions(store.connect(_settings().resolved_database_url)))
     if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
@@ -181,7 +182,7 @@ def _describe(sub: Subscription) -> str:
 @click.argument("subscription_id")
 def subscriptions_remove(subscription_id: str) -> None:
     """Delete a subscription."""
-    from sinks import subscriptions as store
+    from sinks.alerts import subscriptions as store
 
     if not store.remove(store.connect(_settings().resolved_database_url), subscription_id):
         raise click.ClickException(f"no subscription {subscription_id!r}")
@@ -196,8 +197,8 @@ def subscriptions_remove(subscription_id: str) -> None:
 @click.option("--limit", type=int, default=20)
 def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     """Show which stored events this subscription matches (and, with --send, try its target)."""
-    from processors.alerting import alert_id_for, matches
-    from sinks import subscriptions as store
+    from processors.alerting import build_alert, matches
+    from sinks.alerts import subscriptions as store
     from sinks.storage import connect, list_events
     from wirewatch.render import event_line
 
@@ -213,32 +214,31 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
         return
     if not matched:
         raise click.ClickException("nothing to send: no stored event matches")
-    event = matched[0]
-    alert = Alert(
-        alert_id=alert_id_for(sub.id, event.event_id, event.version) + "-test",
-        subscription_id=sub.id,
-        event_id=event.event_id,
-        event_version=event.version,
-        reason="new",
-        event=event,
-        created_at=dt.datetime.now(dt.UTC),
-    )
-    ok, attempts, error = asyncio.run(_send(settings, alert, sub))
-    if not ok:
-        raise click.ClickException(f"test delivery failed after {attempts} attempt(s): {error}")
+    alert = build_alert(sub, matched[0], "new", dt.datetime.now(dt.UTC), id_suffix="-test")
+    outcome = asyncio.run(_deliver(settings, alert, sub, record=None))
+    if not outcome.delivered:
+        raise click.ClickException(
+            f"test delivery failed after {outcome.attempts} attempt(s): {outcome.error}"
+        )
     click.echo(f"test alert delivered to {sub.delivery.kind} {sub.delivery.target}")
 
 
-async def _send(
-    settings: Settings, alert: Alert, sub: Subscription
-) -> tuple[bool, int, str | None]:
-    from sinks.delivery import Sender, webhook_client
+async def _deliver(settings: Settings, alert: Alert, sub: Subscription, record: Any) -> Any:
+    """The worker's own path: send with retries, then mark the outcome in RECORD's
+    deliveries table (a test send, with no RECORD, is not recorded)."""
+    from sinks.alerts import state as delivery_state
+    from sinks.alerts.channels import webhook_client
+    from sinks.alerts.deliver import deliver
+    from sinks.alerts.sender import Sender
+
+    async def mark(*outcome: Any) -> None:
+        if record is not None:
+            delivery_state.mark(record, *outcome)
 
     async with webhook_client(
         settings.delivery_timeout, settings.allow_private_addresses
     ) as client:
-        sender = Sender.from_settings(settings, client)
-        return await sender.send(alert, sub)
+        return await deliver(alert, sub, Sender.from_settings(settings, client), mark)
 
 
 @click.group()
@@ -252,10 +252,10 @@ def alerts() -> None:
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
 def alerts_list(status: str | None, limit: int, output_format: str | None) -> None:
     """Recent alerts, newest first: status, attempts, article-to-delivery latency."""
-    from sinks import delivery
+    from sinks.alerts import state as delivery_state
 
-    rows = delivery.list_deliveries(
-        delivery.connect(_settings().resolved_database_url), status, limit
+    rows = delivery_state.list_deliveries(
+        delivery_state.connect(_settings().resolved_database_url), status, limit
     )
     if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
         for row in rows:
@@ -297,16 +297,16 @@ def alerts_list(status: str | None, limit: int, output_format: str | None) -> No
 @click.option("--all", "retry_all", is_flag=True, help="every dead alert")
 def alerts_retry(alert_ids: tuple[str, ...], retry_all: bool) -> None:
     """Send dead alerts again (after their target was fixed)."""
-    from sinks import delivery
-    from sinks import subscriptions as store
+    from sinks.alerts import state as delivery_state
+    from sinks.alerts import subscriptions as store
 
     if not alert_ids and not retry_all:
         raise click.UsageError("give alert ids, or --all")
     settings = _settings()
-    engine = delivery.connect(settings.resolved_database_url)
+    engine = delivery_state.connect(settings.resolved_database_url)
     dead = [
         a
-        for a in delivery.alerts_with_status(engine, "dead")
+        for a in delivery_state.alerts_with_status(engine, "dead")
         if retry_all or a.alert_id in alert_ids
     ]
     unknown = set(alert_ids) - {a.alert_id for a in dead}
@@ -322,8 +322,10 @@ def alerts_retry(alert_ids: tuple[str, ...], retry_all: bool) -> None:
             )
             failures += 1
             continue
-        ok, attempts, error = asyncio.run(_send(settings, alert, sub))
-        delivery.mark(engine, alert.alert_id, "delivered" if ok else "dead", attempts, error)
-        click.echo(f"{alert.alert_id}: {'delivered' if ok else 'failed again: ' + str(error)}")
-        failures += not ok
+        outcome = asyncio.run(_deliver(settings, alert, sub, record=engine))
+        if outcome.delivered:
+            click.echo(f"{alert.alert_id}: delivered")
+        else:
+            click.echo(f"{alert.alert_id}: failed again: {outcome.error}")
+        failures += not outcome.delivered
     sys.exit(1 if failures else 0)

@@ -8,7 +8,7 @@
   loop (`dead_letters.run_stage`) that sends their records, remembers their state and
   sends what fails to the dead letters.
 - **store** (by event) upserts each event version into SQL (`sinks.storage`).
-- **deliver** (by subscription) sends alerts (`sinks.delivery`), with their state in SQL.
+- **deliver** (by subscription) sends alerts (`sinks.alerts`), with their state in SQL.
 
 Kafka record timestamps carry the moment an article entered ``articles.raw`` through
 every stage, so the delivery sink can measure article-to-alert latency.
@@ -48,8 +48,11 @@ from schemas.topics import (
     TopicSpec,
     dead_letter_topic,
 )
-from sinks import delivery as deliveries
-from sinks import subscriptions as subscription_store
+from sinks.alerts import state as delivery_state
+from sinks.alerts import subscriptions as subscription_store
+from sinks.alerts.channels import webhook_client
+from sinks.alerts.deliver import deliver as deliver_and_record
+from sinks.alerts.sender import Sender
 from sinks.storage import upsert_event
 
 log = logging.getLogger("wirewatch.worker")
@@ -186,40 +189,25 @@ def create_app(settings: Settings) -> faust.App:
         await run_stage(stream, "store", EVENTS, store_one, None, dead_letters)
 
     sending: set[asyncio.Task[None]] = set()
-    senders: dict[str, deliveries.Sender] = {}
+    senders: dict[str, Sender] = {}
 
-    def sender() -> deliveries.Sender:
+    def sender() -> Sender:
         if "sender" not in senders:
-            client = deliveries.webhook_client(
-                settings.delivery_timeout, settings.allow_private_addresses
-            )
-            senders["sender"] = deliveries.Sender.from_settings(settings, client)
+            client = webhook_client(settings.delivery_timeout, settings.allow_private_addresses)
+            senders["sender"] = Sender.from_settings(settings, client)
         return senders["sender"]
+
+    async def mark(*outcome: Any) -> None:
+        await sql(delivery_state.mark, *outcome)
 
     async def deliver_one(alert: Alert) -> None:
         sub = (await subscriptions.current()).subscriptions.get(alert.subscription_id)
         if sub is None:
             sub = await sql(subscription_store.get, alert.subscription_id)
         if sub is None:
-            await sql(deliveries.mark, alert.alert_id, "dead", 0, "subscription removed")
+            await mark(alert.alert_id, "dead", 0, "subscription removed", None)
             return
-        ok, attempts, error = await sender().send(alert, sub)
-        latency = None
-        if ok and alert.received_at is not None:
-            latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
-            deliveries.LATENCY.observe(latency)
-        status = "delivered" if ok else "dead"
-        await sql(deliveries.mark, alert.alert_id, status, attempts, error, latency)
-        if ok:
-            log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)
-        else:
-            log.warning(
-                "alert %s to %s failed after %d attempts: %s",
-                alert.alert_id,
-                sub.id,
-                attempts,
-                error,
-            )
+        await deliver_and_record(alert, sub, sender(), mark)
 
     def spawn(alert: Alert) -> None:
         async def run() -> None:  # the sender bounds how many run at once, and per subscription
@@ -235,13 +223,15 @@ def create_app(settings: Settings) -> faust.App:
     @app.task
     async def resume_pending() -> None:
         """Alerts recorded but not delivered when a previous sink stopped: send them now."""
-        pending = await sql(lambda engine: list(deliveries.alerts_with_status(engine, "pending")))
+        pending = await sql(
+            lambda engine: list(delivery_state.alerts_with_status(engine, "pending"))
+        )
         for alert in pending:
             spawn(alert)
 
     async def record_one(event: EventT) -> stages.Step:
         alert = Alert.from_json_bytes(event.value)
-        fresh = await sql(deliveries.record_pending, alert)
+        fresh = await sql(delivery_state.record_pending, alert)
         # recorded already: delivered, dead, or resumed at start
         return stages.Step(remember=(lambda: spawn(alert)) if fresh else None)
 

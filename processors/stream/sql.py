@@ -12,8 +12,8 @@ from typing import Any
 from infra.db import migrate
 from infra.settings import Settings
 from processors.alerting import SubscriptionIndex
-from sinks import delivery as deliveries
-from sinks import subscriptions as subscription_store
+from sinks.alerts import state as delivery_state
+from sinks.alerts import subscriptions as subscription_store
 from sinks.storage import connect
 
 
@@ -30,7 +30,7 @@ class SqlThread:
             engine = connect(self.settings.resolved_database_url)
             # the other components' tables on the same engine (their connect() makes its own)
             migrate(engine, "subscriptions", subscription_store.MIGRATIONS)
-            migrate(engine, "deliveries", deliveries.MIGRATIONS)
+            migrate(engine, "deliveries", delivery_state.MIGRATIONS)
             self._engine = engine
         return self._engine
 

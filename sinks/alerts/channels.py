@@ -1,0 +1,149 @@
+"""The three ways an alert leaves: a webhook, an email, a line in a file. Each raises
+`PermanentFailure` when retrying cannot help and `TemporaryFailure` when it may.
+
+- **Webhooks** get a JSON POST. Its ``Idempotency-Key`` header is the alert id, the same
+  on every attempt, and ``X-Wirewatch-Signature: sha256=<hex>`` is an HMAC-SHA256 of the
+  exact body with the subscription's secret. Timeouts, connection errors, 5xx and 429
+  are temporary (``Retry-After`` is passed on); other 4xx are permanent. Targets are
+  untrusted: the one guarded HTTP client refuses private, loopback and link-local
+  addresses unless ``WIREWATCH_ALLOW_PRIVATE_ADDRESSES`` is set.
+- **Email** goes over SMTP, with STARTTLS when the server offers it, in plain text and
+  HTML.
+- **Files** get one JSON line per alert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import smtplib
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from infra.http import guarded_client, parse_retry_after
+from infra.netguard import BlockedURLError, check_url
+from schemas.alert import Alert, Subscription
+
+SIGNATURE_HEADER = "X-Wirewatch-Signature"
+USER_AGENT = "wirewatch-alerts/1 (+https://github.com/wirewatch)"
+
+
+class PermanentFailure(Exception):
+    """The target refused the alert in a way that retrying will not change."""
+
+
+class TemporaryFailure(Exception):
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def verify(body: bytes, secret: str, signature: str) -> bool:
+    """What a receiver does: recompute the signature and compare in constant time."""
+    return hmac.compare_digest(sign(body, secret), signature)
+
+
+def webhook_client(timeout: float, allow_private: bool) -> httpx.AsyncClient:
+    """The HTTP client for webhooks: it connects to public addresses only, unless allowed."""
+    return guarded_client(timeout, allow_private=allow_private)
+
+
+def alert_body(alert: Alert) -> bytes:
+    return alert.model_dump_json().encode()
+
+
+async def post_webhook(
+    client: httpx.AsyncClient, alert: Alert, sub: Subscription, allow_private: bool
+) -> None:
+    url = sub.delivery.target
+    try:
+        await check_url(url, allow_private)
+    except BlockedURLError as error:
+        raise PermanentFailure(str(error)) from error
+    body = alert_body(alert)
+    headers = {
+        "Content-Type": "application/json",
+        "Idempotency-Key": alert.alert_id,
+        "User-Agent": USER_AGENT,
+    }
+    if sub.delivery.secret:
+        headers[SIGNATURE_HEADER] = sign(body, sub.delivery.secret)
+    try:
+        response = await client.post(url, content=body, headers=headers, follow_redirects=False)
+    except BlockedURLError as error:  # the name resolved elsewhere when connecting
+        raise PermanentFailure(str(error)) from error
+    except httpx.TimeoutException as error:
+        raise TemporaryFailure(f"timeout: {error.__class__.__name__}") from error
+    except httpx.TransportError as error:
+        raise TemporaryFailure(f"connection: {error}") from error
+    if response.status_code < 300:
+        return
+    message = f"HTTP {response.status_code} from {urlsplit(url).netloc}"
+    if response.status_code == 429 or response.status_code >= 500:
+        raise TemporaryFailure(message, parse_retry_after(response.headers.get("retry-after")))
+    raise PermanentFailure(message)
+
+
+def email_message(alert: Alert, sender: str, recipient: str) -> EmailMessage:
+    event = alert.event
+    place = event.location.name if event.location else event.country
+    subject = (
+        f"[wirewatch] {event.sub_event_type.value.replace('_', ' ')} in {place}, "
+        f"{event.event_date}: {event.fatalities if event.fatalities is not None else '?'} killed"
+    )
+    lines = [
+        f"{event.event_type.value.replace('_', ' ')} / {event.sub_event_type.value.replace('_', ' ')}",
+        f"Where: {place} ({event.country})",
+        f"When: {event.event_date}",
+        f"Killed: {event.fatalities}  Injured: {event.injured}",
+        f"Sources: {', '.join(event.sources)}",
+        f"Why you get this: {alert.reason.replace('_', ' ')} (subscription {alert.subscription_id})",
+        "",
+        *event.evidence[:3],
+    ]
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = recipient
+    message["Message-ID"] = f"<{alert.alert_id}@wirewatch>"
+    message.set_content("\n".join(lines))
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines if line)
+    message.add_alternative(f"<html><body><ul>{items}</ul></body></html>", subtype="html")
+    return message
+
+
+def send_email(
+    alert: Alert, sub: Subscription, host: str, port: int, sender: str, timeout: float
+) -> None:
+    message = email_message(alert, sender, sub.delivery.target)
+    try:
+        with smtplib.SMTP(host, port, timeout=timeout) as smtp:
+            smtp.ehlo()
+            if smtp.has_extn("starttls"):
+                smtp.starttls()
+                smtp.ehlo()
+            smtp.send_message(message)
+    except smtplib.SMTPResponseException as error:
+        if 400 <= error.smtp_code < 500:
+            raise TemporaryFailure(f"SMTP {error.smtp_code}") from error
+        raise PermanentFailure(f"SMTP {error.smtp_code}: {error.smtp_error!r}") from error
+    except (OSError, smtplib.SMTPException) as error:
+        raise TemporaryFailure(f"SMTP: {error}") from error
+
+
+def append_to_file(alert: Alert, sub: Subscription) -> None:
+    path = Path(sub.delivery.target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(alert.model_dump_json() + "\n")
+    except OSError as error:
+        raise TemporaryFailure(f"file: {error}") from error

@@ -1,0 +1,51 @@
+"""One path from an alert to its recorded outcome, for the worker and the command line
+alike: send it through the sender (retries, gates), then mark it delivered, with its
+article-to-delivery latency, or dead, with the last error."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from prometheus_client import Histogram
+
+from schemas.alert import Alert, Subscription
+from sinks.alerts.sender import Sender
+
+log = logging.getLogger("wirewatch.alerts")
+
+LATENCY = Histogram(
+    "wirewatch_alert_latency_seconds",
+    "From the article entering articles.raw to its alert leaving the delivery sink.",
+    buckets=(0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300),
+)
+
+# mark(alert_id, status, attempts, error, latency): records the outcome where it is kept
+Mark = Callable[[str, str, int, "str | None", "float | None"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivered: bool
+    attempts: int
+    error: str | None
+    latency: float | None
+
+
+async def deliver(alert: Alert, sub: Subscription, sender: Sender, mark: Mark) -> Outcome:
+    """Send the alert, record what happened, and say it."""
+    ok, attempts, error = await sender.send(alert, sub)
+    latency = None
+    if ok and alert.received_at is not None:
+        latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
+        LATENCY.observe(latency)
+    await mark(alert.alert_id, "delivered" if ok else "dead", attempts, error, latency)
+    if ok:
+        log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)
+    else:
+        log.warning(
+            "alert %s to %s failed after %d attempts: %s", alert.alert_id, sub.id, attempts, error
+        )
+    return Outcome(ok, attempts, error, latency)

@@ -1,0 +1,136 @@
+"""Sending an alert through its channel with retries, within concurrency gates: at most
+``concurrency`` attempts at once, and at most ``per_subscription`` for any one
+subscription, so a slow or failing receiver delays its own alerts and not everyone's.
+After the last attempt the alert is given up (``dead``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import httpx
+
+from schemas.alert import Alert, Subscription
+from sinks.alerts.channels import (
+    PermanentFailure,
+    TemporaryFailure,
+    append_to_file,
+    post_webhook,
+    send_email,
+)
+
+if TYPE_CHECKING:
+    from infra.settings import Settings
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    timeout: float = 10.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """Exponential backoff, each wait drawn from the upper half of its step (so retries
+        spread out but never come sooner than half the step); Retry-After wins when set."""
+        if retry_after is not None:
+            return min(retry_after, self.max_delay)
+        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
+        return random.uniform(ceiling / 2, ceiling)
+
+
+@dataclass
+class _Gate:
+    semaphore: asyncio.Semaphore
+    users: int = 0  # attempts running or waiting
+
+
+@dataclass
+class Sender:
+    """Sends alerts with retries; one instance per sink, sharing one HTTP client.
+
+    At most ``concurrency`` attempts run at once, and at most ``per_subscription`` for
+    any one subscription, so a slow or failing receiver delays its own alerts and not
+    everyone's. Waits between attempts hold no slot.
+    """
+
+    client: httpx.AsyncClient
+    policy: RetryPolicy
+    allow_private: bool = False
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_sender: str = "wirewatch@localhost"
+    concurrency: int = 32
+    per_subscription: int = 4
+    _slots: asyncio.Semaphore | None = field(default=None, init=False, repr=False)
+    _gates: dict[str, _Gate] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, client: httpx.AsyncClient) -> Sender:
+        return cls(
+            client=client,
+            policy=RetryPolicy(
+                attempts=settings.delivery_attempts,
+                base_delay=settings.delivery_base_delay,
+                timeout=settings.delivery_timeout,
+            ),
+            allow_private=settings.allow_private_addresses,
+            smtp_host=settings.smtp_host,
+            smtp_port=settings.smtp_port,
+            smtp_sender=settings.smtp_sender,
+            concurrency=settings.delivery_concurrency,
+            per_subscription=settings.delivery_per_subscription,
+        )
+
+    @contextlib.asynccontextmanager
+    async def _slot(self, sub: Subscription) -> AsyncIterator[None]:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.concurrency)
+        gate = self._gates.get(sub.id)
+        if gate is None:
+            gate = self._gates[sub.id] = _Gate(asyncio.Semaphore(self.per_subscription))
+        gate.users += 1
+        try:
+            async with gate.semaphore, self._slots:
+                yield
+        finally:
+            gate.users -= 1
+            if gate.users == 0:  # forgotten when idle: subscriptions come and go
+                del self._gates[sub.id]
+
+    async def send_once(self, alert: Alert, sub: Subscription) -> None:
+        kind = sub.delivery.kind
+        if kind == "webhook":
+            await post_webhook(self.client, alert, sub, self.allow_private)
+        elif kind == "email":
+            await asyncio.to_thread(
+                send_email,
+                alert,
+                sub,
+                self.smtp_host,
+                self.smtp_port,
+                self.smtp_sender,
+                self.policy.timeout,
+            )
+        else:
+            await asyncio.to_thread(append_to_file, alert, sub)
+
+    async def send(self, alert: Alert, sub: Subscription) -> tuple[bool, int, str | None]:
+        """(delivered, attempts made, last error)."""
+        error: str | None = None
+        for attempt in range(1, self.policy.attempts + 1):
+            try:
+                async with self._slot(sub):
+                    await self.send_once(alert, sub)
+                return True, attempt, None
+            except PermanentFailure as failure:
+                return False, attempt, str(failure)
+            except TemporaryFailure as failure:
+                error = str(failure)
+                if attempt < self.policy.attempts:
+                    await asyncio.sleep(self.policy.delay(attempt, failure.retry_after))
+        return False, self.policy.attempts, error
