@@ -20,8 +20,6 @@ from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
-from pydantic import TypeAdapter
-
 from processors.alerting import Sent, SubscriptionIndex, alert_reason, build_alert
 from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
@@ -31,9 +29,7 @@ from processors.window import Retention
 from schemas.alert import Alert
 from schemas.article import Article, ArticleCopy
 from schemas.event import Event, EventMention
-
-_ARTICLE_OR_COPY: TypeAdapter[Article | ArticleCopy] = TypeAdapter(Article | ArticleCopy)
-_MENTION_OR_COPY: TypeAdapter[EventMention | ArticleCopy] = TypeAdapter(EventMention | ArticleCopy)
+from schemas.topics import ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS
 
 Table = MutableMapping[str, Any]
 
@@ -81,7 +77,8 @@ class DedupState:
 def dedup(state: DedupState, value: bytes) -> Step:
     """A new article passes on; a repeat is dropped; a copy becomes a notice keyed by its
     original's id, so that it follows the original into extraction."""
-    article = Article.from_json_bytes(value)
+    article = ARTICLES_RAW.read(value)
+    assert isinstance(article, Article)
     index = state.index()
     admission = admit(index, article)
     entry, copy = admission.entry, admission.copy
@@ -137,7 +134,8 @@ class ExtractState:
 def extract(state: ExtractState, value: bytes) -> Step:
     """An article's event mentions keyed by country; a copy's notice to each country its
     original's events are in."""
-    item = _ARTICLE_OR_COPY.validate_json(value)
+    item = ARTICLES_UNIQUE.read(value)
+    assert isinstance(item, Article | ArticleCopy)
     if isinstance(item, ArticleCopy):
         known = state.articles.get(item.original_id)
         countries = Extracted.from_record(known).countries if known else ()
@@ -166,7 +164,8 @@ def merge(state: MergeState, value: bytes) -> Step:
     """The canonical events a mention or a copy changed. A mention that changes nothing
     sends the current version again: after a crash between saving the state and sending,
     that version would otherwise be lost; storage ignores a version it already has."""
-    item = _MENTION_OR_COPY.validate_json(value)
+    item = EVENT_MENTIONS.read(value)
+    assert isinstance(item, EventMention | ArticleCopy)
     incidents = state.incidents
     if isinstance(item, ArticleCopy):
         changed = incidents.add_copy(item) or incidents.events_of(item.article_id)
@@ -198,7 +197,8 @@ def route(
 ) -> Step:
     """An alert for each subscription this event version is news to. What each was told
     is remembered only once its alert is sent: a crash in between re-sends, never drops."""
-    event = Event.from_json_bytes(value)
+    event = EVENTS.read(value)
+    assert isinstance(event, Event)
     created = now or dt.datetime.now(dt.UTC)
     alerts: list[tuple[Alert, str]] = []
     for sub in subscriptions.matching(event):

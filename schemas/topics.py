@@ -6,10 +6,14 @@ share one broker without seeing each other's messages.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any, Union
+
+from pydantic import TypeAdapter
 
 from schemas.alert import Alert
-from schemas.article import Article
+from schemas.article import Article, ArticleCopy
 from schemas.base import WireModel
 from schemas.dead_letter import DeadLetter
 from schemas.event import Event, EventMention
@@ -17,11 +21,21 @@ from schemas.event import Event, EventMention
 
 @dataclass(frozen=True)
 class TopicSpec:
+    """A topic: its name, the message types it carries, what its key is, how it is kept.
+    The stages read their input with `read`, so what a topic says it carries is what
+    the code accepts from it."""
+
     name: str
-    value_model: type[WireModel]
+    values: tuple[type[WireModel], ...]
     key: str
     partitions: int
     compacted: bool = False
+
+    def read(self, value: bytes) -> WireModel:
+        """The message in VALUE, as one of the types the topic carries (ValueError if none)."""
+        if len(self.values) == 1:
+            return self.values[0].from_json_bytes(value)
+        return _adapter(self.values).validate_json(value)
 
     def qualified(self, prefix: str = "") -> str:
         return f"{prefix}{self.name}"
@@ -36,16 +50,28 @@ class TopicSpec:
         return {}
 
 
+@functools.cache
+def _adapter(values: tuple[type[WireModel], ...]) -> TypeAdapter[Any]:
+    return TypeAdapter(Union[values])  # noqa: UP007 - a Union built from a tuple
+
+
 # One partition: near-duplicates are found in one index of every recent article.
-ARTICLES_RAW = TopicSpec("articles.raw", Article, "article id", partitions=1)
-# Articles to extract; a copy (ArticleCopy) is keyed by its original's id, so it follows it.
+ARTICLES_RAW = TopicSpec("articles.raw", (Article,), "article id", partitions=1)
+# Articles to extract; a copy's notice (ArticleCopy) is keyed by its original's id, so it
+# follows it.
 ARTICLES_UNIQUE = TopicSpec(
-    "articles.unique", Article, "article id (a copy: its original's id)", partitions=3
+    "articles.unique",
+    (Article, ArticleCopy),
+    "article id (a copy: its original's id)",
+    partitions=3,
 )
-# Keyed by country: every report of an incident meets the open events it may join.
-EVENT_MENTIONS = TopicSpec("events.mentions", EventMention, "country code", partitions=3)
-EVENTS = TopicSpec("events", Event, "event id", partitions=3, compacted=True)
-ALERTS = TopicSpec("alerts", Alert, "subscription id", partitions=3)
+# Keyed by country: every report of an incident meets the open events it may join; a
+# copy's notice goes to each country its original's events are in.
+EVENT_MENTIONS = TopicSpec(
+    "events.mentions", (EventMention, ArticleCopy), "country code", partitions=3
+)
+EVENTS = TopicSpec("events", (Event,), "event id", partitions=3, compacted=True)
+ALERTS = TopicSpec("alerts", (Alert,), "subscription id", partitions=3)
 
 PIPELINE_TOPICS: tuple[TopicSpec, ...] = (
     ARTICLES_RAW,
@@ -57,7 +83,7 @@ PIPELINE_TOPICS: tuple[TopicSpec, ...] = (
 
 
 def dead_letter_topic(spec: TopicSpec) -> TopicSpec:
-    return TopicSpec(f"{spec.name}.dlq", DeadLetter, f"as {spec.name}", partitions=1)
+    return TopicSpec(f"{spec.name}.dlq", (DeadLetter,), f"as {spec.name}", partitions=1)
 
 
 ALL_TOPICS: tuple[TopicSpec, ...] = PIPELINE_TOPICS + tuple(
