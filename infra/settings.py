@@ -107,7 +107,7 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.state_dir / 'infra.db'}"
+        return self.database_url or f"sqlite:///{self.state_dir / 'wirewatch.db'}"
 
     @property
     def resolved_feeds_file(self) -> Path:
