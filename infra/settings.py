@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +18,70 @@ def _xdg_dir(variable: str, fallback: str) -> Path:
     return Path(base) / "wirewatch"
 
 
+@dataclass(frozen=True)
+class KafkaSection:
+    """Where the broker is and how the pipeline's topics are named and split."""
+
+    bootstrap_servers: str
+    uses_own_broker: bool
+    topic_prefix: str
+    topic_partitions: int
+    app_id: str
+
+    def topic(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+
+@dataclass(frozen=True)
+class StateSection:
+    """Where state lives and how long the stream keeps it."""
+
+    state_dir: Path
+    database_url: str
+    window_days: float
+    dedup_threshold: float
+
+
+@dataclass(frozen=True)
+class CollectSection:
+    """How the collector fetches and schedules feeds."""
+
+    feeds_file: Path
+    database_url: str
+    concurrency: int
+    poll_interval_minutes: float
+    poll_min_interval_minutes: float
+    poll_max_interval_minutes: float
+    poll_jitter: float
+    fetch_connect_timeout: float
+    fetch_total_timeout: float
+    fetch_max_bytes: int
+    fetch_max_redirects: int
+    user_agent: str
+    allow_private_addresses: bool
+    fulltext: bool
+
+
+@dataclass(frozen=True)
+class DeliverySection:
+    """How alerts are sent: retries, time limits, concurrency, the SMTP relay."""
+
+    attempts: int
+    timeout: float
+    base_delay: float
+    concurrency: int
+    per_subscription: int
+    smtp_host: str
+    smtp_port: int
+    smtp_sender: str
+    allow_private_addresses: bool
+    subscriptions_refresh_seconds: float
+
+
 class Settings(BaseSettings):
+    """Every setting, read once from ``WIREWATCH_*`` variables. A component takes the
+    section it needs (`kafka`, `state`, `collect`, `delivery`), not the whole object."""
+
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="ignore")
 
     state_dir: Path = Field(
@@ -119,6 +183,59 @@ class Settings(BaseSettings):
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def kafka(self) -> KafkaSection:
+        return KafkaSection(
+            self.bootstrap_servers,
+            self.uses_own_broker,
+            self.topic_prefix,
+            self.topic_partitions,
+            self.app_id,
+        )
+
+    @property
+    def state(self) -> StateSection:
+        return StateSection(
+            self.state_dir,
+            self.resolved_database_url,
+            self.state_window_days,
+            self.dedup_threshold,
+        )
+
+    @property
+    def collect(self) -> CollectSection:
+        return CollectSection(
+            feeds_file=self.resolved_feeds_file,
+            database_url=self.resolved_collector_database_url,
+            concurrency=self.collector_concurrency,
+            poll_interval_minutes=self.poll_interval_minutes,
+            poll_min_interval_minutes=self.poll_min_interval_minutes,
+            poll_max_interval_minutes=self.poll_max_interval_minutes,
+            poll_jitter=self.poll_jitter,
+            fetch_connect_timeout=self.fetch_connect_timeout,
+            fetch_total_timeout=self.fetch_total_timeout,
+            fetch_max_bytes=self.fetch_max_bytes,
+            fetch_max_redirects=self.fetch_max_redirects,
+            user_agent=self.user_agent,
+            allow_private_addresses=self.allow_private_addresses,
+            fulltext=self.fulltext,
+        )
+
+    @property
+    def delivery(self) -> DeliverySection:
+        return DeliverySection(
+            attempts=self.delivery_attempts,
+            timeout=self.delivery_timeout,
+            base_delay=self.delivery_base_delay,
+            concurrency=self.delivery_concurrency,
+            per_subscription=self.delivery_per_subscription,
+            smtp_host=self.smtp_host,
+            smtp_port=self.smtp_port,
+            smtp_sender=self.smtp_sender,
+            allow_private_addresses=self.allow_private_addresses,
+            subscriptions_refresh_seconds=self.subscriptions_refresh_seconds,
+        )
 
 
 @lru_cache(maxsize=1)

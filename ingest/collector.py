@@ -20,7 +20,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from infra.http import parse_retry_after
-from infra.settings import Settings
+from infra.settings import CollectSection, Settings
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
@@ -58,23 +58,23 @@ class PushError(Exception):
     pass
 
 
-def limits_from(settings: Settings) -> FetchLimits:
+def limits_from(collect: CollectSection) -> FetchLimits:
     return FetchLimits(
-        connect_timeout=settings.fetch_connect_timeout,
-        total_timeout=settings.fetch_total_timeout,
-        max_bytes=settings.fetch_max_bytes,
-        max_redirects=settings.fetch_max_redirects,
-        user_agent=settings.user_agent,
-        allow_private=settings.allow_private_addresses,
+        connect_timeout=collect.fetch_connect_timeout,
+        total_timeout=collect.fetch_total_timeout,
+        max_bytes=collect.fetch_max_bytes,
+        max_redirects=collect.fetch_max_redirects,
+        user_agent=collect.user_agent,
+        allow_private=collect.allow_private_addresses,
     )
 
 
-def policy_from(settings: Settings) -> SchedulePolicy:
+def policy_from(collect: CollectSection) -> SchedulePolicy:
     return SchedulePolicy(
-        default_minutes=settings.poll_interval_minutes,
-        min_minutes=settings.poll_min_interval_minutes,
-        max_minutes=settings.poll_max_interval_minutes,
-        jitter=settings.poll_jitter,
+        default_minutes=collect.poll_interval_minutes,
+        min_minutes=collect.poll_min_interval_minutes,
+        max_minutes=collect.poll_max_interval_minutes,
+        jitter=collect.poll_jitter,
     )
 
 
@@ -91,8 +91,8 @@ class Collector:
         self.store = store
         self.producer = producer
         self.metrics = metrics or CollectorMetrics()
-        self.limits = limits_from(settings)
-        self.policy = policy_from(settings)
+        self.limits = limits_from(settings.collect)
+        self.policy = policy_from(settings.collect)
         self.ack_timeout = ack_timeout
         self._client = make_client(self.limits)
 

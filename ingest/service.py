@@ -94,7 +94,7 @@ async def _check(settings: Settings, feeds) -> int:
 
     from ingest.collector import limits_from
 
-    limits = limits_from(settings)
+    limits = limits_from(settings.collect)
     client = make_client(limits)
     failures = 0
     try:

@@ -10,3 +10,15 @@ def test_default_files_stay_where_earlier_versions_put_them(tmp_path):
     assert settings.resolved_database_url == f"sqlite:///{tmp_path / 'wirewatch.db'}"
     assert settings.resolved_collector_database_url == f"sqlite:///{tmp_path / 'collector.db'}"
     assert settings.resolved_feeds_file == tmp_path / "feeds.yaml"
+
+
+def test_each_section_carries_the_variables_of_its_component(tmp_path, monkeypatch):
+    monkeypatch.setenv("WIREWATCH_DELIVERY_ATTEMPTS", "7")
+    monkeypatch.setenv("WIREWATCH_POLL_JITTER", "0.2")
+    monkeypatch.setenv("WIREWATCH_TOPIC_PREFIX", "test-")
+    settings = Settings(state_dir=tmp_path)
+    assert settings.delivery.attempts == 7
+    assert settings.collect.poll_jitter == 0.2
+    assert settings.collect.feeds_file == tmp_path / "feeds.yaml"
+    assert settings.kafka.topic("events") == "test-events" == settings.topic("events")
+    assert settings.state.database_url == settings.resolved_database_url

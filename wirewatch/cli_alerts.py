@@ -238,7 +238,7 @@ async def _deliver(settings: Settings, alert: Alert, sub: Subscription, record: 
     async with webhook_client(
         settings.delivery_timeout, settings.allow_private_addresses
     ) as client:
-        return await deliver(alert, sub, Sender.from_settings(settings, client), mark)
+        return await deliver(alert, sub, Sender.from_section(settings.delivery, client), mark)
 
 
 @click.group()

@@ -105,14 +105,14 @@ def create_app(settings: Settings) -> faust.App:
         )
 
     def retention() -> Retention:
-        return Retention(dt.timedelta(days=settings.state_window_days))
+        return Retention(dt.timedelta(days=settings.state.window_days))
 
     specs = (ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS, ALERTS)
     raw, unique, mentions, events, alerts = (topic(spec) for spec in specs)
     dead_letters = DeadLetters(settings, {s.name: topic(dead_letter_topic(s)) for s in specs})
 
     deduplicated = stages.DedupState(
-        table("dedup.articles", ARTICLES_RAW), retention(), settings.dedup_threshold
+        table("dedup.articles", ARTICLES_RAW), retention(), settings.state.dedup_threshold
     )
     extracted = stages.ExtractState(table("extract.articles", ARTICLES_UNIQUE), retention())
     merged = stages.MergeState(
@@ -123,7 +123,7 @@ def create_app(settings: Settings) -> faust.App:
     )
     routed = stages.RouteState(table("route.sent", EVENTS), retention())
     sql = SqlThread(settings)
-    subscriptions = Subscriptions(sql, settings.subscriptions_refresh_seconds)
+    subscriptions = Subscriptions(sql, settings.delivery.subscriptions_refresh_seconds)
 
     async def forget_indexes(sender: Any, partitions: Any, **kwargs: Any) -> None:
         """Partitions move: rebuild the in-memory indexes from the tables that now hold them."""
@@ -194,7 +194,7 @@ def create_app(settings: Settings) -> faust.App:
     def sender() -> Sender:
         if "sender" not in senders:
             client = webhook_client(settings.delivery_timeout, settings.allow_private_addresses)
-            senders["sender"] = Sender.from_settings(settings, client)
+            senders["sender"] = Sender.from_section(settings.delivery, client)
         return senders["sender"]
 
     async def mark(*outcome: Any) -> None:

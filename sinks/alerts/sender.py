@@ -24,7 +24,7 @@ from sinks.alerts.channels import (
 )
 
 if TYPE_CHECKING:
-    from infra.settings import Settings
+    from infra.settings import DeliverySection
 
 
 @dataclass(frozen=True)
@@ -70,20 +70,20 @@ class Sender:
     _gates: dict[str, _Gate] = field(default_factory=dict, init=False, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Settings, client: httpx.AsyncClient) -> Sender:
+    def from_section(cls, delivery: DeliverySection, client: httpx.AsyncClient) -> Sender:
         return cls(
             client=client,
             policy=RetryPolicy(
-                attempts=settings.delivery_attempts,
-                base_delay=settings.delivery_base_delay,
-                timeout=settings.delivery_timeout,
+                attempts=delivery.attempts,
+                base_delay=delivery.base_delay,
+                timeout=delivery.timeout,
             ),
-            allow_private=settings.allow_private_addresses,
-            smtp_host=settings.smtp_host,
-            smtp_port=settings.smtp_port,
-            smtp_sender=settings.smtp_sender,
-            concurrency=settings.delivery_concurrency,
-            per_subscription=settings.delivery_per_subscription,
+            allow_private=delivery.allow_private_addresses,
+            smtp_host=delivery.smtp_host,
+            smtp_port=delivery.smtp_port,
+            smtp_sender=delivery.smtp_sender,
+            concurrency=delivery.concurrency,
+            per_subscription=delivery.per_subscription,
         )
 
     @contextlib.asynccontextmanager
