@@ -297,7 +297,7 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
             while time.perf_counter() - last_change < QUIET:
                 if time.perf_counter() - start > seconds + 600:
                     raise TimeoutError("the alerts never stopped coming")
-                with delivery_state.connect() as connection:
+                with deliveries.connect() as connection:
                     count = connection.execute(
                         select(func.count()).select_from(delivery_state.deliveries_table)
                     ).scalar_one()
