@@ -10,6 +10,7 @@ from processors.dedup import ArticleIndex, IndexEntry, _lean, signature_of
 from processors.offline import InProcessPipeline
 from tests.conftest import SEEDS
 
+DAY = dt.timedelta(days=1)
 WIRE = load_seed(SEEDS / "chuhuiv-shelling-wire.md")
 COPY = load_seed(SEEDS / "chuhuiv-shelling-republished.md")
 OTHER = load_seed(SEEDS / "ganja-missile-strike-meridian.md")
@@ -148,3 +149,31 @@ def test_a_body_of_a_few_dozen_words_is_compared_for_near_copies():
     edited = " ".join([*words[:-1], "changed"])
     assert signature_of(edited) is not None
     assert index.check("b" * 32, "h2", signature_of(edited)).kind == "copy"
+
+
+def test_of_two_near_copies_the_more_similar_original_wins_then_the_earliest():
+    published = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    words = _words(21, 80)
+    close = [*words[:-2], "x1", "x2"]  # two words from the newcomer
+    far = [*words[:-8], *(f"y{n}" for n in range(8))]  # eight words away
+    newcomer = signature_of(" ".join([*words[:-1], "z"]))
+    index = ArticleIndex()
+    index.add(IndexEntry("f" * 32, "hf", signature_of(" ".join(far)), "Far", published))
+    index.add(IndexEntry("c" * 32, "hc", signature_of(" ".join(close)), "Close", published + DAY))
+    verdict = index.check("n" * 32, "hn", newcomer)
+    assert verdict.kind == "copy" and verdict.original_id == "c" * 32
+    # the same text twice: the one published first is the original
+    twin = signature_of(" ".join(close))
+    index.add(IndexEntry("a" * 32, "ha", twin, "Early", published - DAY))
+    assert index.check("m" * 32, "hm", twin).original_id == "a" * 32
+
+
+def test_removing_an_exact_copy_keeps_its_original_findable_by_its_text():
+    index = ArticleIndex()
+    index.add(_entry(WIRE))
+    moved = WIRE.model_copy(update={"id": "f" * 32, "url": "https://elsewhere.example/a"})
+    index.add(_entry(moved, original=WIRE.id))
+    index.remove(moved.id)
+    again = WIRE.model_copy(update={"id": "e" * 32, "url": "https://third.example/a"})
+    verdict = _check(index, again)
+    assert verdict.kind == "copy" and verdict.original_id == WIRE.id

@@ -30,3 +30,14 @@ def test_a_time_past_tomorrow_counts_as_tomorrow():
 def test_no_horizon_before_any_time_is_noted():
     with pytest.raises(ValueError, match="no event time"):
         _ = EventClock(DAY).horizon
+
+
+def test_retention_asks_for_an_eviction_scan_every_n_messages_and_keeps_the_clock():
+    from processors.window import Retention
+
+    retention = Retention(14 * DAY, every=4)
+    start = dt.datetime(2020, 10, 11, 9, tzinfo=dt.UTC)
+    answers = [retention.advance(start + n * DAY) for n in range(9)]
+    assert [n for n, scan in enumerate(answers, start=1) if scan] == [4, 8]
+    assert retention.latest == start + 8 * DAY
+    assert retention.horizon == start - 6 * DAY
