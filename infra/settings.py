@@ -19,25 +19,9 @@ def _xdg_dir(variable: str, fallback: str) -> Path:
 
 
 @dataclass(frozen=True)
-class KafkaSection:
-    """Where the broker is and how the pipeline's topics are named and split."""
-
-    bootstrap_servers: str
-    uses_own_broker: bool
-    topic_prefix: str
-    topic_partitions: int
-    app_id: str
-
-    def topic(self, name: str) -> str:
-        return f"{self.topic_prefix}{name}"
-
-
-@dataclass(frozen=True)
 class StateSection:
-    """Where state lives and how long the stream keeps it."""
+    """How long the stream keeps its state, and when an article is a copy."""
 
-    state_dir: Path
-    database_url: str
     window_days: float
     dedup_threshold: float
 
@@ -46,9 +30,6 @@ class StateSection:
 class CollectSection:
     """How the collector fetches and schedules feeds."""
 
-    feeds_file: Path
-    database_url: str
-    concurrency: int
     poll_interval_minutes: float
     poll_min_interval_minutes: float
     poll_max_interval_minutes: float
@@ -59,7 +40,6 @@ class CollectSection:
     fetch_max_redirects: int
     user_agent: str
     allow_private_addresses: bool
-    fulltext: bool
 
 
 @dataclass(frozen=True)
@@ -80,7 +60,8 @@ class DeliverySection:
 
 class Settings(BaseSettings):
     """Every setting, read once from ``WIREWATCH_*`` variables. A component takes the
-    section it needs (`kafka`, `state`, `collect`, `delivery`), not the whole object."""
+    section it needs (`state`, `collect`, `delivery`) where it needs no more; the
+    runtime, the collector and the command line still take the whole object."""
 
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="ignore")
 
@@ -185,30 +166,12 @@ class Settings(BaseSettings):
         return f"{self.topic_prefix}{name}"
 
     @property
-    def kafka(self) -> KafkaSection:
-        return KafkaSection(
-            self.bootstrap_servers,
-            self.uses_own_broker,
-            self.topic_prefix,
-            self.topic_partitions,
-            self.app_id,
-        )
-
-    @property
     def state(self) -> StateSection:
-        return StateSection(
-            self.state_dir,
-            self.resolved_database_url,
-            self.state_window_days,
-            self.dedup_threshold,
-        )
+        return StateSection(self.state_window_days, self.dedup_threshold)
 
     @property
     def collect(self) -> CollectSection:
         return CollectSection(
-            feeds_file=self.resolved_feeds_file,
-            database_url=self.resolved_collector_database_url,
-            concurrency=self.collector_concurrency,
             poll_interval_minutes=self.poll_interval_minutes,
             poll_min_interval_minutes=self.poll_min_interval_minutes,
             poll_max_interval_minutes=self.poll_max_interval_minutes,
@@ -219,7 +182,6 @@ class Settings(BaseSettings):
             fetch_max_redirects=self.fetch_max_redirects,
             user_agent=self.user_agent,
             allow_private_addresses=self.allow_private_addresses,
-            fulltext=self.fulltext,
         )
 
     @property

@@ -80,7 +80,10 @@ class InProcessPipeline:
     handlers (`processors.stages`) over plain dicts, with the same retention.
 
     ``wirewatch extract --merge``, ``wirewatch evaluate --merge`` and the benchmarks use
-    it; the faust worker runs the same handlers as separate stages over Kafka.
+    it; the faust worker runs the same handlers as separate stages over Kafka. As in the
+    worker, each stage scans its state for evictions every ``evict_every`` messages
+    (500), so a file of fewer articles keeps all of them whatever their dates: an
+    article republished after the window is then still a copy.
     """
 
     def __init__(

@@ -7,8 +7,11 @@
 
 A handler does no I/O. Its state is held in mappings (the stream's tables in the worker,
 plain dicts in a test or an offline run) and its time in a `Retention` window. It
-returns a `Step`: the records to send and what to remember once they are handed to the
-producer, so that a worker killed in between sends them again rather than drops them.
+returns a `Step`: the records to send, and the state that must wait until they are
+handed to the producer (dedup's "seen", routing's "told"), so that a worker killed in
+between sends them again rather than drops them. State whose early write can only make
+work be done again is written at once: extraction's countries of an article, and the
+merged events, whose current version merge sends again when a report changes nothing.
 A handler raises on a message it cannot handle; the runtime sends that message to the
 dead-letter topic, once, for every stage alike.
 """

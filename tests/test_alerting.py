@@ -363,3 +363,35 @@ def test_a_casualty_threshold_first_crossed_by_a_revision_says_so():
     _, v2 = _ganja_versions()
     assert alert_reason(_sub(min_casualties=45), v2, None) == "toll_crossed_threshold"
     assert alert_reason(_sub(min_casualties=40), v2, None) == "new"
+
+
+def test_a_retry_by_hand_records_no_latency(tmp_path):
+    """Latency measures the pipeline: an alert re-sent hours later by `alerts retry`
+    would skew it, so the shared deliver path records none for it."""
+    from sinks.alerts.deliver import deliver
+    from sinks.alerts.sender import RetryPolicy, Sender
+
+    _, v2 = _ganja_versions()
+    sub = _sub(delivery={"kind": "file", "target": str(tmp_path / "alerts.jsonl")})
+    alert = Alert(
+        alert_id="a" * 32,
+        subscription_id=sub.id,
+        event_id=v2.event_id,
+        event_version=v2.version,
+        reason="new",
+        event=v2,
+        created_at=dt.datetime.now(dt.UTC),
+        received_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=5),
+    )
+    marked = []
+
+    async def mark(*outcome):
+        marked.append(outcome)
+
+    async def go(measure: bool):
+        async with httpx.AsyncClient() as client:
+            sender = Sender(client=client, policy=RetryPolicy(attempts=1))
+            return await deliver(alert, sub, sender, mark, measure_latency=measure)
+
+    assert asyncio.run(go(False)).latency is None and marked[-1][-1] is None
+    assert asyncio.run(go(True)).latency > 5 * 3600 - 60 and marked[-1][1] == "delivered"

@@ -139,3 +139,41 @@ def test_mentions_are_keyed_by_country_and_events_by_id():
     )
     [event] = stages.merge(pipeline.merge, records[0].value).records
     assert event.key == Event.from_json_bytes(event.value).event_id.encode()
+
+
+def test_unreadable_state_stops_the_worker_instead_of_dropping_messages():
+    """The runtime's loop: a StateRecordError is nobody's message; it asks the app to stop
+    (fatal) and ends the stage, where any other error would go to the dead letters."""
+    import asyncio
+
+    import pytest
+
+    from processors.state_records import StateRecordError
+    from processors.stream.dead_letters import run_stage
+    from schemas.topics import ARTICLES_UNIQUE
+
+    class Message:
+        topic, partition, offset, key, value, timestamp = "t", 0, 0, b"k", b"v", 0.0
+
+    class Event:
+        value, message = b"v", Message()
+
+    handled: list[bytes] = []
+
+    class Stream:
+        async def events(self):
+            for _ in range(3):
+                yield Event()
+
+    async def handle(event):
+        handled.append(event.value)
+        raise StateRecordError("the extract state holds a record of format version 99")
+
+    stopped: list[BaseException] = []
+
+    async def fatal(error: BaseException) -> None:
+        stopped.append(error)
+
+    with pytest.raises(StateRecordError):
+        asyncio.run(run_stage(Stream(), "extract", ARTICLES_UNIQUE, handle, None, None, fatal))
+    assert len(handled) == 1 and len(stopped) == 1  # stopped at the first, no more consumed

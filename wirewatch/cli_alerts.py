@@ -236,9 +236,10 @@ async def _deliver(settings: Settings, alert: Alert, sub: Subscription, record: 
             delivery_state.mark(record, *outcome)
 
     async with webhook_client(
-        settings.delivery_timeout, settings.allow_private_addresses
+        settings.delivery.timeout, settings.delivery.allow_private_addresses
     ) as client:
-        return await deliver(alert, sub, Sender.from_section(settings.delivery, client), mark)
+        sender = Sender.from_section(settings.delivery, client)
+        return await deliver(alert, sub, sender, mark, measure_latency=False)
 
 
 @click.group()

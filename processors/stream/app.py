@@ -153,19 +153,21 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.agent(raw)
     async def dedup(stream: faust.StreamT) -> None:
-        await run_stage(stream, "dedup", ARTICLES_RAW, dedup_one, unique, dead_letters)
+        await run_stage(stream, "dedup", ARTICLES_RAW, dedup_one, unique, dead_letters, app.crash)
 
     @app.agent(unique)
     async def extract(stream: faust.StreamT) -> None:
-        await run_stage(stream, "extract", ARTICLES_UNIQUE, extract_one, mentions, dead_letters)
+        await run_stage(
+            stream, "extract", ARTICLES_UNIQUE, extract_one, mentions, dead_letters, app.crash
+        )
 
     @app.agent(mentions)
     async def merge(stream: faust.StreamT) -> None:
-        await run_stage(stream, "merge", EVENT_MENTIONS, merge_one, events, dead_letters)
+        await run_stage(stream, "merge", EVENT_MENTIONS, merge_one, events, dead_letters, app.crash)
 
     @app.agent(events)
     async def route(stream: faust.StreamT) -> None:
-        await run_stage(stream, "route", EVENTS, route_one, alerts, dead_letters)
+        await run_stage(stream, "route", EVENTS, route_one, alerts, dead_letters, app.crash)
 
     async def store_one(event: EventT) -> stages.Step:
         canonical = Event.from_json_bytes(event.value)
@@ -186,14 +188,16 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.agent(events)
     async def store(stream: faust.StreamT) -> None:
-        await run_stage(stream, "store", EVENTS, store_one, None, dead_letters)
+        await run_stage(stream, "store", EVENTS, store_one, None, dead_letters, app.crash)
 
     sending: set[asyncio.Task[None]] = set()
     senders: dict[str, Sender] = {}
 
     def sender() -> Sender:
         if "sender" not in senders:
-            client = webhook_client(settings.delivery_timeout, settings.allow_private_addresses)
+            client = webhook_client(
+                settings.delivery.timeout, settings.delivery.allow_private_addresses
+            )
             senders["sender"] = Sender.from_section(settings.delivery, client)
         return senders["sender"]
 
@@ -237,7 +241,7 @@ def create_app(settings: Settings) -> faust.App:
 
     @app.agent(alerts)
     async def deliver(stream: faust.StreamT) -> None:
-        await run_stage(stream, "deliver", ALERTS, record_one, None, dead_letters)
+        await run_stage(stream, "deliver", ALERTS, record_one, None, dead_letters, app.crash)
 
     return app
 

@@ -59,15 +59,20 @@ async def run_stage(
     handle: Handler,
     out: faust.TopicT | None,
     dead_letters: DeadLetters,
+    fatal: Callable[[BaseException], Awaitable[None]],
 ) -> None:
     """Each message through HANDLE: its records sent to OUT with the message's timestamp
     (the moment the article entered the pipeline), then its state remembered; a failure
-    sent to the dead letters instead, and the stream goes on."""
+    sent to the dead letters instead, and the stream goes on. A stage whose own state is
+    unreadable (StateRecordError) is no message's fault: FATAL stops the worker, rather
+    than let a restarted agent drop message after message."""
     async for event in stream.events():
         try:
             step = await handle(event)
-        except StateRecordError:
-            raise  # the stage's own state is unreadable: no message is to blame
+        except StateRecordError as error:
+            log.critical("%s: cannot read its own state, stopping the worker: %s", stage, error)
+            await fatal(error)
+            raise
         except Exception as error:  # any failure goes to the DLQ, never stops the stage
             await dead_letters.send(source, stage, event, error)
             continue

@@ -34,11 +34,15 @@ class Outcome:
     latency: float | None
 
 
-async def deliver(alert: Alert, sub: Subscription, sender: Sender, mark: Mark) -> Outcome:
-    """Send the alert, record what happened, and say it."""
+async def deliver(
+    alert: Alert, sub: Subscription, sender: Sender, mark: Mark, measure_latency: bool = True
+) -> Outcome:
+    """Send the alert, record what happened, and say it. A re-send of an old alert (a
+    retry by hand) records no latency: hours after the article it would say nothing of
+    the pipeline and skew every latency figure."""
     ok, attempts, error = await sender.send(alert, sub)
     latency = None
-    if ok and alert.received_at is not None:
+    if ok and measure_latency and alert.received_at is not None:
         latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
         LATENCY.observe(latency)
     await mark(alert.alert_id, "delivered" if ok else "dead", attempts, error, latency)
