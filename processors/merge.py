@@ -57,6 +57,13 @@ from schemas.taxonomy import cameo_root_of, event_type_of
 
 SAME_PLACE_KM = 15.0
 EVENT_RECORD_VERSION = 1  # the format of an open event's record in the merge state
+ARTICLE_RECORD_VERSION = 1  # the format of an article's list of events in the merge state
+
+
+def _article_record(event_ids: list[str]) -> dict[str, Any]:
+    return stamped({"e": event_ids}, ARTICLE_RECORD_VERSION)
+
+
 DEFAULT_WINDOW_DAYS = 14
 TRACKED_FIELDS = ("fatalities", "injured", "sub_event_type", "actor1", "actor2")
 MAX_EVIDENCE = 12
@@ -298,6 +305,17 @@ class IncidentIndex:
         self._days: dict[str, dict[str, Summary]] | None = None
         self._indexed = 0  # len(events) when the day index was last in step with it
 
+    def event_ids_of(self, article_id: str) -> list[str]:
+        """The events an article reported. Its record is versioned; a bare list is the
+        format written before records carried versions."""
+        record = self.articles.get(article_id)
+        if not record:
+            return []
+        if isinstance(record, list):
+            return list(record)
+        check_version("merge", record, ARTICLE_RECORD_VERSION)
+        return list(record["e"])
+
     def forget_day_index(self) -> None:
         """Rebuild the day index before its next use (the events' partitions moved)."""
         self._days = None
@@ -370,9 +388,9 @@ class IncidentIndex:
             self._unindex(days, event_id, f"{before['country']}|{before['date']}")
         days.setdefault(f"{event.country}|{event.event_date.isoformat()}", {})[event_id] = summary
         for article_id in event.article_ids:
-            known = list(self.articles.get(article_id) or [])
+            known = self.event_ids_of(article_id)
             if event_id not in known:
-                self.articles[article_id] = [*known, event_id]
+                self.articles[article_id] = _article_record([*known, event_id])
         return event
 
     @staticmethod
@@ -387,7 +405,7 @@ class IncidentIndex:
         """Current versions of the events an article reported (to re-send after a crash)."""
         return [
             self.current(event_id)
-            for event_id in self.articles.get(article_id) or []
+            for event_id in self.event_ids_of(article_id)
             if event_id in self.events
         ]
 
@@ -397,7 +415,7 @@ class IncidentIndex:
 
     def add_mention(self, mention: EventMention) -> Event | None:
         """Fold a report in; the event's new version, or None when it changes nothing."""
-        for event_id in self.articles.get(mention.article_id) or []:
+        for event_id in self.event_ids_of(mention.article_id):
             if event_id in self.events and mention.mention_id in self.events[event_id]["mentions"]:
                 mentions, copies = self._state(event_id)
                 updated = [mention if m.mention_id == mention.mention_id else m for m in mentions]
@@ -413,7 +431,7 @@ class IncidentIndex:
     def add_copy(self, copy: ArticleCopy) -> list[Event]:
         """Record a republished copy as one more source of its original's events."""
         changed = []
-        for event_id in self.articles.get(copy.original_id) or []:
+        for event_id in self.event_ids_of(copy.original_id):
             if event_id not in self.events:
                 continue
             mentions, copies = self._state(event_id)
@@ -436,9 +454,9 @@ class IncidentIndex:
             if record is None:
                 continue
             for article_id in json.loads(_article_ids(record)):
-                left = [e for e in self.articles.get(article_id) or [] if e != event_id]
+                left = [e for e in self.event_ids_of(article_id) if e != event_id]
                 if left:
-                    self.articles[article_id] = left
+                    self.articles[article_id] = _article_record(left)
                 elif article_id in self.articles:
                     del self.articles[article_id]
             del self.events[event_id]

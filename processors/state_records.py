@@ -1,9 +1,7 @@
 """What the stages keep in their tables is versioned, so that a changelog written by
 another version of wirewatch is read or refused with a clear message, never misread.
 
-Every record a stage writes as a mapping carries its format's version under
-`VERSION_KEY` (merge's index of each article's events holds bare lists of event ids,
-which carry none). A record
+Every record a stage writes carries its format's version under `VERSION_KEY`. A record
 without one was written before versions were stamped, in the format that is version 1.
 A record of a version this code does not know (a newer worker wrote it) stops the stage
 with `StateRecordError`, which the stream runtime does not treat as a bad message: a

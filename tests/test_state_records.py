@@ -93,3 +93,16 @@ def test_a_stage_with_unreadable_state_raises_rather_than_blaming_the_message():
     ).records[0]
     with pytest.raises(StateRecordError):
         stages.extract(state, notice.value)
+
+
+def test_an_articles_events_are_read_from_a_versioned_record_or_an_older_bare_list():
+    index = IncidentIndex()
+    [mention] = extract_events(ARTICLE)
+    event = index.add_mention(mention)
+    record = index.articles[ARTICLE.id]
+    assert record[VERSION_KEY] == 1 and index.event_ids_of(ARTICLE.id) == [event.event_id]
+    index.articles[ARTICLE.id] = [event.event_id]  # as written before records had versions
+    assert index.event_ids_of(ARTICLE.id) == [event.event_id]
+    index.articles[ARTICLE.id] = _newer(record)
+    with pytest.raises(StateRecordError, match="the merge state"):
+        index.event_ids_of(ARTICLE.id)
