@@ -8,9 +8,12 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import Histogram
+from sqlalchemy import Engine
 
+from infra.settings import DeliverySection
 from schemas.alert import Alert, Subscription
 from sinks.alerts.sender import Sender
 
@@ -53,3 +56,21 @@ async def deliver(
             "alert %s to %s failed after %d attempts: %s", alert.alert_id, sub.id, attempts, error
         )
     return Outcome(ok, attempts, error, latency)
+
+
+async def send_now(
+    section: DeliverySection, alert: Alert, sub: Subscription, record: Engine | None
+) -> Outcome:
+    """One alert sent from the command line, through the worker's own path (its client,
+    sender and retries), its outcome marked in RECORD's deliveries table; a test send
+    (no RECORD) is not recorded, and no send from here records a latency."""
+    from sinks.alerts import state as delivery_state
+    from sinks.alerts.channels import webhook_client
+
+    async def mark(*outcome: Any) -> None:
+        if record is not None:
+            delivery_state.mark(record, *outcome)
+
+    async with webhook_client(section.timeout, section.allow_private_addresses) as client:
+        sender = Sender.from_section(section, client)
+        return await deliver(alert, sub, sender, mark, measure_latency=False)

@@ -1,20 +1,20 @@
-"""``wirewatch subscriptions ...`` and ``wirewatch alerts ...``: who is told what, and how it went."""
+"""``wirewatch subscriptions ...``: what people watch, and where alerts about it go."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import json
-import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from pydantic import ValidationError
 
 from infra.settings import Settings, get_settings
-from schemas.alert import Alert, Subscription
+from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
+from sinks.alerts.deliver import send_now
+from wirewatch import render
 
 
 def _settings() -> Settings:
@@ -132,50 +132,11 @@ def subscriptions_list(output_format: str | None) -> None:
     from sinks.alerts import subscriptions as store
 
     found = list(store.list_subscriptions(store.connect(_settings().resolved_database_url)))
-    if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
+    if render.chosen_format(output_format) == "jsonl":
         for subscription in found:
             click.echo(subscription.model_dump_json())
         return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(found)} subscriptions")
-    for column in ("id", "watches", "delivery"):
-        table.add_column(column, overflow="fold")
-    for subscription in found:
-        table.add_row(
-            subscription.id,
-            _describe(subscription),
-            f"{subscription.delivery.kind}: {subscription.delivery.target}",
-        )
-    Console().print(table)
-
-
-def _describe(sub: Subscription) -> str:
-    parts = []
-    if sub.countries:
-        parts.append("countries " + ", ".join(sub.countries))
-    if sub.radius:
-        parts.append(f"{sub.radius.km:g} km around {sub.radius.lat:g},{sub.radius.lon:g}")
-    if sub.bbox:
-        box = sub.bbox
-        parts.append(f"box {box.south:g},{box.west:g},{box.north:g},{box.east:g}")
-    if sub.event_types or sub.sub_event_types:
-        parts.append(
-            "types "
-            + ", ".join(
-                [*(t.value for t in sub.event_types), *(t.value for t in sub.sub_event_types)]
-            )
-        )
-    if sub.actors:
-        parts.append("actors " + ", ".join(sub.actors))
-    if sub.min_fatalities is not None:
-        parts.append(f"killed >= {sub.min_fatalities}")
-    if sub.min_casualties is not None:
-        parts.append(f"killed + injured >= {sub.min_casualties}")
-    if sub.keywords:
-        parts.append("keywords " + ", ".join(sub.keywords))
-    return "; ".join(parts) or "everything"
+    render.subscriptions_table(found)
 
 
 @subscriptions.command("remove")
@@ -207,7 +168,7 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     if sub is None:
         raise click.ClickException(f"no subscription {subscription_id!r}")
     matched = [e for e in list_events(connect(settings.resolved_database_url)) if matches(sub, e)]
-    click.echo(f"{len(matched)} stored events match {sub.id} ({_describe(sub)})")
+    click.echo(f"{len(matched)} stored events match {sub.id} ({render.describe_subscription(sub)})")
     for event in matched[:limit]:
         click.echo(f"  {event_line(event)}")
     if not send:
@@ -215,118 +176,9 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     if not matched:
         raise click.ClickException("nothing to send: no stored event matches")
     alert = build_alert(sub, matched[0], "new", dt.datetime.now(dt.UTC), id_suffix="-test")
-    outcome = asyncio.run(_deliver(settings, alert, sub, record=None))
+    outcome = asyncio.run(send_now(settings.delivery, alert, sub, record=None))
     if not outcome.delivered:
         raise click.ClickException(
             f"test delivery failed after {outcome.attempts} attempt(s): {outcome.error}"
         )
     click.echo(f"test alert delivered to {sub.delivery.kind} {sub.delivery.target}")
-
-
-async def _deliver(settings: Settings, alert: Alert, sub: Subscription, record: Any) -> Any:
-    """The worker's own path: send with retries, then mark the outcome in RECORD's
-    deliveries table (a test send, with no RECORD, is not recorded)."""
-    from sinks.alerts import state as delivery_state
-    from sinks.alerts.channels import webhook_client
-    from sinks.alerts.deliver import deliver
-    from sinks.alerts.sender import Sender
-
-    async def mark(*outcome: Any) -> None:
-        if record is not None:
-            delivery_state.mark(record, *outcome)
-
-    async with webhook_client(
-        settings.delivery.timeout, settings.delivery.allow_private_addresses
-    ) as client:
-        sender = Sender.from_section(settings.delivery, client)
-        return await deliver(alert, sub, sender, mark, measure_latency=False)
-
-
-@click.group()
-def alerts() -> None:
-    """Alerts sent, their delivery and latency."""
-
-
-@alerts.command("list")
-@click.option("--status", type=click.Choice(["pending", "delivered", "dead"]), default=None)
-@click.option("--limit", type=int, default=50)
-@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
-def alerts_list(status: str | None, limit: int, output_format: str | None) -> None:
-    """Recent alerts, newest first: status, attempts, article-to-delivery latency."""
-    from sinks.alerts import state as delivery_state
-
-    rows = delivery_state.list_deliveries(
-        delivery_state.connect(_settings().resolved_database_url), status, limit
-    )
-    if (output_format or ("table" if sys.stdout.isatty() else "jsonl")) == "jsonl":
-        for row in rows:
-            click.echo(json.dumps(row.__dict__, default=str))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{len(rows)} alerts")
-    for column in (
-        "created",
-        "subscription",
-        "event",
-        "v",
-        "reason",
-        "status",
-        "tries",
-        "latency s",
-        "error",
-    ):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(
-            row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-            row.subscription_id,
-            row.event_id[:12],
-            str(row.event_version),
-            row.reason,
-            row.status,
-            str(row.attempts),
-            f"{row.latency_seconds:.3f}" if row.latency_seconds is not None else "-",
-            row.last_error or "",
-        )
-    Console().print(table)
-
-
-@alerts.command("retry")
-@click.argument("alert_ids", nargs=-1)
-@click.option("--all", "retry_all", is_flag=True, help="every dead alert")
-def alerts_retry(alert_ids: tuple[str, ...], retry_all: bool) -> None:
-    """Send dead alerts again (after their target was fixed)."""
-    from sinks.alerts import state as delivery_state
-    from sinks.alerts import subscriptions as store
-
-    if not alert_ids and not retry_all:
-        raise click.UsageError("give alert ids, or --all")
-    settings = _settings()
-    engine = delivery_state.connect(settings.resolved_database_url)
-    dead = [
-        a
-        for a in delivery_state.alerts_with_status(engine, "dead")
-        if retry_all or a.alert_id in alert_ids
-    ]
-    unknown = set(alert_ids) - {a.alert_id for a in dead}
-    for alert_id in sorted(unknown):
-        click.echo(f"{alert_id}: not a dead alert", err=True)
-    subs = store.connect(settings.resolved_database_url)
-    failures = len(unknown)
-    for alert in dead:
-        sub = store.get(subs, alert.subscription_id)
-        if sub is None:
-            click.echo(
-                f"{alert.alert_id}: subscription {alert.subscription_id} no longer exists", err=True
-            )
-            failures += 1
-            continue
-        outcome = asyncio.run(_deliver(settings, alert, sub, record=engine))
-        if outcome.delivered:
-            click.echo(f"{alert.alert_id}: delivered")
-        else:
-            click.echo(f"{alert.alert_id}: failed again: {outcome.error}")
-        failures += not outcome.delivered
-    sys.exit(1 if failures else 0)

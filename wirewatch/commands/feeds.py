@@ -1,0 +1,132 @@
+"""``wirewatch feeds ...``, ``collect`` and ``replay``: getting articles into articles.raw."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from infra.settings import Settings, get_settings
+from wirewatch import render
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+@click.command()
+@click.argument(
+    "directory",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def replay(directory: Path | None) -> None:
+    """Send the archived articles in DIRECTORY (default: seeds/) to articles.raw.
+
+    A file that is not a valid article is reported with its reason and skipped; the
+    exit status is 1 when any file failed.
+    """
+    from rich.progress import Progress
+
+    from infra.kafka_admin import ensure_topics
+    from ingest.replay import replay as run_replay
+    from ingest.seeds import seed_files
+
+    settings = _settings()
+    directory = directory or settings.seeds_dir
+    paths = seed_files(directory)
+    ensure_topics(settings)
+    with Progress(disable=not sys.stderr.isatty(), transient=True) as progress:
+        task = progress.add_task(f"replaying {directory}", total=len(paths))
+        report = run_replay(paths, settings, on_progress=lambda *_: progress.advance(task))
+    for error in report.failed:
+        click.echo(f"skipped {error.path}: {error.reason}", err=True)
+    click.echo(
+        f"replayed {len(report.sent)} articles from {directory} to "
+        f"{settings.topic('articles.raw')} on {settings.bootstrap_servers}; {len(report.failed)} failed"
+    )
+    sys.exit(0 if report.ok else 1)
+
+
+@click.command()
+@click.option("--once", is_flag=True, help="poll every feed once, then exit")
+def collect(once: bool) -> None:
+    """Poll the configured feeds forever and push new entries to articles.raw."""
+    from ingest.service import run_collector
+
+    sys.exit(run_collector(_settings(), once=once))
+
+
+@click.group()
+def feeds() -> None:
+    """The list of feeds to poll (a YAML file, WIREWATCH_FEEDS_FILE)."""
+
+
+@feeds.command("add")
+@click.argument("url")
+@click.option("--name", help="source name to put on its articles (default: the feed's title)")
+@click.option("--interval", "interval_minutes", type=float, help="poll interval in minutes")
+def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> None:
+    """Add a feed."""
+
+    from ingest.feeds_config import FeedConfig, load_feeds, save_feeds
+
+    path = _settings().resolved_feeds_file
+    current = load_feeds(path)
+    try:
+        feed = FeedConfig(url=url, name=name, interval_minutes=interval_minutes)
+    except ValidationError as error:
+        raise click.ClickException(error.errors()[0]["msg"]) from error
+    if any(existing.url == feed.url for existing in current):
+        raise click.ClickException(f"{feed.url} is already in {path}")
+    save_feeds(path, [*current, feed])
+    click.echo(f"added {feed.url} to {path}")
+
+
+@feeds.command("remove")
+@click.argument("url")
+def feeds_remove(url: str) -> None:
+    """Remove a feed and forget its state."""
+    from ingest.feed_store import FeedStore
+    from ingest.feeds_config import load_feeds, save_feeds
+
+    settings = _settings()
+    path = settings.resolved_feeds_file
+    current = load_feeds(path)
+    kept = [feed for feed in current if feed.url != url]
+    if len(kept) == len(current):
+        raise click.ClickException(f"{url} is not in {path}")
+    save_feeds(path, kept)
+    FeedStore(settings.resolved_collector_database_url).forget_feed(url)
+    click.echo(f"removed {url}")
+
+
+@feeds.command("list")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
+def feeds_list(output_format: str | None) -> None:
+    """Feeds with their health: last success, last error, failures, entries seen."""
+    from ingest.feed_store import FeedStore
+    from ingest.feeds_config import load_feeds
+
+    settings = _settings()
+    configured = load_feeds(settings.resolved_feeds_file)
+    store = FeedStore(settings.resolved_collector_database_url)
+    rows = [(feed, store.health(feed.url)) for feed in configured]
+    if render.chosen_format(output_format) == "jsonl":
+        for feed, health in rows:
+            record = {**feed.model_dump(), **{k: v for k, v in vars(health).items() if k != "url"}}
+            click.echo(json.dumps(record, default=str))
+        return
+    render.feeds_table(rows)
+
+
+@feeds.command("check")
+@click.argument("url", required=False)
+def feeds_check(url: str | None) -> None:
+    """Fetch and parse a feed (or every feed) now, without pushing anything."""
+    from ingest.service import check_feeds
+
+    sys.exit(check_feeds(_settings(), url))

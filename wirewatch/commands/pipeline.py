@@ -1,0 +1,32 @@
+"""``wirewatch worker`` and ``wirewatch up``: running the pipeline."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from infra.settings import Settings, get_settings
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+@click.command()
+def worker() -> None:
+    """Run the stream processors (dedup+extract, merge+route, store, deliver) until stopped."""
+    from processors.stream.app import run_worker
+
+    run_worker(_settings())
+
+
+@click.command()
+def up() -> None:
+    """Start Kafka and the worker, replay seeds/, show events as they are stored.
+
+    Ctrl-C stops everything this command started.
+    """
+    from wirewatch.up import run_up
+
+    sys.exit(run_up(_settings()))
