@@ -92,8 +92,11 @@ _FAMILIES: tuple[frozenset[S], ...] = (
 )
 
 
+_COMPATIBLE = frozenset((a, b) for family in _FAMILIES for a in family for b in family)
+
+
 def compatible_types(a: S, b: S) -> bool:
-    return a == b or any(a in family and b in family for family in _FAMILIES)
+    return a == b or (a, b) in _COMPATIBLE
 
 
 _POINTS = ("locality", "area")  # precisions whose coordinates stand for a small place
@@ -304,6 +307,9 @@ class IncidentIndex:
         self.articles = {} if articles is None else articles
         self._days: dict[str, dict[str, Summary]] | None = None
         self._indexed = 0  # len(events) when the day index was last in step with it
+        # event id -> its record and what was read from it: a report parses only itself,
+        # not every earlier report of its incident again
+        self._parsed: dict[str, _Parsed] = {}
 
     def event_ids_of(self, article_id: str) -> list[str]:
         """The events an article reported. Its record is versioned; a bare list is the
@@ -319,6 +325,7 @@ class IncidentIndex:
     def forget_day_index(self) -> None:
         """Rebuild the day index before its next use (the events' partitions moved)."""
         self._days = None
+        self._parsed = {}
 
     def _day_index(self) -> dict[str, dict[str, Summary]]:
         if self._days is not None and self._indexed == len(self.events):
@@ -352,10 +359,16 @@ class IncidentIndex:
 
     def _state(self, event_id: str) -> tuple[list[EventMention], list[ArticleCopy]]:
         record = self.events[event_id]
-        check_version("merge", record, EVENT_RECORD_VERSION)
-        mentions = [EventMention.model_validate_json(m) for m in record["mentions"].values()]
-        copies = [ArticleCopy.model_validate_json(c) for c in record["copies"].values()]
-        return mentions, copies
+        parsed = self._parsed.get(event_id)
+        if parsed is None or parsed.record is not record:  # replaced under us: read again
+            check_version("merge", record, EVENT_RECORD_VERSION)
+            parsed = _Parsed(
+                record,
+                {m: EventMention.model_validate_json(j) for m, j in record["mentions"].items()},
+                {a: ArticleCopy.model_validate_json(j) for a, j in record["copies"].items()},
+            )
+            self._parsed[event_id] = parsed
+        return list(parsed.mentions.values()), list(parsed.copies.values())
 
     def _save(
         self, event_id: str, mentions: list[EventMention], copies: list[ArticleCopy]
@@ -370,10 +383,19 @@ class IncidentIndex:
             return None
         event = candidate.model_copy(update={"version": version + 1})
         summary = Summary.of(event)
-        self.events[event_id] = stamped(
+        known = self._parsed.get(event_id)
+        if known is None or known.record is not before:
+            known = _Parsed(before, {}, {})
+        record = stamped(
             {
-                "mentions": {m.mention_id: m.model_dump_json() for m in mentions},
-                "copies": {c.article_id: c.model_dump_json() for c in copies},
+                "mentions": {
+                    m.mention_id: known.json("mentions", m.mention_id, m, known.mentions)
+                    for m in mentions
+                },
+                "copies": {
+                    c.article_id: known.json("copies", c.article_id, c, known.copies)
+                    for c in copies
+                },
                 "version": event.version,
                 "digest": digest,
                 "date": event.event_date.isoformat(),
@@ -381,6 +403,10 @@ class IncidentIndex:
                 "summary": summary.to_record(),
             },
             EVENT_RECORD_VERSION,
+        )
+        self.events[event_id] = record
+        self._parsed[event_id] = _Parsed(
+            record, {m.mention_id: m for m in mentions}, {c.article_id: c for c in copies}
         )
         if before is None:
             self._indexed += 1
@@ -460,7 +486,23 @@ class IncidentIndex:
                 elif article_id in self.articles:
                     del self.articles[article_id]
             del self.events[event_id]
+            self._parsed.pop(event_id, None)
         return len(gone)
+
+
+@dataclass
+class _Parsed:
+    """An event's stored record, and its reports and copies as read from it."""
+
+    record: dict[str, Any] | None
+    mentions: dict[str, EventMention]
+    copies: dict[str, ArticleCopy]
+
+    def json(self, part: str, key: str, item: EventMention | ArticleCopy, read: dict) -> str:
+        """ITEM as JSON: the record's own text when ITEM is what was read from it."""
+        if self.record is not None and read.get(key) is item:
+            return self.record[part][key]
+        return item.model_dump_json()
 
 
 def _article_ids(record: dict[str, Any]) -> str:
