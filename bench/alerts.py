@@ -35,13 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kafka import KafkaProducer
 from sqlalchemy import func, select
+from synthetic import COUNTRY_NAMES, report, report_towns
 
 from infra.kafka_admin import ensure_topics
 from infra.settings import Settings
 from processors.alerting import SubscriptionIndex, alert_reason, matches
 from processors.extraction.gazetteer import get_gazetteer
 from schemas.alert import Subscription
-from schemas.article import Article, article_id_for
 from schemas.event import Event, Location
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
 from sinks.alerts import state as delivery_state
@@ -51,7 +51,6 @@ from tests.webhook_server import WebhookServer
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = 10.0  # seconds without a new alert that end a latency run
-COUNTRY_NAMES = {"UA": "Ukraine", "SY": "Syria", "SD": "Sudan", "SO": "Somalia", "NG": "Nigeria"}
 
 
 def _subscription(record: dict) -> Subscription:
@@ -157,49 +156,8 @@ def bench_matcher(rng: random.Random) -> None:
     print(f"matcher, full scan (baseline)   : {len(sample) / scanned:10.1f} events/s")
 
 
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-TEMPLATES = (
-    "Artillery shelling killed {k} people in {town}, {country}, on {day}, officials said.",
-    "An air strike killed {k} people in {town}, {country}, on {day}, medics said.",
-    "Gunmen killed {k} villagers in {town}, {country}, on {day}, residents said.",
-    "A roadside bomb killed {k} soldiers near {town}, {country}, on {day}, the army said.",
-    "Fighting between the army and rebels killed {k} fighters in {town}, {country}, on {day}.",
-)
-
-
-def _article(number: int, town, rng: random.Random) -> Article:
-    """A short report; the kinds, towns and the last seven days spread the reports over
-    some 3,500 incidents, a few reports each, as a real stream would."""
-    now = dt.datetime.now(dt.UTC)
-    day = WEEKDAYS[(now.weekday() - rng.randrange(0, 7)) % 7]
-    words = " ".join(
-        rng.choice(("grim", "heavy", "local", "nearby", "central", "old")) for _ in range(6)
-    )
-    text = rng.choice(TEMPLATES).format(
-        k=rng.randrange(1, 30), town=town.name, country=COUNTRY_NAMES[town.country], day=day
-    )
-    text += f" Report {number}: {words} streets were damaged."
-    url = f"https://bench.example/{number}"
-    return Article(
-        id=article_id_for(url),
-        url=url,
-        title=f"Violence in {town.name}",
-        text=text,
-        source=f"Bench Wire {number % 7}",
-        published=now,
-    )
-
-
 def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random) -> None:
-    gazetteer = get_gazetteer()
-    towns = [
-        p
-        for p in gazetteer.places.values()
-        if p.country in COUNTRY_NAMES and p.population > 150_000 and " " not in p.name
-    ]
-    towns = sorted(towns, key=lambda p: -p.population)[:100]
+    towns = report_towns()
     receiver = WebhookServer()
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-alerts-"))
     print(f"work directory                  : {work}", flush=True)
@@ -263,7 +221,7 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
         topic = settings.topic("articles.raw")
         deliveries = delivery_state.connect(settings.resolved_database_url)
         try:
-            warm = _article(0, towns[0], rng)
+            warm = report(0, towns[0], rng)
             producer.send(topic, key=warm.id.encode(), value=warm.to_json_bytes()).get(30)
             wait_until(
                 lambda: len(delivery_state.list_deliveries(deliveries, "delivered")) >= 1,
@@ -286,7 +244,7 @@ def bench_latency(seconds: float, rate: float, workers: int, rng: random.Random)
                 due = int(elapsed / interval) + 1
                 while sent < due:
                     sent += 1
-                    article = _article(sent, rng.choice(towns), rng)
+                    article = report(sent, rng.choice(towns), rng)
                     producer.send(topic, key=article.id.encode(), value=article.to_json_bytes())
                 time.sleep(max(0.0, start + sent * interval - time.perf_counter()))
             producer.flush(30)
