@@ -5,6 +5,11 @@
     merge    events.mentions  -> events            (Event, keyed by event id)
     route    events           -> alerts            (Alert, keyed by subscription id)
 
+The worker runs them as two composed steps, so that an article crosses two topics
+instead of four: `dedup_and_extract` (articles.raw -> events.mentions; articles.unique is
+then the hand-off inside one step, not a topic) and `merge_and_route` (events.mentions
+-> events and alerts).
+
 A handler does no I/O. Its state is held in mappings (the stream's tables in the worker,
 plain dicts in a test or an offline run) and its time in a `Retention` window. It
 returns a `Step`: the records to send, and the state that must wait until they are
@@ -27,21 +32,43 @@ from processors.alerting import Sent, SubscriptionIndex, alert_reason, build_ale
 from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
 from processors.merge import IncidentIndex
-from processors.state_records import check_version, stamped
+from processors.state_records import StateRecordError, check_version, stamped
 from processors.window import Retention
 from schemas.alert import Alert
 from schemas.article import Article, ArticleCopy
 from schemas.event import Event, EventMention
-from schemas.topics import ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS
+from schemas.topics import ALERTS, ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS, TopicSpec
 
 Table = MutableMapping[str, Any]
 
 
 class Record(NamedTuple):
-    """One record to send: the key and the value, as bytes."""
+    """One record to send: the key and the value, as bytes, and the topic it goes to when
+    a step sends to more than one (None: the step's only output)."""
 
     key: bytes
     value: bytes
+    to: TopicSpec | None = None
+
+
+class StageFailed(Exception):
+    """A message one handler of a composed step could not handle: which one, and why, so
+    that its dead letter names the stage at fault."""
+
+    def __init__(self, stage: str, error: Exception) -> None:
+        super().__init__(str(error))
+        self.stage = stage
+        self.error = error
+
+
+def _in_stage(stage: str, handle: Callable[..., Any], *args: Any) -> Any:
+    """HANDLE(*ARGS), its failure named as STAGE's (a state error stays what it is)."""
+    try:
+        return handle(*args)
+    except StateRecordError:
+        raise
+    except Exception as error:
+        raise StageFailed(stage, error) from error
 
 
 @dataclass
@@ -82,26 +109,35 @@ def dedup(state: DedupState, value: bytes) -> Step:
     original's id, so that it follows the original into extraction."""
     article = ARTICLES_RAW.read(value)
     assert isinstance(article, Article)
+    item, remember = _dedup(state, article)
+    if item is None:
+        return Step()  # a repeat
+    if isinstance(item, Article):
+        return Step([Record(item.id.encode(), value)], remember)
+    return Step([Record(item.original_id.encode(), item.to_json_bytes())], remember)
+
+
+def _dedup(
+    state: DedupState, article: Article
+) -> tuple[Article | ArticleCopy | None, Callable[[], None] | None]:
+    """The article itself when new, its copy's notice when it repeats another in other
+    words, None when it was seen already; and what to remember once that is sent."""
     index = state.index()
     admission = admit(index, article)
     entry, copy = admission.entry, admission.copy
     if entry is None:
-        return Step()  # a repeat
+        return None, None
     index.add(entry)
     if state.retention.advance(article.published):
         for key in index.expired(state.retention.horizon):
             index.remove(key)
             if key in state.articles:
                 del state.articles[key]
-    if copy is None:
-        record = Record(article.id.encode(), value)
-    else:
-        record = Record(copy.original_id.encode(), copy.to_json_bytes())
 
     def remember() -> None:
         state.articles[article.id] = entry.to_record()
 
-    return Step([record], remember)
+    return (article if copy is None else copy), remember
 
 
 # --- extract -------------------------------------------------------------------------------
@@ -139,10 +175,14 @@ def extract(state: ExtractState, value: bytes) -> Step:
     original's events are in."""
     item = ARTICLES_UNIQUE.read(value)
     assert isinstance(item, Article | ArticleCopy)
+    return Step(_extract(state, item))
+
+
+def _extract(state: ExtractState, item: Article | ArticleCopy) -> list[Record]:
     if isinstance(item, ArticleCopy):
         known = state.articles.get(item.original_id)
         countries = Extracted.from_record(known).countries if known else ()
-        return Step([Record(country.encode(), item.to_json_bytes()) for country in countries])
+        return [Record(country.encode(), item.to_json_bytes()) for country in countries]
     found = state.extract(item)
     countries = tuple(sorted({mention.country for mention in found}))
     state.articles[item.id] = Extracted(countries, item.published.isoformat()).to_record()
@@ -151,7 +191,19 @@ def extract(state: ExtractState, value: bytes) -> Step:
         for key, record in list(state.articles.items()):
             if record and Extracted.from_record(record).published < horizon:
                 del state.articles[key]
-    return Step([Record(m.country.encode(), m.to_json_bytes()) for m in found])
+    return [Record(m.country.encode(), m.to_json_bytes()) for m in found]
+
+
+def dedup_and_extract(dedup_state: DedupState, extract_state: ExtractState, value: bytes) -> Step:
+    """dedup, then extract what it lets through, in one step: an article's mentions (or a
+    copy's notices) keyed by country, and dedup's memory of the article to keep once
+    they are sent. Extraction's own state is written at once, as alone."""
+    article = _in_stage("dedup", ARTICLES_RAW.read, value)
+    assert isinstance(article, Article)
+    item, remember = _in_stage("dedup", _dedup, dedup_state, article)
+    if item is None:
+        return Step()  # a repeat
+    return Step(_in_stage("extract", _extract, extract_state, item), remember)
 
 
 # --- merge ---------------------------------------------------------------------------------
@@ -169,6 +221,12 @@ def merge(state: MergeState, value: bytes) -> Step:
     that version would otherwise be lost; storage ignores a version it already has."""
     item = EVENT_MENTIONS.read(value)
     assert isinstance(item, EventMention | ArticleCopy)
+    return Step(
+        [Record(event.event_id.encode(), event.to_json_bytes()) for event in _merge(state, item)]
+    )
+
+
+def _merge(state: MergeState, item: EventMention | ArticleCopy) -> list[Event]:
     incidents = state.incidents
     if isinstance(item, ArticleCopy):
         changed = incidents.add_copy(item) or incidents.events_of(item.article_id)
@@ -177,7 +235,7 @@ def merge(state: MergeState, value: bytes) -> Step:
         changed = [version] if version else incidents.events_of(item.article_id)
         if state.retention.advance(dt.datetime.combine(item.event_date, dt.time(), dt.UTC)):
             incidents.evict(state.retention.horizon.date())
-    return Step([Record(event.event_id.encode(), event.to_json_bytes()) for event in changed])
+    return changed
 
 
 # --- route ---------------------------------------------------------------------------------
@@ -202,6 +260,17 @@ def route(
     is remembered only once its alert is sent: a crash in between re-sends, never drops."""
     event = EVENTS.read(value)
     assert isinstance(event, Event)
+    alerts, remember = _route(state, subscriptions, event, received_at, now)
+    return Step([Record(a.subscription_id.encode(), a.to_json_bytes()) for a in alerts], remember)
+
+
+def _route(
+    state: RouteState,
+    subscriptions: SubscriptionIndex,
+    event: Event,
+    received_at: dt.datetime,
+    now: dt.datetime | None,
+) -> tuple[list[Alert], Callable[[], None]]:
     created = now or dt.datetime.now(dt.UTC)
     alerts: list[tuple[Alert, str]] = []
     for sub in subscriptions.matching(event):
@@ -224,6 +293,34 @@ def route(
                 if record and record.get("d", horizon) < horizon:
                     del state.told[key]
 
-    return Step(
-        [Record(a.subscription_id.encode(), a.to_json_bytes()) for a, _ in alerts], remember
-    )
+    return [alert for alert, _ in alerts], remember
+
+
+def merge_and_route(
+    merge_state: MergeState,
+    route_state: RouteState,
+    subscriptions: SubscriptionIndex,
+    value: bytes,
+    received_at: dt.datetime,
+    now: dt.datetime | None = None,
+) -> Step:
+    """merge, then route each event version it sends, in one step: the versions to
+    ``events``, their alerts to ``alerts``. What each subscription was told is
+    remembered once both are sent, as routing alone does."""
+    item = _in_stage("merge", EVENT_MENTIONS.read, value)
+    assert isinstance(item, EventMention | ArticleCopy)
+    records: list[Record] = []
+    remembers: list[Callable[[], None]] = []
+    for event in _in_stage("merge", _merge, merge_state, item):
+        records.append(Record(event.event_id.encode(), event.to_json_bytes(), EVENTS))
+        alerts, remember = _in_stage(
+            "route", _route, route_state, subscriptions, event, received_at, now
+        )
+        records += [Record(a.subscription_id.encode(), a.to_json_bytes(), ALERTS) for a in alerts]
+        remembers.append(remember)
+
+    def remember_all() -> None:
+        for remember in remembers:
+            remember()
+
+    return Step(records, remember_all if remembers else None)

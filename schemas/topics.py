@@ -57,8 +57,9 @@ def _adapter(values: tuple[type[WireModel], ...]) -> TypeAdapter[Any]:
 
 # One partition: near-duplicates are found in one index of every recent article.
 ARTICLES_RAW = TopicSpec("articles.raw", (Article,), "article id", partitions=1)
-# Articles to extract; a copy's notice (ArticleCopy) is keyed by its original's id, so it
-# follows it.
+# What dedup hands to extraction: an article, or a copy's notice (ArticleCopy) keyed by
+# its original's id. The worker runs both in one step, so this is a hand-off inside it,
+# read with the same rules as a topic, and not created on the broker.
 ARTICLES_UNIQUE = TopicSpec(
     "articles.unique",
     (Article, ArticleCopy),
@@ -73,9 +74,9 @@ EVENT_MENTIONS = TopicSpec(
 EVENTS = TopicSpec("events", (Event,), "event id", partitions=3, compacted=True)
 ALERTS = TopicSpec("alerts", (Alert,), "subscription id", partitions=3)
 
+# The topics on the broker, in the order the data flows.
 PIPELINE_TOPICS: tuple[TopicSpec, ...] = (
     ARTICLES_RAW,
-    ARTICLES_UNIQUE,
     EVENT_MENTIONS,
     EVENTS,
     ALERTS,

@@ -88,7 +88,7 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     version_insert = (
         upsertable_insert(dialect, event_versions_table)
         .on_conflict_do_nothing(index_elements=["event_id", "version"])
-        .returning(event_versions_table.c.version)
+        .returning(event_versions_table.c.event_id, event_versions_table.c.version)
     )
     latest = upsertable_insert(dialect, events_table)
     latest = latest.on_conflict_do_update(
@@ -101,9 +101,44 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
 
 def upsert_event(engine: Engine, event_record: Event) -> bool:
     """Store a version of an event; return False when it was already there or older."""
-    record = event_record.model_dump(mode="json")
+    [inserted] = upsert_events(engine, [event_record])
+    return inserted
+
+
+def upsert_events(engine: Engine, event_records: list[Event]) -> list[bool]:
+    """Store versions of events in one transaction (the worker stores a batch at a time);
+    for each, False when it was already there or older."""
+    if not event_records:
+        return []
+    version_insert, latest = _upserts(engine.dialect.name)
+    stored_at = _now()
+    rows: dict[tuple[str, int], dict[str, Any]] = {}  # a version sent twice is stored once
+    for event_record in event_records:
+        rows.setdefault(
+            (event_record.event_id, event_record.version), _row(event_record, stored_at)
+        )
+    newest: dict[str, dict[str, Any]] = {}  # one row per event for the latest state
+    for row in rows.values():
+        if row["event_id"] not in newest or newest[row["event_id"]]["version"] < row["version"]:
+            newest[row["event_id"]] = row
+    versions = [
+        {key: row[key] for key in ("event_id", "version", "record", "stored_at")}
+        for row in rows.values()
+    ]
+    with engine.begin() as connection:
+        inserted = {tuple(r) for r in connection.execute(version_insert, versions)}
+        connection.execute(latest, list(newest.values()))
+    told = []  # True once per version stored now
+    for event_record in event_records:
+        key = (event_record.event_id, event_record.version)
+        told.append(key in inserted)
+        inserted.discard(key)
+    return told
+
+
+def _row(event_record: Event, stored_at: dt.datetime) -> dict[str, Any]:
     location = event_record.location
-    row = {
+    return {
         "event_id": event_record.event_id,
         "version": event_record.version,
         "event_type": event_record.event_type.value,
@@ -117,22 +152,9 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
         "fatalities": event_record.fatalities,
         "injured": event_record.injured,
         "sources": event_record.sources,
-        "record": record,
-        "stored_at": _now(),
+        "record": event_record.model_dump(mode="json"),
+        "stored_at": stored_at,
     }
-    version_insert, latest = _upserts(engine.dialect.name)
-    with engine.begin() as connection:
-        inserted = connection.execute(
-            version_insert,
-            {
-                "event_id": row["event_id"],
-                "version": row["version"],
-                "record": record,
-                "stored_at": row["stored_at"],
-            },
-        ).first()
-        connection.execute(latest, row)
-    return inserted is not None
 
 
 def list_events(engine: Engine, limit: int | None = None) -> Iterator[Event]:

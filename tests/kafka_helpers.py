@@ -6,7 +6,7 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
 from infra.settings import Settings
-from schemas.topics import ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS
+from schemas.topics import ARTICLES_RAW, EVENT_MENTIONS, EVENTS
 
 
 def pipeline_lag(settings: Settings) -> int | None:
@@ -26,7 +26,7 @@ def _lag(settings: Settings, admin: KafkaAdminClient, consumer: KafkaConsumer) -
     committed = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
     partitions = [
         TopicPartition(settings.topic(spec.name), p)
-        for spec in (ARTICLES_RAW, ARTICLES_UNIQUE, EVENT_MENTIONS, EVENTS)
+        for spec in (ARTICLES_RAW, EVENT_MENTIONS, EVENTS)
         for p in consumer.partitions_for_topic(settings.topic(spec.name)) or ()
     ]
     ends = consumer.end_offsets(partitions)

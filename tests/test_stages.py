@@ -115,15 +115,15 @@ def test_the_worker_app_is_built_without_a_broker():
     settings = Settings()
     app = create_app(settings)
     names = {agent.rsplit(".", 1)[-1] for agent in app.agents}
-    assert names == {"dedup", "extract", "merge", "route", "store", "deliver"}
+    assert names == {"dedup_and_extract", "merge_and_route", "store", "deliver"}
     assert {str(t) for t in app.tables} == {
         settings.topic(name)
         for name in (
             "dedup.articles",
-            "extract.articles",
+            "extract.countries",
             "merge.events",
             "merge.articles",
-            "route.sent",
+            "route.told",
         )
     }
     assert {spec.name for spec in ALL_TOPICS} >= {"articles.raw", "events", "alerts"}

@@ -6,13 +6,13 @@ written once."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 import faust
 from faust.types import EventT
 
 from infra.settings import Settings
-from processors.stages import Step
+from processors.stages import StageFailed, Step
 from processors.state_records import StateRecordError
 from schemas.dead_letter import dead_letter
 from schemas.topics import TopicSpec
@@ -20,6 +20,8 @@ from schemas.topics import TopicSpec
 log = logging.getLogger("wirewatch.worker")
 
 Handler = Callable[[EventT], Awaitable[Step]]
+BatchHandler = Callable[[Sequence[EventT]], Awaitable[None]]
+Outputs = faust.TopicT | Mapping[str, faust.TopicT] | None
 
 
 class DeadLetters:
@@ -30,6 +32,8 @@ class DeadLetters:
         self.topics = topics  # source topic name (unprefixed) -> its .dlq topic
 
     async def send(self, spec: TopicSpec, stage: str, event: EventT, error: Exception) -> None:
+        if isinstance(error, StageFailed):  # the handler at fault, within a composed step
+            stage, error = error.stage, error.error
         message = event.message
         log.warning(
             "%s: message at %s[%s]@%s sent to %s: %s",
@@ -57,28 +61,29 @@ async def run_stage(
     stage: str,
     source: TopicSpec,
     handle: Handler,
-    out: faust.TopicT | None,
+    out: Outputs,
     dead_letters: DeadLetters,
     fatal: Callable[[BaseException], Awaitable[None]],
 ) -> None:
-    """Each message through HANDLE: its records sent to OUT with the message's timestamp
-    (the moment the article entered the pipeline), then its state remembered; a failure
-    sent to the dead letters instead, and the stream goes on. A stage whose own state is
-    unreadable (StateRecordError) is no message's fault: FATAL stops the worker, rather
-    than let a restarted agent drop message after message."""
+    """Each message through HANDLE: its records sent to OUT (one topic, or the topic
+    each record names, by unprefixed name) with the message's timestamp (the moment the
+    article entered the pipeline), then its state remembered; a failure sent to the dead
+    letters instead, and the stream goes on. A stage whose own state is unreadable
+    (StateRecordError) is no message's fault: FATAL stops the worker, rather than let a
+    restarted agent drop message after message."""
     async for event in stream.events():
         try:
             step = await handle(event)
         except StateRecordError as error:
-            log.critical("%s: cannot read its own state, stopping the worker: %s", stage, error)
-            await fatal(error)
+            await _stop(stage, error, fatal)
             raise
         except Exception as error:  # any failure goes to the DLQ, never stops the stage
             await dead_letters.send(source, stage, event, error)
             continue
         if out is not None:
             for record in step.records:
-                await out.send(
+                target = out if record.to is None else out[record.to.name]  # type: ignore[index]
+                await target.send(
                     key=record.key, value=record.value, timestamp=event.message.timestamp
                 )
         if step.remember is not None:
@@ -87,3 +92,43 @@ async def run_stage(
             # buffered by the producer and flushed before the input offset is committed;
             # waiting for each ack here instead stalls the stage (see the README's limits).
             step.remember()
+
+
+async def run_batches(
+    stream: faust.StreamT,
+    stage: str,
+    source: TopicSpec,
+    handle: BatchHandler,
+    dead_letters: DeadLetters,
+    fatal: Callable[[BaseException], Awaitable[None]],
+    size: int,
+    within: float,
+) -> None:
+    """Messages through HANDLE a batch at a time (up to SIZE, or what came within WITHIN
+    seconds), for a sink that writes a batch in one go. The policy is the same: a batch
+    that fails is handled again one message at a time, and only a message that fails
+    alone goes to the dead letters. The batch's offsets are committed once it is done."""
+    async for batch in stream.take_events(size, within=within):
+        try:
+            await handle(batch)
+            continue
+        except StateRecordError as error:
+            await _stop(stage, error, fatal)
+            raise
+        except Exception:  # find the message at fault
+            pass
+        for event in batch:
+            try:
+                await handle([event])
+            except StateRecordError as error:
+                await _stop(stage, error, fatal)
+                raise
+            except Exception as error:
+                await dead_letters.send(source, stage, event, error)
+
+
+async def _stop(
+    stage: str, error: StateRecordError, fatal: Callable[[BaseException], Awaitable[None]]
+) -> None:
+    log.critical("%s: cannot read its own state, stopping the worker: %s", stage, error)
+    await fatal(error)
