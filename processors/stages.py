@@ -103,6 +103,13 @@ class DedupState:
         """Partitions moved: rebuild the index from the table on the next message."""
         self._index = None
 
+    def unadmit(self, article_id: str) -> None:
+        """Take back an article admitted to the index but never remembered (its message
+        failed after dedup), so that the index stays in step with the table rather than
+        be rebuilt from it on the next message."""
+        if self._index is not None:
+            self._index.remove(article_id)
+
 
 def dedup(state: DedupState, value: bytes) -> Step:
     """A new article passes on; a repeat is dropped; a copy becomes a notice keyed by its
@@ -203,7 +210,11 @@ def dedup_and_extract(dedup_state: DedupState, extract_state: ExtractState, valu
     item, remember = _in_stage("dedup", _dedup, dedup_state, article)
     if item is None:
         return Step()  # a repeat
-    return Step(_in_stage("extract", _extract, extract_state, item), remember)
+    try:
+        return Step(_in_stage("extract", _extract, extract_state, item), remember)
+    except StageFailed:
+        dedup_state.unadmit(article.id)
+        raise
 
 
 # --- merge ---------------------------------------------------------------------------------
