@@ -232,9 +232,12 @@ def merge(state: MergeState, value: bytes) -> Step:
     that version would otherwise be lost; storage ignores a version it already has."""
     item = EVENT_MENTIONS.read(value)
     assert isinstance(item, EventMention | ArticleCopy)
-    return Step(
-        [Record(event.event_id.encode(), event.to_json_bytes()) for event in _merge(state, item)]
-    )
+    return Step([_event_record(event) for event in _merge(state, item)])
+
+
+def _event_record(event: Event, to: TopicSpec | None = None) -> Record:
+    """An event version, keyed by its event id."""
+    return Record(event.event_id.encode(), event.to_json_bytes(), to)
 
 
 def _merge(state: MergeState, item: EventMention | ArticleCopy) -> list[Event]:
@@ -272,7 +275,12 @@ def route(
     event = EVENTS.read(value)
     assert isinstance(event, Event)
     alerts, remember = _route(state, subscriptions, event, received_at, now)
-    return Step([Record(a.subscription_id.encode(), a.to_json_bytes()) for a in alerts], remember)
+    return Step([_alert_record(alert) for alert in alerts], remember)
+
+
+def _alert_record(alert: Alert, to: TopicSpec | None = None) -> Record:
+    """An alert, keyed by its subscription id."""
+    return Record(alert.subscription_id.encode(), alert.to_json_bytes(), to)
 
 
 def _route(
@@ -323,11 +331,11 @@ def merge_and_route(
     records: list[Record] = []
     remembers: list[Callable[[], None]] = []
     for event in _in_stage("merge", _merge, merge_state, item):
-        records.append(Record(event.event_id.encode(), event.to_json_bytes(), EVENTS))
+        records.append(_event_record(event, EVENTS))
         alerts, remember = _in_stage(
             "route", _route, route_state, subscriptions, event, received_at, now
         )
-        records += [Record(a.subscription_id.encode(), a.to_json_bytes(), ALERTS) for a in alerts]
+        records += [_alert_record(alert, ALERTS) for alert in alerts]
         remembers.append(remember)
 
     def remember_all() -> None:

@@ -114,9 +114,8 @@ def upsert_events(engine: Engine, event_records: list[Event]) -> list[bool]:
     stored_at = _now()
     rows: dict[tuple[str, int], dict[str, Any]] = {}  # a version sent twice is stored once
     for event_record in event_records:
-        rows.setdefault(
-            (event_record.event_id, event_record.version), _row(event_record, stored_at)
-        )
+        if (event_record.event_id, event_record.version) not in rows:
+            rows[event_record.event_id, event_record.version] = _row(event_record, stored_at)
     newest: dict[str, dict[str, Any]] = {}  # one row per event for the latest state
     for row in rows.values():
         if row["event_id"] not in newest or newest[row["event_id"]]["version"] < row["version"]:

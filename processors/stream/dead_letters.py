@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TypeVar
 
 import faust
 from faust.types import EventT
@@ -22,6 +23,7 @@ log = logging.getLogger("wirewatch.worker")
 Handler = Callable[[EventT], Awaitable[Step]]
 BatchHandler = Callable[[Sequence[EventT]], Awaitable[None]]
 Outputs = faust.TopicT | Mapping[str, faust.TopicT] | None
+T = TypeVar("T")
 
 
 class DeadLetters:
@@ -72,12 +74,8 @@ async def run_stage(
     (StateRecordError) is no message's fault: FATAL stops the worker, rather than let a
     restarted agent drop message after message."""
     async for event in stream.events():
-        try:
-            step = await handle(event)
-        except StateRecordError as error:
-            await _stop(stage, error, fatal)
-            raise
-        except Exception as error:  # any failure goes to the DLQ, never stops the stage
+        step, error = await _attempt(stage, fatal, handle(event))
+        if error is not None:  # any failure goes to the DLQ, never stops the stage
             await dead_letters.send(source, stage, event, error)
             continue
         if out is not None:
@@ -109,22 +107,28 @@ async def run_batches(
     that fails is handled again one message at a time, and only a message that fails
     alone goes to the dead letters. The batch's offsets are committed once it is done."""
     async for batch in stream.take_events(size, within=within):
-        try:
-            await handle(batch)
-            continue
-        except StateRecordError as error:
-            await _stop(stage, error, fatal)
-            raise
-        except Exception:  # find the message at fault
-            pass
-        for event in batch:
-            try:
-                await handle([event])
-            except StateRecordError as error:
-                await _stop(stage, error, fatal)
-                raise
-            except Exception as error:
+        if len(batch) > 1:
+            _, error = await _attempt(stage, fatal, handle(batch))
+            if error is None:
+                continue
+        for event in batch:  # find the message at fault
+            _, error = await _attempt(stage, fatal, handle([event]))
+            if error is not None:
                 await dead_letters.send(source, stage, event, error)
+
+
+async def _attempt(
+    stage: str, fatal: Callable[[BaseException], Awaitable[None]], call: Awaitable[T]
+) -> tuple[T, None] | tuple[None, Exception]:
+    """CALL's result, or the exception it failed with. A StateRecordError is no
+    message's fault: FATAL is asked to stop the worker, and the error goes on up."""
+    try:
+        return await call, None
+    except StateRecordError as error:
+        await _stop(stage, error, fatal)
+        raise
+    except Exception as error:
+        return None, error
 
 
 async def _stop(
