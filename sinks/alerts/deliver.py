@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from infra.settings import DeliverySection
 from schemas.alert import Alert, Subscription
+from sinks.alerts import state as delivery_state
+from sinks.alerts.channels import webhook_client
 from sinks.alerts.sender import Sender
 
 log = logging.getLogger("wirewatch.alerts")
@@ -64,8 +66,6 @@ async def send_now(
     """One alert sent from the command line, through the worker's own path (its client,
     sender and retries), its outcome marked in RECORD's deliveries table; a test send
     (no RECORD) is not recorded, and no send from here records a latency."""
-    from sinks.alerts import state as delivery_state
-    from sinks.alerts.channels import webhook_client
 
     async def mark(*outcome: Any) -> None:
         if record is not None:

@@ -8,13 +8,9 @@ import sys
 
 import click
 
-from infra.settings import Settings, get_settings
+from infra.settings import get_settings
 from sinks.alerts.deliver import send_now
 from wirewatch import render
-
-
-def _settings() -> Settings:
-    return get_settings()
 
 
 @click.group()
@@ -31,7 +27,7 @@ def alerts_list(status: str | None, limit: int, output_format: str | None) -> No
     from sinks.alerts import state as delivery_state
 
     rows = delivery_state.list_deliveries(
-        delivery_state.connect(_settings().resolved_database_url), status, limit
+        delivery_state.connect(get_settings().resolved_database_url), status, limit
     )
     if render.chosen_format(output_format) == "jsonl":
         for row in rows:
@@ -50,7 +46,7 @@ def alerts_retry(alert_ids: tuple[str, ...], retry_all: bool) -> None:
 
     if not alert_ids and not retry_all:
         raise click.UsageError("give alert ids, or --all")
-    settings = _settings()
+    settings = get_settings()
     engine = delivery_state.connect(settings.resolved_database_url)
     dead = [
         a

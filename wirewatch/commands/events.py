@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import click
 
-from infra.settings import Settings, get_settings
+from infra.settings import get_settings
 from wirewatch import render
-
-
-def _settings() -> Settings:
-    return get_settings()
 
 
 @click.group()
@@ -30,7 +26,7 @@ def events_list(output_format: str | None, limit: int | None) -> None:
     """Print stored events."""
     from sinks.storage import connect, list_events
 
-    settings = _settings()
+    settings = get_settings()
     stored = list(list_events(connect(settings.resolved_database_url), limit))
     output_format = render.chosen_format(output_format)
     if output_format == "jsonl":

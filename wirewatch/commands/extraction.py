@@ -9,11 +9,7 @@ from pathlib import Path
 
 import click
 
-from infra.settings import Settings, get_settings
-
-
-def _settings() -> Settings:
-    return get_settings()
+from infra.settings import get_settings
 
 
 @click.command()
@@ -34,7 +30,7 @@ def extract(source, merge: bool) -> None:
     from processors.offline import InProcessPipeline, extract_lines, merge_lines
 
     if merge:
-        settings = _settings()
+        settings = get_settings()
         pipeline = InProcessPipeline(
             threshold=settings.dedup_threshold,
             window=dt.timedelta(days=settings.state_window_days),

@@ -9,12 +9,8 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from infra.settings import Settings, get_settings
+from infra.settings import get_settings
 from wirewatch import render
-
-
-def _settings() -> Settings:
-    return get_settings()
 
 
 @click.command()
@@ -35,7 +31,7 @@ def replay(directory: Path | None) -> None:
     from ingest.replay import replay as run_replay
     from ingest.seeds import seed_files
 
-    settings = _settings()
+    settings = get_settings()
     directory = directory or settings.seeds_dir
     paths = seed_files(directory)
     ensure_topics(settings)
@@ -57,7 +53,7 @@ def collect(once: bool) -> None:
     """Poll the configured feeds forever and push new entries to articles.raw."""
     from ingest.service import run_collector
 
-    sys.exit(run_collector(_settings(), once=once))
+    sys.exit(run_collector(get_settings(), once=once))
 
 
 @click.group()
@@ -74,7 +70,7 @@ def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> Non
 
     from ingest.feeds_config import FeedConfig, load_feeds, save_feeds
 
-    path = _settings().resolved_feeds_file
+    path = get_settings().resolved_feeds_file
     current = load_feeds(path)
     try:
         feed = FeedConfig(url=url, name=name, interval_minutes=interval_minutes)
@@ -93,7 +89,7 @@ def feeds_remove(url: str) -> None:
     from ingest.feed_store import FeedStore
     from ingest.feeds_config import load_feeds, save_feeds
 
-    settings = _settings()
+    settings = get_settings()
     path = settings.resolved_feeds_file
     current = load_feeds(path)
     kept = [feed for feed in current if feed.url != url]
@@ -111,7 +107,7 @@ def feeds_list(output_format: str | None) -> None:
     from ingest.feed_store import FeedStore
     from ingest.feeds_config import load_feeds
 
-    settings = _settings()
+    settings = get_settings()
     configured = load_feeds(settings.resolved_feeds_file)
     store = FeedStore(settings.resolved_collector_database_url)
     rows = [(feed, store.health(feed.url)) for feed in configured]
@@ -129,4 +125,4 @@ def feeds_check(url: str | None) -> None:
     """Fetch and parse a feed (or every feed) now, without pushing anything."""
     from ingest.service import check_feeds
 
-    sys.exit(check_feeds(_settings(), url))
+    sys.exit(check_feeds(get_settings(), url))

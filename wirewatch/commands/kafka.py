@@ -9,10 +9,6 @@ import click
 from infra.settings import Settings, get_settings
 
 
-def _settings() -> Settings:
-    return get_settings()
-
-
 @click.group()
 def kafka() -> None:
     """Run the local single-node Kafka broker (KRaft) that wirewatch provisions."""
@@ -24,7 +20,7 @@ def kafka_start() -> None:
     from infra.broker import BrokerError, pinned_kafka_version
     from infra.kafka_admin import ensure_topics
 
-    settings = _settings()
+    settings = get_settings()
     if not settings.uses_own_broker:
         raise click.ClickException(
             f"KAFKA_BOOTSTRAP_SERVERS is set ({settings.bootstrap_servers}): that broker is used"
@@ -47,14 +43,14 @@ def kafka_start() -> None:
 @kafka.command("stop")
 def kafka_stop() -> None:
     """Stop the local broker."""
-    broker = _broker(_settings())
+    broker = _broker(get_settings())
     click.echo("stopped" if broker.stop() else "the broker was not running")
 
 
 @kafka.command("status")
 def kafka_status() -> None:
     """Say whether the local broker runs and where its state lives."""
-    settings = _settings()
+    settings = get_settings()
     if not settings.uses_own_broker:
         click.echo(f"using the broker at {settings.bootstrap_servers} (KAFKA_BOOTSTRAP_SERVERS)")
         return

@@ -6,11 +6,7 @@ import sys
 
 import click
 
-from infra.settings import Settings, get_settings
-
-
-def _settings() -> Settings:
-    return get_settings()
+from infra.settings import get_settings
 
 
 @click.command()
@@ -18,7 +14,7 @@ def worker() -> None:
     """Run the stream processors (dedup+extract, merge+route, store, deliver) until stopped."""
     from processors.stream.app import run_worker
 
-    run_worker(_settings())
+    run_worker(get_settings())
 
 
 @click.command()
@@ -29,4 +25,4 @@ def up() -> None:
     """
     from wirewatch.up import run_up
 
-    sys.exit(run_up(_settings()))
+    sys.exit(run_up(get_settings()))

@@ -6,12 +6,6 @@ from pathlib import Path
 
 import click
 
-from infra.settings import Settings, get_settings
-
-
-def _settings() -> Settings:
-    return get_settings()
-
 
 @click.group()
 def schemas() -> None:

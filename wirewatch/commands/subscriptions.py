@@ -10,15 +10,11 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from infra.settings import Settings, get_settings
+from infra.settings import get_settings
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
 from sinks.alerts.deliver import send_now
 from wirewatch import render
-
-
-def _settings() -> Settings:
-    return get_settings()
 
 
 def _floats(text: str, count: int, what: str) -> list[float]:
@@ -105,7 +101,7 @@ def subscriptions_add(
         subscription = Subscription.model_validate_json(json.dumps(record))
     except ValidationError as error:
         raise click.ClickException(describe_error(error)) from error
-    store.save(store.connect(_settings().resolved_database_url), subscription)
+    store.save(store.connect(get_settings().resolved_database_url), subscription)
     click.echo(f"saved subscription {subscription.id}")
 
 
@@ -119,7 +115,7 @@ def subscriptions_load(path: Path) -> None:
         loaded = store.load_yaml(path)
     except store.SubscriptionFileError as error:
         raise click.ClickException(str(error)) from error
-    engine = store.connect(_settings().resolved_database_url)
+    engine = store.connect(get_settings().resolved_database_url)
     for subscription in loaded:
         store.save(engine, subscription)
     click.echo(f"saved {len(loaded)} subscriptions from {path}")
@@ -131,7 +127,7 @@ def subscriptions_list(output_format: str | None) -> None:
     """Print the subscriptions."""
     from sinks.alerts import subscriptions as store
 
-    found = list(store.list_subscriptions(store.connect(_settings().resolved_database_url)))
+    found = list(store.list_subscriptions(store.connect(get_settings().resolved_database_url)))
     if render.chosen_format(output_format) == "jsonl":
         for subscription in found:
             click.echo(subscription.model_dump_json())
@@ -145,7 +141,7 @@ def subscriptions_remove(subscription_id: str) -> None:
     """Delete a subscription."""
     from sinks.alerts import subscriptions as store
 
-    if not store.remove(store.connect(_settings().resolved_database_url), subscription_id):
+    if not store.remove(store.connect(get_settings().resolved_database_url), subscription_id):
         raise click.ClickException(f"no subscription {subscription_id!r}")
     click.echo(f"removed subscription {subscription_id}")
 
@@ -163,7 +159,7 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     from sinks.storage import connect, list_events
     from wirewatch.render import event_line
 
-    settings = _settings()
+    settings = get_settings()
     sub = store.get(store.connect(settings.resolved_database_url), subscription_id)
     if sub is None:
         raise click.ClickException(f"no subscription {subscription_id!r}")
