@@ -10,34 +10,43 @@ from schemas.topics import ARTICLES_RAW, EVENT_MENTIONS, EVENTS
 
 
 def pipeline_lag(settings: Settings) -> int | None:
-    """Messages the worker has not committed yet on its input topics; None before it joined."""
+    """Messages the worker has not committed yet on its input topics; None before it
+    joined, or while a partition holding messages has no committed offset."""
+    lags = lag_by_partition(settings)
+    if lags is None or any(done is None and end > 0 for done, end in lags.values()):
+        return None
+    return sum(max(end - (done or 0), 0) for done, end in lags.values())
+
+
+def lag_by_partition(settings: Settings) -> dict[str, tuple[int | None, int]] | None:
+    """Each input partition ("topic[p]") with the group's committed offset (None when
+    nothing was committed) and its end offset; None while the coordinator is elected."""
     admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
     consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
     try:
-        return _lag(settings, admin, consumer)
-    except KafkaError:  # the group coordinator is still being elected
+        return _lags(settings, admin, consumer)
+    except KafkaError:
         return None
     finally:
         consumer.close()
         admin.close()
 
 
-def _lag(settings: Settings, admin: KafkaAdminClient, consumer: KafkaConsumer) -> int | None:
+def _lags(
+    settings: Settings, admin: KafkaAdminClient, consumer: KafkaConsumer
+) -> dict[str, tuple[int | None, int]]:
     committed = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
     partitions = [
         TopicPartition(settings.topic(spec.name), p)
         for spec in (ARTICLES_RAW, EVENT_MENTIONS, EVENTS)
         for p in consumer.partitions_for_topic(settings.topic(spec.name)) or ()
     ]
-    ends = consumer.end_offsets(partitions)
-    lag = 0
-    for partition, end in ends.items():
+    lags: dict[str, tuple[int | None, int]] = {}
+    for partition, end in consumer.end_offsets(partitions).items():
         offset = committed.get(partition)
-        done = offset.offset if offset is not None and offset.offset >= 0 else 0
-        if end > 0 and offset is None:
-            return None
-        lag += max(end - done, 0)
-    return lag
+        done = offset.offset if offset is not None and offset.offset >= 0 else None
+        lags[f"{partition.topic}[{partition.partition}]"] = (done, end)
+    return lags
 
 
 def read_topic(settings: Settings, name: str, timeout_ms: int = 3000) -> list[bytes]:

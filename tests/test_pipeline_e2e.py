@@ -14,7 +14,7 @@ from ingest.seeds import load_seed, seed_files
 from schemas.dead_letter import DeadLetter
 from sinks.storage import connect, count_versions, list_events
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import group_members, pipeline_lag, read_topic
+from tests.kafka_helpers import group_members, lag_by_partition, pipeline_lag, read_topic
 from tests.services import wait_until
 
 pytestmark = pytest.mark.kafka
@@ -41,7 +41,15 @@ def _settled(settings, worker, timeout=180.0) -> None:
         assert worker.poll() is None, "the worker died"
         return pipeline_lag(settings) == 0
 
-    wait_until(drained, timeout, interval=1.0, what="the worker to consume every topic")
+    try:
+        wait_until(drained, timeout, interval=1.0, what="the worker to consume every topic")
+    except TimeoutError as error:
+        behind = {
+            name: offsets
+            for name, offsets in (lag_by_partition(settings) or {}).items()
+            if (offsets[0] or 0) < offsets[1]
+        }
+        raise TimeoutError(f"{error}; (committed, end) where behind: {behind}") from None
 
 
 def _snapshot(settings):

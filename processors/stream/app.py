@@ -31,12 +31,15 @@ from typing import Any
 
 import faust
 from faust.types import EventT
+from mode.utils.objects import cached_property
+from mode.utils.queues import FlowControlEvent
 
 from infra.settings import Settings
 from processors import stages
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
 from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
+from processors.stream.recovery import FlowKeptWhenRunning
 from processors.stream.sql import SqlThread, Subscriptions
 from processors.stream.transport import IdempotentTransport
 from processors.window import Retention
@@ -68,6 +71,11 @@ class WirewatchApp(faust.App):
 
     def _new_transport(self):
         return IdempotentTransport(self.conf.broker_consumer, self)
+
+    @cached_property
+    def flow_control(self) -> FlowControlEvent:
+        # a recovery's last resume keeps the input messages already queued (recovery.py)
+        return FlowKeptWhenRunning(loop=self.loop)
 
 
 def create_app(settings: Settings) -> faust.App:
