@@ -44,7 +44,7 @@ test: install kafka-jars postgres lint
 # each: run it on a clean checkout, and touch nothing while it runs.
 MUTATION_VENV := .venv-mutation
 MUTATED ?= processors/window.py,processors/dedup.py,processors/alerting.py,processors/merge.py,processors/stages.py
-MUTATION_TESTS := tests/test_alerting.py tests/test_dedup.py tests/test_merge_and_storage.py tests/test_window.py tests/test_stages.py tests/test_composed_stages.py tests/test_stage_state.py tests/test_state_records.py
+MUTATION_TESTS := tests/test_alerting.py tests/test_dedup.py tests/test_merge_and_storage.py tests/test_merge_rules.py tests/test_window.py tests/test_stages.py tests/test_composed_stages.py tests/test_stage_state.py tests/test_state_records.py
 # the delivery and command-line tests exercise sinks, not these stages, and are slow
 MUTATION_SKIP := not subscription_commands and not receiver and not webhook and not 4xx and not email
 mutation: install
