@@ -3,13 +3,23 @@ mutation run over processors/merge.py (each test fails on a change no other test
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from infra.geo import distance_km
 from ingest.seeds import load_seed
 from processors.extraction import extract_events
-from processors.merge import actors_conflict, build_event, place_affinity
+from processors.merge import (
+    Summary,
+    actors_conflict,
+    build_event,
+    event_id_for,
+    match_score,
+    place_affinity,
+)
 from schemas.event import Location
+from schemas.taxonomy import SubEventType as S
 from tests.conftest import SEEDS
 
 KM_PER_DEGREE_OF_LATITUDE = 111.2
@@ -81,3 +91,64 @@ def test_an_unnamed_perpetrator_contradicts_no_named_one(unnamed):
     assert not actors_conflict(unnamed, "Boko Haram")
     assert not actors_conflict("Boko Haram", unnamed)
     assert actors_conflict("Boko Haram", "Ansaru")
+
+
+def _ganja_report():
+    [report] = extract_events(load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md"))
+    return report
+
+
+def _open_event(report, *, days=0, sub_event_type=None, location=..., actor1=None):
+    return Summary(
+        event_id="e",
+        sub_event_type=sub_event_type or report.sub_event_type,
+        event_date=report.event_date + dt.timedelta(days=days),
+        location=report.location if location is ... else location,
+        actor1=actor1,
+        first_seen=report.published,
+    )
+
+
+def _shifted(location, km, geonames_id):
+    lat = location.lat + km / KM_PER_DEGREE_OF_LATITUDE
+    return location.model_copy(update={"lat": lat, "geonames_id": geonames_id})
+
+
+def test_a_match_scores_four_per_place_two_for_the_same_type_and_one_for_the_same_day():
+    report = _ganja_report()
+    nearby = _shifted(report.location, 5, 1)
+    assert match_score(report, _open_event(report)) == 4 * 3 + 2 + 1
+    assert match_score(report, _open_event(report, sub_event_type=S.AIR_DRONE_STRIKE)) == 12 + 1
+    assert match_score(report, _open_event(report, location=nearby)) == 4 * 2 + 2 + 1
+    assert match_score(report, _open_event(report, days=1)) == 12 + 2
+    assert match_score(report, _open_event(report, days=-1)) == 12 + 2
+
+
+def test_no_match_across_types_places_or_a_day_without_the_same_town_and_type():
+    report = _ganja_report()
+    nearby = _shifted(report.location, 5, 1)
+    far = _shifted(report.location, 100, 2)
+    assert match_score(report, _open_event(report, sub_event_type=S.SUICIDE_BOMB)) == 0
+    assert match_score(report, _open_event(report, location=far)) == 0
+    assert match_score(report, _open_event(report, location=None)) == 0
+    assert match_score(report, _open_event(report, days=1, location=nearby)) == 0
+    assert match_score(report, _open_event(report, days=2)) == 0
+    assert match_score(report, _open_event(report, days=-2)) == 0
+    assert match_score(report, _open_event(report, days=1, sub_event_type=S.AIR_DRONE_STRIKE)) == 0
+
+
+def test_named_perpetrators_that_differ_match_only_on_town_type_and_day_together():
+    report = _ganja_report()  # names the Armenian forces
+    other = "Military Forces of Azerbaijan"
+    nearby = _shifted(report.location, 5, 1)
+    assert match_score(report, _open_event(report, actor1=other)) == 15
+    assert match_score(report, _open_event(report, actor1=other, days=1)) == 0
+    assert match_score(report, _open_event(report, actor1=other, location=nearby)) == 0
+    drone = S.AIR_DRONE_STRIKE
+    assert match_score(report, _open_event(report, actor1=other, sub_event_type=drone)) == 0
+
+
+def test_an_event_id_is_the_same_in_every_version_of_wirewatch():
+    """Stored events are keyed by it: a new formula would split every open event."""
+    report = _ganja_report().model_copy(update={"mention_id": "m1"})
+    assert event_id_for(report) == "43854082fcef78adbd5ae9d5"
