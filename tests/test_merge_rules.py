@@ -18,6 +18,7 @@ from processors.merge import (
     match_score,
     place_affinity,
 )
+from schemas.article import ArticleCopy
 from schemas.event import Location
 from schemas.taxonomy import SubEventType as S
 from tests.conftest import SEEDS
@@ -152,3 +153,57 @@ def test_an_event_id_is_the_same_in_every_version_of_wirewatch():
     """Stored events are keyed by it: a new formula would split every open event."""
     report = _ganja_report().model_copy(update={"mention_id": "m1"})
     assert event_id_for(report) == "43854082fcef78adbd5ae9d5"
+
+
+def _reports_of(report, *changes):
+    """Reports of one incident: REPORT with each change, an hour apart in that order."""
+    return [
+        report.model_copy(
+            update={
+                "mention_id": f"m{n}",
+                "article_id": f"{n:032x}",
+                "published": report.published + dt.timedelta(hours=n),
+                **change,
+            }
+        )
+        for n, change in enumerate(changes, start=1)
+    ]
+
+
+def test_the_high_figure_is_credited_to_the_first_report_that_gave_it():
+    reports = _reports_of(
+        _ganja_report(),
+        {"fatalities": 7, "source": "First Outlet"},
+        {"fatalities": 9, "source": "Second Outlet"},
+        {"fatalities": 9, "source": "Third Outlet"},
+        {"fatalities": 8, "source": "Fourth Outlet"},
+    )
+    high = build_event("e", 1, reports, []).fatalities_range.high
+    assert (high.value, high.source) == (9, "Second Outlet")
+
+
+def test_the_event_is_placed_at_a_town_when_any_report_names_one():
+    report = _ganja_report()
+    region = report.location.model_copy(update={"precision": "admin1", "name": "Gǝncǝ"})
+    reports = _reports_of(report, {"location": region}, {"location": region}, {})
+    assert build_event("e", 1, reports, []).location == report.location
+    only_regions = _reports_of(report, {"location": region})
+    assert build_event("e", 1, only_regions, []).location == region
+
+
+def test_copies_add_their_outlets_in_the_order_they_were_published():
+    [report] = _reports_of(_ganja_report(), {})
+
+    def copy(n: int, source: str, hours: int) -> ArticleCopy:
+        return ArticleCopy(
+            article_id=f"{100 + n:032x}",
+            original_id=report.article_id,
+            source=source,
+            url=f"https://example.org/{n}",
+            published=report.published + dt.timedelta(hours=hours),
+            similarity=0.9,
+        )
+
+    copies = [copy(1, "Later Copy", 5), copy(2, "Earlier Copy", 2)]
+    event = build_event("e", 1, [report], copies)
+    assert event.sources == [report.source, "Earlier Copy", "Later Copy"]
