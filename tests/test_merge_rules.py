@@ -11,6 +11,7 @@ from infra.geo import distance_km
 from ingest.seeds import load_seed
 from processors.extraction import extract_events
 from processors.merge import (
+    IncidentIndex,
     Summary,
     actors_conflict,
     build_event,
@@ -207,3 +208,22 @@ def test_copies_add_their_outlets_in_the_order_they_were_published():
     copies = [copy(1, "Later Copy", 5), copy(2, "Earlier Copy", 2)]
     event = build_event("e", 1, [report], copies)
     assert event.sources == [report.source, "Earlier Copy", "Later Copy"]
+
+
+@pytest.mark.parametrize("days", [-1, 1])
+def test_a_report_dated_a_day_either_side_finds_the_open_event(days):
+    first, later = _reports_of(_ganja_report(), {}, {"source": "Second Outlet"})
+    shifted = later.model_copy(update={"event_date": first.event_date + dt.timedelta(days=days)})
+    index = IncidentIndex()
+    opened = index.add_mention(first)
+    joined = index.add_mention(shifted)
+    assert (opened.version, joined.version) == (1, 2)
+    assert joined.event_id == opened.event_id and len(index.events) == 1
+
+
+def test_an_emptied_record_in_the_state_hides_no_other_open_event():
+    first, later = _reports_of(_ganja_report(), {}, {"source": "Second Outlet"})
+    index = IncidentIndex(events={"deleted": {}})  # a tombstone read back from the changelog
+    opened = index.add_mention(first)
+    index.forget_day_index()  # rebuilt from the records, as after a rebalance
+    assert index.add_mention(later).event_id == opened.event_id
