@@ -38,22 +38,29 @@ def _place(name, lat, precision="locality", geonames_id=None, admin1="Zamfara"):
     )
 
 
-def _north_of(place, km, name, **kwargs):
-    return _place(name, place.lat + km / KM_PER_DEGREE_OF_LATITUDE, **kwargs)
+def _north_of(location, km, **changes):
+    """LOCATION moved KM north, with CHANGES (another name, id or precision)."""
+    lat = location.lat + km / KM_PER_DEGREE_OF_LATITUDE
+    return location.model_copy(update={"lat": lat, **changes})
+
+
+def _ganja_report():
+    [report] = extract_events(load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md"))
+    return report
 
 
 # the rules as documented, written out: a test reading the constants would follow a change
 @pytest.mark.parametrize(("km", "affinity"), [(14.5, 2), (15.5, 0)])
 def test_towns_are_nearby_up_to_the_same_place_distance_and_no_further(km, affinity):
     town = _place("Gusau", 12.17, geonames_id=1)
-    other = _north_of(town, km, "Elsewhere", geonames_id=2)
+    other = _north_of(town, km, name="Elsewhere", geonames_id=2)
     assert abs(distance_km(town.lat, town.lon, other.lat, other.lon) - km) < 0.1
     assert place_affinity(town, other) == affinity
 
 
 def test_an_area_counts_as_a_point_beside_a_town_and_a_region_does_not():
     town = _place("Gusau", 12.17, geonames_id=1)
-    valley = _north_of(town, 5, "a valley", precision="area", geonames_id=7)
+    valley = _north_of(town, 5, name="a valley", precision="area", geonames_id=7)
     region = _place("Zamfara", 12.17, precision="admin1", geonames_id=9)
     assert place_affinity(town, valley) == place_affinity(valley, town) == 2
     assert place_affinity(valley, _place("a valley", valley.lat, "area", geonames_id=7)) == 3
@@ -68,7 +75,7 @@ def test_no_place_on_both_reports_fits_and_a_place_on_one_only_does_not():
 
 
 def test_an_event_keeps_at_most_twelve_distinct_evidence_sentences():
-    [first, *_] = extract_events(load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md"))
+    first = _ganja_report()
     sentences = [f"Sentence {n} of the report." for n in range(17)]
     reports = [
         first.model_copy(update={"evidence": sentences[:8], "mention_id": "m1"}),
@@ -95,11 +102,6 @@ def test_an_unnamed_perpetrator_contradicts_no_named_one(unnamed):
     assert actors_conflict("Boko Haram", "Ansaru")
 
 
-def _ganja_report():
-    [report] = extract_events(load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md"))
-    return report
-
-
 def _open_event(report, *, days=0, sub_event_type=None, location=..., actor1=None):
     return Summary(
         event_id="e",
@@ -111,14 +113,9 @@ def _open_event(report, *, days=0, sub_event_type=None, location=..., actor1=Non
     )
 
 
-def _shifted(location, km, geonames_id):
-    lat = location.lat + km / KM_PER_DEGREE_OF_LATITUDE
-    return location.model_copy(update={"lat": lat, "geonames_id": geonames_id})
-
-
 def test_a_match_scores_four_per_place_two_for_the_same_type_and_one_for_the_same_day():
     report = _ganja_report()
-    nearby = _shifted(report.location, 5, 1)
+    nearby = _north_of(report.location, 5, geonames_id=1)
     assert match_score(report, _open_event(report)) == 4 * 3 + 2 + 1
     assert match_score(report, _open_event(report, sub_event_type=S.AIR_DRONE_STRIKE)) == 12 + 1
     assert match_score(report, _open_event(report, location=nearby)) == 4 * 2 + 2 + 1
@@ -128,8 +125,8 @@ def test_a_match_scores_four_per_place_two_for_the_same_type_and_one_for_the_sam
 
 def test_no_match_across_types_places_or_a_day_without_the_same_town_and_type():
     report = _ganja_report()
-    nearby = _shifted(report.location, 5, 1)
-    far = _shifted(report.location, 100, 2)
+    nearby = _north_of(report.location, 5, geonames_id=1)
+    far = _north_of(report.location, 100, geonames_id=2)
     assert match_score(report, _open_event(report, sub_event_type=S.SUICIDE_BOMB)) == 0
     assert match_score(report, _open_event(report, location=far)) == 0
     assert match_score(report, _open_event(report, location=None)) == 0
@@ -142,7 +139,7 @@ def test_no_match_across_types_places_or_a_day_without_the_same_town_and_type():
 def test_named_perpetrators_that_differ_match_only_on_town_type_and_day_together():
     report = _ganja_report()  # names the Armenian forces
     other = "Military Forces of Azerbaijan"
-    nearby = _shifted(report.location, 5, 1)
+    nearby = _north_of(report.location, 5, geonames_id=1)
     assert match_score(report, _open_event(report, actor1=other)) == 15
     assert match_score(report, _open_event(report, actor1=other, days=1)) == 0
     assert match_score(report, _open_event(report, actor1=other, location=nearby)) == 0
