@@ -27,6 +27,23 @@ class StateSection:
 
 
 @dataclass(frozen=True)
+class StreamSection:
+    """How long the worker lets records gather before it fetches or sends them: the
+    latency it adds to each hop at a low rate, for fewer requests under load."""
+
+    batch_seconds: float
+
+    FETCH_MIN_BYTES = 32 * 1024  # a fetch returns this much, or what came within the wait
+
+    @property
+    def fetch_batch(self) -> tuple[int, int] | None:
+        """The bytes a fetch waits for and how long at most (ms); None: answer at once."""
+        if self.batch_seconds <= 0:
+            return None
+        return self.FETCH_MIN_BYTES, round(self.batch_seconds * 1000)
+
+
+@dataclass(frozen=True)
 class CollectSection:
     """How the collector fetches and schedules feeds."""
 
@@ -60,7 +77,7 @@ class DeliverySection:
 
 class Settings(BaseSettings):
     """Every setting, read once from ``WIREWATCH_*`` variables. A component takes the
-    section it needs (`state`, `collect`, `delivery`) where it needs no more; the
+    section it needs (`state`, `stream`, `collect`, `delivery`) where it needs no more; the
     runtime, the collector and the command line still take the whole object."""
 
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="ignore")
@@ -100,6 +117,13 @@ class Settings(BaseSettings):
         default=14.0,
         gt=0.0,
         description="Event time after which articles and events leave the stream state.",
+    )
+    stream_batch_ms: float = Field(
+        default=50.0,
+        ge=0.0,
+        le=1000.0,
+        description="How long the worker lets records gather before a fetch or a send "
+        "(0: each record at once, the lowest latency at a low rate).",
     )
 
     # collectors (ingest/)
@@ -168,6 +192,10 @@ class Settings(BaseSettings):
     @property
     def state(self) -> StateSection:
         return StateSection(self.state_window_days, self.dedup_threshold)
+
+    @property
+    def stream(self) -> StreamSection:
+        return StreamSection(self.stream_batch_ms / 1000)
 
     @property
     def collect(self) -> CollectSection:

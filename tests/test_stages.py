@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from infra.settings import Settings
 from ingest.seeds import load_seed
 from processors import stages
@@ -177,3 +179,25 @@ def test_unreadable_state_stops_the_worker_instead_of_dropping_messages():
     with pytest.raises(StateRecordError):
         asyncio.run(run_stage(Stream(), "extract", ARTICLES_UNIQUE, handle, None, None, fatal))
     assert len(handled) == 1 and len(stopped) == 1  # stopped at the first, no more consumed
+
+
+@pytest.mark.parametrize(
+    ("batch_ms", "min_bytes", "wait_ms", "linger"), [(50, 32768, 50, 0.05), (0, 1, 1500, 0.0)]
+)
+def test_the_worker_batches_its_fetches_and_sends_as_set(batch_ms, min_bytes, wait_ms, linger):
+    """The stream's batch window reaches the consumer aiokafka will start (faust has no
+    setting for it) and the producer's linger; 0 leaves faust's own (one byte, 1.5 s)."""
+    import asyncio
+
+    from processors.stream.app import create_app
+
+    settings = Settings(stream_batch_ms=batch_ms)
+    app = create_app(settings)
+    assert app.conf.producer_linger == linger
+
+    async def built() -> tuple[int, int]:
+        thread = app.consumer._thread
+        consumer = thread._create_worker_consumer(app.transport)
+        return consumer._fetch_min_bytes, consumer._fetch_max_wait_ms
+
+    assert asyncio.run(built()) == (min_bytes, wait_ms)

@@ -34,7 +34,7 @@ from faust.types import EventT
 from mode.utils.objects import cached_property
 from mode.utils.queues import FlowControlEvent
 
-from infra.settings import Settings
+from infra.settings import Settings, StreamSection
 from processors import stages
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
@@ -66,6 +66,8 @@ STORE_WITHIN = 0.05  # seconds a batch waits to fill: the latency it may add
 
 
 class WirewatchApp(faust.App):
+    stream_section: StreamSection | None = None  # how fetches batch (transport.py)
+
     def _new_producer_transport(self):
         return IdempotentTransport(self.conf.broker_producer, self)
 
@@ -87,9 +89,9 @@ def create_app(settings: Settings) -> faust.App:
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=1,
         producer_acks=-1,
-        # a produce request per 10 ms, not per record: the records of a busy moment
-        # (and their changelog writes) share requests, for the worker and the broker
-        producer_linger=0.01,
+        # a produce request per batch window, not per record: the records of a busy
+        # moment (and their changelog writes) share requests, as fetches do
+        producer_linger=settings.stream.batch_seconds,
         consumer_auto_offset_reset="earliest",
         web_enabled=False,
         table_cleanup_interval=60.0,
@@ -100,6 +102,7 @@ def create_app(settings: Settings) -> faust.App:
         table_standby_replicas=0,
         autodiscover=False,
     )
+    app.stream_section = settings.stream
 
     def topic(spec: TopicSpec) -> faust.TopicT:
         return app.topic(
