@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +44,16 @@ class StreamSection:
 
 
 @dataclass(frozen=True)
+class ApiSection:
+    """Where the HTTP API listens, who may read it, and which web pages may call it."""
+
+    host: str
+    port: int
+    token: str | None  # a bearer token every /api request must carry; required off loopback
+    cors_origins: tuple[str, ...]  # none: no cross-origin reads
+
+
+@dataclass(frozen=True)
 class CollectSection:
     """How the collector fetches and schedules feeds."""
 
@@ -77,7 +87,7 @@ class DeliverySection:
 
 class Settings(BaseSettings):
     """Every setting, read once from ``WIREWATCH_*`` variables. A component takes the
-    section it needs (`state`, `stream`, `collect`, `delivery`) where it needs no more; the
+    section it needs (`state`, `stream`, `collect`, `delivery`, `api`) where it needs no more; the
     runtime, the collector and the command line still take the whole object."""
 
     model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="ignore")
@@ -166,6 +176,16 @@ class Settings(BaseSettings):
     delivery_per_subscription: int = Field(default=4, ge=1, le=1000)
     subscriptions_refresh_seconds: float = Field(default=5.0, gt=0)
 
+    # the HTTP API (api/)
+    api_host: str = Field(default="127.0.0.1", min_length=1)
+    api_port: int = Field(default=8765, ge=1, le=65535)
+    api_token: SecretStr | None = Field(
+        default=None, description="Bearer token for /api; required to listen off loopback."
+    )
+    api_cors_origins: str = Field(
+        default="", description="Comma-separated origins allowed to call the API from a page."
+    )
+
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
@@ -196,6 +216,15 @@ class Settings(BaseSettings):
     @property
     def stream(self) -> StreamSection:
         return StreamSection(self.stream_batch_ms / 1000)
+
+    @property
+    def api(self) -> ApiSection:
+        return ApiSection(
+            host=self.api_host,
+            port=self.api_port,
+            token=self.api_token.get_secret_value() if self.api_token else None,
+            cors_origins=tuple(o.strip() for o in self.api_cors_origins.split(",") if o.strip()),
+        )
 
     @property
     def collect(self) -> CollectSection:

@@ -3,6 +3,11 @@
 ``events`` holds the latest state of each incident; ``event_versions`` every version
 ever stored. Writing the same version twice changes nothing, and an older version
 arriving late never overwrites a newer one.
+
+``events`` also holds, in columns, what queries filter on (`sinks.event_query`): the
+actors, the region, the place's precision, and the text searched for words (evidence,
+place, actors, outlets), indexed by the database's own full-text search: an FTS5 table
+kept in step by triggers on SQLite, a generated ``tsvector`` column on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     select,
+    text,
 )
 
 from infra.db import Migration, make_engine, migrate, upsertable_insert
@@ -51,6 +58,12 @@ events_table = Table(
     Column("sources", JSON, nullable=False),
     Column("record", JSON, nullable=False),
     Column("stored_at", DateTime(timezone=True), nullable=False),
+    # version 2: what queries filter on
+    Column("actor1", Text),
+    Column("actor2", Text),
+    Column("admin1", Text),
+    Column("precision", String(16)),
+    Column("search_text", Text),
 )
 
 event_versions_table = Table(
@@ -64,11 +77,94 @@ event_versions_table = Table(
 
 
 def _create_v1(engine: Engine) -> None:
-    metadata.create_all(engine, tables=[events_table, event_versions_table])
+    # the tables as version 1 made them: the columns added since come with their migration
+    version_1 = MetaData()
+    Table(
+        "events",
+        version_1,
+        *(
+            Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
+            for c in events_table.c
+            if c.name not in _V2_COLUMNS
+        ),
+    )
+    event_versions_table.to_metadata(version_1)
+    version_1.create_all(engine)
+
+
+_V2_COLUMNS = ("actor1", "actor2", "admin1", "precision", "search_text")
+
+
+def _add_query_columns_v2(engine: Engine) -> None:
+    """The columns queries filter on, filled from each stored record, their indexes, and
+    the full-text index over ``search_text``."""
+    with engine.begin() as connection:
+        for name in _V2_COLUMNS:
+            column_type = "VARCHAR(16)" if name == "precision" else "TEXT"
+            connection.execute(text(f"ALTER TABLE events ADD COLUMN {name} {column_type}"))
+        fill = (
+            events_table.update()
+            .where(events_table.c.event_id == bindparam("key"))
+            .values({name: bindparam(name) for name in _V2_COLUMNS})
+        )
+        last = ""
+        while True:  # a thousand records at a time: a large store is never read whole
+            rows = connection.execute(
+                select(events_table.c.event_id, events_table.c.record)
+                .where(events_table.c.event_id > last)
+                .order_by(events_table.c.event_id)
+                .limit(1000)
+            ).all()
+            if not rows:
+                break
+            connection.execute(
+                fill,
+                [
+                    {"key": event_id, **_query_columns(stored_event(record))}
+                    for event_id, record in rows
+                ],
+            )
+            last = rows[-1][0]
+        for name, columns in (
+            ("ix_events_country_date", "country, event_date"),
+            ("ix_events_stored_at", "stored_at"),
+            ("ix_events_lat_lon", "lat, lon"),
+            ("ix_events_fatalities", "fatalities"),
+        ):
+            connection.execute(text(f"CREATE INDEX {name} ON events ({columns})"))
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS "
+                    "(to_tsvector('simple', coalesce(search_text, ''))) STORED"
+                )
+            )
+            connection.execute(text("CREATE INDEX ix_events_search ON events USING gin (search)"))
+            return
+        # SQLite: an FTS5 index over the events table's own text, kept in step by triggers
+        connection.execute(
+            text(
+                "CREATE VIRTUAL TABLE events_search USING fts5("
+                "search_text, content='events', content_rowid='rowid', tokenize='unicode61')"
+            )
+        )
+        connection.execute(text("INSERT INTO events_search(events_search) VALUES ('rebuild')"))
+        for trigger in (
+            "CREATE TRIGGER events_search_insert AFTER INSERT ON events BEGIN "
+            "INSERT INTO events_search(rowid, search_text) VALUES (new.rowid, new.search_text); END",
+            "CREATE TRIGGER events_search_delete AFTER DELETE ON events BEGIN "
+            "INSERT INTO events_search(events_search, rowid, search_text) "
+            "VALUES ('delete', old.rowid, old.search_text); END",
+            "CREATE TRIGGER events_search_update AFTER UPDATE OF search_text ON events BEGIN "
+            "INSERT INTO events_search(events_search, rowid, search_text) "
+            "VALUES ('delete', old.rowid, old.search_text); "
+            "INSERT INTO events_search(rowid, search_text) VALUES (new.rowid, new.search_text); END",
+        ):
+            connection.execute(text(trigger))
 
 
 # Versioned migrations: append, never edit. Each runs once, in order.
-MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1),)
+MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1), (2, _add_query_columns_v2))
 
 
 def connect(url: str) -> Engine:
@@ -153,7 +249,33 @@ def _row(event_record: Event, stored_at: dt.datetime) -> dict[str, Any]:
         "sources": event_record.sources,
         "record": event_record.model_dump(mode="json"),
         "stored_at": stored_at,
+        **_query_columns(event_record),
     }
+
+
+def _query_columns(event_record: Event) -> dict[str, Any]:
+    """The version-2 columns: what queries filter on, and the text searched for words."""
+    location = event_record.location
+    words = [
+        *event_record.evidence,
+        location.name if location else "",
+        (location.admin1 or "") if location else "",
+        event_record.actor1 or "",
+        event_record.actor2 or "",
+        *event_record.sources,
+    ]
+    return {
+        "actor1": event_record.actor1,
+        "actor2": event_record.actor2,
+        "admin1": location.admin1 if location else None,
+        "precision": location.precision if location else None,
+        "search_text": "\n".join(word for word in words if word),
+    }
+
+
+def stored_event(record: Any) -> Event:
+    """A stored record as an Event: read as JSON, as a message is (strict types)."""
+    return Event.model_validate_json(json.dumps(record))
 
 
 def list_events(engine: Engine, limit: int | None = None) -> Iterator[Event]:
@@ -164,7 +286,7 @@ def list_events(engine: Engine, limit: int | None = None) -> Iterator[Event]:
         query = query.limit(limit)
     with engine.connect() as connection:
         for (record,) in connection.execute(query):
-            yield Event.model_validate_json(json.dumps(record))
+            yield stored_event(record)
 
 
 def count_versions(engine: Engine) -> int:

@@ -1,6 +1,6 @@
 """The folders read bottom-up, and no module imports from a layer above its own.
 
-    schemas  <-  infra  <-  ingest, processors, sinks  <-  wirewatch (the command line)
+    schemas  <-  infra  <-  ingest, processors, sinks  <-  api  <-  wirewatch (the command line)
 
 Every import counts, including one inside a function. The exceptions are listed with
 the reason each still stands; an exception that no longer occurs fails the test too, so
@@ -13,7 +13,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("schemas", "infra", "ingest", "processors", "sinks", "wirewatch")
+PACKAGES = ("schemas", "infra", "ingest", "processors", "sinks", "api", "wirewatch")
 
 # what each package may import, besides itself
 ALLOWED: dict[str, frozenset[str]] = {
@@ -22,6 +22,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "ingest": frozenset({"schemas", "infra"}),
     "processors": frozenset({"schemas", "infra"}),
     "sinks": frozenset({"schemas", "infra"}),
+    "api": frozenset({"schemas", "infra", "sinks"}),
     "wirewatch": frozenset(PACKAGES),
 }
 

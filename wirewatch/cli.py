@@ -13,6 +13,7 @@ from wirewatch.commands import (
     kafka,
     pipeline,
     schema,
+    serve,
     subscriptions,
 )
 
@@ -34,6 +35,7 @@ for command in (
     extraction.extract,
     extraction.evaluate,
     events.events,
+    serve.serve,
     subscriptions.subscriptions,
     alerts.alerts,
 ):

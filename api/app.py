@@ -1,0 +1,331 @@
+"""The HTTP API over the event store: read-only, every parameter checked.
+
+FastAPI (on Starlette, served by uvicorn): the event models are pydantic already, so
+the OpenAPI description at ``/docs`` comes from the same types the pipeline sends, and
+each query parameter is declared once, typed and documented. Swagger UI's files are
+served from the ``swagger-ui-bundle`` package, never from a CDN.
+
+Bad input gets a 400 whose JSON body names the parameter and the problem; no input
+makes a 500. Off loopback, every ``/api`` request needs the bearer token.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import generate_latest as prometheus_text
+from pydantic import ValidationError
+from sqlalchemy import Engine, text
+from swagger_ui_bundle import swagger_ui_path
+
+from infra.broker import port_is_open
+from infra.settings import ApiSection, Settings
+from sinks import event_formats
+from sinks.event_query import (
+    MAX_LIMIT,
+    EventQuery,
+    QueryError,
+    find_events,
+    get_event,
+    get_versions,
+    iter_events,
+)
+from sinks.storage import connect
+
+FORMATS = {
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "csv": "text/csv; charset=utf-8",
+    "jsonl": "application/x-ndjson",
+}
+PAGE_PARAMETERS = frozenset({"limit", "cursor", "format"})
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(f"{parameter}: {problem}")
+        self.parameter, self.problem = parameter, problem
+
+
+class ApiRefused(RuntimeError):
+    """A setting the API will not start with."""
+
+
+def check_binding(api: ApiSection) -> None:
+    """Refuse to listen beyond this machine without a token: the events are readable by
+    anyone who can reach the port."""
+    try:
+        loopback = ipaddress.ip_address(api.host).is_loopback
+    except ValueError:
+        loopback = api.host == "localhost"
+    if not loopback and not api.token:
+        raise ApiRefused(
+            f"listening on {api.host} needs WIREWATCH_API_TOKEN: anyone who can reach "
+            "the port could read the events (or listen on 127.0.0.1)"
+        )
+
+
+def _listed(values: list[str]) -> list[str]:
+    """country=AZ&country=UA and country=AZ,UA alike."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _event_query(
+    request: Request,
+    country: Annotated[list[str], Query(description="ISO 3166 alpha-2; several: any of them")] = [],  # noqa: B006
+    type: Annotated[list[str], Query(description="event type slug, e.g. battles")] = [],  # noqa: B006
+    sub_type: Annotated[list[str], Query(description="sub-event type slug")] = [],  # noqa: B006
+    actor: Annotated[str | None, Query(description="part of either actor's name")] = None,
+    date_from: Annotated[dt.date | None, Query(description="event date, from (YYYY-MM-DD)")] = None,
+    date_to: Annotated[dt.date | None, Query(description="event date, to, inclusive")] = None,
+    updated_since: Annotated[
+        dt.datetime | None, Query(description="stored or changed at or after (ISO 8601)")
+    ] = None,
+    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
+    near: Annotated[str | None, Query(description="lat,lon; with km")] = None,
+    km: Annotated[float | None, Query(description="radius around near")] = None,
+    min_killed: Annotated[int | None, Query(description="at least this many killed")] = None,
+    min_casualties: Annotated[int | None, Query(description="killed and injured")] = None,
+    source: Annotated[str | None, Query(description="an outlet, as stored")] = None,
+    q: Annotated[str | None, Query(description="words in the evidence, place or actors")] = None,
+    sort: Annotated[
+        str, Query(description="-date, date, -updated, updated, -killed, killed")
+    ] = "-date",
+) -> EventQuery:
+    known = set(EventQuery.model_fields) | PAGE_PARAMETERS
+    for name in request.query_params:
+        if name not in known:
+            raise BadParameter(name, f"no such parameter (known: {', '.join(sorted(known))})")
+    try:
+        return EventQuery(
+            country=_listed(country),
+            type=_listed(type),
+            sub_type=_listed(sub_type),
+            actor=actor,
+            date_from=date_from,
+            date_to=date_to,
+            updated_since=updated_since,
+            bbox=bbox,
+            near=near,
+            km=km,
+            min_killed=min_killed,
+            min_casualties=min_casualties,
+            source=source,
+            q=q,
+            sort=sort,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        parameter = str(first["loc"][0]) if first["loc"] else "query"
+        raise BadParameter(parameter, _problem(first)) from None
+
+
+def _problem(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error.get("type") == "enum":
+        return message.replace("Input should be", "expected one of")
+    return message
+
+
+def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
+    """The API over the event store of SETTINGS (or ENGINE, when given)."""
+    api_settings = settings.api
+    database = engine if engine is not None else connect(settings.resolved_database_url)
+    app = FastAPI(
+        title="wirewatch",
+        summary="Armed-conflict events from the news, each field with its evidence.",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+    )
+    registry = CollectorRegistry()
+    requests = Counter(
+        "wirewatch_api_requests", "HTTP requests answered", ["route", "status"], registry=registry
+    )
+    seconds = Histogram(
+        "wirewatch_api_request_seconds",
+        "time to answer (to the first byte)",
+        ["route"],
+        registry=registry,
+    )
+    if api_settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(api_settings.cors_origins), allow_methods=["GET"]
+        )
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Any) -> Response:
+        began = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        name = getattr(route, "path", "unmatched")
+        requests.labels(name, str(response.status_code)).inc()
+        seconds.labels(name).observe(time.perf_counter() - began)
+        return response
+
+    @app.exception_handler(BadParameter)
+    async def bad_parameter(request: Request, error: BadParameter) -> JSONResponse:
+        return _bad(error.parameter, error.problem)
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, error: QueryError) -> JSONResponse:
+        return _bad(error.parameter, error.problem)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        return _bad(location[0] if location else "request", _problem(first))
+
+    def authorised(request: Request) -> None:
+        if api_settings.token is None:
+            return
+        given = request.headers.get("authorization", "")
+        scheme, _, token = given.partition(" ")
+        if scheme.lower() != "bearer" or not secrets.compare_digest(
+            token.encode(), api_settings.token.encode()
+        ):
+            raise HTTPException(
+                401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+            )
+
+    guarded = [Depends(authorised)]
+
+    @app.get("/api/events", dependencies=guarded, summary="A page of events")
+    def list_events(
+        query: Annotated[EventQuery, Depends(_event_query)],
+        limit: Annotated[int, Query(description=f"1 to {MAX_LIMIT}")] = 100,
+        cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
+        format: Annotated[str, Query(description="json, geojson, csv or jsonl")] = "json",
+    ) -> Response:
+        """Events matching every filter given, a page at a time, in the order asked for.
+        The next page's cursor is in ``next_cursor`` (JSON) and in the ``Link`` header."""
+        if format not in FORMATS:
+            raise BadParameter("format", f"expected one of {', '.join(FORMATS)}")
+        if not 1 <= limit <= MAX_LIMIT:
+            raise BadParameter("limit", f"must be between 1 and {MAX_LIMIT}")
+        page = find_events(database, query, limit, cursor)
+        headers = {}
+        if page.next_cursor:
+            headers["Link"] = f'<?cursor={page.next_cursor}>; rel="next"'
+        if format == "json":
+            body = {
+                "events": [event.model_dump(mode="json") for event in page.events],
+                "next_cursor": page.next_cursor,
+            }
+            return JSONResponse(body, headers=headers)
+        return Response(
+            "".join(_written(format, page.events)), media_type=FORMATS[format], headers=headers
+        )
+
+    @app.get("/api/events/export", dependencies=guarded, summary="Every matching event")
+    def export_events(
+        request: Request,
+        query: Annotated[EventQuery, Depends(_event_query)],
+        format: Annotated[str, Query(description="csv, geojson or jsonl")] = "csv",
+    ) -> StreamingResponse:
+        """Every event matching the filters, streamed (the memory used stays flat
+        whatever the size): CSV with ACLED's columns, GeoJSON, or JSON Lines."""
+        if format not in ("csv", "geojson", "jsonl"):
+            raise BadParameter("format", "expected one of csv, geojson, jsonl")
+        for name in ("limit", "cursor"):
+            if name in request.query_params:
+                raise BadParameter(name, "an export has every event: no pages")
+        extension = {"csv": "csv", "geojson": "geojson", "jsonl": "jsonl"}[format]
+        return StreamingResponse(
+            _written(format, iter_events(database, query)),
+            media_type=FORMATS[format],
+            headers={"Content-Disposition": f'attachment; filename="events.{extension}"'},
+        )
+
+    @app.get("/api/events/{event_id}", dependencies=guarded, summary="One event, in full")
+    def one_event(event_id: str) -> dict[str, Any]:
+        """The event with its sources, independent sources, evidence, toll ranges, the
+        history of each field, and every version stored."""
+        if len(event_id) > 64:
+            raise BadParameter("event_id", "longer than any event id")
+        event = get_event(database, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event {event_id}")
+        versions = get_versions(database, event_id)
+        return {
+            "event": event.model_dump(mode="json"),
+            "versions": [
+                {
+                    "version": stored.version,
+                    "stored_at": stored.stored_at.isoformat(),
+                    "fatalities": stored.event.fatalities,
+                    "injured": stored.event.injured,
+                    "sources": stored.event.sources,
+                    "event": stored.event.model_dump(mode="json"),
+                }
+                for stored in versions
+            ],
+        }
+
+    @app.get("/healthz", summary="The process answers")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", summary="The database and the broker answer")
+    def readyz() -> JSONResponse:
+        checks: dict[str, str] = {}
+        try:
+            with database.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as error:  # reported, not raised: this is the check
+            checks["database"] = f"failed: {type(error).__name__}"
+        host, _, port = settings.bootstrap_servers.split(",")[0].rpartition(":")
+        reachable = port.isdigit() and port_is_open(host or "127.0.0.1", int(port))
+        checks["broker"] = "ok" if reachable else f"unreachable at {host}:{port}"
+        ready = all(value == "ok" for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
+        )
+
+    @app.get("/metrics", summary="Prometheus metrics")
+    def metrics() -> Response:
+        return Response(prometheus_text(registry), media_type=CONTENT_TYPE_LATEST)
+
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> Response:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="wirewatch API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    return app
+
+
+def _bad(parameter: str, problem: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": "bad request", "parameter": parameter, "problem": problem}, status_code=400
+    )
+
+
+def _written(format: str, events: Any) -> Iterator[str]:
+    if format == "csv":
+        return event_formats.csv_text(events)
+    if format == "geojson":
+        return event_formats.geojson_text(events)
+    if format == "jsonl":
+        return event_formats.jsonl_text(events)
+    raise ValueError(format)

@@ -1,0 +1,422 @@
+"""Stored events found by what an analyst asks: the filters, the order and the page.
+
+A query is a value (`EventQuery`) checked when it is made, so the HTTP API and the
+command line refuse the same bad input with the same words; `find_events` turns it
+into one SQL statement over the ``events`` table's columns (`sinks.storage`).
+
+Pages are keyset pages: the cursor holds the sort value and the event id of the last
+event of a page, and the next page starts after it. Events stored meanwhile never
+shift a page or repeat one; an event updated meanwhile may move (its place in the order
+changed), as the order says it should.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+)
+from sqlalchemy.sql import Select
+
+from infra.geo import EARTH_RADIUS_KM
+from schemas.event import Event
+from schemas.taxonomy import EventType, SubEventType
+from sinks.storage import event_versions_table, events_table, stored_event
+
+MAX_LIMIT = 1000
+MAX_TEXT = 200  # characters of a search or a name: more is no query an analyst types
+Sort = Literal["-date", "date", "-updated", "updated", "-killed", "killed"]
+_SORT_COLUMNS = {"date": "event_date", "updated": "stored_at", "killed": "fatalities"}
+
+
+class QueryError(Exception):
+    """A query that cannot be run: which parameter, and what is wrong with it. (Not a
+    ValueError: raised while a query is checked, it passes through pydantic as itself,
+    with the parameter it names.)"""
+
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(f"{parameter}: {problem}")
+        self.parameter = parameter
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Box:
+    """A bounding box in degrees. West greater than east crosses the antimeridian."""
+
+    west: float
+    south: float
+    east: float
+    north: float
+
+    @classmethod
+    def parse(cls, value: str) -> Box:
+        parts = _floats(value, 4, "west,south,east,north")
+        box = cls(*parts)
+        if not (-180 <= box.west <= 180 and -180 <= box.east <= 180):
+            raise ValueError("longitudes must lie between -180 and 180")
+        if not (-90 <= box.south <= 90 and -90 <= box.north <= 90):
+            raise ValueError("latitudes must lie between -90 and 90")
+        if box.south > box.north:
+            raise ValueError("south is above north")
+        return box
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+    @classmethod
+    def parse(cls, value: str) -> Point:
+        lat, lon = _floats(value, 2, "lat,lon")
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError("latitude must lie between -90 and 90, longitude between -180 and 180")
+        return cls(lat, lon)
+
+
+def _floats(value: str, count: int, shape: str) -> list[float]:
+    parts = value.split(",")
+    if len(value) > 100 or len(parts) != count:
+        raise ValueError(f"expected {shape}")
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        raise ValueError(f"expected {shape}, as numbers") from None
+    if not all(math.isfinite(n) for n in numbers):
+        raise ValueError(f"expected {shape}, as finite numbers")
+    return numbers
+
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+
+
+class EventQuery(BaseModel):
+    """What to find. Every field is optional; several values of one field mean any of
+    them, different fields must all hold."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    country: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = ()
+    type: tuple[EventType, ...] = ()
+    sub_type: tuple[SubEventType, ...] = ()
+    actor: Name | None = None  # a substring of either actor, any case
+    date_from: dt.date | None = None  # event date, inclusive
+    date_to: dt.date | None = None
+    updated_since: dt.datetime | None = None  # stored (a new version) at or after
+    bbox: Box | None = None
+    near: Point | None = None
+    km: Annotated[float, Field(gt=0, le=20_000)] | None = None
+    min_killed: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    min_casualties: Annotated[int, Field(ge=0, le=20_000_000)] | None = None
+    source: Name | None = None  # an outlet, exactly as stored
+    q: Name | None = None  # words, all of them, in the evidence, place, actors or outlets
+    sort: Sort = "-date"
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = [value]
+        return tuple(v.upper() if isinstance(v, str) else v for v in value)
+
+    @field_validator("bbox", mode="before")
+    @classmethod
+    def _box(cls, value: Any) -> Any:
+        return Box.parse(value) if isinstance(value, str) else value
+
+    @field_validator("near", mode="before")
+    @classmethod
+    def _point(cls, value: Any) -> Any:
+        return Point.parse(value) if isinstance(value, str) else value
+
+    @field_validator("updated_since")
+    @classmethod
+    def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)  # a time without a zone is UTC
+        return value
+
+    @field_validator("q")
+    @classmethod
+    def _words(cls, value: str | None) -> str | None:
+        if value is not None and not _search_words(value):
+            raise ValueError("no word to search for (letters or digits)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EventQuery:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise QueryError("date_from", "is after date_to")
+        if (self.near is None) != (self.km is None):
+            missing = "km" if self.km is None else "near"
+            raise QueryError(missing, "near=lat,lon and km go together: this one is missing")
+        return self
+
+
+def _search_words(value: str) -> list[str]:
+    """The words of a search, each matched as a word (no operators: input is untrusted)."""
+    words = "".join(ch if ch.isalnum() else " " for ch in value).split()
+    return words[:20]
+
+
+@dataclass(frozen=True)
+class Page:
+    events: list[Event]
+    next_cursor: str | None
+
+
+def encode_cursor(sort: str, last: Event, value: Any) -> str:
+    raw = json.dumps([sort, value, last.event_id], default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    """The sort value and event id a page ends with; a QueryError when the cursor was
+    not made by this query's order."""
+    if len(cursor) > 500:
+        raise QueryError("cursor", "not a cursor this server made")
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, value, event_id = json.loads(raw)
+    except (ValueError, TypeError):
+        raise QueryError("cursor", "not a cursor this server made") from None
+    if cursor_sort != sort or not isinstance(event_id, str):
+        raise QueryError("cursor", f"made for another order than sort={sort}")
+    column = _SORT_COLUMNS[sort.lstrip("-")]
+    try:
+        if column == "event_date":
+            value = dt.date.fromisoformat(value)
+        elif column == "stored_at":
+            value = dt.datetime.fromisoformat(value)
+        elif not isinstance(value, int):
+            raise TypeError
+    except (TypeError, ValueError):
+        raise QueryError("cursor", "not a cursor this server made") from None
+    return value, event_id
+
+
+def _sort_value(event_row: Any, sort: str) -> Any:
+    column = _SORT_COLUMNS[sort.lstrip("-")]
+    value = getattr(event_row, column)
+    if column == "fatalities":
+        return -1 if value is None else value
+    if column == "stored_at" and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC).isoformat()
+    return value.isoformat()
+
+
+def _sort_expression(sort: str) -> ColumnElement[Any]:
+    column = events_table.c[_SORT_COLUMNS[sort.lstrip("-")]]
+    if sort.lstrip("-") == "killed":
+        return func.coalesce(column, -1)  # an unknown toll sorts below zero
+    return column
+
+
+def _conditions(query: EventQuery, dialect: str) -> list[ColumnElement[bool]]:
+    c = events_table.c
+    where: list[ColumnElement[bool]] = []
+    if query.country:
+        where.append(c.country.in_(query.country))
+    if query.type:
+        where.append(c.event_type.in_([t.value for t in query.type]))
+    if query.sub_type:
+        where.append(c.sub_event_type.in_([t.value for t in query.sub_type]))
+    if query.actor:
+        pattern = "%" + _escape_like(query.actor.lower()) + "%"
+        where.append(
+            or_(
+                func.lower(c.actor1).like(pattern, escape="\\"),
+                func.lower(c.actor2).like(pattern, escape="\\"),
+            )
+        )
+    if query.date_from:
+        where.append(c.event_date >= query.date_from)
+    if query.date_to:
+        where.append(c.event_date <= query.date_to)
+    if query.updated_since:
+        since = query.updated_since
+        if dialect == "sqlite":  # SQLite keeps the UTC time without its zone
+            since = since.astimezone(dt.UTC).replace(tzinfo=None)
+        where.append(c.stored_at >= since)
+    if query.bbox:
+        box = query.bbox
+        where.append(c.lat.between(box.south, box.north))
+        if box.west <= box.east:
+            where.append(c.lon.between(box.west, box.east))
+        else:
+            where.append(or_(c.lon >= box.west, c.lon <= box.east))
+    if query.near and query.km:
+        where += _within(query.near, query.km)
+    if query.min_killed is not None:
+        where.append(c.fatalities >= query.min_killed)
+    if query.min_casualties is not None:
+        total = func.coalesce(c.fatalities, 0) + func.coalesce(c.injured, 0)
+        where.append(total >= query.min_casualties)
+    if query.source:
+        where.append(_has_source(query.source, dialect))
+    if query.q:
+        where.append(_matches(query.q, dialect))
+    return where
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _within(point: Point, km: float) -> list[ColumnElement[bool]]:
+    """A box around the point that an index can use, then the great-circle distance."""
+    c = events_table.c
+    dlat = math.degrees(km / EARTH_RADIUS_KM)
+    where: list[ColumnElement[bool]] = [c.lat.between(point.lat - dlat, point.lat + dlat)]
+    cos_lat = math.cos(math.radians(point.lat))
+    if cos_lat > 1e-6:
+        dlon = math.degrees(km / (EARTH_RADIUS_KM * cos_lat))
+        if dlon < 180:
+            west, east = point.lon - dlon, point.lon + dlon
+            if west < -180 or east > 180:  # across the antimeridian
+                west, east = (west + 540) % 360 - 180, (east + 540) % 360 - 180
+                where.append(or_(c.lon >= west, c.lon <= east))
+            else:
+                where.append(c.lon.between(west, east))
+    lat1, lon1 = math.radians(point.lat), math.radians(point.lon)
+    lat2, lon2 = func.radians(c.lat), func.radians(c.lon)
+    half = func.power(func.sin((lat2 - lat1) / 2), 2) + math.cos(lat1) * func.cos(
+        lat2
+    ) * func.power(func.sin((lon2 - lon1) / 2), 2)
+    # the haversine, compared without its arcsine: sin(d / 2R) squared against HALF
+    where.append(half <= math.sin(min(km / EARTH_RADIUS_KM, math.pi) / 2) ** 2)
+    return where
+
+
+def _has_source(source: str, dialect: str) -> ColumnElement[bool]:
+    c = events_table.c
+    if dialect == "postgresql":
+        return literal_column("events.sources::jsonb").op("?")(source)
+    each = func.json_each(c.sources).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == source))
+
+
+def _matches(q: str, dialect: str) -> ColumnElement[bool]:
+    words = _search_words(q)
+    if dialect == "postgresql":
+        return literal_column("events.search").op("@@")(
+            func.to_tsquery("simple", " & ".join(w.lower() for w in words))
+        )
+    # FTS5: each word quoted, so it is a word, never an operator
+    match = " ".join('"' + w + '"' for w in words)
+    return text(
+        "events.rowid IN (SELECT rowid FROM events_search WHERE events_search MATCH :match)"
+    ).bindparams(match=match)
+
+
+def _statement(query: EventQuery, dialect: str, after: tuple[Any, str] | None) -> Select:
+    c = events_table.c
+    key = _sort_expression(query.sort)
+    descending = query.sort.startswith("-")
+    statement = select(c.record, c.event_date, c.stored_at, c.fatalities).where(
+        *_conditions(query, dialect)
+    )
+    if after is not None:
+        value, event_id = after
+        if descending:  # newest first, ties by event id, ascending: one total order
+            statement = statement.where(or_(key < value, and_(key == value, c.event_id > event_id)))
+        else:
+            statement = statement.where(tuple_(key, c.event_id) > tuple_(value, event_id))
+    return statement.order_by(key.desc() if descending else key.asc(), c.event_id.asc())
+
+
+def find_events(
+    engine: Engine, query: EventQuery, limit: int = 100, cursor: str | None = None
+) -> Page:
+    """A page of events, at most LIMIT, after CURSOR; the cursor of the next page, or
+    None when this one is the last."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError("limit", f"must be between 1 and {MAX_LIMIT}")
+    after = decode_cursor(cursor, query.sort) if cursor else None
+    if after and isinstance(after[0], dt.datetime) and engine.dialect.name == "sqlite":
+        after = (after[0].astimezone(dt.UTC).replace(tzinfo=None), after[1])
+    statement = _statement(query, engine.dialect.name, after).limit(limit + 1)
+    with engine.connect() as connection:
+        rows = connection.execute(statement).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    events = [stored_event(row.record) for row in rows]
+    next_cursor = (
+        encode_cursor(query.sort, events[-1], _sort_value(rows[-1], query.sort)) if more else None
+    )
+    return Page(events, next_cursor)
+
+
+def iter_events(engine: Engine, query: EventQuery, batch: int = 1000) -> Iterator[Event]:
+    """Every event the query finds, in its order, a batch at a time: an export of any
+    size holds one batch in memory, and the database is read in short statements."""
+    cursor: str | None = None
+    while True:
+        page = find_events(engine, query, batch, cursor)
+        yield from page.events
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
+
+
+def get_event(engine: Engine, event_id: str) -> Event | None:
+    with engine.connect() as connection:
+        record = connection.execute(
+            select(events_table.c.record).where(events_table.c.event_id == event_id)
+        ).scalar_one_or_none()
+    return None if record is None else stored_event(record)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    version: int
+    stored_at: dt.datetime
+    event: Event
+
+
+def get_versions(engine: Engine, event_id: str) -> list[StoredVersion]:
+    """Every version of an event stored, oldest first, with when it was stored."""
+    table = event_versions_table
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(table.c.version, table.c.stored_at, table.c.record)
+            .where(table.c.event_id == event_id)
+            .order_by(table.c.version)
+        ).all()
+    return [
+        StoredVersion(
+            version,
+            stored_at if stored_at.tzinfo else stored_at.replace(tzinfo=dt.UTC),
+            stored_event(record),
+        )
+        for version, stored_at, record in rows
+    ]
+
+
+def count_events(engine: Engine, query: EventQuery) -> int:
+    """How many events the query finds (for a progress bar)."""
+    statement = (
+        select(func.count())
+        .select_from(events_table)
+        .where(*_conditions(query, engine.dialect.name))
+    )
+    with engine.connect() as connection:
+        return connection.execute(statement).scalar_one()

@@ -1,0 +1,29 @@
+"""``wirewatch serve``: the HTTP API over the event store."""
+
+from __future__ import annotations
+
+import click
+
+from infra.settings import get_settings
+
+
+@click.command()
+@click.option("--host", default=None, help="address to listen on [WIREWATCH_API_HOST, 127.0.0.1]")
+@click.option("--port", type=int, default=None, help="port [WIREWATCH_API_PORT, 8765]")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the events over HTTP (read-only): /api/events, /docs, /healthz, /metrics."""
+    import uvicorn
+
+    from api.app import ApiRefused, check_binding, create_api
+
+    settings = get_settings()
+    overrides = {k: v for k, v in (("api_host", host), ("api_port", port)) if v is not None}
+    if overrides:
+        settings = settings.model_copy(update=overrides)
+    try:
+        check_binding(settings.api)
+    except ApiRefused as error:
+        raise click.ClickException(str(error)) from None
+    app = create_api(settings)
+    click.echo(f"wirewatch API on http://{settings.api.host}:{settings.api.port}/ (docs: /docs)")
+    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning")
