@@ -1,11 +1,75 @@
-"""``wirewatch events ...``: the stored canonical events."""
+"""``wirewatch events ...``: the stored canonical events, found with the API's filters."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import click
 
 from infra.settings import get_settings
 from wirewatch import render
+
+FILTERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    (
+        "--country",
+        "ISO 3166 alpha-2 code; repeat or comma-separate for several",
+        {"multiple": True},
+    ),
+    (
+        "--type",
+        "event type slug (battles, explosions_remote_violence, ...); repeatable",
+        {"multiple": True},
+    ),
+    ("--sub-type", "sub-event type slug (air_drone_strike, ...); repeatable", {"multiple": True}),
+    ("--actor", "part of either actor's name", {}),
+    ("--date-from", "event date from, YYYY-MM-DD", {}),
+    ("--date-to", "event date to, inclusive", {}),
+    ("--updated-since", "stored or changed at or after (ISO 8601)", {}),
+    ("--bbox", "west,south,east,north in degrees", {}),
+    ("--near", "lat,lon (with --km)", {}),
+    ("--km", "radius around --near", {"type": float}),
+    ("--min-killed", "at least this many killed", {"type": int}),
+    ("--min-casualties", "at least this many killed and injured", {"type": int}),
+    ("--source", "an outlet, as stored", {}),
+    ("--q", "words in the evidence, place, actors or outlets", {}),
+    ("--sort", "-date (default), date, -updated, updated, -killed, killed", {"default": "-date"}),
+)
+
+
+def event_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The API's filters as options, the same names with dashes."""
+    for option, help_text, extra in reversed(FILTERS):
+        command = click.option(option, help=help_text, **extra)(command)
+    return command
+
+
+def _query(options: dict[str, Any]) -> Any:
+    """The options as an EventQuery; bad values exit with the option named."""
+    from pydantic import ValidationError
+
+    from sinks.event_query import EventQuery, QueryError
+
+    def listed(values: tuple[str, ...]) -> list[str]:
+        return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+    fields = {name: value for name, value in options.items() if value not in (None, ())}
+    for name in ("country", "type", "sub_type"):
+        if name in fields:
+            fields[name] = listed(fields[name])
+    try:
+        return EventQuery(**fields)
+    except QueryError as error:
+        raise click.BadParameter(
+            error.problem, param_hint="--" + error.parameter.replace("_", "-")
+        ) from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]).replace("_", "-") if first["loc"] else "query"
+        problem = str(first["msg"]).removeprefix("Value error, ")
+        raise click.BadParameter(problem, param_hint=f"--{name}") from None
 
 
 @click.group()
@@ -21,16 +85,70 @@ def events() -> None:
     default=None,
     help="table on a terminal, jsonl otherwise",
 )
-@click.option("--limit", type=int, default=None, help="at most this many events, newest first")
-def events_list(output_format: str | None, limit: int | None) -> None:
-    """Print stored events."""
-    from sinks.storage import connect, list_events
+@click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
+@event_filters
+def events_list(output_format: str | None, limit: int, **filters: Any) -> None:
+    """Print stored events, newest event date first (use `events export` for all)."""
+    from sinks.event_query import find_events
+    from sinks.storage import connect
 
-    settings = get_settings()
-    stored = list(list_events(connect(settings.resolved_database_url), limit))
-    output_format = render.chosen_format(output_format)
-    if output_format == "jsonl":
-        for item in stored:
+    query = _query(filters)
+    page = find_events(connect(get_settings().resolved_database_url), query, limit)
+    if render.chosen_format(output_format) == "jsonl":
+        for item in page.events:
             click.echo(item.model_dump_json())
-        return
-    render.events_table(stored)
+    else:
+        render.events_table(page.events)
+    if page.next_cursor:
+        click.echo(f"more than {limit}: raise --limit, narrow the filters, or export", err=True)
+
+
+@events.command("export")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "geojson", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv has ACLED's columns and labels",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="file (default: stdout)"
+)
+@event_filters
+def events_export(output_format: str, out: Path | None, **filters: Any) -> None:
+    """Write every event the filters find, streamed (memory stays flat at any size),
+    with a progress bar on a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from sinks import event_formats
+    from sinks.event_query import count_events, iter_events
+    from sinks.storage import connect
+
+    query = _query(filters)
+    engine = connect(get_settings().resolved_database_url)
+    writers = {
+        "csv": event_formats.csv_text,
+        "geojson": event_formats.geojson_text,
+        "jsonl": event_formats.jsonl_text,
+    }
+    handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    show = sys.stderr.isatty()
+    try:
+        with Progress(
+            "exporting", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), disable=not show
+        ) as progress:
+            task = progress.add_task("events", total=count_events(engine, query) if show else None)
+
+            def counted():
+                for event in iter_events(engine, query):
+                    yield event
+                    progress.advance(task)
+
+            for piece in writers[output_format](counted()):
+                handle.write(piece)
+    finally:
+        if out:
+            handle.close()
+    if out:
+        click.echo(f"wrote {out}", err=True)
