@@ -24,6 +24,7 @@ def run_up(settings: Settings) -> int:
     broker: LocalBroker | None = None
     worker: subprocess.Popen | None = None
     collector: subprocess.Popen | None = None
+    server: subprocess.Popen | None = None
     if settings.uses_own_broker:
         broker = LocalBroker.from_settings(settings)
         started_broker = not broker.is_running()
@@ -54,6 +55,11 @@ def run_up(settings: Settings) -> int:
             collector = subprocess.Popen(
                 _wirewatch("collect"), stdout=log, stderr=subprocess.STDOUT
             )
+        api_log = settings.state_dir / "api.log"
+        address = f"http://{settings.api.host}:{settings.api.port}"
+        console.print(f"[bold]api[/] {address}/api/events (docs: {address}/docs; log: {api_log})")
+        with api_log.open("ab") as log:
+            server = subprocess.Popen(_wirewatch("serve"), stdout=log, stderr=subprocess.STDOUT)
         console.print(f"[bold]replay[/] {settings.seeds_dir}")
         subprocess.run(_wirewatch("replay", str(settings.seeds_dir)), check=False)
         console.print("[bold]events[/] as they are stored (Ctrl-C stops everything)")
@@ -64,7 +70,7 @@ def run_up(settings: Settings) -> int:
         console.print("\nstopping ...")
         status = 0
     finally:
-        for process in (collector, worker):
+        for process in (server, collector, worker):
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGINT)
                 try:
