@@ -37,6 +37,7 @@ from sinks.event_query import (
     MAX_LIMIT,
     EventQuery,
     QueryError,
+    event_stats,
     find_events,
     get_event,
     get_versions,
@@ -273,6 +274,21 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 }
                 for stored in versions
             ],
+        }
+
+    @app.get("/api/stats", dependencies=guarded, summary="Counts for charts")
+    def stats(query: Annotated[EventQuery, Depends(_event_query)]) -> dict[str, Any]:
+        """The events the filters find, and their known dead, counted by event date, by
+        country and by event type."""
+        counted = event_stats(database, query)
+        return {
+            "total": sum(count.events for count in counted["type"]),
+            **{
+                f"by_{name}": [
+                    {name: c.key, "events": c.events, "fatalities": c.fatalities} for c in counts
+                ]
+                for name, counts in counted.items()
+            },
         }
 
     @app.get("/healthz", summary="The process answers")

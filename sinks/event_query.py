@@ -420,3 +420,31 @@ def count_events(engine: Engine, query: EventQuery) -> int:
     )
     with engine.connect() as connection:
         return connection.execute(statement).scalar_one()
+
+
+@dataclass(frozen=True)
+class Count:
+    key: str
+    events: int
+    fatalities: int  # the sum of known tolls: unknown ones add nothing
+
+
+def event_stats(engine: Engine, query: EventQuery) -> dict[str, list[Count]]:
+    """How many events the query finds, and their known dead, by event date, by country
+    and by event type: what the charts of a dashboard draw."""
+    c = events_table.c
+    where = _conditions(query, engine.dialect.name)
+    stats: dict[str, list[Count]] = {}
+    with engine.connect() as connection:
+        for name, column in (("day", c.event_date), ("country", c.country), ("type", c.event_type)):
+            statement = (
+                select(column, func.count(), func.coalesce(func.sum(c.fatalities), 0))
+                .where(*where)
+                .group_by(column)
+                .order_by(column)
+            )
+            stats[name] = [
+                Count(str(key.isoformat() if isinstance(key, dt.date) else key), n, int(dead))
+                for key, n, dead in connection.execute(statement)
+            ]
+    return stats

@@ -425,3 +425,20 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     assert row["actor1"].startswith("'=") and row["source"] == "'@src"
     if event.location:
         assert row["longitude"] == event.location.lon  # numbers stay numbers
+
+
+def test_stats_count_the_filtered_events_by_day_country_and_type(client):
+    whole = client.get("/api/stats").json()
+    assert whole["total"] == len(LATEST)
+    by_country = {row["country"]: row for row in whole["by_country"]}
+    for country in {e.country for e in LATEST.values()}:
+        mine = [e for e in LATEST.values() if e.country == country]
+        assert by_country[country]["events"] == len(mine)
+        assert by_country[country]["fatalities"] == sum(e.fatalities or 0 for e in mine)
+    days = [row["day"] for row in whole["by_day"]]
+    assert days == sorted(days) and sum(row["events"] for row in whole["by_day"]) == len(LATEST)
+    assert sum(row["events"] for row in whole["by_type"]) == len(LATEST)
+    narrowed = client.get("/api/stats", params={"country": "AZ"}).json()
+    assert narrowed["total"] == sum(e.country == "AZ" for e in LATEST.values())
+    assert [row["country"] for row in narrowed["by_country"]] == ["AZ"]
+    assert client.get("/api/stats", params={"bbox": "x"}).status_code == 400
