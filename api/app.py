@@ -11,11 +11,12 @@ makes a 500. Off loopback, every ``/api`` request needs the bearer token.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import ipaddress
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -28,11 +29,13 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client import generate_latest as prometheus_text
 from pydantic import ValidationError
 from sqlalchemy import Engine, text
+from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
 from infra.broker import port_is_open
 from infra.settings import ApiSection, Settings
 from sinks import event_formats
+from sinks.event_changes import changes_after, current_position, parse_position
 from sinks.event_query import (
     MAX_LIMIT,
     EventQuery,
@@ -51,7 +54,9 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson",
 }
-PAGE_PARAMETERS = frozenset({"limit", "cursor", "format"})
+PAGE_PARAMETERS = frozenset({"limit", "cursor", "format", "last_event_id"})
+POLL_SECONDS = 0.5  # how often a live stream looks for new versions
+KEEP_ALIVE_SECONDS = 15.0  # a comment line then, so proxies keep an idle stream open
 
 
 class BadParameter(Exception):
@@ -250,6 +255,45 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
             media_type=FORMATS[format],
             headers={"Content-Disposition": f'attachment; filename="events.{extension}"'},
         )
+
+    @app.get("/api/events/stream", dependencies=guarded, summary="New versions, live")
+    async def stream_events(
+        request: Request,
+        query: Annotated[EventQuery, Depends(_event_query)],
+        last_event_id: Annotated[
+            str | None, Query(description="resume after this id (or the Last-Event-ID header)")
+        ] = None,
+    ) -> StreamingResponse:
+        """Server-Sent Events: each event version stored from now on (or after the id
+        given) whose event matches the filters, as ``event: version`` with the Event
+        as JSON and its position as the ``id``, so a reconnecting browser resumes."""
+        position = request.headers.get("last-event-id") or last_event_id
+        if position:
+            parse_position(database, position)
+        else:
+            position = await run_in_threadpool(current_position, database)
+        return StreamingResponse(
+            _live(request, query, position),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    async def _live(request: Request, query: EventQuery, position: str) -> AsyncIterator[str]:
+        yield f"retry: 2000\n: from {position}\n\n"
+        quiet = 0.0
+        while not await request.is_disconnected():
+            changes, position = await run_in_threadpool(changes_after, database, position, query)
+            for change in changes:
+                data = change.event.model_dump_json()
+                yield f"id: {change.position}\nevent: version\ndata: {data}\n\n"
+            if changes:
+                quiet = 0.0
+                continue
+            await asyncio.sleep(POLL_SECONDS)
+            quiet += POLL_SECONDS
+            if quiet >= KEEP_ALIVE_SECONDS:
+                quiet = 0.0
+                yield ": keep-alive\n\n"
 
     @app.get("/api/events/{event_id}", dependencies=guarded, summary="One event, in full")
     def one_event(event_id: str) -> dict[str, Any]:

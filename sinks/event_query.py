@@ -230,7 +230,7 @@ def _sort_expression(sort: str) -> ColumnElement[Any]:
     return column
 
 
-def _conditions(query: EventQuery, dialect: str) -> list[ColumnElement[bool]]:
+def conditions(query: EventQuery, dialect: str) -> list[ColumnElement[bool]]:
     c = events_table.c
     where: list[ColumnElement[bool]] = []
     if query.country:
@@ -332,7 +332,7 @@ def _statement(query: EventQuery, dialect: str, after: tuple[Any, str] | None) -
     key = _sort_expression(query.sort)
     descending = query.sort.startswith("-")
     statement = select(c.record, c.event_date, c.stored_at, c.fatalities).where(
-        *_conditions(query, dialect)
+        *conditions(query, dialect)
     )
     if after is not None:
         value, event_id = after
@@ -416,7 +416,7 @@ def count_events(engine: Engine, query: EventQuery) -> int:
     statement = (
         select(func.count())
         .select_from(events_table)
-        .where(*_conditions(query, engine.dialect.name))
+        .where(*conditions(query, engine.dialect.name))
     )
     with engine.connect() as connection:
         return connection.execute(statement).scalar_one()
@@ -433,7 +433,7 @@ def event_stats(engine: Engine, query: EventQuery) -> dict[str, list[Count]]:
     """How many events the query finds, and their known dead, by event date, by country
     and by event type: what the charts of a dashboard draw."""
     c = events_table.c
-    where = _conditions(query, engine.dialect.name)
+    where = conditions(query, engine.dialect.name)
     stats: dict[str, list[Count]] = {}
     with engine.connect() as connection:
         for name, column in (("day", c.event_date), ("country", c.country), ("type", c.event_type)):

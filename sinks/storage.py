@@ -163,8 +163,32 @@ def _add_query_columns_v2(engine: Engine) -> None:
             connection.execute(text(trigger))
 
 
+def _order_versions_v3(engine: Engine) -> None:
+    """The order versions were committed in, for the change feed (`sinks.event_changes`).
+    SQLite commits one writer at a time, so a version's rowid already says it. PostgreSQL
+    commits writers side by side: each version records its transaction (``txid``) and a
+    sequence number, and the feed reads only transactions older than any still open."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "ALTER TABLE event_versions ADD COLUMN txid BIGINT NOT NULL "
+                "DEFAULT (pg_current_xact_id()::text::bigint)"
+            )
+        )
+        connection.execute(text("ALTER TABLE event_versions ADD COLUMN seq BIGSERIAL"))
+        connection.execute(
+            text("CREATE INDEX ix_event_versions_txid_seq ON event_versions (txid, seq)")
+        )
+
+
 # Versioned migrations: append, never edit. Each runs once, in order.
-MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1), (2, _add_query_columns_v2))
+MIGRATIONS: tuple[Migration, ...] = (
+    (1, _create_v1),
+    (2, _add_query_columns_v2),
+    (3, _order_versions_v3),
+)
 
 
 def connect(url: str) -> Engine:

@@ -1,0 +1,141 @@
+"""The live stream (Server-Sent Events) from a real `wirewatch serve`, over SQLite and
+the suite's PostgreSQL: a version stored while a reader listens reaches it within 2 s,
+only if its event matches the reader's filters, and a reader that reconnects with its
+last id gets what was stored meanwhile, once."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from infra.broker import port_is_open
+from sinks.storage import connect, upsert_events
+from tests.conftest import wirewatch_command
+from tests.services import free_port
+from tests.test_api import LATEST, SEED_VERSIONS, database_url  # noqa: F401 (fixture)
+
+
+class SseReader:
+    """Reads a stream on a thread; ``next(timeout)`` gives its next event as a dict."""
+
+    def __init__(self, url: str, params: dict, headers: dict | None = None) -> None:
+        self.blocks: queue.Queue = queue.Queue()
+        self._client = httpx.Client(timeout=httpx.Timeout(5.0, read=None))
+        self._response = self._client.send(
+            self._client.build_request("GET", url, params=params, headers=headers or {}),
+            stream=True,
+        )
+        assert self._response.status_code == 200, self._response.read()
+        assert self._response.headers["content-type"].startswith("text/event-stream")
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        block: dict = {}
+        try:
+            for line in self._response.iter_lines():
+                if not line:
+                    if "data" in block:
+                        self.blocks.put(block)
+                    block = {}
+                elif not line.startswith(":"):
+                    name, _, value = line.partition(": ")
+                    block[name] = value
+        except httpx.HTTPError:
+            pass  # closed
+
+    def next(self, timeout: float) -> dict | None:
+        try:
+            return self.blocks.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        self._response.close()
+        self._client.close()
+
+
+@pytest.fixture
+def server(database_url, tmp_path) -> Iterator[str]:  # noqa: F811
+    upsert_events(connect(database_url), SEED_VERSIONS)
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
+        "WIREWATCH_DATABASE_URL": database_url,
+        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
+    }
+    process = subprocess.Popen(
+        wirewatch_command("serve", "--port", str(port)),
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while not port_is_open("127.0.0.1", port):
+        assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+        time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(30)
+
+
+def _revised(country: str, version_step: int = 1):
+    event = next(e for e in LATEST.values() if e.country == country)
+    return event.model_copy(
+        update={
+            "version": event.version + version_step,
+            "fatalities": (event.fatalities or 0) + version_step,
+        }
+    )
+
+
+def test_a_stored_version_reaches_a_listening_reader_within_two_seconds(server, database_url):  # noqa: F811
+    engine = connect(database_url)
+    everything = SseReader(f"{server}/api/events/stream", {})
+    only_sudan = SseReader(f"{server}/api/events/stream", {"country": "SD"})
+    try:
+        assert everything.next(1.0) is None  # what was stored before is not news
+        revised = _revised("AZ")
+        stored_at = time.monotonic()
+        upsert_events(engine, [revised])
+        block = everything.next(2.0)
+        assert block is not None, "nothing within 2 s"
+        assert time.monotonic() - stored_at < 2.0
+        assert block["event"] == "version"
+        got = json.loads(block["data"])
+        assert (got["event_id"], got["version"]) == (revised.event_id, revised.version)
+        assert only_sudan.next(1.5) is None  # another country's event
+        sudan = _revised("SD")
+        upsert_events(engine, [sudan])
+        assert json.loads(only_sudan.next(2.0)["data"])["event_id"] == sudan.event_id
+        assert json.loads(everything.next(2.0)["data"])["event_id"] == sudan.event_id
+        last_id = block["id"]
+    finally:
+        everything.close()
+        only_sudan.close()
+    # while no one listens, two more versions are stored; a reader resuming from the
+    # first one's id gets the Sudan version and those two, in order, once each
+    later = [_revised("UA"), _revised("AZ", 2)]
+    upsert_events(engine, later)
+    resumed = SseReader(f"{server}/api/events/stream", {}, {"Last-Event-ID": last_id})
+    try:
+        got = []
+        while (block := resumed.next(2.0)) is not None:
+            event = json.loads(block["data"])
+            got.append((event["event_id"], event["version"]))
+        assert got == [(sudan.event_id, sudan.version)] + [(e.event_id, e.version) for e in later]
+    finally:
+        resumed.close()
+
+
+def test_a_malformed_resume_id_is_a_400(server):
+    response = httpx.get(f"{server}/api/events/stream", headers={"Last-Event-ID": "x1"})
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "last_event_id"
