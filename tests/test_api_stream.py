@@ -139,3 +139,41 @@ def test_a_malformed_resume_id_is_a_400(server):
     response = httpx.get(f"{server}/api/events/stream", headers={"Last-Event-ID": "x1"})
     assert response.status_code == 400
     assert response.json()["parameter"] == "last_event_id"
+
+
+@pytest.mark.postgres
+def test_a_version_committed_after_a_later_numbered_one_is_not_skipped(postgres_url):
+    """Two writers side by side: the first takes its sequence number, the second commits
+    first. A reader between the two commits gets neither; after both, both, in the
+    order their transactions began: neither is stepped over."""
+    import datetime as dt
+
+    from sinks.event_changes import changes_after, current_position
+    from sinks.event_query import EventQuery
+    from sinks.storage import event_versions_table
+    from tests.test_api import _fresh_postgres
+
+    engine = connect(_fresh_postgres(postgres_url))
+    upsert_events(engine, SEED_VERSIONS)
+    start = current_position(engine)
+    first, second = list(LATEST.values())[:2]
+
+    def row(event, version):
+        return {
+            "event_id": event.event_id,
+            "version": version,
+            "record": event.model_dump(mode="json"),
+            "stored_at": dt.datetime.now(dt.UTC),
+        }
+
+    slow = engine.connect()
+    slow_transaction = slow.begin()
+    slow.execute(event_versions_table.insert(), [row(first, 90)])  # numbered first, still open
+    with engine.begin() as fast:
+        fast.execute(event_versions_table.insert(), [row(second, 91)])  # committed first
+    changes, position = changes_after(engine, start, EventQuery())
+    assert changes == [] and position == start  # held back while the first is open
+    slow_transaction.commit()
+    slow.close()
+    changes, _ = changes_after(engine, position, EventQuery())  # as a reader goes on
+    assert [c.event.event_id for c in changes] == [first.event_id, second.event_id]
