@@ -257,14 +257,9 @@ def conditions(query: EventQuery, dialect: str) -> list[ColumnElement[bool]]:
             since = since.astimezone(dt.UTC).replace(tzinfo=None)
         where.append(c.stored_at >= since)
     if query.bbox:
-        box = query.bbox
-        where.append(c.lat.between(box.south, box.north))
-        if box.west <= box.east:
-            where.append(c.lon.between(box.west, box.east))
-        else:
-            where.append(or_(c.lon >= box.west, c.lon <= box.east))
+        where += _in_box(query.bbox, dialect)
     if query.near and query.km:
-        where += _within(query.near, query.km)
+        where += _within(query.near, query.km, dialect)
     if query.min_killed is not None:
         where.append(c.fatalities >= query.min_killed)
     if query.min_casualties is not None:
@@ -281,21 +276,52 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _within(point: Point, km: float) -> list[ColumnElement[bool]]:
-    """A box around the point that an index can use, then the great-circle distance."""
+def _in_box(box: Box, dialect: str) -> list[ColumnElement[bool]]:
+    """Events placed inside BOX: found through the spatial index (an R*Tree on SQLite, a
+    GiST index of points on PostgreSQL), then checked on the exact coordinates. A box
+    across the antimeridian is two boxes."""
+    c = events_table.c
+    parts = (
+        [(box.west, box.east)] if box.west <= box.east else [(box.west, 180.0), (-180.0, box.east)]
+    )
+    indexed = []
+    for number, (west, east) in enumerate(parts):
+        values = {
+            f"w{number}": west,
+            f"e{number}": east,
+            f"s{number}": box.south,
+            f"n{number}": box.north,
+        }
+        if dialect == "postgresql":
+            sql = (
+                f"point(events.lon, events.lat) <@ "
+                f"box(point(:w{number}, :s{number}), point(:e{number}, :n{number}))"
+            )
+        else:
+            sql = (
+                f"events.rowid IN (SELECT id FROM events_place WHERE "
+                f"max_lat >= :s{number} AND min_lat <= :n{number} "
+                f"AND max_lon >= :w{number} AND min_lon <= :e{number})"
+            )
+        indexed.append(text(sql).bindparams(**values))
+    exact = or_(*(c.lon.between(west, east) for west, east in parts))
+    return [or_(*indexed), c.lat.between(box.south, box.north), exact]
+
+
+def _within(point: Point, km: float, dialect: str) -> list[ColumnElement[bool]]:
+    """Events within KM of POINT: the box around it through the index, then the
+    great-circle distance."""
     c = events_table.c
     dlat = math.degrees(km / EARTH_RADIUS_KM)
-    where: list[ColumnElement[bool]] = [c.lat.between(point.lat - dlat, point.lat + dlat)]
+    south, north = max(-90.0, point.lat - dlat), min(90.0, point.lat + dlat)
+    west, east = -180.0, 180.0
     cos_lat = math.cos(math.radians(point.lat))
-    if cos_lat > 1e-6:
+    if cos_lat > 1e-6 and north < 90 and south > -90:
         dlon = math.degrees(km / (EARTH_RADIUS_KM * cos_lat))
         if dlon < 180:
-            west, east = point.lon - dlon, point.lon + dlon
-            if west < -180 or east > 180:  # across the antimeridian
-                west, east = (west + 540) % 360 - 180, (east + 540) % 360 - 180
-                where.append(or_(c.lon >= west, c.lon <= east))
-            else:
-                where.append(c.lon.between(west, east))
+            west = (point.lon - dlon + 540) % 360 - 180
+            east = (point.lon + dlon + 540) % 360 - 180
+    where = _in_box(Box(west, south, east, north), dialect)
     lat1, lon1 = math.radians(point.lat), math.radians(point.lon)
     lat2, lon2 = func.radians(c.lat), func.radians(c.lon)
     half = func.power(func.sin((lat2 - lat1) / 2), 2) + math.cos(lat1) * func.cos(

@@ -183,11 +183,49 @@ def _order_versions_v3(engine: Engine) -> None:
         )
 
 
+def _index_places_v4(engine: Engine) -> None:
+    """A spatial index of where events are, so a box or a radius reads only the events
+    near it: an R*Tree kept in step by triggers on SQLite, a GiST index of points on
+    PostgreSQL."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(
+                text("CREATE INDEX ix_events_place ON events USING gist (point(lon, lat))")
+            )
+            return
+        connection.execute(
+            text(
+                "CREATE VIRTUAL TABLE events_place USING rtree("
+                "id, min_lat, max_lat, min_lon, max_lon)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO events_place SELECT rowid, lat, lat, lon, lon FROM events "
+                "WHERE lat IS NOT NULL AND lon IS NOT NULL"
+            )
+        )
+        placed = "new.lat IS NOT NULL AND new.lon IS NOT NULL"
+        add = "INSERT INTO events_place VALUES (new.rowid, new.lat, new.lat, new.lon, new.lon);"
+        for trigger in (
+            f"CREATE TRIGGER events_place_insert AFTER INSERT ON events WHEN {placed} "
+            f"BEGIN {add} END",
+            "CREATE TRIGGER events_place_delete AFTER DELETE ON events "
+            "BEGIN DELETE FROM events_place WHERE id = old.rowid; END",
+            "CREATE TRIGGER events_place_update AFTER UPDATE OF lat, lon ON events "
+            "BEGIN DELETE FROM events_place WHERE id = old.rowid; "
+            f"INSERT INTO events_place SELECT new.rowid, new.lat, new.lat, new.lon, new.lon "
+            f"WHERE {placed}; END",
+        ):
+            connection.execute(text(trigger))
+
+
 # Versioned migrations: append, never edit. Each runs once, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, _create_v1),
     (2, _add_query_columns_v2),
     (3, _order_versions_v3),
+    (4, _index_places_v4),
 )
 
 

@@ -442,3 +442,36 @@ def test_stats_count_the_filtered_events_by_day_country_and_type(client):
     assert narrowed["total"] == sum(e.country == "AZ" for e in LATEST.values())
     assert [row["country"] for row in narrowed["by_country"]] == ["AZ"]
     assert client.get("/api/stats", params={"bbox": "x"}).status_code == 400
+
+
+def test_places_across_the_antimeridian_are_found_by_box_and_by_radius(client, engine):
+    """Through the spatial index and on both sides of the 180th meridian."""
+    some = next(e for e in LATEST.values() if e.location)
+    east_of_line = some.model_copy(
+        update={
+            "event_id": "fiji-east",
+            "location": some.location.model_copy(update={"lat": -17.8, "lon": 179.9}),
+        }
+    )
+    west_of_line = some.model_copy(
+        update={
+            "event_id": "samoa-west",
+            "location": some.location.model_copy(update={"lat": -17.8, "lon": -179.9}),
+        }
+    )
+    upsert_events(engine, [east_of_line, west_of_line])
+    across = {e["event_id"] for e in _all(client, bbox="179.5,-18,-179.5,-17")}
+    assert across == {"fiji-east", "samoa-west"}
+    assert {e["event_id"] for e in _all(client, bbox="179.5,-18,180,-17")} == {"fiji-east"}
+    near = {e["event_id"] for e in _all(client, near="-17.8,-179.95", km=30)}
+    assert near == {"fiji-east", "samoa-west"}  # 16 and 5 km away, across the line
+    assert {e["event_id"] for e in _all(client, near="-17.8,-179.95", km=8)} == {"samoa-west"}
+    # moved: the index follows the stored place
+    moved = east_of_line.model_copy(
+        update={
+            "version": some.version + 1,
+            "location": some.location.model_copy(update={"lat": 10.0, "lon": 10.0}),
+        }
+    )
+    upsert_events(engine, [moved])
+    assert {e["event_id"] for e in _all(client, bbox="179.5,-18,-179.5,-17")} == {"samoa-west"}
