@@ -4,15 +4,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: up test install kafka-jars postgres lint clean mutation
+.PHONY: up test install kafka-jars postgres browser lint clean mutation
 
-install: $(STAMP)
+DASHBOARD := api/dashboard
+DASHBOARD_STAMP := $(DASHBOARD)/node_modules/.package-lock.json
+
+install: $(STAMP) $(DASHBOARD_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The dashboard's browser libraries (Leaflet, its marker clusters, world outlines), from
+# the npm registry as its lock file pins them; served by the API, never from a CDN.
+$(DASHBOARD_STAMP): $(DASHBOARD)/package-lock.json
+	npm ci --prefix $(DASHBOARD) --ignore-scripts --no-audit --no-fund --loglevel=error
 
 # Fetch the pinned Kafka broker's jars with Maven (cached per version).
 kafka-jars: install
@@ -27,13 +35,22 @@ postgres:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
+# Chromium and its driver from the system's packages, for the dashboard's browser tests.
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "Chromium and ChromeDriver found"; \
+	else \
+		echo "installing Chromium and ChromeDriver from the system's packages"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
 up: install
 	$(BIN)/wirewatch up
 
 lint: install
 	$(BIN)/ruff check .
 
-test: install kafka-jars postgres lint
+test: install kafka-jars postgres browser lint
 	$(BIN)/pytest
 
 # Mutation testing of the pure stages (not part of `make test`; it takes hours for all of
@@ -54,4 +71,4 @@ mutation: install
 	$(MUTATION_VENV)/bin/mutmut results
 
 clean:
-	rm -rf $(VENV) $(MUTATION_VENV) .pytest_cache .ruff_cache .mutmut-cache
+	rm -rf $(VENV) $(MUTATION_VENV) $(DASHBOARD)/node_modules .pytest_cache .ruff_cache .mutmut-cache

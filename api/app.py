@@ -17,13 +17,20 @@ import ipaddress
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client import generate_latest as prometheus_text
@@ -361,6 +368,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return Response(prometheus_text(registry), media_type=CONTENT_TYPE_LATEST)
 
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
+    _mount_dashboard(app, api_settings)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:
@@ -373,6 +381,40 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         )
 
     return app
+
+
+DASHBOARD = Path(__file__).resolve().parent / "dashboard"
+# the browser libraries the dashboard loads, as npm installed them (make install)
+VENDOR = {
+    "leaflet": "leaflet/dist",
+    "markercluster": "leaflet.markercluster/dist",
+    "topojson": "topojson-client/dist",
+    "world-atlas": "world-atlas",
+}
+
+
+def _mount_dashboard(app: FastAPI, api_settings: ApiSection) -> None:
+    """The dashboard at /, its own files and the libraries it loads, all from here."""
+    modules = DASHBOARD / "node_modules"
+    missing = [name for name, path in VENDOR.items() if not (modules / path).is_dir()]
+    app.mount("/static/dashboard", StaticFiles(directory=str(DASHBOARD / "web")), name="dashboard")
+    for name, path in VENDOR.items():
+        if name not in missing:
+            app.mount(f"/static/vendor/{name}", StaticFiles(directory=str(modules / path)))
+
+    @app.get("/", include_in_schema=False)
+    def dashboard() -> Response:
+        if missing:
+            return HTMLResponse(
+                "<h1>The dashboard's libraries are not installed</h1><p>Run <code>make "
+                f"install</code> (npm ci in api/dashboard): missing {', '.join(missing)}.</p>",
+                status_code=503,
+            )
+        return FileResponse(DASHBOARD / "web" / "index.html")
+
+    @app.get("/dashboard/config.json", include_in_schema=False)
+    def dashboard_config() -> dict[str, Any]:
+        return {"tile_url": api_settings.tile_url}
 
 
 def _bad(parameter: str, problem: str) -> JSONResponse:

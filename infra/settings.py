@@ -51,6 +51,7 @@ class ApiSection:
     port: int
     token: str | None  # a bearer token every /api request must carry; required off loopback
     cors_origins: tuple[str, ...]  # none: no cross-origin reads
+    tile_url: str | None  # online map tiles for the dashboard; none: the bundled outlines
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,11 @@ class Settings(BaseSettings):
     api_cors_origins: str = Field(
         default="", description="Comma-separated origins allowed to call the API from a page."
     )
+    api_tile_url: str | None = Field(
+        default=None,
+        pattern=r"^https://[^\s]+$",
+        description="Online map tiles ({z}/{x}/{y}) for the dashboard; default: bundled outlines.",
+    )
 
     @property
     def bootstrap_servers(self) -> str:
@@ -224,6 +230,7 @@ class Settings(BaseSettings):
             port=self.api_port,
             token=self.api_token.get_secret_value() if self.api_token else None,
             cors_origins=tuple(o.strip() for o in self.api_cors_origins.split(",") if o.strip()),
+            tile_url=self.api_tile_url,
         )
 
     @property
