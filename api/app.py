@@ -12,12 +12,10 @@ makes a 500. Off loopback, every ``/api`` request needs the bearer token.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import ipaddress
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
@@ -25,8 +23,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import (
-    FileResponse,
-    HTMLResponse,
     JSONResponse,
     Response,
     StreamingResponse,
@@ -34,11 +30,12 @@ from fastapi.responses import (
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client import generate_latest as prometheus_text
-from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
+from api.params import BadParameter, event_query_parameters, problem_of
+from api.ui import mount_dashboard
 from infra.broker import port_is_open
 from infra.settings import ApiSection, Settings
 from sinks import event_formats
@@ -61,15 +58,8 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson",
 }
-PAGE_PARAMETERS = frozenset({"limit", "cursor", "format", "last_event_id"})
 POLL_SECONDS = 0.5  # how often a live stream looks for new versions
 KEEP_ALIVE_SECONDS = 15.0  # a comment line then, so proxies keep an idle stream open
-
-
-class BadParameter(Exception):
-    def __init__(self, parameter: str, problem: str) -> None:
-        super().__init__(f"{parameter}: {problem}")
-        self.parameter, self.problem = parameter, problem
 
 
 class ApiRefused(RuntimeError):
@@ -88,68 +78,6 @@ def check_binding(api: ApiSection) -> None:
             f"listening on {api.host} needs WIREWATCH_API_TOKEN: anyone who can reach "
             "the port could read the events (or listen on 127.0.0.1)"
         )
-
-
-def _listed(values: list[str]) -> list[str]:
-    """country=AZ&country=UA and country=AZ,UA alike."""
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _event_query(
-    request: Request,
-    country: Annotated[list[str], Query(description="ISO 3166 alpha-2; several: any of them")] = [],  # noqa: B006
-    type: Annotated[list[str], Query(description="event type slug, e.g. battles")] = [],  # noqa: B006
-    sub_type: Annotated[list[str], Query(description="sub-event type slug")] = [],  # noqa: B006
-    actor: Annotated[str | None, Query(description="part of either actor's name")] = None,
-    date_from: Annotated[dt.date | None, Query(description="event date, from (YYYY-MM-DD)")] = None,
-    date_to: Annotated[dt.date | None, Query(description="event date, to, inclusive")] = None,
-    updated_since: Annotated[
-        dt.datetime | None, Query(description="stored or changed at or after (ISO 8601)")
-    ] = None,
-    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
-    near: Annotated[str | None, Query(description="lat,lon; with km")] = None,
-    km: Annotated[float | None, Query(description="radius around near")] = None,
-    min_killed: Annotated[int | None, Query(description="at least this many killed")] = None,
-    min_casualties: Annotated[int | None, Query(description="killed and injured")] = None,
-    source: Annotated[str | None, Query(description="an outlet, as stored")] = None,
-    q: Annotated[str | None, Query(description="words in the evidence, place or actors")] = None,
-    sort: Annotated[
-        str, Query(description="-date, date, -updated, updated, -killed, killed")
-    ] = "-date",
-) -> EventQuery:
-    known = set(EventQuery.model_fields) | PAGE_PARAMETERS
-    for name in request.query_params:
-        if name not in known:
-            raise BadParameter(name, f"no such parameter (known: {', '.join(sorted(known))})")
-    try:
-        return EventQuery(
-            country=_listed(country),
-            type=_listed(type),
-            sub_type=_listed(sub_type),
-            actor=actor,
-            date_from=date_from,
-            date_to=date_to,
-            updated_since=updated_since,
-            bbox=bbox,
-            near=near,
-            km=km,
-            min_killed=min_killed,
-            min_casualties=min_casualties,
-            source=source,
-            q=q,
-            sort=sort,
-        )
-    except ValidationError as error:
-        first = error.errors()[0]
-        parameter = str(first["loc"][0]) if first["loc"] else "query"
-        raise BadParameter(parameter, _problem(first)) from None
-
-
-def _problem(error: Any) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error.get("type") == "enum":
-        return message.replace("Input should be", "expected one of")
-    return message
 
 
 def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -200,7 +128,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
     async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
         first = error.errors()[0]
         location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
-        return _bad(location[0] if location else "request", _problem(first))
+        return _bad(location[0] if location else "request", problem_of(first))
 
     def authorised(request: Request) -> None:
         if api_settings.token is None:
@@ -218,7 +146,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/api/events", dependencies=guarded, summary="A page of events")
     def list_events(
-        query: Annotated[EventQuery, Depends(_event_query)],
+        query: Annotated[EventQuery, Depends(event_query_parameters)],
         limit: Annotated[int, Query(description=f"1 to {MAX_LIMIT}")] = 100,
         cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
         format: Annotated[str, Query(description="json, geojson, csv or jsonl")] = "json",
@@ -240,13 +168,15 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
             }
             return JSONResponse(body, headers=headers)
         return Response(
-            "".join(_written(format, page.events)), media_type=FORMATS[format], headers=headers
+            "".join(event_formats.WRITERS[format](page.events)),
+            media_type=FORMATS[format],
+            headers=headers,
         )
 
     @app.get("/api/events/export", dependencies=guarded, summary="Every matching event")
     def export_events(
         request: Request,
-        query: Annotated[EventQuery, Depends(_event_query)],
+        query: Annotated[EventQuery, Depends(event_query_parameters)],
         format: Annotated[str, Query(description="csv, geojson or jsonl")] = "csv",
     ) -> StreamingResponse:
         """Every event matching the filters, streamed (the memory used stays flat
@@ -258,7 +188,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 raise BadParameter(name, "an export has every event: no pages")
         extension = {"csv": "csv", "geojson": "geojson", "jsonl": "jsonl"}[format]
         return StreamingResponse(
-            _written(format, iter_events(database, query)),
+            event_formats.WRITERS[format](iter_events(database, query)),
             media_type=FORMATS[format],
             headers={"Content-Disposition": f'attachment; filename="events.{extension}"'},
         )
@@ -266,7 +196,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
     @app.get("/api/events/stream", dependencies=guarded, summary="New versions, live")
     async def stream_events(
         request: Request,
-        query: Annotated[EventQuery, Depends(_event_query)],
+        query: Annotated[EventQuery, Depends(event_query_parameters)],
         last_event_id: Annotated[
             str | None, Query(description="resume after this id (or the Last-Event-ID header)")
         ] = None,
@@ -328,7 +258,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         }
 
     @app.get("/api/stats", dependencies=guarded, summary="Counts for charts")
-    def stats(query: Annotated[EventQuery, Depends(_event_query)]) -> dict[str, Any]:
+    def stats(query: Annotated[EventQuery, Depends(event_query_parameters)]) -> dict[str, Any]:
         """The events the filters find, and their known dead, counted by event date, by
         country and by event type."""
         counted = event_stats(database, query)
@@ -368,7 +298,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return Response(prometheus_text(registry), media_type=CONTENT_TYPE_LATEST)
 
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
-    _mount_dashboard(app, api_settings)
+    mount_dashboard(app, api_settings)
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> Response:
@@ -383,51 +313,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
     return app
 
 
-DASHBOARD = Path(__file__).resolve().parent / "dashboard"
-# the browser libraries the dashboard loads, as npm installed them (make install)
-VENDOR = {
-    "leaflet": "leaflet/dist",
-    "markercluster": "leaflet.markercluster/dist",
-    "topojson": "topojson-client/dist",
-    "world-atlas": "world-atlas",
-}
-
-
-def _mount_dashboard(app: FastAPI, api_settings: ApiSection) -> None:
-    """The dashboard at /, its own files and the libraries it loads, all from here."""
-    modules = DASHBOARD / "node_modules"
-    missing = [name for name, path in VENDOR.items() if not (modules / path).is_dir()]
-    app.mount("/static/dashboard", StaticFiles(directory=str(DASHBOARD / "web")), name="dashboard")
-    for name, path in VENDOR.items():
-        if name not in missing:
-            app.mount(f"/static/vendor/{name}", StaticFiles(directory=str(modules / path)))
-
-    @app.get("/", include_in_schema=False)
-    def dashboard() -> Response:
-        if missing:
-            return HTMLResponse(
-                "<h1>The dashboard's libraries are not installed</h1><p>Run <code>make "
-                f"install</code> (npm ci in api/dashboard): missing {', '.join(missing)}.</p>",
-                status_code=503,
-            )
-        return FileResponse(DASHBOARD / "web" / "index.html")
-
-    @app.get("/dashboard/config.json", include_in_schema=False)
-    def dashboard_config() -> dict[str, Any]:
-        return {"tile_url": api_settings.tile_url}
-
-
 def _bad(parameter: str, problem: str) -> JSONResponse:
     return JSONResponse(
         {"error": "bad request", "parameter": parameter, "problem": problem}, status_code=400
     )
-
-
-def _written(format: str, events: Any) -> Iterator[str]:
-    if format == "csv":
-        return event_formats.csv_text(events)
-    if format == "geojson":
-        return event_formats.geojson_text(events)
-    if format == "jsonl":
-        return event_formats.jsonl_text(events)
-    raise ValueError(format)

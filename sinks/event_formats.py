@@ -167,3 +167,7 @@ def geojson_text(events: Iterable[Event]) -> Iterator[str]:
 def jsonl_text(events: Iterable[Event]) -> Iterator[str]:
     for event in events:
         yield event.model_dump_json() + "\n"
+
+
+# each export format's writer, by the name the API and the command line take
+WRITERS = {"csv": csv_text, "geojson": geojson_text, "jsonl": jsonl_text}

@@ -20,7 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import (
     ColumnElement,
     Engine,
@@ -130,12 +137,17 @@ class EventQuery(BaseModel):
     q: Name | None = None  # words, all of them, in the evidence, place, actors or outlets
     sort: Sort = "-date"
 
-    @field_validator("country", mode="before")
+    @field_validator("country", "type", "sub_type", mode="before")
     @classmethod
-    def _upper(cls, value: Any) -> Any:
+    def _listed(cls, value: Any, info: ValidationInfo) -> Any:
+        """Several values given apart (country=AZ&country=UA) or together (AZ,UA); a
+        country in any case."""
         if isinstance(value, str):
             value = [value]
-        return tuple(v.upper() if isinstance(v, str) else v for v in value)
+        if not isinstance(value, list | tuple):
+            return value
+        parts = [part.strip() for v in value for part in str(v).split(",") if part.strip()]
+        return tuple(p.upper() for p in parts) if info.field_name == "country" else tuple(parts)
 
     @field_validator("bbox", mode="before")
     @classmethod

@@ -52,13 +52,7 @@ def _query(options: dict[str, Any]) -> Any:
 
     from sinks.event_query import EventQuery, QueryError
 
-    def listed(values: tuple[str, ...]) -> list[str]:
-        return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
     fields = {name: value for name, value in options.items() if value not in (None, ())}
-    for name in ("country", "type", "sub_type"):
-        if name in fields:
-            fields[name] = listed(fields[name])
     try:
         return EventQuery(**fields)
     except QueryError as error:
@@ -127,11 +121,6 @@ def events_export(output_format: str, out: Path | None, **filters: Any) -> None:
 
     query = _query(filters)
     engine = connect(get_settings().resolved_database_url)
-    writers = {
-        "csv": event_formats.csv_text,
-        "geojson": event_formats.geojson_text,
-        "jsonl": event_formats.jsonl_text,
-    }
     handle = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     show = sys.stderr.isatty()
     try:
@@ -145,7 +134,7 @@ def events_export(output_format: str, out: Path | None, **filters: Any) -> None:
                     yield event
                     progress.advance(task)
 
-            for piece in writers[output_format](counted()):
+            for piece in event_formats.WRITERS[output_format](counted()):
                 handle.write(piece)
     finally:
         if out:

@@ -1,0 +1,78 @@
+"""Query parameters read into an `EventQuery`, and a bad one named: the API's input
+check, written once for every endpoint that takes the filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from pydantic import ValidationError
+
+from sinks.event_query import EventQuery
+
+# parameters beside the filters, which the endpoints read themselves
+PAGE_PARAMETERS = frozenset({"limit", "cursor", "format", "last_event_id"})
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(f"{parameter}: {problem}")
+        self.parameter, self.problem = parameter, problem
+
+
+def event_query_parameters(
+    request: Request,
+    country: Annotated[list[str], Query(description="ISO 3166 alpha-2; several: any of them")] = [],  # noqa: B006
+    type: Annotated[list[str], Query(description="event type slug, e.g. battles")] = [],  # noqa: B006
+    sub_type: Annotated[list[str], Query(description="sub-event type slug")] = [],  # noqa: B006
+    actor: Annotated[str | None, Query(description="part of either actor's name")] = None,
+    date_from: Annotated[dt.date | None, Query(description="event date, from (YYYY-MM-DD)")] = None,
+    date_to: Annotated[dt.date | None, Query(description="event date, to, inclusive")] = None,
+    updated_since: Annotated[
+        dt.datetime | None, Query(description="stored or changed at or after (ISO 8601)")
+    ] = None,
+    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
+    near: Annotated[str | None, Query(description="lat,lon; with km")] = None,
+    km: Annotated[float | None, Query(description="radius around near")] = None,
+    min_killed: Annotated[int | None, Query(description="at least this many killed")] = None,
+    min_casualties: Annotated[int | None, Query(description="killed and injured")] = None,
+    source: Annotated[str | None, Query(description="an outlet, as stored")] = None,
+    q: Annotated[str | None, Query(description="words in the evidence, place or actors")] = None,
+    sort: Annotated[
+        str, Query(description="-date, date, -updated, updated, -killed, killed")
+    ] = "-date",
+) -> EventQuery:
+    known = set(EventQuery.model_fields) | PAGE_PARAMETERS
+    for name in request.query_params:
+        if name not in known:
+            raise BadParameter(name, f"no such parameter (known: {', '.join(sorted(known))})")
+    try:
+        return EventQuery(
+            country=country,
+            type=type,
+            sub_type=sub_type,
+            actor=actor,
+            date_from=date_from,
+            date_to=date_to,
+            updated_since=updated_since,
+            bbox=bbox,
+            near=near,
+            km=km,
+            min_killed=min_killed,
+            min_casualties=min_casualties,
+            source=source,
+            q=q,
+            sort=sort,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        parameter = str(first["loc"][0]) if first["loc"] else "query"
+        raise BadParameter(parameter, problem_of(first)) from None
+
+
+def problem_of(error: Any) -> str:
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error.get("type") == "enum":
+        return message.replace("Input should be", "expected one of")
+    return message
