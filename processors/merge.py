@@ -51,7 +51,15 @@ from typing import Any
 from infra.geo import distance_km
 from processors.state_records import check_version, stamped
 from schemas.article import ArticleCopy
-from schemas.event import Event, EventMention, FieldRevision, Figure, FigureRange, Location
+from schemas.event import (
+    Event,
+    EventMention,
+    FieldRevision,
+    Figure,
+    FigureRange,
+    Location,
+    SourceReport,
+)
 from schemas.taxonomy import SubEventType as S
 from schemas.taxonomy import cameo_root_of, event_type_of
 
@@ -255,6 +263,16 @@ def build_event(
     )
     independent = list(dict.fromkeys(m.source for m in ordered))
     every_report = [*ordered, *copied]
+    reports = {
+        r.article_id: SourceReport(
+            article_id=r.article_id,
+            source=r.source,
+            url=r.url,
+            published=r.published,
+            republished=isinstance(r, ArticleCopy),
+        )
+        for r in reversed(every_report)  # an article's first mention is the one kept
+    }
     return Event(
         event_id=event_id,
         version=version,
@@ -279,6 +297,7 @@ def build_event(
         history=history,
         fatalities_range=fatalities,
         injured_range=injured,
+        reports=sorted(reports.values(), key=lambda r: (r.published, r.article_id)),
     )
 
 

@@ -111,6 +111,17 @@ class FigureRange(WireModel):
     best: Figure
 
 
+class SourceReport(WireModel):
+    """One report of an incident: its outlet, where it was published, and whether it
+    only republished another outlet's article."""
+
+    article_id: str
+    source: str
+    url: str | None = None
+    published: AwareDatetime
+    republished: bool = False
+
+
 class Event(_EventFields):
     """One real incident, however many outlets reported it.
 
@@ -132,3 +143,6 @@ class Event(_EventFields):
     history: list[FieldRevision] = []
     fatalities_range: FigureRange | None = None
     injured_range: FigureRange | None = None
+    # every report, in publication order, with its address: the outlets an analyst can
+    # open (empty in versions stored before it was kept)
+    reports: list[SourceReport] = []

@@ -96,12 +96,15 @@ def listed(driver) -> list[str]:
     )
 
 
-def open_dashboard(driver, base: str) -> None:
+def open_dashboard(driver, base: str, expected: int = len(LATEST)) -> None:
     driver.get(f"{base}/")
-    wait_for(driver, lambda d: len(listed(d)) == len(LATEST), "every event listed")
+    wait_for(driver, lambda d: len(listed(d)) == expected, "every event listed")
     wait_for(
         driver,
-        lambda d: d.execute_script("return window.wirewatch.markerCount()") == LOCATED,
+        lambda d: (
+            d.execute_script("return window.wirewatch.markerCount()")
+            == LOCATED + expected - len(LATEST)
+        ),
         "a marker per placed event",
     )
 
@@ -154,8 +157,10 @@ def test_the_event_panel_shows_evidence_sources_and_the_toll_over_time(served, b
     detail = browser.find_element(By.ID, "detail")
     quotes = [q.text for q in detail.find_elements(By.CSS_SELECTOR, "blockquote.evidence")]
     assert quotes == revised.evidence
-    outlets = detail.find_element(By.CSS_SELECTOR, "ul.sources").text
-    assert all(source in outlets for source in revised.sources)
+    outlets = detail.find_element(By.CSS_SELECTOR, "ul.sources")
+    assert all(source in outlets.text for source in revised.sources)
+    links = [a.get_attribute("href") for a in outlets.find_elements(By.TAG_NAME, "a")]
+    assert links and links == [r.url for r in revised.reports if r.url]
     rows = detail.find_elements(By.CSS_SELECTOR, "table.versions tbody tr")
     assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == [f"v{v}" for v in versions]
     assert len(detail.find_elements(By.CSS_SELECTOR, "svg.toll polyline")) == 3
@@ -182,6 +187,28 @@ def test_an_event_stored_while_the_page_is_open_appears_without_a_reload(served,
     )
     assert browser.execute_script("return window.wirewatch.markerCount()") == LOCATED + 1
     browser.save_screenshot(str(SHOTS / "live.png"))
+
+
+def test_an_address_that_is_no_web_page_is_not_made_a_link(served, browser):
+    """A feed's URL is untrusted: a javascript: address stays text in the panel."""
+    from selenium.webdriver.common.by import By
+
+    base, database = served
+    some = next(iter(LATEST.values()))
+    planted = some.model_copy(
+        update={
+            "event_id": "planted-link",
+            "reports": [some.reports[0].model_copy(update={"url": "javascript:alert(1)"})],
+        }
+    )
+    upsert_events(connect(database), [planted])
+    open_dashboard(browser, base, expected=len(LATEST) + 1)
+    button = browser.find_element(By.CSS_SELECTOR, '#list li[data-id="planted-link"] button')
+    button.click()
+    wait_for(browser, lambda d: d.find_element(By.ID, "panel").is_displayed(), "the panel opens")
+    outlets = browser.find_element(By.CSS_SELECTOR, "#detail ul.sources")
+    assert some.reports[0].source in outlets.text
+    assert outlets.find_elements(By.TAG_NAME, "a") == []
 
 
 def test_at_phone_width_nothing_overflows_sideways(served, browser):

@@ -205,6 +205,12 @@ def test_copies_add_their_outlets_in_the_order_they_were_published():
     copies = [copy(1, "Later Copy", 5), copy(2, "Earlier Copy", 2)]
     event = build_event("e", 1, [report], copies)
     assert event.sources == [report.source, "Earlier Copy", "Later Copy"]
+    # every report with its address, in publication order, the copies marked
+    assert [(r.source, r.url, r.republished) for r in event.reports] == [
+        (report.source, report.url, False),
+        ("Earlier Copy", "https://example.org/2", True),
+        ("Later Copy", "https://example.org/1", True),
+    ]
 
 
 @pytest.mark.parametrize("days", [-1, 1])

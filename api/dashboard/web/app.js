@@ -179,6 +179,29 @@ function tollChart(versions) {
   return svg;
 }
 
+function safeLink(url) {
+  // an address from a feed is untrusted: only http(s) becomes a link
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch (error) {
+    return null;
+  }
+}
+
+function sourceItems(event) {
+  const reports = event.reports && event.reports.length ? event.reports
+    : event.sources.map((source) => ({ source, url: null, republished: !event.independent_sources.includes(source) }));
+  return reports.map((report) => {
+    const href = report.url ? safeLink(report.url) : null;
+    const name = href
+      ? element("a", { href, target: "_blank", rel: "noopener noreferrer" }, report.source)
+      : report.source;
+    return element("li", {}, name, report.republished ? " (republished)" : "",
+      report.published ? element("span", { class: "meta" }, ` ${report.published.slice(0, 16).replace("T", " ")}`) : "");
+  });
+}
+
 async function show(eventId) {
   const response = await fetch(`/api/events/${encodeURIComponent(eventId)}`);
   if (!response.ok) return;
@@ -193,8 +216,7 @@ async function show(eventId) {
     element("h3", {}, "Evidence"),
     ...event.evidence.map((sentence) => element("blockquote", { class: "evidence" }, sentence)),
     element("h3", {}, "Sources"),
-    element("ul", { class: "sources" }, ...event.sources.map((s) => element("li", {},
-      s + (event.independent_sources.includes(s) ? "" : " (republished)")))),
+    element("ul", { class: "sources" }, ...sourceItems(event)),
     element("h3", {}, "Toll over time"),
     tollChart(versions),
     element("table", { class: "versions" },
