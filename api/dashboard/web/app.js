@@ -59,7 +59,8 @@ function marker(event) {
   const point = L.circleMarker([event.location.lat, event.location.lon], {
     radius: radius(event), color: colour, fillColor: colour, fillOpacity: 0.6, weight: 1,
   });
-  point.bindTooltip(`${event.location.name}: ${event.sub_event_type.replaceAll("_", " ")}, ${text(event.fatalities)} killed`);
+  // as a text node: Leaflet would read a string as HTML
+  point.bindTooltip(element("span", {}, `${event.location.name}: ${event.sub_event_type.replaceAll("_", " ")}, ${text(event.fatalities)} killed`));
   point.on("click", () => show(event.event_id));
   point.eventId = event.event_id;
   return point;
