@@ -146,25 +146,31 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/api/events", dependencies=guarded, summary="A page of events")
     def list_events(
+        request: Request,
         query: Annotated[EventQuery, Depends(event_query_parameters)],
         limit: Annotated[int, Query(description=f"1 to {MAX_LIMIT}")] = 100,
         cursor: Annotated[str | None, Query(description="next_cursor of the page before")] = None,
         format: Annotated[str, Query(description="json, geojson, csv or jsonl")] = "json",
     ) -> Response:
         """Events matching every filter given, a page at a time, in the order asked for.
-        The next page's cursor is in ``next_cursor`` (JSON) and in the ``Link`` header."""
+        The next page's cursor is in ``next_cursor`` (JSON) and in the ``Link`` header
+        (the same request with the cursor). JSON also gives ``stream_position``: where
+        ``/api/events/stream`` starts so that nothing stored after this page is missed."""
         if format not in FORMATS:
             raise BadParameter("format", f"expected one of {', '.join(FORMATS)}")
         if not 1 <= limit <= MAX_LIMIT:
             raise BadParameter("limit", f"must be between 1 and {MAX_LIMIT}")
+        position = current_position(database) if format == "json" else None  # before the page
         page = find_events(database, query, limit, cursor)
         headers = {}
         if page.next_cursor:
-            headers["Link"] = f'<?cursor={page.next_cursor}>; rel="next"'
+            following = request.url.include_query_params(cursor=page.next_cursor)
+            headers["Link"] = f'<{following}>; rel="next"'
         if format == "json":
             body = {
                 "events": [event.model_dump(mode="json") for event in page.events],
                 "next_cursor": page.next_cursor,
+                "stream_position": position,
             }
             return JSONResponse(body, headers=headers)
         return Response(
@@ -236,8 +242,8 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def one_event(event_id: str) -> dict[str, Any]:
         """The event with its sources, independent sources, evidence, toll ranges, the
         history of each field, and every version stored."""
-        if len(event_id) > 64:
-            raise BadParameter("event_id", "longer than any event id")
+        if len(event_id) > 64 or not event_id.isprintable():
+            raise BadParameter("event_id", "no event id is that long or holds control characters")
         event = get_event(database, event_id)
         if event is None:
             raise HTTPException(404, f"no event {event_id}")

@@ -96,9 +96,14 @@ def country_name(code: str) -> str:
     return _country_names().get(code, code)
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")  # and their full-width forms
+
+
 def _inert(value: str) -> str:
-    """Text a spreadsheet would take for a formula, made plain text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Text a spreadsheet would take for a formula, made plain text (also when spaces
+    come before the sign)."""
+    first = value.lstrip(" ")[:1]
+    return "'" + value if first and first in FORMULA_STARTS else value
 
 
 def acled_row(event: Event) -> dict[str, Any]:

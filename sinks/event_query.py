@@ -49,6 +49,7 @@ from sinks.storage import event_versions_table, events_table, stored_event
 
 MAX_LIMIT = 1000
 MAX_TEXT = 200  # characters of a search or a name: more is no query an analyst types
+MAX_WORDS = 20  # words of a search, all of which must match
 Sort = Literal["-date", "date", "-updated", "updated", "-killed", "killed"]
 _SORT_COLUMNS = {"date": "event_date", "updated": "stored_at", "killed": "fatalities"}
 
@@ -112,7 +113,8 @@ def _floats(value: str, count: int, shape: str) -> list[float]:
     return numbers
 
 
-Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+# no control characters (PostgreSQL refuses a NUL in text outright)
+Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT, pattern=r"^[^\x00-\x1f\x7f]+$")]
 
 
 class EventQuery(BaseModel):
@@ -162,7 +164,11 @@ class EventQuery(BaseModel):
     @field_validator("updated_since")
     @classmethod
     def _aware(cls, value: dt.datetime | None) -> dt.datetime | None:
-        if value is not None and value.tzinfo is None:
+        if value is None:
+            return None
+        if not 1900 <= value.year <= 2200:  # nor can the UTC of years 1 and 9999 be had
+            raise ValueError("year must lie between 1900 and 2200")
+        if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)  # a time without a zone is UTC
         return value
 
@@ -171,6 +177,8 @@ class EventQuery(BaseModel):
     def _words(cls, value: str | None) -> str | None:
         if value is not None and not _search_words(value):
             raise ValueError("no word to search for (letters or digits)")
+        if value is not None and len(_search_words(value)) > MAX_WORDS:
+            raise ValueError(f"at most {MAX_WORDS} words")
         return value
 
     @model_validator(mode="after")
@@ -185,8 +193,7 @@ class EventQuery(BaseModel):
 
 def _search_words(value: str) -> list[str]:
     """The words of a search, each matched as a word (no operators: input is untrusted)."""
-    words = "".join(ch if ch.isalnum() else " " for ch in value).split()
-    return words[:20]
+    return "".join(ch if ch.isalnum() else " " for ch in value).split()
 
 
 @dataclass(frozen=True)
@@ -213,12 +220,16 @@ def decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
     if cursor_sort != sort or not isinstance(event_id, str):
         raise QueryError("cursor", f"made for another order than sort={sort}")
     column = _SORT_COLUMNS[sort.lstrip("-")]
+    if "\x00" in event_id or len(event_id) > 64:
+        raise QueryError("cursor", "not a cursor this server made")
     try:
         if column == "event_date":
             value = dt.date.fromisoformat(value)
         elif column == "stored_at":
             value = dt.datetime.fromisoformat(value)
-        elif not isinstance(value, int):
+            if not 1900 <= value.year <= 2200 or value.tzinfo is None:
+                raise ValueError
+        elif isinstance(value, bool) or not isinstance(value, int) or abs(value) > 2**62:
             raise TypeError
     except (TypeError, ValueError):
         raise QueryError("cursor", "not a cursor this server made") from None
@@ -328,11 +339,13 @@ def _within(point: Point, km: float, dialect: str) -> list[ColumnElement[bool]]:
     south, north = max(-90.0, point.lat - dlat), min(90.0, point.lat + dlat)
     west, east = -180.0, 180.0
     cos_lat = math.cos(math.radians(point.lat))
-    if cos_lat > 1e-6 and north < 90 and south > -90:
-        dlon = math.degrees(km / (EARTH_RADIUS_KM * cos_lat))
-        if dlon < 180:
-            west = (point.lon - dlon + 540) % 360 - 180
-            east = (point.lon + dlon + 540) % 360 - 180
+    reach = math.sin(km / EARTH_RADIUS_KM) / cos_lat if cos_lat > 1e-9 else 2.0
+    if north < 90 and south > -90 and km / EARTH_RADIUS_KM < math.pi / 2 and reach < 1:
+        # the widest longitude a circle of KM reaches from POINT: asin(sin d / cos lat),
+        # wider than d / cos lat away from the equator
+        dlon = math.degrees(math.asin(reach))
+        west = (point.lon - dlon + 540) % 360 - 180
+        east = (point.lon + dlon + 540) % 360 - 180
     where = _in_box(Box(west, south, east, north), dialect)
     lat1, lon1 = math.radians(point.lat), math.radians(point.lon)
     lat2, lon2 = func.radians(c.lat), func.radians(c.lon)
@@ -404,15 +417,14 @@ def find_events(
 
 
 def iter_events(engine: Engine, query: EventQuery, batch: int = 1000) -> Iterator[Event]:
-    """Every event the query finds, in its order, a batch at a time: an export of any
-    size holds one batch in memory, and the database is read in short statements."""
-    cursor: str | None = None
-    while True:
-        page = find_events(engine, query, batch, cursor)
-        yield from page.events
-        if page.next_cursor is None:
-            return
-        cursor = page.next_cursor
+    """Every event the query finds, in its order, from one statement streamed a batch
+    at a time: an export of any size holds one batch in memory, and reads one snapshot
+    of the store, so an event updated meanwhile is neither skipped nor written twice."""
+    statement = _statement(query, engine.dialect.name, None)
+    with engine.connect() as connection:
+        rows = connection.execution_options(stream_results=True, yield_per=batch).execute(statement)
+        for row in rows:
+            yield stored_event(row.record)
 
 
 def get_event(engine: Engine, event_id: str) -> Event | None:

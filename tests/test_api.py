@@ -285,6 +285,16 @@ BAD_INPUT = [
     ({"cursor": "not-a-cursor"}, "cursor"),
     ({"cursor": "W1wiLWRhdGVcIiwgMSwgMl0"}, "cursor"),
     ({"format": "xlsx"}, "format"),
+    ({"updated_since": "0001-01-01T00:00:00+05:00"}, "updated_since"),
+    ({"updated_since": "9999-12-31T23:00:00-05:00"}, "updated_since"),
+    ({"actor": "a\x00b"}, "actor"),
+    ({"source": "Wire\x00"}, "source"),
+    ({"q": " ".join(["word"] * 21)}, "q"),
+    ({"sort": "-killed", "cursor": "WyIta2lsbGVkIiwgdHJ1ZSwgImEiXQ"}, "cursor"),
+    (
+        {"sort": "-killed", "cursor": "WyIta2lsbGVkIiwgMTAwMDAwMDAwMDAwMDAwMDAwMDAwLCAiYSJd"},
+        "cursor",
+    ),
     ({"countries": "AZ"}, "countries"),
 ]
 
@@ -423,6 +433,8 @@ def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text():
     planted = event.model_copy(update={"actor1": '=HYPERLINK("http://x")', "sources": ["@src"]})
     row = acled_row(planted)
     assert row["actor1"].startswith("'=") and row["source"] == "'@src"
+    for sneaky in ("  =1+1", "\n=1+1", "\uff1d1+1", "\uff20src"):
+        assert acled_row(event.model_copy(update={"actor2": sneaky}))["actor2"] == "'" + sneaky
     if event.location:
         assert row["longitude"] == event.location.lon  # numbers stay numbers
 
@@ -475,3 +487,25 @@ def test_places_across_the_antimeridian_are_found_by_box_and_by_radius(client, e
     )
     upsert_events(engine, [moved])
     assert {e["event_id"] for e in _all(client, bbox="179.5,-18,-179.5,-17")} == {"samoa-west"}
+
+
+def test_a_radius_reaches_as_far_east_and_west_as_the_circle_does(client, engine):
+    """Far from the equator a circle reaches wider in longitude than km / cos(lat):
+    the index's box around it must not cut off its edge."""
+    some = next(e for e in LATEST.values() if e.location)
+    north = some.model_copy(
+        update={
+            "event_id": "far-north-east",
+            "location": some.location.model_copy(update={"lat": 65.6, "lon": 37.5}),
+        }
+    )
+    upsert_events(engine, [north])
+    # 1,971 km from (60, 0): inside 2,000 km, outside 1,950
+    assert "far-north-east" in {e["event_id"] for e in _all(client, near="60,0", km=2000)}
+    assert "far-north-east" not in {e["event_id"] for e in _all(client, near="60,0", km=1950)}
+
+
+def test_an_event_id_with_a_control_character_is_a_400(client):
+    response = client.get("/api/events/abc%00def")
+    assert response.status_code == 400 and response.json()["parameter"] == "event_id"
+    assert client.get("/api/events/" + "a" * 65).status_code == 400

@@ -78,6 +78,8 @@ function listItem(event) {
 }
 
 function put(event, fresh = false) {
+  const shown = state.events.get(event.event_id);
+  if (shown && shown.version > event.version) return false; // a late, older version
   const old = state.markers.get(event.event_id);
   if (old) cluster.removeLayer(old);
   state.events.set(event.event_id, event);
@@ -95,6 +97,7 @@ function put(event, fresh = false) {
   if (existing) existing.replaceWith(item);
   else if (fresh) $("#list").prepend(item);
   else $("#list").append(item);
+  return true;
 }
 
 async function load() {
@@ -115,7 +118,7 @@ async function load() {
   state.fresh = 0;
   status(`${body.events.length} events${more}`);
   timeline(params);
-  listen(params);
+  listen(params, body.stream_position);
 }
 
 function status(message) {
@@ -146,14 +149,15 @@ async function timeline(params) {
   $("#timeline").replaceChildren(svg);
 }
 
-function listen(params) {
+function listen(params, position) {
+  // from the position taken before the page was read: nothing stored since is missed
   if (state.stream) state.stream.close();
-  state.stream = new EventSource(`/api/events/stream?${params}`);
+  const from = position ? `&last_event_id=${encodeURIComponent(position)}` : "";
+  state.stream = new EventSource(`/api/events/stream?${params}${from}`);
   state.stream.addEventListener("version", (message) => {
     const event = JSON.parse(message.data);
     const known = state.events.has(event.event_id);
-    put(event, true);
-    if (!known) state.fresh += 1;
+    if (put(event, true) && !known) state.fresh += 1;
     status(`${state.events.size} events`);
   });
 }
