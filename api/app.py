@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import secrets
-import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -28,12 +27,13 @@ from fastapi.responses import (
     StreamingResponse,
 )
 from fastapi.staticfiles import StaticFiles
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client import generate_latest as prometheus_text
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
+from api.metrics import MetricsMiddleware, RequestMetrics
 from api.params import BadParameter, event_query_parameters, problem_of
 from api.ui import mount_dashboard
 from infra.broker import port_is_open
@@ -91,30 +91,12 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    registry = CollectorRegistry()
-    requests = Counter(
-        "wirewatch_api_requests", "HTTP requests answered", ["route", "status"], registry=registry
-    )
-    seconds = Histogram(
-        "wirewatch_api_request_seconds",
-        "time to answer (to the first byte)",
-        ["route"],
-        registry=registry,
-    )
+    request_metrics = RequestMetrics()
+    app.add_middleware(MetricsMiddleware, metrics=request_metrics)
     if api_settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(api_settings.cors_origins), allow_methods=["GET"]
         )
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Any) -> Response:
-        began = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        name = getattr(route, "path", "unmatched")
-        requests.labels(name, str(response.status_code)).inc()
-        seconds.labels(name).observe(time.perf_counter() - began)
-        return response
 
     @app.exception_handler(BadParameter)
     async def bad_parameter(request: Request, error: BadParameter) -> JSONResponse:
@@ -215,13 +197,34 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
             parse_position(database, position)
         else:
             position = await run_in_threadpool(current_position, database)
+        if len(open_streams) >= api_settings.max_streams:
+            return JSONResponse(
+                {
+                    "error": "busy",
+                    "problem": f"{len(open_streams)} live streams are open, the most "
+                    "this server keeps (WIREWATCH_API_MAX_STREAMS); try again later",
+                },
+                status_code=503,
+                headers={"Retry-After": "30"},
+            )
         return StreamingResponse(
             _live(request, query, position),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
+    open_streams: set[object] = set()  # each reader polls the store: their number is capped
+
     async def _live(request: Request, query: EventQuery, position: str) -> AsyncIterator[str]:
+        reader = object()
+        open_streams.add(reader)
+        try:
+            async for piece in _follow(request, query, position):
+                yield piece
+        finally:
+            open_streams.discard(reader)
+
+    async def _follow(request: Request, query: EventQuery, position: str) -> AsyncIterator[str]:
         yield f"retry: 2000\n: from {position}\n\n"
         quiet = 0.0
         while not await request.is_disconnected():
@@ -301,7 +304,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/metrics", summary="Prometheus metrics")
     def metrics() -> Response:
-        return Response(prometheus_text(registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(prometheus_text(request_metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     mount_dashboard(app, api_settings)

@@ -44,4 +44,7 @@ def mount_dashboard(app: FastAPI, api_settings: ApiSection) -> None:
 
     @app.get("/dashboard/config.json", include_in_schema=False)
     def dashboard_config() -> dict[str, Any]:
-        return {"tile_url": api_settings.tile_url}
+        return {
+            "tile_url": api_settings.tile_url,
+            "tile_attribution": api_settings.tile_attribution,
+        }

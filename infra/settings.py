@@ -52,6 +52,8 @@ class ApiSection:
     token: str | None  # a bearer token every /api request must carry; required off loopback
     cors_origins: tuple[str, ...]  # none: no cross-origin reads
     tile_url: str | None  # online map tiles for the dashboard; none: the bundled outlines
+    tile_attribution: str  # the credit the tiles' provider asks for, shown on the map
+    max_streams: int  # live streams open at once; more are refused (503)
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,12 @@ class Settings(BaseSettings):
     api_cors_origins: str = Field(
         default="", description="Comma-separated origins allowed to call the API from a page."
     )
+    api_tile_attribution: str = Field(
+        default="", max_length=500, description="Credit line the online tiles require."
+    )
+    api_max_streams: int = Field(
+        default=100, ge=1, le=10_000, description="Live event streams open at once, at most."
+    )
     api_tile_url: str | None = Field(
         default=None,
         pattern=r"^https://[^\s]+$",
@@ -231,6 +239,8 @@ class Settings(BaseSettings):
             token=self.api_token.get_secret_value() if self.api_token else None,
             cors_origins=tuple(o.strip() for o in self.api_cors_origins.split(",") if o.strip()),
             tile_url=self.api_tile_url,
+            tile_attribution=self.api_tile_attribution,
+            max_streams=self.api_max_streams,
         )
 
     @property

@@ -62,14 +62,14 @@ class SseReader:
         self._client.close()
 
 
-@pytest.fixture
-def server(database_url, tmp_path) -> Iterator[str]:  # noqa: F811
-    upsert_events(connect(database_url), SEED_VERSIONS)
+def _serve(url: str, tmp_path, **settings: str) -> Iterator[str]:
+    upsert_events(connect(url), SEED_VERSIONS)
     port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": database_url,
+        "WIREWATCH_DATABASE_URL": url,
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
+        **settings,
     }
     process = subprocess.Popen(
         wirewatch_command("serve", "--port", str(port)),
@@ -84,6 +84,31 @@ def server(database_url, tmp_path) -> Iterator[str]:  # noqa: F811
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(30)
+
+
+@pytest.fixture
+def server(database_url, tmp_path) -> Iterator[str]:  # noqa: F811
+    yield from _serve(database_url, tmp_path)
+
+
+def test_live_streams_beyond_the_cap_are_refused_until_one_closes(tmp_path):
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    for base in _serve(url, tmp_path, WIREWATCH_API_MAX_STREAMS="1"):
+        with httpx.stream("GET", f"{base}/api/events/stream", timeout=5) as first:
+            assert first.status_code == 200
+            lines = first.iter_lines()  # kept: a dropped iterator closes the stream
+            next(lines)  # the stream is open
+            with httpx.stream("GET", f"{base}/api/events/stream", timeout=5) as refused:
+                assert refused.status_code == 503
+                assert "WIREWATCH_API_MAX_STREAMS" in refused.read().decode()
+                assert refused.headers["retry-after"] == "30"
+        deadline = time.monotonic() + 5
+        while True:  # the server notices the reader gone at its next poll
+            with httpx.stream("GET", f"{base}/api/events/stream", timeout=5) as again:
+                if again.status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "the closed stream still counted"
+            time.sleep(0.3)
 
 
 def _revised(country: str, version_step: int = 1):
