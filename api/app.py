@@ -35,7 +35,7 @@ from swagger_ui_bundle import swagger_ui_path
 
 from api.metrics import MetricsMiddleware, RequestMetrics
 from api.params import BadParameter, event_query_parameters, problem_of
-from api.ui import mount_dashboard
+from api.ui import TOKEN_COOKIE, mount_dashboard
 from infra.broker import port_is_open
 from infra.settings import ApiSection, Settings
 from sinks import event_formats
@@ -113,13 +113,14 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return _bad(location[0] if location else "request", problem_of(first))
 
     def authorised(request: Request) -> None:
+        """The bearer token in the header (scripts), or in the dashboard's cookie (a
+        browser's EventSource cannot send a header)."""
         if api_settings.token is None:
             return
-        given = request.headers.get("authorization", "")
-        scheme, _, token = given.partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(
-            token.encode(), api_settings.token.encode()
-        ):
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer":
+            token = request.cookies.get(TOKEN_COOKIE, "")
+        if not secrets.compare_digest(token.encode(), api_settings.token.encode()):
             raise HTTPException(
                 401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
             )

@@ -4,14 +4,24 @@ fetched from elsewhere at run time)."""
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
-from fastapi import FastAPI
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from infra.settings import ApiSection
+
+TOKEN_COOKIE = "wirewatch_token"
+LOGIN_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>wirewatch</title>
+<link rel="icon" href="data:,"></head><body style="font:16px system-ui;margin:3rem auto;max-width:24rem">
+<h1>wirewatch</h1><p>{message}</p><form method="post" action="/login">
+<label>Token <input type="password" name="token" autocomplete="current-password" autofocus></label>
+<button type="submit">Open the dashboard</button></form></body></html>"""
 
 DASHBOARD = Path(__file__).resolve().parent / "dashboard"
 # the browser libraries the dashboard loads, as npm installed them (make install)
@@ -32,8 +42,36 @@ def mount_dashboard(app: FastAPI, api_settings: ApiSection) -> None:
         if name not in missing:
             app.mount(f"/static/vendor/{name}", StaticFiles(directory=str(modules / path)))
 
+    def signed_in(request: Request) -> bool:
+        given = request.cookies.get(TOKEN_COOKIE, "")
+        return api_settings.token is None or secrets.compare_digest(
+            given.encode(), api_settings.token.encode()
+        )
+
+    @app.post("/login", include_in_schema=False)
+    async def login(request: Request) -> Response:
+        """The token typed into the login page, kept in a cookie the browser sends with
+        the dashboard's requests (HttpOnly: no script reads it; SameSite=Strict)."""
+        body = await request.body()
+        token = parse_qs(body[:4096].decode("utf-8", "replace")).get("token", [""])[0]
+        if api_settings.token is None or not secrets.compare_digest(
+            token.encode(), api_settings.token.encode()
+        ):
+            return HTMLResponse(LOGIN_PAGE.format(message="That is not the token."), 401)
+        response = RedirectResponse("/", status_code=303)
+        response.set_cookie(
+            TOKEN_COOKIE,
+            token,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
     @app.get("/", include_in_schema=False)
-    def dashboard() -> Response:
+    def dashboard(request: Request) -> Response:
+        if not signed_in(request):
+            return HTMLResponse(LOGIN_PAGE.format(message="This server asks for its token."))
         if missing:
             return HTMLResponse(
                 "<h1>The dashboard's libraries are not installed</h1><p>Run <code>make "

@@ -343,6 +343,24 @@ def test_with_a_token_every_api_request_must_carry_it(engine, database_url):
     assert client.get("/healthz").status_code == 200
 
 
+def test_with_a_token_the_dashboard_signs_in_once_and_its_cookie_opens_the_api(
+    engine, database_url
+):
+    client = TestClient(create_api(_settings(database_url, api_token="s3cret"), engine))
+    page = client.get("/")
+    assert page.status_code == 200 and 'action="/login"' in page.text
+    wrong = client.post("/login", data={"token": "guess"}, follow_redirects=False)
+    assert wrong.status_code == 401 and "wirewatch_token" not in wrong.headers.get("set-cookie", "")
+    right = client.post("/login", data={"token": "s3cret"}, follow_redirects=False)
+    assert right.status_code == 303 and right.headers["location"] == "/"
+    cookie = right.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("Strict", "strict")
+    assert client.get("/api/events").status_code == 200  # the cookie, no header
+    assert 'action="/login"' not in client.get("/").text
+    client.cookies.clear()
+    assert client.get("/api/events").status_code == 401
+
+
 def test_listening_beyond_loopback_needs_a_token():
     with pytest.raises(ApiRefused, match="WIREWATCH_API_TOKEN"):
         check_binding(Settings(api_host="0.0.0.0").api)
