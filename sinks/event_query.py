@@ -249,7 +249,9 @@ def _sort_value(event_row: Any, sort: str) -> Any:
 def _sort_expression(sort: str) -> ColumnElement[Any]:
     column = events_table.c[_SORT_COLUMNS[sort.lstrip("-")]]
     if sort.lstrip("-") == "killed":
-        return func.coalesce(column, -1)  # an unknown toll sorts below zero
+        # an unknown toll sorts below zero; written as the index on it is (migration 5),
+        # with -1 in the SQL text rather than bound, so the database can use that index
+        return func.coalesce(column, literal_column("-1"))
     return column
 
 

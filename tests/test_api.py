@@ -527,3 +527,20 @@ def test_an_event_id_with_a_control_character_is_a_400(client):
     response = client.get("/api/events/abc%00def")
     assert response.status_code == 400 and response.json()["parameter"] == "event_id"
     assert client.get("/api/events/" + "a" * 65).status_code == 400
+
+
+def test_the_order_by_toll_reads_its_index_not_a_sort_of_every_row(engine):
+    """sort=-killed on no other filter: the plan walks the toll index (migration 5)."""
+    from sinks.event_query import EventQuery, _statement
+
+    statement = _statement(EventQuery(sort="-killed"), engine.dialect.name, None).limit(101)
+    compiled = statement.compile(engine)  # with its parameters bound, as it runs
+    sqlite = engine.dialect.name == "sqlite"
+    params = tuple(compiled.params[n] for n in compiled.positiontup) if sqlite else compiled.params
+    explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+    with engine.connect() as connection:
+        if not sqlite:
+            connection.execute(text("SET enable_seqscan = off"))  # a tiny table: ask
+        rows = connection.exec_driver_sql(explain + str(compiled), params)
+        plan = " ".join(str(row) for row in rows)
+    assert "ix_events_toll_order" in plan, plan
