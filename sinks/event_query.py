@@ -265,13 +265,9 @@ def conditions(query: EventQuery, dialect: str) -> list[ColumnElement[bool]]:
     if query.sub_type:
         where.append(c.sub_event_type.in_([t.value for t in query.sub_type]))
     if query.actor:
-        pattern = "%" + _escape_like(query.actor.lower()) + "%"
-        where.append(
-            or_(
-                func.lower(c.actor1).like(pattern, escape="\\"),
-                func.lower(c.actor2).like(pattern, escape="\\"),
-            )
-        )
+        # both sides case-folded in Python: any case, any script, on either database
+        pattern = "%" + _escape_like(query.actor.casefold()) + "%"
+        where.append(c.actors_folded.like(pattern, escape="\\"))
     if query.date_from:
         where.append(c.event_date >= query.date_from)
     if query.date_to:

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Column,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -64,6 +65,8 @@ events_table = Table(
     Column("admin1", Text),
     Column("precision", String(16)),
     Column("search_text", Text),
+    # version 6: both actors case-folded, for the actor filter
+    Column("actors_folded", Text),
 )
 
 event_versions_table = Table(
@@ -85,7 +88,7 @@ def _create_v1(engine: Engine) -> None:
         *(
             Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
             for c in events_table.c
-            if c.name not in _V2_COLUMNS
+            if c.name not in (*_V2_COLUMNS, "actors_folded")
         ),
     )
     event_versions_table.to_metadata(version_1)
@@ -95,6 +98,32 @@ def _create_v1(engine: Engine) -> None:
 _V2_COLUMNS = ("actor1", "actor2", "admin1", "precision", "search_text")
 
 
+def _fill(connection: Connection, names: tuple[str, ...]) -> None:
+    """Columns added by a migration, filled from each stored record, a thousand records
+    at a time: a large store is never read whole."""
+    fill = (
+        events_table.update()
+        .where(events_table.c.event_id == bindparam("key"))
+        .values({name: bindparam(name) for name in names})
+    )
+    last = ""
+    while True:
+        rows = connection.execute(
+            select(events_table.c.event_id, events_table.c.record)
+            .where(events_table.c.event_id > last)
+            .order_by(events_table.c.event_id)
+            .limit(1000)
+        ).all()
+        if not rows:
+            return
+        values = []
+        for event_id, record in rows:
+            columns = _query_columns(stored_event(record))
+            values.append({"key": event_id, **{name: columns[name] for name in names}})
+        connection.execute(fill, values)
+        last = rows[-1][0]
+
+
 def _add_query_columns_v2(engine: Engine) -> None:
     """The columns queries filter on, filled from each stored record, their indexes, and
     the full-text index over ``search_text``."""
@@ -102,29 +131,7 @@ def _add_query_columns_v2(engine: Engine) -> None:
         for name in _V2_COLUMNS:
             column_type = "VARCHAR(16)" if name == "precision" else "TEXT"
             connection.execute(text(f"ALTER TABLE events ADD COLUMN {name} {column_type}"))
-        fill = (
-            events_table.update()
-            .where(events_table.c.event_id == bindparam("key"))
-            .values({name: bindparam(name) for name in _V2_COLUMNS})
-        )
-        last = ""
-        while True:  # a thousand records at a time: a large store is never read whole
-            rows = connection.execute(
-                select(events_table.c.event_id, events_table.c.record)
-                .where(events_table.c.event_id > last)
-                .order_by(events_table.c.event_id)
-                .limit(1000)
-            ).all()
-            if not rows:
-                break
-            connection.execute(
-                fill,
-                [
-                    {"key": event_id, **_query_columns(stored_event(record))}
-                    for event_id, record in rows
-                ],
-            )
-            last = rows[-1][0]
+        _fill(connection, _V2_COLUMNS)
         for name, columns in (
             ("ix_events_country_date", "country, event_date"),
             ("ix_events_stored_at", "stored_at"),
@@ -234,6 +241,14 @@ def _index_tolls_v5(engine: Engine) -> None:
         )
 
 
+def _fold_actors_v6(engine: Engine) -> None:
+    """Both actors, case-folded in Python when stored, so that a search for part of a
+    name matches in any case and any script (SQLite's lower() folds ASCII only)."""
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE events ADD COLUMN actors_folded TEXT"))
+        _fill(connection, ("actors_folded",))
+
+
 # Versioned migrations: append, never edit. Each runs once, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, _create_v1),
@@ -241,6 +256,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (3, _order_versions_v3),
     (4, _index_places_v4),
     (5, _index_tolls_v5),
+    (6, _fold_actors_v6),
 )
 
 
@@ -347,6 +363,9 @@ def _query_columns(event_record: Event) -> dict[str, Any]:
         "admin1": location.admin1 if location else None,
         "precision": location.precision if location else None,
         "search_text": "\n".join(word for word in words if word),
+        "actors_folded": "\n".join(
+            actor.casefold() for actor in (event_record.actor1, event_record.actor2) if actor
+        ),
     }
 
 

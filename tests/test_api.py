@@ -162,6 +162,15 @@ def test_words_are_found_in_the_evidence_and_in_the_actors(client):
     assert all(part.lower() in f"{e['actor1']} {e['actor2']}".lower() for e in found)
 
 
+def test_an_actor_is_found_in_any_case_and_any_script(client, engine):
+    some = next(e for e in LATEST.values() if e.actor1)
+    foreign = some.model_copy(update={"event_id": "etat", "actor1": "État Islamique (Ürdün)"})
+    upsert_events(engine, [foreign])
+    for asked in ("état", "ÉTAT", "islamique (ü", "ÜRDÜN"):
+        assert "etat" in {e["event_id"] for e in _all(client, actor=asked)}, asked
+    assert "etat" not in {e["event_id"] for e in _all(client, actor="etas")}
+
+
 def test_pages_follow_each_other_and_stay_stable_while_events_arrive(client, engine):
     first = client.get("/api/events", params={"limit": 3})
     page_one = _ids(first)
