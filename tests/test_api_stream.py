@@ -77,13 +77,15 @@ def _serve(url: str, tmp_path, **settings: str) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while not port_is_open("127.0.0.1", port):
-        assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(30)
+    try:  # stopped however the test ends, a failed assertion or an unfinished loop too
+        deadline = time.monotonic() + 30
+        while not port_is_open("127.0.0.1", port):
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 @pytest.fixture

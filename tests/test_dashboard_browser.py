@@ -48,13 +48,15 @@ def served(tmp_path) -> Iterator[tuple[str, str]]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while not port_is_open("127.0.0.1", port):
-        assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
-        time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}", database
-    process.terminate()
-    process.wait(30)
+    try:
+        deadline = time.monotonic() + 30
+        while not port_is_open("127.0.0.1", port):
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}", database
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 @pytest.fixture
