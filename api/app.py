@@ -34,7 +34,7 @@ from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
 from api.metrics import MetricsMiddleware, RequestMetrics
-from api.params import BadParameter, event_query_parameters, problem_of
+from api.params import event_query_parameters
 from api.ui import TOKEN_COOKIE, mount_dashboard
 from infra.broker import port_is_open
 from infra.settings import ApiSection, Settings
@@ -49,6 +49,7 @@ from sinks.event_query import (
     get_event,
     get_versions,
     iter_events,
+    problem_of,
 )
 from sinks.storage import connect
 
@@ -98,10 +99,6 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=list(api_settings.cors_origins), allow_methods=["GET"]
         )
 
-    @app.exception_handler(BadParameter)
-    async def bad_parameter(request: Request, error: BadParameter) -> JSONResponse:
-        return _bad(error.parameter, error.problem)
-
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, error: QueryError) -> JSONResponse:
         return _bad(error.parameter, error.problem)
@@ -140,9 +137,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         (the same request with the cursor). JSON also gives ``stream_position``: where
         ``/api/events/stream`` starts so that nothing stored after this page is missed."""
         if format not in FORMATS:
-            raise BadParameter("format", f"expected one of {', '.join(FORMATS)}")
-        if not 1 <= limit <= MAX_LIMIT:
-            raise BadParameter("limit", f"must be between 1 and {MAX_LIMIT}")
+            raise QueryError("format", f"expected one of {', '.join(FORMATS)}")
         position = current_position(database) if format == "json" else None  # before the page
         page = find_events(database, query, limit, cursor)
         headers = {}
@@ -170,16 +165,15 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
     ) -> StreamingResponse:
         """Every event matching the filters, streamed (the memory used stays flat
         whatever the size): CSV with ACLED's columns, GeoJSON, or JSON Lines."""
-        if format not in ("csv", "geojson", "jsonl"):
-            raise BadParameter("format", "expected one of csv, geojson, jsonl")
+        if format not in event_formats.WRITERS:
+            raise QueryError("format", f"expected one of {', '.join(event_formats.WRITERS)}")
         for name in ("limit", "cursor"):
             if name in request.query_params:
-                raise BadParameter(name, "an export has every event: no pages")
-        extension = {"csv": "csv", "geojson": "geojson", "jsonl": "jsonl"}[format]
+                raise QueryError(name, "an export has every event: no pages")
         return StreamingResponse(
             event_formats.WRITERS[format](iter_events(database, query)),
             media_type=FORMATS[format],
-            headers={"Content-Disposition": f'attachment; filename="events.{extension}"'},
+            headers={"Content-Disposition": f'attachment; filename="events.{format}"'},
         )
 
     @app.get("/api/events/stream", dependencies=guarded, summary="New versions, live")
@@ -247,7 +241,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         """The event with its sources, independent sources, evidence, toll ranges, the
         history of each field, and every version stored."""
         if len(event_id) > 64 or not event_id.isprintable():
-            raise BadParameter("event_id", "no event id is that long or holds control characters")
+            raise QueryError("event_id", "no event id is that long or holds control characters")
         event = get_event(database, event_id)
         if event is None:
             raise HTTPException(404, f"no event {event_id}")

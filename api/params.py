@@ -4,21 +4,14 @@ check, written once for every endpoint that takes the filters."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request
-from pydantic import ValidationError
 
-from sinks.event_query import EventQuery
+from sinks.event_query import EventQuery, QueryError, query_of
 
 # parameters beside the filters, which the endpoints read themselves
 PAGE_PARAMETERS = frozenset({"limit", "cursor", "format", "last_event_id"})
-
-
-class BadParameter(Exception):
-    def __init__(self, parameter: str, problem: str) -> None:
-        super().__init__(f"{parameter}: {problem}")
-        self.parameter, self.problem = parameter, problem
 
 
 def event_query_parameters(
@@ -46,33 +39,21 @@ def event_query_parameters(
     known = set(EventQuery.model_fields) | PAGE_PARAMETERS
     for name in request.query_params:
         if name not in known:
-            raise BadParameter(name, f"no such parameter (known: {', '.join(sorted(known))})")
-    try:
-        return EventQuery(
-            country=country,
-            type=type,
-            sub_type=sub_type,
-            actor=actor,
-            date_from=date_from,
-            date_to=date_to,
-            updated_since=updated_since,
-            bbox=bbox,
-            near=near,
-            km=km,
-            min_killed=min_killed,
-            min_casualties=min_casualties,
-            source=source,
-            q=q,
-            sort=sort,
-        )
-    except ValidationError as error:
-        first = error.errors()[0]
-        parameter = str(first["loc"][0]) if first["loc"] else "query"
-        raise BadParameter(parameter, problem_of(first)) from None
-
-
-def problem_of(error: Any) -> str:
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error.get("type") == "enum":
-        return message.replace("Input should be", "expected one of")
-    return message
+            raise QueryError(name, f"no such parameter (known: {', '.join(sorted(known))})")
+    return query_of(
+        country=country,
+        type=type,
+        sub_type=sub_type,
+        actor=actor,
+        date_from=date_from,
+        date_to=date_to,
+        updated_since=updated_since,
+        bbox=bbox,
+        near=near,
+        km=km,
+        min_killed=min_killed,
+        min_casualties=min_casualties,
+        source=source,
+        q=q,
+        sort=sort,
+    )

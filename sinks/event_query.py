@@ -24,6 +24,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -189,6 +190,25 @@ class EventQuery(BaseModel):
             missing = "km" if self.km is None else "near"
             raise QueryError(missing, "near=lat,lon and km go together: this one is missing")
         return self
+
+
+def query_of(**fields: Any) -> EventQuery:
+    """An EventQuery of FIELDS, or a QueryError naming the first bad one: the API and
+    the command line refuse bad input in the same words."""
+    try:
+        return EventQuery(**fields)
+    except ValidationError as error:
+        first = error.errors()[0]
+        parameter = str(first["loc"][0]) if first["loc"] else "query"
+        raise QueryError(parameter, problem_of(first)) from None
+
+
+def problem_of(error: Any) -> str:
+    """A pydantic error's message, as a problem with a parameter."""
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error.get("type") == "enum":
+        return message.replace("Input should be", "expected one of")
+    return message
 
 
 def _search_words(value: str) -> list[str]:

@@ -47,23 +47,16 @@ def event_filters(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _query(options: dict[str, Any]) -> Any:
-    """The options as an EventQuery; bad values exit with the option named."""
-    from pydantic import ValidationError
-
-    from sinks.event_query import EventQuery, QueryError
+    """The options as an EventQuery; a bad value exits with its option named."""
+    from sinks.event_query import QueryError, query_of
 
     fields = {name: value for name, value in options.items() if value not in (None, ())}
     try:
-        return EventQuery(**fields)
+        return query_of(**fields)
     except QueryError as error:
         raise click.BadParameter(
             error.problem, param_hint="--" + error.parameter.replace("_", "-")
         ) from None
-    except ValidationError as error:
-        first = error.errors()[0]
-        name = str(first["loc"][0]).replace("_", "-") if first["loc"] else "query"
-        problem = str(first["msg"]).removeprefix("Value error, ")
-        raise click.BadParameter(problem, param_hint=f"--{name}") from None
 
 
 @click.group()
