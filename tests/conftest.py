@@ -3,14 +3,17 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from infra.broker import port_is_open
 from infra.settings import Settings
-from tests.services import kafka_broker, postgres_server
+from tests.services import free_port, kafka_broker, postgres_server
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -54,6 +57,40 @@ def pipeline_settings(pipeline_env, monkeypatch) -> Settings:
 
 def wirewatch_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "wirewatch", *args]
+
+
+def serve_env(database_url: str, state_dir: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without its wirewatch and Kafka settings, for a
+    `wirewatch serve` over DATABASE_URL with SETTINGS (WIREWATCH_* names)."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
+        "WIREWATCH_DATABASE_URL": database_url,
+        "WIREWATCH_STATE_DIR": str(state_dir),
+        **settings,
+    }
+
+
+@contextmanager
+def api_server(database_url: str, state_dir: Path, **settings: str) -> Iterator[str]:
+    """A real `wirewatch serve` on a free port, its address once it answers; stopped
+    however the test ends, a failed assertion too."""
+    port = free_port()
+    process = subprocess.Popen(
+        wirewatch_command("serve", "--port", str(port)),
+        env=serve_env(database_url, state_dir, **settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not port_is_open("127.0.0.1", port):
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)
 
 
 @pytest.fixture

@@ -8,9 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
-import os
 import subprocess
-import time
 import uuid
 
 import httpx
@@ -19,14 +17,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
 from api.app import ApiRefused, check_binding, create_api
-from infra.broker import port_is_open
 from infra.settings import Settings
 from ingest.seeds import load_seed, seed_files
 from processors.offline import InProcessPipeline
 from schemas.event import Event
 from sinks.event_formats import CSV_COLUMNS
 from sinks.storage import connect, upsert_events
-from tests.conftest import SEEDS, wirewatch_command
+from tests.conftest import SEEDS, api_server, serve_env, wirewatch_command
 
 
 def _seed_versions() -> list[Event]:
@@ -378,46 +375,20 @@ def test_listening_beyond_loopback_needs_a_token():
     check_binding(Settings(api_host="::1").api)
 
 
-def test_wirewatch_serve_answers_over_http(tmp_path, unused_port):
+def test_wirewatch_serve_answers_over_http(tmp_path):
     database = f"sqlite:///{tmp_path / 'events.db'}"
     upsert_events(connect(database), SEED_VERSIONS)
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": database,
-        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
-    }
     refused = subprocess.run(
-        wirewatch_command("serve", "--host", "0.0.0.0"), env=env, capture_output=True, text=True
-    )
-    assert refused.returncode != 0 and "WIREWATCH_API_TOKEN" in refused.stderr
-    process = subprocess.Popen(
-        wirewatch_command("serve", "--port", str(unused_port)),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        wirewatch_command("serve", "--host", "0.0.0.0"),
+        env=serve_env(database, tmp_path / "state"),
+        capture_output=True,
         text=True,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while not port_is_open("127.0.0.1", unused_port) and time.monotonic() < deadline:
-            assert process.poll() is None, process.stdout.read()
-            time.sleep(0.2)
-        base = f"http://127.0.0.1:{unused_port}"
+    assert refused.returncode != 0 and "WIREWATCH_API_TOKEN" in refused.stderr
+    with api_server(database, tmp_path / "state") as base:
         assert httpx.get(f"{base}/healthz").json() == {"status": "ok"}
         events = httpx.get(f"{base}/api/events", params={"limit": 1000}).json()["events"]
         assert len(events) == len(LATEST)
-    finally:
-        process.terminate()
-        process.wait(30)
-
-
-@pytest.fixture
-def unused_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_a_store_made_before_the_query_columns_is_upgraded_and_searchable(database_url):

@@ -6,9 +6,7 @@ last id gets what was stored meanwhile, once."""
 from __future__ import annotations
 
 import json
-import os
 import queue
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -16,10 +14,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from infra.broker import port_is_open
 from sinks.storage import connect, upsert_events
-from tests.conftest import wirewatch_command
-from tests.services import free_port
+from tests.conftest import api_server
 from tests.test_api import LATEST, SEED_VERSIONS, database_url  # noqa: F401 (fixture)
 
 
@@ -64,28 +60,8 @@ class SseReader:
 
 def _serve(url: str, tmp_path, **settings: str) -> Iterator[str]:
     upsert_events(connect(url), SEED_VERSIONS)
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": url,
-        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
-        **settings,
-    }
-    process = subprocess.Popen(
-        wirewatch_command("serve", "--port", str(port)),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:  # stopped however the test ends, a failed assertion or an unfinished loop too
-        deadline = time.monotonic() + 30
-        while not port_is_open("127.0.0.1", port):
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(30)
+    with api_server(url, tmp_path / "state", **settings) as base:
+        yield base
 
 
 @pytest.fixture

@@ -8,17 +8,14 @@ is open appearing without a reload, and the page at phone width. Screenshots go 
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from infra.broker import port_is_open
 from sinks.storage import connect, upsert_events
-from tests.conftest import REPO, wirewatch_command
-from tests.services import free_port
+from tests.conftest import REPO, api_server
 from tests.test_api import LATEST, SEED_VERSIONS
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -33,30 +30,10 @@ LOCATED = sum(1 for e in LATEST.values() if e.location)
 
 @pytest.fixture
 def served(tmp_path) -> Iterator[tuple[str, str]]:
-    work = tmp_path
-    database = f"sqlite:///{work / 'events.db'}"
+    database = f"sqlite:///{tmp_path / 'events.db'}"
     upsert_events(connect(database), SEED_VERSIONS)
-    port = free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": database,
-        "WIREWATCH_STATE_DIR": str(work / "state"),
-    }
-    process = subprocess.Popen(
-        wirewatch_command("serve", "--port", str(port)),
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not port_is_open("127.0.0.1", port):
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", database
-    finally:
-        process.terminate()
-        process.wait(30)
+    with api_server(database, tmp_path / "state") as base:
+        yield base, database
 
 
 @pytest.fixture
