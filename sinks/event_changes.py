@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, and_, func, select, text, tuple_
 
 from schemas.event import Event
 from sinks.event_query import EventQuery, QueryError, conditions
-from sinks.storage import event_versions_table, events_table, stored_event
+from sinks.storage import event_versions_table, events_table, record_text, stored_event
 
 _SQLITE = re.compile(r"^s(\d{1,18})$")
 _POSTGRES = re.compile(r"^p(\d{1,19})\.(\d{1,19})$")
@@ -97,7 +97,7 @@ def changes_after(
                 text("event_versions.rowid <= :horizon").bindparams(horizon=horizon[0]),
             )
         statement = (
-            select(versions.c.record, *key)
+            select(record_text(versions), *key)
             .join(events_table, events_table.c.event_id == versions.c.event_id)
             .where(window, *where)
             .order_by(*key)

@@ -31,8 +31,8 @@ from pydantic import (
 )
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
-    and_,
     exists,
     func,
     literal_column,
@@ -40,13 +40,14 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    union_all,
 )
 from sqlalchemy.sql import Select
 
 from infra.geo import EARTH_RADIUS_KM
 from schemas.event import Event
 from schemas.taxonomy import EventType, SubEventType
-from sinks.storage import event_versions_table, events_table, stored_event
+from sinks.storage import event_versions_table, events_table, record_text, stored_event
 
 MAX_LIMIT = 1000
 MAX_TEXT = 200  # characters of a search or a name: more is no query an analyst types
@@ -288,19 +289,24 @@ def conditions(query: EventQuery, dialect: str) -> list[ColumnElement[bool]]:
         # both sides case-folded in Python: any case, any script, on either database
         pattern = "%" + _escape_like(query.actor.casefold()) + "%"
         where.append(c.actors_folded.like(pattern, escape="\\"))
-    if query.date_from:
-        where.append(c.event_date >= query.date_from)
-    if query.date_to:
-        where.append(c.event_date <= query.date_to)
+    placed = query.bbox is not None or query.near is not None
+    # SQLite's R*Tree tests the dates of a box or a radius itself (migration 8); the same
+    # test beside it lets the planner walk every event of those dates instead
+    if not (placed and dialect == "sqlite"):
+        if query.date_from:
+            where.append(c.event_date >= query.date_from)
+        if query.date_to:
+            where.append(c.event_date <= query.date_to)
     if query.updated_since:
         since = query.updated_since
         if dialect == "sqlite":  # SQLite keeps the UTC time without its zone
             since = since.astimezone(dt.UTC).replace(tzinfo=None)
         where.append(c.stored_at >= since)
+    dates = (query.date_from, query.date_to)
     if query.bbox:
-        where += _in_box(query.bbox, dialect)
+        where += _in_box(query.bbox, dialect, dates)
     if query.near and query.km:
-        where += _within(query.near, query.km, dialect)
+        where += _within(query.near, query.km, dialect, dates)
     if query.min_killed is not None:
         where.append(c.fatalities >= query.min_killed)
     if query.min_casualties is not None:
@@ -317,42 +323,81 @@ def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _in_box(box: Box, dialect: str) -> list[ColumnElement[bool]]:
-    """Events placed inside BOX: found through the spatial index (an R*Tree on SQLite, a
-    GiST index of points on PostgreSQL), then checked on the exact coordinates. A box
-    across the antimeridian is two boxes."""
-    c = events_table.c
-    parts = (
+Dates = tuple[dt.date | None, dt.date | None]  # from, to; inclusive, either open
+
+
+def _box_parts(box: Box) -> list[tuple[float, float]]:
+    """A box's west-east spans: a box across the antimeridian is two."""
+    return (
         [(box.west, box.east)] if box.west <= box.east else [(box.west, 180.0), (-180.0, box.east)]
     )
-    indexed = []
+
+
+def _rtree_box(
+    number: int, box: Box, west: float, east: float, dates: Dates
+) -> tuple[str, dict[str, Any]]:
+    """The R*Tree's test for one span of a box (SQLite) and its values, with the dates of
+    the query as its third dimension (migration 8), so the index leaves out events of
+    other dates."""
+    values: dict[str, Any] = {
+        f"w{number}": west,
+        f"e{number}": east,
+        f"s{number}": box.south,
+        f"n{number}": box.north,
+    }
+    sql = (
+        f"max_lat >= :s{number} AND min_lat <= :n{number} "
+        f"AND max_lon >= :w{number} AND min_lon <= :e{number}"
+    )
+    since, until = dates
+    if since is not None:
+        values[f"d{number}"] = _day_number(since)
+        sql += f" AND max_day >= :d{number}"
+    if until is not None:
+        values[f"u{number}"] = _day_number(until)
+        sql += f" AND min_day <= :u{number}"
+    return sql, values
+
+
+def _gist_box(number: int, box: Box, west: float, east: float) -> tuple[str, dict[str, Any]]:
+    """PostgreSQL's test for one span of a box, as its GiST index of points answers it
+    (migration 8); the dates are the query's own conditions on the event date."""
+    values = {
+        f"w{number}": west,
+        f"e{number}": east,
+        f"s{number}": box.south,
+        f"n{number}": box.north,
+    }
+    sql = (
+        f"point(events.lon, events.lat) <@ "
+        f"box(point(:w{number}, :s{number}), point(:e{number}, :n{number}))"
+    )
+    return sql, values
+
+
+def _day_number(day: dt.date) -> int:
+    return (day - dt.date(1970, 1, 1)).days
+
+
+def _in_box(box: Box, dialect: str, dates: Dates = (None, None)) -> list[ColumnElement[bool]]:
+    """Events placed inside BOX: found through the spatial index (an R*Tree on SQLite, a
+    GiST index of points on PostgreSQL), then checked on the exact coordinates."""
+    c = events_table.c
+    parts = _box_parts(box)
+    indexed: list[ColumnElement[bool]] = []
     for number, (west, east) in enumerate(parts):
-        values = {
-            f"w{number}": west,
-            f"e{number}": east,
-            f"s{number}": box.south,
-            f"n{number}": box.north,
-        }
         if dialect == "postgresql":
-            sql = (
-                f"point(events.lon, events.lat) <@ "
-                f"box(point(:w{number}, :s{number}), point(:e{number}, :n{number}))"
-            )
+            sql, values = _gist_box(number, box, west, east)
         else:
-            sql = (
-                f"events.rowid IN (SELECT id FROM events_place WHERE "
-                f"max_lat >= :s{number} AND min_lat <= :n{number} "
-                f"AND max_lon >= :w{number} AND min_lon <= :e{number})"
-            )
+            within, values = _rtree_box(number, box, west, east, dates)
+            sql = f"events.rowid IN (SELECT id FROM events_place WHERE {within})"
         indexed.append(text(sql).bindparams(**values))
     exact = or_(*(c.lon.between(west, east) for west, east in parts))
     return [or_(*indexed), c.lat.between(box.south, box.north), exact]
 
 
-def _within(point: Point, km: float, dialect: str) -> list[ColumnElement[bool]]:
-    """Events within KM of POINT: the box around it through the index, then the
-    great-circle distance."""
-    c = events_table.c
+def _box_around(point: Point, km: float) -> Box:
+    """The box that holds every place within KM of POINT."""
     dlat = math.degrees(km / EARTH_RADIUS_KM)
     south, north = max(-90.0, point.lat - dlat), min(90.0, point.lat + dlat)
     west, east = -180.0, 180.0
@@ -364,15 +409,31 @@ def _within(point: Point, km: float, dialect: str) -> list[ColumnElement[bool]]:
         dlon = math.degrees(math.asin(reach))
         west = (point.lon - dlon + 540) % 360 - 180
         east = (point.lon + dlon + 540) % 360 - 180
-    where = _in_box(Box(west, south, east, north), dialect)
+    return Box(west, south, east, north)
+
+
+def _within(
+    point: Point, km: float, dialect: str, dates: Dates = (None, None)
+) -> list[ColumnElement[bool]]:
+    """Events within KM of POINT: the box around it through the index, then the
+    great-circle distance."""
+    c = events_table.c
+    where = _in_box(_box_around(point, km), dialect, dates)
+    where.append(_near_test(c.lat, c.lon, point, km))
+    return where
+
+
+def _near_test(
+    lat: ColumnElement[Any], lon: ColumnElement[Any], point: Point, km: float
+) -> ColumnElement[bool]:
+    """LAT, LON (degrees) within KM of POINT on the great circle."""
     lat1, lon1 = math.radians(point.lat), math.radians(point.lon)
-    lat2, lon2 = func.radians(c.lat), func.radians(c.lon)
+    lat2, lon2 = func.radians(lat), func.radians(lon)
     half = func.power(func.sin((lat2 - lat1) / 2), 2) + math.cos(lat1) * func.cos(
         lat2
     ) * func.power(func.sin((lon2 - lon1) / 2), 2)
     # the haversine, compared without its arcsine: sin(d / 2R) squared against HALF
-    where.append(half <= math.sin(min(km / EARTH_RADIUS_KM, math.pi) / 2) ** 2)
-    return where
+    return half <= math.sin(min(km / EARTH_RADIUS_KM, math.pi) / 2) ** 2
 
 
 def _has_source(source: str, dialect: str) -> ColumnElement[bool]:
@@ -400,16 +461,21 @@ def _statement(query: EventQuery, dialect: str, after: tuple[Any, str] | None) -
     c = events_table.c
     key = _sort_expression(query.sort)
     descending = query.sort.startswith("-")
-    statement = select(c.record, c.event_date, c.stored_at, c.fatalities).where(
+    statement = select(record_text(events_table), c.event_date, c.stored_at, c.fatalities).where(
         *conditions(query, dialect)
     )
     if after is not None:
+        # one total order, (key, event id); a descending sort is its exact reverse, so
+        # one index on (key, event_id) serves both directions without sorting ties
         value, event_id = after
-        if descending:  # newest first, ties by event id, ascending: one total order
-            statement = statement.where(or_(key < value, and_(key == value, c.event_id > event_id)))
-        else:
-            statement = statement.where(tuple_(key, c.event_id) > tuple_(value, event_id))
-    return statement.order_by(key.desc() if descending else key.asc(), c.event_id.asc())
+        position = tuple_(key, c.event_id)
+        after_cursor = tuple_(value, event_id)
+        statement = statement.where(
+            position < after_cursor if descending else position > after_cursor
+        )
+    if descending:
+        return statement.order_by(key.desc(), c.event_id.desc())
+    return statement.order_by(key.asc(), c.event_id.asc())
 
 
 def find_events(
@@ -422,9 +488,22 @@ def find_events(
     after = decode_cursor(cursor, query.sort) if cursor else None
     if after and isinstance(after[0], dt.datetime) and engine.dialect.name == "sqlite":
         after = (after[0].astimezone(dt.UTC).replace(tzinfo=None), after[1])
-    statement = _statement(query, engine.dialect.name, after).limit(limit + 1)
+    dialect = engine.dialect.name
     with engine.connect() as connection:
-        rows = connection.execute(statement).all()
+        rows = None
+        # a cursor's own date holds events of the pages before, and other filters leave
+        # out some places in the box: ask for more places
+        wanted = (limit + 1) * (2 if after else 1) * (8 if _filtered_beyond_place(query) else 1)
+        for _ in range(3):
+            narrowed = _narrowed_by_place(connection, query, dialect, after, wanted)
+            if narrowed is None:
+                break
+            rows = connection.execute(_statement(narrowed, dialect, after).limit(limit + 1)).all()
+            if len(rows) > limit:
+                break
+            rows, wanted = None, wanted * 8  # the other filters left too few: widen
+        if rows is None:
+            rows = connection.execute(_statement(query, dialect, after).limit(limit + 1)).all()
     more = len(rows) > limit
     rows = rows[:limit]
     events = [stored_event(row.record) for row in rows]
@@ -432,6 +511,79 @@ def find_events(
         encode_cursor(query.sort, events[-1], _sort_value(rows[-1], query.sort)) if more else None
     )
     return Page(events, next_cursor)
+
+
+def _narrowed_by_place(
+    connection: Connection,
+    query: EventQuery,
+    dialect: str,
+    after: tuple[Any, str] | None,
+    wanted: int,
+) -> EventQuery | None:
+    """For a page of a box or a radius in date order, the query narrowed to the dates the
+    page can reach, read from the spatial index alone (migration 8): the date of the
+    WANTED-th place in the box from where the page starts. A dense box otherwise reads
+    every event in it to sort them; narrowed, it reads about a page. If the narrowed
+    query fills the page, that is the page (every event left out is further on in the
+    order); if not, the caller asks for more places, then runs the query as asked. None
+    when it cannot help: not a place in date order, or fewer places than WANTED."""
+    if query.sort.lstrip("-") != "date":
+        return None
+    if query.bbox is not None:
+        box = query.bbox
+    elif query.near is not None and query.km is not None:
+        box = _box_around(query.near, query.km)
+    else:
+        return None
+    descending = query.sort.startswith("-")
+    since, until = query.date_from, query.date_to
+    if after is not None:  # the page starts at the cursor's date
+        if descending:
+            until = after[0] if until is None else min(until, after[0])
+        else:
+            since = after[0] if since is None else max(since, after[0])
+    if dialect == "postgresql":  # the GiST index carries the date and the coordinates
+        c = events_table.c
+        lat, lon, day = c.lat, c.lon, c.event_date
+    else:  # the R*Tree's own: the day and the coordinates (to a float's precision)
+        lat, lon, day = (literal_column(name) for name in ("min_lat", "min_lon", "min_day"))
+    places = []
+    for number, (west, east) in enumerate(_box_parts(box)):
+        if dialect == "postgresql":
+            sql, values = _gist_box(number, box, west, east)
+            place = select(day.label("day")).where(text(sql).bindparams(**values))
+            if since is not None:
+                place = place.where(day >= since)
+            if until is not None:
+                place = place.where(day <= until)
+        else:
+            sql, values = _rtree_box(number, box, west, east, (since, until))
+            place = select(day.label("day")).select_from(text("events_place"))
+            place = place.where(text(sql).bindparams(**values))
+        place = place.where(lat.between(box.south, box.north), lon.between(west, east))
+        if query.near is not None and query.km is not None:
+            place = place.where(_near_test(lat, lon, query.near, query.km))
+        places.append(place)
+    ordered = union_all(*places) if len(places) > 1 else places[0]
+    key = literal_column("day")
+    statement = ordered.order_by(key.desc() if descending else key.asc()).limit(1)
+    statement = statement.offset(wanted - 1)
+    day = connection.execute(statement).scalar()
+    if day is None:  # fewer places than a page: the query as asked reads few
+        return None
+    if not isinstance(day, dt.date):
+        day = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
+    return query.model_copy(update={"date_from": day} if descending else {"date_to": day})
+
+
+def _filtered_beyond_place(query: EventQuery) -> bool:
+    """Whether QUERY filters on more than place and dates."""
+    placed_or_dated = {"bbox", "near", "km", "date_from", "date_to", "sort"}
+    return any(
+        getattr(query, name) not in (None, ())
+        for name in EventQuery.model_fields
+        if name not in placed_or_dated
+    )
 
 
 def iter_events(engine: Engine, query: EventQuery, batch: int = 1000) -> Iterator[Event]:
@@ -448,7 +600,7 @@ def iter_events(engine: Engine, query: EventQuery, batch: int = 1000) -> Iterato
 def get_event(engine: Engine, event_id: str) -> Event | None:
     with engine.connect() as connection:
         record = connection.execute(
-            select(events_table.c.record).where(events_table.c.event_id == event_id)
+            select(record_text(events_table)).where(events_table.c.event_id == event_id)
         ).scalar_one_or_none()
     return None if record is None else stored_event(record)
 
@@ -465,7 +617,7 @@ def get_versions(engine: Engine, event_id: str) -> list[StoredVersion]:
     table = event_versions_table
     with engine.connect() as connection:
         rows = connection.execute(
-            select(table.c.version, table.c.stored_at, table.c.record)
+            select(table.c.version, table.c.stored_at, record_text(table))
             .where(table.c.event_id == event_id)
             .order_by(table.c.version)
         ).all()

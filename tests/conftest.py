@@ -2,18 +2,15 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
-from infra.broker import port_is_open
 from infra.settings import Settings
-from tests.services import free_port, kafka_broker, postgres_server
+from tests.services import kafka_broker, postgres_server, wirewatch_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -29,6 +26,24 @@ def kafka(tmp_path_factory) -> Iterator[tuple[str, object | None]]:
 def postgres_url() -> Iterator[str]:
     with postgres_server() as url:
         yield url
+
+
+def fresh_postgres_database(postgres_url: str) -> str:
+    """A new, empty database on the suite's PostgreSQL server: its URL."""
+    name = f"api_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return postgres_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """An empty event store: SQLite, then a fresh database on the suite's PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'events.db'}"
+    return fresh_postgres_database(request.getfixturevalue("postgres_url"))
 
 
 @pytest.fixture
@@ -53,44 +68,6 @@ def pipeline_settings(pipeline_env, monkeypatch) -> Settings:
         if key.startswith(("WIREWATCH_", "KAFKA_")):
             monkeypatch.setenv(key, value)
     return Settings()
-
-
-def wirewatch_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "wirewatch", *args]
-
-
-def serve_env(database_url: str, state_dir: Path, **settings: str) -> dict[str, str]:
-    """This process's environment without its wirewatch and Kafka settings, for a
-    `wirewatch serve` over DATABASE_URL with SETTINGS (WIREWATCH_* names)."""
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": database_url,
-        "WIREWATCH_STATE_DIR": str(state_dir),
-        **settings,
-    }
-
-
-@contextmanager
-def api_server(database_url: str, state_dir: Path, **settings: str) -> Iterator[str]:
-    """A real `wirewatch serve` on a free port, its address once it answers; stopped
-    however the test ends, a failed assertion too."""
-    port = free_port()
-    process = subprocess.Popen(
-        wirewatch_command("serve", "--port", str(port)),
-        env=serve_env(database_url, state_dir, **settings),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while not port_is_open("127.0.0.1", port):
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(30)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Real services for the integration tests: a Kafka broker and a PostgreSQL server.
+"""Real services for the integration tests and the benches: a Kafka broker, a
+PostgreSQL server and `wirewatch serve`.
 
 Kafka, in this order: ``KAFKA_BOOTSTRAP_SERVERS`` if set; testcontainers' Kafka
 module (KRaft) when a Docker engine answers; otherwise the broker wirewatch
@@ -14,11 +15,14 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from infra.broker import port_is_open
 
 
 def free_port() -> int:
@@ -160,3 +164,41 @@ def postgres_server() -> Iterator[str]:
             capture_output=True,
         )
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def wirewatch_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "wirewatch", *args]
+
+
+def serve_env(database_url: str, state_dir: Path, **settings: str) -> dict[str, str]:
+    """This process's environment without its wirewatch and Kafka settings, for a
+    `wirewatch serve` over DATABASE_URL with SETTINGS (WIREWATCH_* names)."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
+        "WIREWATCH_DATABASE_URL": database_url,
+        "WIREWATCH_STATE_DIR": str(state_dir),
+        **settings,
+    }
+
+
+@contextmanager
+def api_server(database_url: str, state_dir: Path, **settings: str) -> Iterator[str]:
+    """A real `wirewatch serve` on a free port, its address once it answers; stopped
+    however the test ends, a failed assertion too."""
+    port = free_port()
+    process = subprocess.Popen(
+        wirewatch_command("serve", "--port", str(port)),
+        env=serve_env(database_url, state_dir, **settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not port_is_open("127.0.0.1", port):
+            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(30)

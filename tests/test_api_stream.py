@@ -15,8 +15,9 @@ import httpx
 import pytest
 
 from sinks.storage import connect, upsert_events
-from tests.conftest import api_server
-from tests.test_api import LATEST, SEED_VERSIONS, database_url  # noqa: F401 (fixture)
+from tests.conftest import fresh_postgres_database
+from tests.services import api_server
+from tests.test_api import LATEST, SEED_VERSIONS
 
 
 class SseReader:
@@ -65,7 +66,7 @@ def _serve(url: str, tmp_path, **settings: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(database_url, tmp_path) -> Iterator[str]:  # noqa: F811
+def server(database_url, tmp_path) -> Iterator[str]:
     yield from _serve(database_url, tmp_path)
 
 
@@ -99,7 +100,7 @@ def _revised(country: str, version_step: int = 1):
     )
 
 
-def test_a_stored_version_reaches_a_listening_reader_within_two_seconds(server, database_url):  # noqa: F811
+def test_a_stored_version_reaches_a_listening_reader_within_two_seconds(server, database_url):
     engine = connect(database_url)
     everything = SseReader(f"{server}/api/events/stream", {})
     only_sudan = SseReader(f"{server}/api/events/stream", {"country": "SD"})
@@ -154,9 +155,8 @@ def test_a_version_committed_after_a_later_numbered_one_is_not_skipped(postgres_
     from sinks.event_changes import changes_after, current_position
     from sinks.event_query import EventQuery
     from sinks.storage import event_versions_table
-    from tests.test_api import _fresh_postgres
 
-    engine = connect(_fresh_postgres(postgres_url))
+    engine = connect(fresh_postgres_database(postgres_url))
     upsert_events(engine, SEED_VERSIONS)
     start = current_position(engine)
     first, second = list(LATEST.values())[:2]

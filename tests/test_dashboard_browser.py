@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from sinks.storage import connect, upsert_events
-from tests.conftest import REPO, api_server
+from tests.conftest import REPO
+from tests.services import api_server
 from tests.test_api import LATEST, SEED_VERSIONS
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
