@@ -182,13 +182,20 @@ def serve_env(database_url: str, state_dir: Path, **settings: str) -> dict[str, 
 
 
 @contextmanager
-def api_server(database_url: str, state_dir: Path, **settings: str) -> Iterator[str]:
+def api_server(
+    database_url: str, state_dir: Path, code: Path | None = None, **settings: str
+) -> Iterator[str]:
     """A real `wirewatch serve` on a free port, its address once it answers; stopped
-    however the test ends, a failed assertion too."""
+    however the test ends, a failed assertion too. CODE: another tree of this
+    repository to run the server from (a bench's baseline); this one by default."""
     port = free_port()
+    env = serve_env(database_url, state_dir, **settings)
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     process = subprocess.Popen(
         wirewatch_command("serve", "--port", str(port)),
-        env=serve_env(database_url, state_dir, **settings),
+        env=env,
+        cwd=code,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
