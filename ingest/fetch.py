@@ -1,7 +1,8 @@
 """Fetching a feed politely and defensively with httpx.
 
 Conditional GET (ETag / Last-Modified), connect and total time limits, a cap on the
-decoded body (so a gzip bomb is cut off as early as a 50 MB file), a bounded number of
+body as sent and on every layer of its decoding, checked while it inflates (so a gzip
+bomb, even gzipped twice, is cut off at the cap: `ingest.decoding`), a bounded number of
 redirects each checked against the address guard, and 429/503 turned into a
 ``Retry-After`` the scheduler honours.
 """
@@ -17,6 +18,7 @@ import httpx
 
 from infra.http import guarded_client, parse_retry_after
 from infra.netguard import BlockedURLError, check_url
+from ingest.decoding import BoundedDecoder, DecodingError
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,15 @@ async def _read(response: httpx.Response, url: str, limits: FetchLimits) -> Fetc
         raise FetchError("too_large", f"Content-Length {declared} exceeds {limits.max_bytes} bytes")
     chunks = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise FetchError("too_large", f"response exceeds {limits.max_bytes} bytes; aborted")
-        chunks.append(chunk)
+    try:
+        # raw bytes, decoded here: every encoding layer is capped while it inflates
+        decoder = BoundedDecoder(headers.get("content-encoding", ""), limits.max_bytes)
+        async for raw in response.aiter_raw():
+            size += len(raw)
+            if size > limits.max_bytes:
+                raise FetchError("too_large", f"response exceeds {limits.max_bytes} bytes; aborted")
+            chunks.append(decoder.feed(raw))
+        chunks.append(decoder.flush())
+    except DecodingError as error:
+        raise FetchError(error.kind, str(error)) from None
     return FetchResult(url=url, status=response.status_code, body=b"".join(chunks), headers=headers)

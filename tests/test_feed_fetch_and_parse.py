@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gzip
 import random
 import resource
+import tracemalloc
+import zlib
 
 import httpx
 import pytest
@@ -142,6 +145,42 @@ def test_gzip_is_decoded():
     with FeedServer() as server:
         url = server.fixture("/gz.xml", "rss2.xml", gzip_it=True)
         assert _get(url).body == (FIXTURES / "rss2.xml").read_bytes()
+
+
+def test_a_body_gzipped_twice_is_decoded():
+    body = (FIXTURES / "rss2.xml").read_bytes()
+    with FeedServer() as server:
+        twice = gzip.compress(gzip.compress(body))
+        server.static("/twice.xml", twice, extra_headers={"Content-Encoding": "gzip, gzip"})
+        assert _get(server.url("/twice.xml")).body == body
+
+
+def test_a_double_gzip_bomb_is_cut_off_at_the_cap_while_it_inflates():
+    """A few kB that inflate to 256 MiB through two gzip layers: refused at the 2 MiB cap
+    with about the cap held, not after the inner layer has been inflated whole."""
+    packer = zlib.compressobj(wbits=16 + zlib.MAX_WBITS)
+    inner = b"".join(packer.compress(bytes(1 << 20)) for _ in range(256)) + packer.flush()
+    with FeedServer() as server:
+        server.static(
+            "/bomb.xml", gzip.compress(inner), extra_headers={"Content-Encoding": "gzip, gzip"}
+        )
+        tracemalloc.start()
+        try:
+            with pytest.raises(FetchError) as caught:
+                _get(server.url("/bomb.xml"))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert caught.value.kind == "too_large", caught.value
+    assert peak < 32 << 20, f"{peak / 2**20:.0f} MiB held while fetching"
+
+
+def test_an_unknown_content_encoding_is_a_clear_fetch_error():
+    with FeedServer() as server:
+        server.static("/br.xml", b"\x1b\x00", extra_headers={"Content-Encoding": "br"})
+        with pytest.raises(FetchError) as caught:
+            _get(server.url("/br.xml"))
+    assert caught.value.kind == "decoding" and "br" in str(caught.value)
 
 
 def test_a_50_mb_response_is_cut_off_at_the_cap():
