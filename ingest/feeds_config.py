@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from infra.netguard import BlockedURLError, check_scheme
+from infra.yaml_files import read_yaml
 
 
 class FeedConfig(BaseModel):
@@ -42,7 +43,9 @@ def load_feeds(path: Path) -> list[FeedConfig]:
     if not path.exists():
         return []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
+    except OSError as error:
+        raise FeedsFileError(f"{path}: cannot be read: {error}") from error
     except yaml.YAMLError as error:
         raise FeedsFileError(f"{path}: not valid YAML: {error}") from error
     if not isinstance(data, dict) or not isinstance(data.get("feeds", []), list):

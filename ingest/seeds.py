@@ -23,6 +23,7 @@ import frontmatter
 import yaml
 from pydantic import ValidationError
 
+from infra.yaml_files import FrontMatter
 from ingest.urls import InvalidURLError, canonical_url
 from schemas.article import Article, article_id_for
 
@@ -74,7 +75,7 @@ def _published(value: object) -> dt.datetime:
 def load_seed(path: Path) -> Article:
     """Read one seed file into an Article, or raise SeedError naming the problem."""
     try:
-        post = frontmatter.loads(path.read_text(encoding="utf-8"))
+        post = frontmatter.loads(path.read_text(encoding="utf-8"), handler=FrontMatter())
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise SeedError(path, f"unreadable front matter: {error}") from error
     missing = [key for key in REQUIRED_KEYS if key not in post.metadata]

@@ -32,6 +32,7 @@ from pathlib import Path
 import frontmatter
 
 from infra.geo import distance_km
+from infra.yaml_files import FrontMatter
 from ingest.seeds import load_seed, seed_files
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer, normalize_name, region_key
@@ -69,7 +70,7 @@ def load_gold(directory: Path) -> list[GoldArticle]:
     """Every annotated file in the directory; files without an ``events`` key are skipped."""
     gold = []
     for path in seed_files(directory):
-        metadata = frontmatter.load(path).metadata
+        metadata = frontmatter.load(path, handler=FrontMatter()).metadata
         if "events" not in metadata:
             continue
         try:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, delete, func, select
 
 from infra.db import Migration, make_engine, migrate, upsertable_insert
+from infra.yaml_files import read_yaml
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
 
@@ -107,7 +108,7 @@ def get(engine: Engine, subscription_id: str) -> Subscription | None:
 def load_yaml(path: Path) -> list[Subscription]:
     """Every subscription in the file; a bad one is reported with its position and field."""
     try:
-        items = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = read_yaml(path)
     except (OSError, yaml.YAMLError) as error:
         raise SubscriptionFileError(f"{path}: {error}") from error
     if items is None:
