@@ -122,6 +122,47 @@ def test_billion_laughs_is_refused_before_parsing():
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KiB
 
 
+ITEM = "<item><title>&t;</title><link>https://x.example/a</link></item>"
+ENTITY = '<!DOCTYPE rss [<!ENTITY t "EXPANDED">]>'
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # declared after a 70 kB comment: past any scan of the first bytes
+        f'<?xml version="1.0"?><!-- {"x" * 70_000} -->{ENTITY}<rss><channel>{ITEM}</channel></rss>',
+        # a '>' inside the DOCTYPE (a quoted literal) ends a naive match early
+        '<?xml version="1.0"?><!DOCTYPE rss SYSTEM "a>b" [<!ENTITY t "EXPANDED">]>'
+        f"<rss><channel>{ITEM}</channel></rss>",
+        # an external entity
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY t SYSTEM "file:///etc/passwd">]>'
+        f"<rss><channel>{ITEM}</channel></rss>",
+    ],
+    ids=["after-a-long-comment", "gt-in-doctype", "external"],
+)
+def test_an_entity_declared_anywhere_is_refused(document):
+    with pytest.raises(FeedParseError, match="entity expansion is refused"):
+        parse_feed(document.encode(), "https://x.example/")
+
+
+def test_an_entity_declared_in_a_utf16_feed_is_refused():
+    document = (
+        f'<?xml version="1.0" encoding="UTF-16"?>{ENTITY}<rss><channel>{ITEM}</channel></rss>'
+    )
+    with pytest.raises(FeedParseError, match="entity expansion is refused"):
+        parse_feed(document.encode("utf-16"), "https://x.example/")
+
+
+def test_a_doctype_without_entities_still_parses():
+    document = (
+        '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN"'
+        ' "http://my.netscape.com/publish/formats/rss-0.91.dtd">'
+        '<rss version="0.91"><channel><title>c</title><item><title>Shelling</title>'
+        "<link>https://x.example/a</link></item></channel></rss>"
+    )
+    assert parse_feed(document.encode(), "https://x.example/").entries[0].title == "Shelling"
+
+
 def test_entry_without_date_gets_fetch_time_and_a_flag():
     body = b'<rss version="2.0"><channel><title>t</title><item><title>x</title><link>https://a.example/1</link></item></channel></rss>'
     [entry] = parse_feed(body, "https://a.example/").entries
