@@ -3,6 +3,8 @@
 import asyncio
 import datetime as dt
 import email
+import hashlib
+import hmac
 import json
 import os
 import random
@@ -183,6 +185,36 @@ def test_a_failing_receiver_gets_the_alert_once_with_one_key_and_a_valid_signatu
     assert channels.verify(done.body, "k3y", done.headers[channels.SIGNATURE_HEADER])
     assert not channels.verify(done.body, "wrong", done.headers[channels.SIGNATURE_HEADER])
     assert done.alert["event"]["event_id"] == v1.event_id
+
+
+def _receiver_check(body: bytes, secret: str, header: str, now: float) -> bool:
+    """A receiver's own check, written from the README alone (not wirewatch's code)."""
+    parts = dict(part.split("=", 1) for part in header.split(","))
+    if abs(now - int(parts["t"])) > 300:
+        return False
+    mac = hmac.new(secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256)
+    return hmac.compare_digest(mac.hexdigest(), parts["v1"])
+
+
+def test_a_signed_webhook_verifies_now_and_a_replay_later_does_not(receiver):
+    v1, _ = _ganja_versions()
+    sub = _sub(delivery={"kind": "webhook", "target": receiver.url("/hook"), "secret": "k3y"})
+    before = time.time()
+    assert _send(_alert(v1), sub)[0]
+    [done] = receiver.delivered("/hook")
+    header = done.headers[channels.SIGNATURE_HEADER]
+    sent = int(dict(part.split("=", 1) for part in header.split(","))["t"])
+    assert int(before) <= sent <= time.time()
+    for check in (_receiver_check, channels.verify):
+        assert check(done.body, "k3y", header, now=time.time())
+        # the same request captured and sent again six minutes later
+        assert not check(done.body, "k3y", header, now=time.time() + 360)
+        # the body with another time written into the header
+        moved = header.replace(f"t={sent}", f"t={sent + 60}")
+        assert not check(done.body, "k3y", moved, now=time.time() + 60)
+        assert not check(done.body + b" ", "k3y", header, now=time.time())
+    assert not channels.verify(done.body, "k3y", "sha256=" + "0" * 64)  # the old form
+    assert not channels.verify(done.body, "k3y", "t=abc,v1=00")
 
 
 def test_a_4xx_is_not_retried_and_a_429_is(receiver):

@@ -2,8 +2,10 @@
 `PermanentFailure` when retrying cannot help and `TemporaryFailure` when it may.
 
 - **Webhooks** get a JSON POST. Its ``Idempotency-Key`` header is the alert id, the same
-  on every attempt, and ``X-Wirewatch-Signature: sha256=<hex>`` is an HMAC-SHA256 of the
-  exact body with the subscription's secret. Timeouts, connection errors, 5xx and 429
+  on every attempt, and ``X-Wirewatch-Signature: t=<unix seconds>,v1=<hex>`` is an
+  HMAC-SHA256, with the subscription's secret, of the time of the attempt, a dot and the
+  exact body: a receiver that checks the time too (`verify`) refuses a request replayed
+  later, and a body moved to another time. Timeouts, connection errors, 5xx and 429
   are temporary (``Retry-After`` is passed on); other 4xx are permanent. Targets are
   untrusted: the one guarded HTTP client refuses private, loopback and link-local
   addresses unless ``WIREWATCH_ALLOW_PRIVATE_ADDRESSES`` is set.
@@ -18,6 +20,7 @@ import hashlib
 import hmac
 import html
 import smtplib
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,13 +45,37 @@ class TemporaryFailure(Exception):
         self.retry_after = retry_after
 
 
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+# how far a signature's time may lie from the receiver's clock (seconds): the default of
+# `verify`, as a receiver would choose it
+SIGNATURE_TOLERANCE = 300
 
 
-def verify(body: bytes, secret: str, signature: str) -> bool:
-    """What a receiver does: recompute the signature and compare in constant time."""
-    return hmac.compare_digest(sign(body, secret), signature)
+def sign(body: bytes, secret: str, timestamp: int) -> str:
+    """The signature header's value for BODY sent at TIMESTAMP (unix seconds)."""
+    signed = str(timestamp).encode() + b"." + body
+    return f"t={timestamp},v1=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
+
+
+def verify(
+    body: bytes,
+    secret: str,
+    header: str,
+    now: float | None = None,
+    tolerance: float = SIGNATURE_TOLERANCE,
+) -> bool:
+    """What a receiver does: read ``t`` and every ``v1`` from the header, refuse a time
+    further than TOLERANCE seconds from now, recompute the HMAC of ``t.body`` and compare
+    it with each ``v1`` in constant time."""
+    fields = [part.partition("=") for part in header.split(",")]
+    times = [value for key, _, value in fields if key.strip() == "t"]
+    signatures = [value.strip() for key, _, value in fields if key.strip() == "v1"]
+    if len(times) != 1 or not times[0].strip().isdigit() or not signatures:
+        return False
+    timestamp = int(times[0])
+    if abs((time.time() if now is None else now) - timestamp) > tolerance:
+        return False
+    expected = sign(body, secret, timestamp).rpartition("v1=")[2]
+    return any(hmac.compare_digest(expected, signature) for signature in signatures)
 
 
 def webhook_client(timeout: float, allow_private: bool) -> httpx.AsyncClient:
@@ -75,7 +102,7 @@ async def post_webhook(
         "User-Agent": USER_AGENT,
     }
     if sub.delivery.secret:
-        headers[SIGNATURE_HEADER] = sign(body, sub.delivery.secret)
+        headers[SIGNATURE_HEADER] = sign(body, sub.delivery.secret, int(time.time()))
     try:
         response = await client.post(url, content=body, headers=headers, follow_redirects=False)
     except BlockedURLError as error:  # the name resolved elsewhere when connecting
