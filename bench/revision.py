@@ -2,7 +2,7 @@
 can run the code before a change and the code after it in one go.
 
 The export is a plain `git archive` of the commit into a directory; nothing is installed.
-A revision keeps its own gazetteer pickle (WIREWATCH_CACHE_DIR): an index built by newer
+A revision keeps its own gazetteer cache (WIREWATCH_CACHE_DIR): an index built by newer
 code must not be read by older code, or the other way round.
 """
 

