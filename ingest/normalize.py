@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from pydantic import ValidationError
 
 from ingest.urls import InvalidURLError, canonical_url
-from schemas.article import Article, article_id_for
+from schemas.article import PUBLISHED_YEARS, Article, article_id_for
 
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
@@ -50,7 +50,15 @@ def html_to_text(fragment: str) -> str:
 
 
 def parse_published(raw: str | None, parsed: Any) -> dt.datetime | None:
-    """The entry's time with the zone the source wrote, or UTC from feedparser's parse."""
+    """The entry's time with the zone the source wrote, or UTC from feedparser's parse;
+    None for none, or for a year no news carries (the fetch time stands in, flagged)."""
+    found = _published_as_written(raw, parsed)
+    if found is None or not PUBLISHED_YEARS[0] <= found.year <= PUBLISHED_YEARS[1]:
+        return None
+    return found
+
+
+def _published_as_written(raw: str | None, parsed: Any) -> dt.datetime | None:
     if raw:
         text = raw.strip()
         try:

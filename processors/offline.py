@@ -31,7 +31,11 @@ def article_from_record(record: dict[str, Any]) -> Article:
     missing = [key for key in REQUIRED if key not in record]
     if missing:
         raise ValueError(f"missing field(s): {', '.join(missing)}")
-    raw_id = str(record["id"])
+    if not isinstance(record["id"], str | int) or isinstance(record["id"], bool):
+        raise ValueError("id must be a string or a number")
+    raw_id = str(record["id"]).strip()
+    if not raw_id:
+        raise ValueError("id is empty")
     url = record.get("url") or f"https://offline.invalid/{quote(raw_id, safe='')}"
     return Article(
         id=raw_id
@@ -45,9 +49,19 @@ def article_from_record(record: dict[str, Any]) -> Article:
     )
 
 
-def read_articles(lines: Iterable[str]) -> Iterator[tuple[int, Article | str, dict[str, Any]]]:
-    """(line number, article or error message, the raw record) per non-empty line."""
+def read_articles(
+    lines: Iterable[str | bytes],
+) -> Iterator[tuple[int, Article | str, dict[str, Any]]]:
+    """(line number, article or error message, the raw record) per non-empty line. Lines
+    given as bytes are decoded here, one at a time, so a line that is not UTF-8 is that
+    line's error, not the end of the file."""
     for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield number, f"not UTF-8 text (byte {error.start + 1} of the line)", {}
+                continue
         if not line.strip():
             continue
         try:
@@ -55,17 +69,23 @@ def read_articles(lines: Iterable[str]) -> Iterator[tuple[int, Article | str, di
             if not isinstance(record, dict):
                 raise ValueError("each line must be a JSON object")
             yield number, article_from_record(record), record
+        except RecursionError:
+            yield number, "the JSON is nested too deeply", {}
         except (ValueError, ValidationError) as error:
             yield number, describe_error(error), {}
 
 
-def extract_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def extract_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, output record) per input line, or (line number, error message)."""
     for number, article, record in read_articles(lines):
         if isinstance(article, str):
             yield number, article
             continue
-        mentions = extract_events(article)
+        try:
+            mentions = extract_events(article)
+        except Exception as error:
+            yield number, f"extraction failed: {type(error).__name__}: {error}"
+            continue
         yield (
             number,
             {
@@ -140,7 +160,7 @@ def _sent(step: stages.Step) -> list[stages.Record]:
 
 
 def merge_lines(
-    lines: Iterable[str], pipeline: InProcessPipeline | None = None
+    lines: Iterable[str | bytes], pipeline: InProcessPipeline | None = None
 ) -> tuple[list[Event], list[tuple[int, str]]]:
     """The canonical events of a JSON Lines file of articles, in the order first seen,
     and the lines that could not be read.
@@ -150,13 +170,17 @@ def merge_lines(
     """
     pipeline = pipeline or InProcessPipeline()
     errors: list[tuple[int, str]] = []
-    articles: list[Article] = []
+    articles: list[tuple[int, Article]] = []
     for number, article, _ in read_articles(lines):
         if isinstance(article, str):
             errors.append((number, article))
         else:
-            articles.append(article)
-    for article in sorted(articles, key=lambda a: a.published):
-        pipeline.feed(article)
+            articles.append((number, article))
+    for number, article in sorted(articles, key=lambda pair: pair[1].published):
+        try:
+            pipeline.feed(article)
+        except Exception as error:
+            errors.append((number, f"extraction failed: {type(error).__name__}: {error}"))
+    errors.sort()
     events = sorted(pipeline.events.values(), key=lambda e: (e.first_seen, e.event_id))
     return events, errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import Annotated, Literal
 
@@ -12,6 +13,9 @@ from schemas.base import WireModel
 ARTICLE_SCHEMA_VERSION = 1
 
 NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+PUBLISHED_YEARS = (1900, 2200)  # the publication dates an article may carry
 
 
 def article_id_for(canonical_url: str) -> str:
@@ -45,6 +49,15 @@ class Article(WireModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("must not be blank")
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _news_years(cls, value: dt.datetime) -> dt.datetime:
+        """No news is dated year 1 or 9999; such a date also breaks the date arithmetic
+        of extraction ("on December 5" read in January of year 1)."""
+        if not PUBLISHED_YEARS[0] <= value.year <= PUBLISHED_YEARS[1]:
+            raise ValueError(f"year must lie between {PUBLISHED_YEARS[0]} and {PUBLISHED_YEARS[1]}")
         return value
 
     @property

@@ -104,7 +104,8 @@ def test_a_date_far_in_the_future_does_not_evict_the_present():
     pipeline = InProcessPipeline(evict_every=1)  # a scan for evictions at every article
     recent = WIRE.model_copy(update={"published": dt.datetime.now(dt.UTC) - dt.timedelta(days=1)})
     pipeline.feed(recent)
-    future = OTHER.model_copy(update={"published": dt.datetime(2999, 1, 1, tzinfo=dt.UTC)})
+    # the furthest an article may be dated (schemas.article.PUBLISHED_YEARS)
+    future = OTHER.model_copy(update={"published": dt.datetime(2200, 12, 31, tzinfo=dt.UTC)})
     pipeline.feed(future)
     assert recent.id in pipeline.articles.entries  # yesterday's article is still in the window
 

@@ -4,7 +4,8 @@ Everything is relative to the article's published time seen in the event's own t
 zone: "on Sunday" is the latest Sunday on or before publication, "overnight" and
 "last night" the evening before, "yesterday" the day before. Times given in GMT in
 parentheses ("2 a.m. local time (2200 GMT Saturday)") are not read as the local day,
-and "said on Wednesday" dates the statement, not the event.
+and "said on Wednesday" dates the statement, not the event. A date that would lie
+outside the calendar is no date.
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def local_published(published: dt.datetime, timezone: str | None) -> dt.datetime
     if timezone:
         try:
             return published.astimezone(ZoneInfo(timezone))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
+        except (ZoneInfoNotFoundError, ValueError, OverflowError):
+            pass  # no such zone, or the first or last day of the calendar: keep UTC
     return published
 
 
@@ -143,7 +144,12 @@ def resolve_date(
         if number == 0 and focus is not None:
             texts.insert(0, _trigger_clause(sentence, focus))
         for text in texts:
-            found = _date_in(text, today)
+            try:
+                found = _date_in(text, today)
+            except (ValueError, OverflowError):
+                # "on December 5" read in early January of year 1 lies before the
+                # calendar: no date said here
+                found = None
             if found is not None:
                 return ResolvedDate(found[0], found[1], sentence)
     return ResolvedDate(today, False, None)

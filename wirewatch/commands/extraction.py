@@ -13,7 +13,7 @@ from infra.settings import get_settings
 
 
 @click.command()
-@click.argument("source", default="-", type=click.File("r", encoding="utf-8"))
+@click.argument("source", default="-", type=click.File("rb"))
 @click.option(
     "--merge",
     is_flag=True,
@@ -23,6 +23,9 @@ def extract(source, merge: bool) -> None:
     """Extract events from articles given as JSON Lines (FILE or - for stdin).
 
     Each input line: {"id", "title", "text", "published" (RFC 3339), "url"?, "source"?}.
+    A line that cannot be read (not UTF-8, not JSON, a missing or bad field) or whose
+    extraction fails is reported on stderr with its number; the rest are processed, and
+    the exit status is then 1.
     Each output line: {"id": ..., "events": [EventMention, ...]}; with --merge, one
     canonical Event per line (with event_id, version, article_ids, sources), after the
     whole file is read in order, with the stream's own dedup and merge functions.
