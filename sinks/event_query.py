@@ -542,6 +542,53 @@ def _narrowed_by_place(
             until = after[0] if until is None else min(until, after[0])
         else:
             since = after[0] if since is None else max(since, after[0])
+    day = None
+    for low, high in _day_windows(dialect, descending, since, until):
+        day = _nth_place_day(connection, query, box, dialect, (low, high), descending, wanted)
+        if day is not None:
+            break
+    if day is None:  # fewer places than a page: the query as asked reads few
+        return None
+    return query.model_copy(update={"date_from": day} if descending else {"date_to": day})
+
+
+def _day_windows(
+    dialect: str, descending: bool, since: dt.date | None, until: dt.date | None
+) -> Iterator[Dates]:
+    """The date ranges to look for the page's places in, nearest the page's start first:
+    SQLite's R*Tree leaves out the places of other dates (its third dimension), so a
+    dense box finds a page in its last week without reading its years. PostgreSQL's
+    index carries the date without ordering by it: one range, all of it."""
+    if dialect == "sqlite":
+        start = (until or dt.datetime.now(dt.UTC).date()) if descending else since
+        for days in (8, 64, 512) if start is not None else ():
+            try:
+                edge = (
+                    start - dt.timedelta(days=days)
+                    if descending
+                    else start + dt.timedelta(days=days)
+                )
+            except OverflowError:
+                break
+            if descending and (since is None or edge > since):
+                yield edge, until
+            elif not descending and (until is None or edge < until):
+                yield since, edge
+    yield since, until
+
+
+def _nth_place_day(
+    connection: Connection,
+    query: EventQuery,
+    box: Box,
+    dialect: str,
+    dates: Dates,
+    descending: bool,
+    wanted: int,
+) -> dt.date | None:
+    """The date of the WANTED-th place in BOX within DATES, in the page's order, read
+    from the spatial index alone; None when there are fewer."""
+    since, until = dates
     if dialect == "postgresql":  # the GiST index carries the date and the coordinates
         c = events_table.c
         lat, lon, day = c.lat, c.lon, c.event_date
@@ -567,13 +614,10 @@ def _narrowed_by_place(
     ordered = union_all(*places) if len(places) > 1 else places[0]
     key = literal_column("day")
     statement = ordered.order_by(key.desc() if descending else key.asc()).limit(1)
-    statement = statement.offset(wanted - 1)
-    day = connection.execute(statement).scalar()
-    if day is None:  # fewer places than a page: the query as asked reads few
-        return None
-    if not isinstance(day, dt.date):
-        day = dt.date(1970, 1, 1) + dt.timedelta(days=int(day))
-    return query.model_copy(update={"date_from": day} if descending else {"date_to": day})
+    found = connection.execute(statement.offset(wanted - 1)).scalar()
+    if found is None or isinstance(found, dt.date):
+        return found
+    return dt.date(1970, 1, 1) + dt.timedelta(days=int(found))
 
 
 def _filtered_beyond_place(query: EventQuery) -> bool:
