@@ -86,6 +86,7 @@ class DeliverySection:
     smtp_sender: str
     allow_private_addresses: bool
     subscriptions_refresh_seconds: float
+    files_dir: Path  # where file subscriptions may write
 
 
 class Settings(BaseSettings):
@@ -178,6 +179,10 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=32, ge=1, le=1000)
     delivery_per_subscription: int = Field(default=4, ge=1, le=1000)
     subscriptions_refresh_seconds: float = Field(default=5.0, gt=0)
+    alert_files_dir: Path | None = Field(
+        default=None,
+        description="The one directory file subscriptions may write in; default <state_dir>/alerts",
+    )
 
     # the HTTP API (api/)
     api_host: str = Field(default="127.0.0.1", min_length=1)
@@ -211,6 +216,10 @@ class Settings(BaseSettings):
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.state_dir / 'wirewatch.db'}"
+
+    @property
+    def resolved_alert_files_dir(self) -> Path:
+        return self.alert_files_dir or self.state_dir / "alerts"
 
     @property
     def resolved_feeds_file(self) -> Path:
@@ -271,6 +280,7 @@ class Settings(BaseSettings):
             smtp_sender=self.smtp_sender,
             allow_private_addresses=self.allow_private_addresses,
             subscriptions_refresh_seconds=self.subscriptions_refresh_seconds,
+            files_dir=self.resolved_alert_files_dir,
         )
 
 

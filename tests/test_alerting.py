@@ -422,7 +422,7 @@ def test_a_retry_by_hand_records_no_latency(tmp_path):
 
     async def go(measure: bool):
         async with httpx.AsyncClient() as client:
-            sender = Sender(client=client, policy=RetryPolicy(attempts=1))
+            sender = Sender(client=client, policy=RetryPolicy(attempts=1), files_dir=tmp_path)
             return await deliver(alert, sub, sender, mark, measure_latency=measure)
 
     assert asyncio.run(go(False)).latency is None and marked[-1][-1] is None

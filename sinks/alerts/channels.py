@@ -11,7 +11,7 @@
   addresses unless ``WIREWATCH_ALLOW_PRIVATE_ADDRESSES`` is set.
 - **Email** goes over SMTP, with STARTTLS when the server offers it, in plain text and
   HTML.
-- **Files** get one JSON line per alert.
+- **Files** get one JSON line per alert, only inside the alert files directory.
 """
 
 from __future__ import annotations
@@ -166,8 +166,28 @@ def send_email(
         raise TemporaryFailure(f"SMTP: {error}") from error
 
 
-def append_to_file(alert: Alert, sub: Subscription) -> None:
-    path = Path(sub.delivery.target)
+def file_target(target: str, files_dir: Path) -> Path:
+    """Where a file subscription writes: TARGET inside FILES_DIR (a relative path is
+    taken from it); ValueError for a path anywhere else (``..``, a symlink out, another
+    directory): a subscription file is untrusted input."""
+    base = files_dir.resolve()
+    path = Path(target)
+    resolved = (path if path.is_absolute() else base / path).resolve()
+    if resolved == base or not resolved.is_relative_to(base):
+        raise ValueError(
+            f"file target {target!r} lies outside the alert files directory {base} "
+            "(WIREWATCH_ALERT_FILES_DIR)"
+        )
+    return resolved
+
+
+def append_to_file(alert: Alert, sub: Subscription, files_dir: Path | None) -> None:
+    if files_dir is None:
+        raise PermanentFailure("file: no alert files directory is set")
+    try:
+        path = file_target(sub.delivery.target, files_dir)
+    except ValueError as error:  # saved before targets were checked, or the setting moved
+        raise PermanentFailure(str(error)) from error
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:

@@ -10,6 +10,7 @@ import contextlib
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -66,6 +67,7 @@ class Sender:
     smtp_sender: str = "wirewatch@localhost"
     concurrency: int = 32
     per_subscription: int = 4
+    files_dir: Path | None = None  # file subscriptions write only here; None: they fail
     _slots: asyncio.Semaphore | None = field(default=None, init=False, repr=False)
     _gates: dict[str, _Gate] = field(default_factory=dict, init=False, repr=False)
 
@@ -84,6 +86,7 @@ class Sender:
             smtp_sender=delivery.smtp_sender,
             concurrency=delivery.concurrency,
             per_subscription=delivery.per_subscription,
+            files_dir=delivery.files_dir,
         )
 
     @contextlib.asynccontextmanager
@@ -117,7 +120,7 @@ class Sender:
                 self.policy.timeout,
             )
         else:
-            await asyncio.to_thread(append_to_file, alert, sub)
+            await asyncio.to_thread(append_to_file, alert, sub, self.files_dir)
 
     async def send(self, alert: Alert, sub: Subscription) -> tuple[bool, int, str | None]:
         """(delivered, attempts made, last error)."""

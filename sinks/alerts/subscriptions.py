@@ -23,6 +23,7 @@ from infra.db import Migration, make_engine, migrate, upsertable_insert
 from infra.yaml_files import read_yaml
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
+from sinks.alerts.channels import file_target
 
 metadata = MetaData()
 
@@ -103,6 +104,17 @@ def get(engine: Engine, subscription_id: str) -> Subscription | None:
             select(subscriptions_table.c.record).where(subscriptions_table.c.id == subscription_id)
         ).scalar_one_or_none()
     return Subscription.model_validate_json(json.dumps(record)) if record is not None else None
+
+
+def check_targets(subscriptions: list[Subscription], files_dir: Path) -> None:
+    """SubscriptionFileError naming the first subscription whose file target lies
+    outside FILES_DIR (the other kinds are checked by the schema)."""
+    for subscription in subscriptions:
+        if subscription.delivery.kind == "file":
+            try:
+                file_target(subscription.delivery.target, files_dir)
+            except ValueError as error:
+                raise SubscriptionFileError(f"subscription {subscription.id}: {error}") from None
 
 
 def load_yaml(path: Path) -> list[Subscription]:

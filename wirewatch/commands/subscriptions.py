@@ -101,7 +101,12 @@ def subscriptions_add(
         subscription = Subscription.model_validate_json(json.dumps(record))
     except ValidationError as error:
         raise click.ClickException(describe_error(error)) from error
-    store.save(store.connect(get_settings().resolved_database_url), subscription)
+    settings = get_settings()
+    try:
+        store.check_targets([subscription], settings.resolved_alert_files_dir)
+    except store.SubscriptionFileError as error:
+        raise click.ClickException(str(error)) from error
+    store.save(store.connect(settings.resolved_database_url), subscription)
     click.echo(f"saved subscription {subscription.id}")
 
 
@@ -111,11 +116,13 @@ def subscriptions_load(path: Path) -> None:
     """Add or replace every subscription in a YAML file."""
     from sinks.alerts import subscriptions as store
 
+    settings = get_settings()
     try:
         loaded = store.load_yaml(path)
+        store.check_targets(loaded, settings.resolved_alert_files_dir)
     except store.SubscriptionFileError as error:
         raise click.ClickException(str(error)) from error
-    engine = store.connect(get_settings().resolved_database_url)
+    engine = store.connect(settings.resolved_database_url)
     for subscription in loaded:
         store.save(engine, subscription)
     click.echo(f"saved {len(loaded)} subscriptions from {path}")
