@@ -392,6 +392,11 @@ def _in_box(box: Box, dialect: str, dates: Dates = (None, None)) -> list[ColumnE
             within, values = _rtree_box(number, box, west, east, dates)
             sql = f"events.rowid IN (SELECT id FROM events_place WHERE {within})"
         indexed.append(text(sql).bindparams(**values))
+    if dialect == "postgresql":
+        # a point in a box is exact there; the same test again on the columns would
+        # lead the planner to an index of them instead of the dates of the page
+        return [or_(*indexed)]
+    # the R*Tree keeps 32-bit floats, rounded outwards: the exact test on the columns
     exact = or_(*(c.lon.between(west, east) for west, east in parts))
     return [or_(*indexed), c.lat.between(box.south, box.north), exact]
 
@@ -607,7 +612,8 @@ def _nth_place_day(
             sql, values = _rtree_box(number, box, west, east, (since, until))
             place = select(day.label("day")).select_from(text("events_place"))
             place = place.where(text(sql).bindparams(**values))
-        place = place.where(lat.between(box.south, box.north), lon.between(west, east))
+        if dialect == "sqlite":  # a box test on rounded coordinates
+            place = place.where(lat.between(box.south, box.north), lon.between(west, east))
         if query.near is not None and query.km is not None:
             place = place.where(_near_test(lat, lon, query.near, query.km))
         places.append(place)
