@@ -1,17 +1,35 @@
 """The one HTTP client every outbound request goes through: feeds, full-text pages and
 webhooks alike. It connects only where the network guard allows, follows no redirect on
 its own (a caller that follows one checks the new address first), and ignores proxy and
-netrc settings from the environment, which would route around the guard.
+netrc settings from the environment, which would route around the guard. httpx's own
+log line of each request shows the URL as `infra.redact.shown_url` does (a webhook's
+path or query may be its password).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import logging
 
 import httpx
 
 from infra.netguard import guarded_transport
+from infra.redact import shown_url
+
+
+class _ShownURLs(logging.Filter):
+    """Rewrites the URL in httpx's request log lines to its shown form."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                shown_url(str(arg)) if isinstance(arg, httpx.URL) else arg for arg in record.args
+            )
+        return True
+
+
+logging.getLogger("httpx").addFilter(_ShownURLs())
 
 
 def guarded_client(

@@ -356,7 +356,7 @@ def test_subscription_commands_add_list_test_and_remove(tmp_path):
     assert both.returncode != 0 and "exactly one of" in both.stderr
     wrong = run("subscriptions", "add", "y", "--type", "nonsense", "--file", str(tmp_path / "a"))
     assert wrong.returncode != 0 and "event_types" in wrong.stderr
-    listed = run("subscriptions", "list", "--format", "jsonl")
+    listed = run("subscriptions", "list", "--format", "jsonl", "--show-secrets")
     [record] = [json.loads(line) for line in listed.stdout.splitlines()]
     assert record["radius"]["km"] == 30 and record["delivery"]["secret"] == "s"
     tested = run("subscriptions", "test", "ganja")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from schemas.alert import Subscription
 from schemas.event import Event
+from sinks.alerts.channels import shown_target
 
 
 def chosen_format(asked: str | None) -> str:
@@ -111,7 +112,7 @@ def feeds_table(rows, console: Console | None = None) -> None:
 
 def subscriptions_table(found: list[Subscription], console: Console | None = None) -> None:
     rows = (
-        (sub.id, describe_subscription(sub), f"{sub.delivery.kind}: {sub.delivery.target}")
+        (sub.id, describe_subscription(sub), f"{sub.delivery.kind}: {shown_target(sub)}")
         for sub in found
     )
     print_table(f"{len(found)} subscriptions", ("id", "watches", "delivery"), rows, console)

@@ -23,12 +23,12 @@ import smtplib
 import time
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
 from infra.http import guarded_client, parse_retry_after
 from infra.netguard import BlockedURLError, check_url
+from infra.redact import redact, shown_url
 from schemas.alert import Alert, Subscription
 
 SIGNATURE_HEADER = "X-Wirewatch-Signature"
@@ -78,6 +78,20 @@ def verify(
     return any(hmac.compare_digest(expected, signature) for signature in signatures)
 
 
+def shown_target(sub: Subscription) -> str:
+    """Where a subscription's alerts go, as logs and listings may show it: a webhook
+    without its credentials, path or query (`infra.redact`)."""
+    target = sub.delivery.target
+    return shown_url(target) if sub.delivery.kind == "webhook" else target
+
+
+def redacted(text: str, sub: Subscription) -> str:
+    """TEXT about a delivery to SUB with its webhook's secret parts and its signing
+    secret hidden: what may be logged and stored."""
+    url = sub.delivery.target if sub.delivery.kind == "webhook" else None
+    return redact(text, url, [sub.delivery.secret])
+
+
 def webhook_client(timeout: float, allow_private: bool) -> httpx.AsyncClient:
     """The HTTP client for webhooks: it connects to public addresses only, unless allowed."""
     return guarded_client(timeout, allow_private=allow_private)
@@ -113,7 +127,7 @@ async def post_webhook(
         raise TemporaryFailure(f"connection: {error}") from error
     if response.status_code < 300:
         return
-    message = f"HTTP {response.status_code} from {urlsplit(url).netloc}"
+    message = f"HTTP {response.status_code} from {shown_url(url)}"
     if response.status_code == 429 or response.status_code >= 500:
         raise TemporaryFailure(message, parse_retry_after(response.headers.get("retry-after")))
     raise PermanentFailure(message)

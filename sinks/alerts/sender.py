@@ -21,6 +21,7 @@ from sinks.alerts.channels import (
     TemporaryFailure,
     append_to_file,
     post_webhook,
+    redacted,
     send_email,
 )
 
@@ -131,9 +132,9 @@ class Sender:
                     await self.send_once(alert, sub)
                 return True, attempt, None
             except PermanentFailure as failure:
-                return False, attempt, str(failure)
+                return False, attempt, redacted(str(failure), sub)
             except TemporaryFailure as failure:
-                error = str(failure)
+                error = redacted(str(failure), sub)
                 if attempt < self.policy.attempts:
                     await asyncio.sleep(self.policy.delay(attempt, failure.retry_after))
         return False, self.policy.attempts, error

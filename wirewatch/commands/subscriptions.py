@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from infra.redact import HIDDEN
 from infra.settings import get_settings
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
@@ -130,11 +131,31 @@ def subscriptions_load(path: Path) -> None:
 
 @subscriptions.command("list")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
-def subscriptions_list(output_format: str | None) -> None:
-    """Print the subscriptions."""
+@click.option(
+    "--show-secrets",
+    is_flag=True,
+    help="print webhook URLs in full and signing secrets (hidden by default: they are passwords)",
+)
+def subscriptions_list(output_format: str | None, show_secrets: bool) -> None:
+    """Print the subscriptions (webhook credentials and signing secrets hidden)."""
     from sinks.alerts import subscriptions as store
+    from sinks.alerts.channels import shown_target
 
     found = list(store.list_subscriptions(store.connect(get_settings().resolved_database_url)))
+    if not show_secrets:
+        found = [
+            sub.model_copy(
+                update={
+                    "delivery": sub.delivery.model_copy(
+                        update={
+                            "target": shown_target(sub),
+                            "secret": HIDDEN if sub.delivery.secret else None,
+                        }
+                    )
+                }
+            )
+            for sub in found
+        ]
     if render.chosen_format(output_format) == "jsonl":
         for subscription in found:
             click.echo(subscription.model_dump_json())
@@ -163,6 +184,7 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     """Show which stored events this subscription matches (and, with --send, try its target)."""
     from processors.alerting import build_alert, matches
     from sinks.alerts import subscriptions as store
+    from sinks.alerts.channels import shown_target
     from sinks.storage import connect, list_events
     from wirewatch.render import event_line
 
@@ -184,4 +206,4 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
         raise click.ClickException(
             f"test delivery failed after {outcome.attempts} attempt(s): {outcome.error}"
         )
-    click.echo(f"test alert delivered to {sub.delivery.kind} {sub.delivery.target}")
+    click.echo(f"test alert delivered to {sub.delivery.kind} {shown_target(sub)}")
