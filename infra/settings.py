@@ -179,6 +179,12 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=32, ge=1, le=1000)
     delivery_per_subscription: int = Field(default=4, ge=1, le=1000)
     subscriptions_refresh_seconds: float = Field(default=5.0, gt=0)
+    max_article_bytes: int = Field(
+        default=1_000_000,
+        ge=10_000,
+        le=1_000_000,
+        description="Largest article message a collector sends (the broker takes about 1 MB)",
+    )
     alert_files_dir: Path | None = Field(
         default=None,
         description="The one directory file subscriptions may write in; default <state_dir>/alerts",

@@ -28,7 +28,7 @@ from ingest.fetch import FetchError, FetchLimits, fetch, make_client
 from ingest.fulltext import page_text
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, NormalizedEntry, normalize_entry
-from ingest.producer import push_articles
+from ingest.producer import ArticleTooLarge, article_message, push_articles
 from ingest.schedule import (
     SchedulePolicy,
     failure_interval,
@@ -166,16 +166,16 @@ class Collector:
         skipped: list[str] = []
         for entry in parsed.entries:
             try:
-                entries.append(
-                    normalize_entry(
-                        entry,
-                        source=feed.name or parsed.title or "",
-                        feed_url=feed.url,
-                        feed_language=parsed.language,
-                        fetched_at=fetched_at,
-                    )
+                normalized = normalize_entry(
+                    entry,
+                    source=feed.name or parsed.title or "",
+                    feed_url=feed.url,
+                    feed_language=parsed.language,
+                    fetched_at=fetched_at,
                 )
-            except EntryError as error:
+                article_message(normalized.article, self.settings)  # refused if too large
+                entries.append(normalized)
+            except (EntryError, ArticleTooLarge) as error:
                 skipped.append(str(error))
                 self._dead_letter(feed, entry, error)
         if skipped:
@@ -250,10 +250,27 @@ class Collector:
         outcomes = push_articles(
             self.producer, self.settings, [entry.article for entry in entries], self.ack_timeout
         )
+        done = []
         for entry, error in zip(entries, outcomes, strict=True):
-            if error is not None:
+            if isinstance(error, ArticleTooLarge):
+                # grown past the maximum by its page's text: dead-lettered, not retried
+                self._dead_letter_article(entry.article, error)
+                done.append(entry)
+            elif error is not None:
                 log.warning("Kafka did not acknowledge %s: %s", entry.article.url, error)
-        return [entry for entry, error in zip(entries, outcomes, strict=True) if error is None]
+            else:
+                done.append(entry)
+        return done
+
+    def _dead_letter_article(self, article, error: Exception) -> None:
+        topic = self.settings.topic(ARTICLES_RAW.name)
+        letter = dead_letter(
+            topic=topic, stage="collect", error=error, key=None, value=article.to_json_bytes()
+        )
+        try:
+            self.producer.send(f"{topic}.dlq", value=letter.to_json_bytes())
+        except KafkaError as send_error:
+            log.warning("could not dead-letter %s: %s", article.url, send_error)
 
     async def run(
         self,

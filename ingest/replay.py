@@ -54,5 +54,5 @@ def replay(
         if error is None:
             report.sent.append(result.path)
         else:
-            report.failed.append(SeedError(result.path, f"Kafka did not accept it: {error}"))
+            report.failed.append(SeedError(result.path, f"not sent: {error}"))
     return report

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from typing import Literal
 
 from pydantic import AwareDatetime, ValidationError
 
 from schemas.base import WireModel
+
+# A letter must fit in one Kafka message (the broker's limit is 1 MB, and base64 adds a
+# third): original bytes beyond this travel apart, in a file named in the letter.
+MAX_INLINE_BYTES = 512 * 1024
+MAX_KEY_BYTES = 16 * 1024
+MAX_ERROR_CHARS = 4000
 
 
 class DeadLetter(WireModel):
@@ -17,15 +24,27 @@ class DeadLetter(WireModel):
     partition: int | None = None
     offset: int | None = None
     key_base64: str | None = None
-    value_base64: str
+    value_base64: str  # the original bytes; empty when they are stored apart
     stage: str
     error_type: str
     error: str
     failed_at: AwareDatetime
+    value_bytes: int | None = None  # the original's size
+    value_sha256: str | None = None
+    stored_apart: str | None = None  # the file holding the original, when too large
+    truncated: bool = False  # the original could be neither sent nor stored: cut
 
     @property
     def value(self) -> bytes:
+        """The original bytes as the letter carries them (empty when stored apart)."""
         return base64.b64decode(self.value_base64)
+
+    def original(self) -> bytes:
+        """The original bytes, from the letter or from the file it names."""
+        if self.stored_apart is None:
+            return self.value
+        with open(self.stored_apart, "rb") as handle:
+            return handle.read()
 
 
 def b64(data: bytes | None) -> str | None:
@@ -52,15 +71,28 @@ def dead_letter(
     value: bytes,
     partition: int | None = None,
     offset: int | None = None,
+    stored_apart: str | None = None,
 ) -> DeadLetter:
+    """The letter for VALUE: its bytes inline when they fit, else only the name of the
+    file STORED_APART holding them (written by the caller), else the first
+    MAX_INLINE_BYTES, marked truncated. Always small enough to send."""
+    reason = describe_error(error)
+    if len(reason) > MAX_ERROR_CHARS:
+        reason = reason[:MAX_ERROR_CHARS] + f"… ({len(reason) - MAX_ERROR_CHARS} characters cut)"
+    inline = len(value) <= MAX_INLINE_BYTES
     return DeadLetter(
         source_topic=topic,
         partition=partition,
         offset=offset,
-        key_base64=b64(key),
-        value_base64=b64(value) or "",
+        key_base64=b64(key[:MAX_KEY_BYTES] if key is not None else None),
+        value_base64=b64(value if inline else b"" if stored_apart else value[:MAX_INLINE_BYTES])
+        or "",
         stage=stage,
         error_type=type(error).__name__,
-        error=describe_error(error),
+        error=reason,
         failed_at=dt.datetime.now(dt.UTC),
+        value_bytes=len(value),
+        value_sha256=hashlib.sha256(value).hexdigest(),
+        stored_apart=None if inline else stored_apart,
+        truncated=not inline and stored_apart is None,
     )

@@ -138,6 +138,45 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_goi
     assert [e.location.name for e in stored if e.location] == ["Ganja"]
 
 
+def test_an_oversize_bad_message_is_kept_apart_and_its_letter_sent(
+    pipeline_env, pipeline_settings, worker, tmp_path
+):
+    """About 900 kB of bad bytes, and a valid-looking 796 kB article dated year 1: each
+    letter would pass the broker's 1 MB; the originals are kept in files under the state
+    directory, the letters name them, and the worker goes on (issue 14, item 2)."""
+    producer = KafkaProducer(bootstrap_servers=pipeline_settings.bootstrap_servers, acks="all")
+    topic = pipeline_settings.topic("articles.raw")
+    junk = b"\x00" + b"not json " * 100_000
+    old = json.loads(load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes())
+    old["published"] = "0001-05-06T10:00:00+00:00"
+    old["text"] = "Shelling was reported. " * 34_000
+    year_one = json.dumps(old).encode()
+    assert 780_000 < len(year_one) < 1_000_000
+    producer.send(topic, key=b"junk", value=junk)
+    producer.send(topic, key=b"year-one", value=year_one)
+    producer.flush()
+    producer.close()
+
+    seeds = tmp_path / "one"
+    seeds.mkdir()
+    (seeds / "ganja.md").write_text((SEEDS / "ganja-missile-strike-caspian-daily.md").read_text())
+    assert _replay(pipeline_env, seeds).returncode == 0
+    _settled(pipeline_settings, worker)
+    assert worker.poll() is None
+
+    letters = [
+        DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
+    ]
+    assert sorted(letter.value_bytes for letter in letters) == sorted([len(junk), len(year_one)])
+    for letter in letters:
+        assert letter.stored_apart and not letter.truncated and letter.value == b""
+        assert letter.original() in (junk, year_one)
+        assert str(pipeline_settings.state_dir) in letter.stored_apart
+    assert any("year" in letter.error for letter in letters)
+    stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
+    assert [e.location.name for e in stored if e.location] == ["Ganja"]
+
+
 def test_replay_reports_a_malformed_seed_and_sends_the_others(
     pipeline_env, pipeline_settings, tmp_path
 ):

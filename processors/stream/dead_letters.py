@@ -1,11 +1,13 @@
 """The one error policy of the stream: a message a stage cannot handle goes, with its
 original bytes and the reason, to the dead-letter topic of the topic it came from, and
-the stage goes on. Every agent runs its handler through `run_stage`, so the policy is
+the stage goes on. A letter always fits in a message: an original over 512 kB is kept
+in a file under <state_dir>/dead-letters, named in the letter. Every agent runs its handler through `run_stage`, so the policy is
 written once."""
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -15,7 +17,7 @@ from faust.types import EventT
 from infra.settings import Settings
 from processors.stages import StageFailed, Step
 from processors.state_records import StateRecordError
-from schemas.dead_letter import dead_letter
+from schemas.dead_letter import MAX_INLINE_BYTES, MAX_KEY_BYTES, dead_letter
 from schemas.topics import TopicSpec
 
 log = logging.getLogger("wirewatch.worker")
@@ -46,16 +48,40 @@ class DeadLetters:
             self.settings.topic(spec.name + ".dlq"),
             error,
         )
+        value = message.value or b""
+        apart = None
+        if len(value) > MAX_INLINE_BYTES:
+            apart = self._store_apart(message.topic, message.partition, message.offset, value)
         letter = dead_letter(
             topic=message.topic,
             stage=stage,
             error=error,
             key=message.key,
-            value=message.value,
+            value=value,
             partition=message.partition,
             offset=message.offset,
+            stored_apart=apart,
         )
-        await self.topics[spec.name].send(key=message.key, value=letter.to_json_bytes())
+        key = message.key[:MAX_KEY_BYTES] if message.key is not None else None
+        await self.topics[spec.name].send(key=key, value=letter.to_json_bytes())
+
+    def _store_apart(self, topic: str, partition: int, offset: int, value: bytes) -> str | None:
+        """Write an original too large for a letter under <state_dir>/dead-letters and
+        return its path; None (the letter then carries it cut) when it cannot be written."""
+        folder = self.settings.state_dir / "dead-letters" / re.sub(r"[^A-Za-z0-9._-]", "_", topic)
+        path = folder / f"p{partition}-o{offset}.bin"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            temporary.write_bytes(value)
+            temporary.replace(path)
+        except OSError as error:
+            log.error("%s: cannot keep a dead letter's %d bytes: %s", path, len(value), error)
+            return None
+        log.warning(
+            "%s[%s]@%s: %d bytes kept apart in %s", topic, partition, offset, len(value), path
+        )
+        return str(path)
 
 
 async def run_stage(
