@@ -47,8 +47,19 @@ def check_scheme(url: str) -> str:
     return parts.hostname
 
 
+# names that are loopback by definition (RFC 6761): refused without asking a resolver
+_LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+
+
 async def public_addresses(host: str, port: int | None = None) -> list[str]:
-    """The host's addresses; BlockedURLError if it does not resolve or any is not public."""
+    """The host's addresses; BlockedURLError if it does not resolve or any is not public.
+    A loopback name (``localhost``, ``localhost.``, ``x.localhost``) is refused before
+    any lookup, so no query for it leaves the machine."""
+    name = host.rstrip(".").lower()
+    if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
+        raise BlockedURLError(
+            f"{host} is a loopback name; set WIREWATCH_ALLOW_PRIVATE_ADDRESSES=true to allow it"
+        )
     try:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:

@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import random
 import resource
+import socket
 import tracemalloc
 import zlib
 
@@ -280,6 +281,23 @@ def test_private_addresses_are_refused(url):
         asyncio.run(check_url(url, allow_private=False))
 
 
+@pytest.mark.parametrize(
+    "url", ["http://localhost./", "http://LocalHost/", "http://a.b.localhost/"]
+)
+def test_a_loopback_name_is_refused_without_asking_a_resolver(url, monkeypatch):
+    """`localhost.` (a trailing dot) used to go to the system resolver first (issue 14)."""
+
+    async def no_lookup(*args, **kwargs):
+        raise AssertionError("a resolver was asked")
+
+    async def go():
+        monkeypatch.setattr(asyncio.get_running_loop(), "getaddrinfo", no_lookup)
+        await check_url(url, allow_private=False)
+
+    with pytest.raises(BlockedURLError, match="loopback name"):
+        asyncio.run(go())
+
+
 def test_a_private_address_is_fetched_when_allowed():
     """The switch tests and local deployments use: the same private feed that is refused
     by default is fetched once private addresses are allowed."""
@@ -323,18 +341,33 @@ def test_a_redirect_to_a_private_address_is_refused():
     assert caught.value.kind == "blocked"
 
 
+def _name_of_loopback() -> str:
+    """A name (not a loopback name by definition) that resolves to 127.0.0.1 only: this
+    machine's host name usually does, through /etc/hosts."""
+    name = socket.gethostname()
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)}
+    except socket.gaierror:
+        found = set()
+    if found != {"127.0.0.1"}:
+        pytest.skip(f"the host name {name!r} does not resolve to 127.0.0.1 alone ({found})")
+    return name
+
+
 def test_the_transport_refuses_a_private_address_when_it_connects():
     """What stops DNS rebinding: a name that passed check_url and resolves to a private
-    address by the time of the connection is still refused ("localhost" stands in)."""
+    address by the time of the connection is still refused (a name resolving to
+    127.0.0.1 stands in)."""
+    name = _name_of_loopback()
     with FeedServer() as server:
         server.fixture("/rss.xml", "rss2.xml")
-        url = server.url("/rss.xml").replace("127.0.0.1", "localhost")
+        url = server.url("/rss.xml").replace("127.0.0.1", name)
 
         async def get(allow_private: bool) -> int:
             async with httpx.AsyncClient(transport=guarded_transport(allow_private)) as client:
                 return (await client.get(url)).status_code
 
-        with pytest.raises(BlockedURLError, match="localhost resolves to a non-public"):
+        with pytest.raises(BlockedURLError, match=f"{name} resolves to a non-public"):
             asyncio.run(get(allow_private=False))
         assert asyncio.run(get(allow_private=True)) == 200
 
