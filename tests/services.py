@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from infra.broker import port_is_open
 
 
@@ -209,3 +211,17 @@ def api_server(
     finally:
         process.terminate()
         process.wait(30)
+
+
+def loopback_host_name() -> str:
+    """A name, not loopback by definition as `localhost` is, that resolves to 127.0.0.1
+    alone: a stand-in for a name that turns private (DNS rebinding). This machine's
+    host name usually does, through /etc/hosts; the test is skipped, saying so, if not."""
+    name = socket.gethostname()
+    try:
+        found = {info[4][0] for info in socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)}
+    except socket.gaierror:
+        found = set()
+    if found != {"127.0.0.1"}:
+        pytest.skip(f"the host name {name!r} does not resolve to 127.0.0.1 alone ({found})")
+    return name

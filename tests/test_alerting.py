@@ -29,6 +29,7 @@ from sinks.alerts import sender as sending
 from sinks.alerts import state as delivery_state
 from sinks.alerts.subscriptions import SubscriptionFileError, load_yaml
 from tests.conftest import SEEDS, wirewatch_command
+from tests.services import loopback_host_name
 from tests.smtp_server import smtp_inbox
 from tests.webhook_server import WebhookServer
 
@@ -275,7 +276,7 @@ def test_a_webhook_whose_name_turns_private_when_connecting_is_refused_for_good(
     """check_url passed (as for a name that resolved to a public address a moment
     before); the client's connection-time check refuses it, and it is not retried."""
     v1, _ = _ganja_versions()
-    target = receiver.url("/hook").replace("127.0.0.1", "localhost")
+    target = receiver.url("/hook").replace("127.0.0.1", loopback_host_name())
     sub = _sub(delivery={"kind": "webhook", "target": target})
 
     async def run():

@@ -7,7 +7,6 @@ import datetime as dt
 import gzip
 import random
 import resource
-import socket
 import tracemalloc
 import zlib
 
@@ -27,6 +26,7 @@ from ingest.schedule import (
     success_interval,
 )
 from tests.feed_server import FIXTURES, FeedServer
+from tests.services import loopback_host_name
 
 LOOPBACK = FetchLimits(
     total_timeout=5, connect_timeout=2, max_bytes=2 * 1024 * 1024, allow_private=True
@@ -341,24 +341,11 @@ def test_a_redirect_to_a_private_address_is_refused():
     assert caught.value.kind == "blocked"
 
 
-def _name_of_loopback() -> str:
-    """A name (not a loopback name by definition) that resolves to 127.0.0.1 only: this
-    machine's host name usually does, through /etc/hosts."""
-    name = socket.gethostname()
-    try:
-        found = {info[4][0] for info in socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)}
-    except socket.gaierror:
-        found = set()
-    if found != {"127.0.0.1"}:
-        pytest.skip(f"the host name {name!r} does not resolve to 127.0.0.1 alone ({found})")
-    return name
-
-
 def test_the_transport_refuses_a_private_address_when_it_connects():
     """What stops DNS rebinding: a name that passed check_url and resolves to a private
     address by the time of the connection is still refused (a name resolving to
     127.0.0.1 stands in)."""
-    name = _name_of_loopback()
+    name = loopback_host_name()
     with FeedServer() as server:
         server.fixture("/rss.xml", "rss2.xml")
         url = server.url("/rss.xml").replace("127.0.0.1", name)
