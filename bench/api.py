@@ -222,9 +222,7 @@ def vacuum(url: str) -> None:
     it took the million stored versions in the middle of the timing read 3x slower)."""
     engine = create_engine(url)
     with engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-            text("VACUUM ANALYZE")
-        )
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
     engine.dispose()
 
 
