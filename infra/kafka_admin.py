@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+import time
+
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
+from infra.broker import port_is_open
 from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
 
+BROKER_WAIT_SECONDS = 5.0  # a broker still starting; `make up` waits for its own
+
+
+class BrokerUnavailable(RuntimeError):
+    """No configured Kafka broker accepts a connection: one line that says what to do."""
+
+
+def require_broker(settings: Settings, wait: float = BROKER_WAIT_SECONDS) -> None:
+    """Return once a bootstrap server accepts a TCP connection (a broker still starting
+    gets WAIT seconds); BrokerUnavailable otherwise, instead of the client library's
+    30-second wait and page-long KafkaTimeoutError."""
+    servers = [server.strip() for server in settings.bootstrap_servers.split(",")]
+    deadline = time.monotonic() + wait
+    while True:
+        for server in servers:
+            host, _, port = server.rpartition(":")
+            if port.isdigit() and port_is_open(host.strip("[]") or "127.0.0.1", int(port)):
+                return
+        if time.monotonic() >= deadline:
+            raise BrokerUnavailable(
+                f"no Kafka broker answers at {settings.bootstrap_servers} (waited "
+                f"{wait:.0f} s): start one with `make up` or `wirewatch kafka start`, or "
+                "point KAFKA_BOOTSTRAP_SERVERS at one"
+            )
+        time.sleep(0.5)
+
 
 def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS) -> list[str]:
-    """Create the missing topics (idempotent); return the names created."""
+    """Create the missing topics (idempotent); return the names created. BrokerUnavailable
+    when no broker answers."""
+    require_broker(settings)
     admin = KafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers, client_id=f"{settings.app_id}-admin"
     )
