@@ -179,17 +179,6 @@ class Settings(BaseSettings):
     delivery_concurrency: int = Field(default=32, ge=1, le=1000)
     delivery_per_subscription: int = Field(default=4, ge=1, le=1000)
     subscriptions_refresh_seconds: float = Field(default=5.0, gt=0)
-    extractor: str = Field(
-        default="processors.extraction:extract_events",
-        pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
-        description="The extraction function the worker runs, module:function (a plug-in point)",
-    )
-    extract_budget_seconds: float = Field(
-        default=10.0,
-        gt=0,
-        le=600,
-        description="Longest the worker spends extracting one article; over it, the article is dead-lettered",
-    )
     max_article_bytes: int = Field(
         default=1_000_000,
         ge=10_000,

@@ -185,19 +185,12 @@ def extract(state: ExtractState, value: bytes) -> Step:
     return Step(_extract(state, item))
 
 
-def _extract(
-    state: ExtractState,
-    item: Article | ArticleCopy,
-    found: list[EventMention] | None = None,
-) -> list[Record]:
-    """The records of ITEM; FOUND: its mentions when they were extracted elsewhere (the
-    worker extracts in a child process, under a time budget)."""
+def _extract(state: ExtractState, item: Article | ArticleCopy) -> list[Record]:
     if isinstance(item, ArticleCopy):
         known = state.articles.get(item.original_id)
         countries = Extracted.from_record(known).countries if known else ()
         return [Record(country.encode(), item.to_json_bytes()) for country in countries]
-    if found is None:
-        found = state.extract(item)
+    found = state.extract(item)
     countries = tuple(sorted({mention.country for mention in found}))
     state.articles[item.id] = Extracted(countries, item.published.isoformat()).to_record()
     if state.retention.advance(item.published):
@@ -212,46 +205,15 @@ def dedup_and_extract(dedup_state: DedupState, extract_state: ExtractState, valu
     """dedup, then extract what it lets through, in one step: an article's mentions (or a
     copy's notices) keyed by country, and dedup's memory of the article to keep once
     they are sent. Extraction's own state is written at once, as alone."""
-    admitted = dedup_admit(dedup_state, value)
-    if admitted is None:
-        return Step()  # a repeat
-    return extract_admitted(dedup_state, extract_state, admitted)
-
-
-@dataclass(frozen=True)
-class Admitted:
-    """What dedup let through, between the two halves of the composed step: the article,
-    what goes on to extraction (itself, or its copy's notice), and what to remember."""
-
-    article: Article
-    item: Article | ArticleCopy
-    remember: Callable[[], None] | None
-
-
-def dedup_admit(dedup_state: DedupState, value: bytes) -> Admitted | None:
-    """The first half of dedup_and_extract: None for a repeat."""
     article = _in_stage("dedup", ARTICLES_RAW.read, value)
     assert isinstance(article, Article)
     item, remember = _in_stage("dedup", _dedup, dedup_state, article)
-    return None if item is None else Admitted(article, item, remember)
-
-
-def extract_admitted(
-    dedup_state: DedupState,
-    extract_state: ExtractState,
-    admitted: Admitted,
-    found: list[EventMention] | Exception | None = None,
-) -> Step:
-    """The second half: the records of what dedup admitted, from FOUND when extraction
-    ran elsewhere (its mentions, or the error it failed with). A failure takes the
-    article back out of dedup's index and is named as extraction's."""
+    if item is None:
+        return Step()  # a repeat
     try:
-        if isinstance(found, Exception):
-            raise StageFailed("extract", found)
-        records = _in_stage("extract", _extract, extract_state, admitted.item, found)
-        return Step(records, admitted.remember)
+        return Step(_in_stage("extract", _extract, extract_state, item), remember)
     except StageFailed:
-        dedup_state.unadmit(admitted.article.id)
+        dedup_state.unadmit(article.id)
         raise
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import subprocess
 import time
 
@@ -176,53 +175,6 @@ def test_an_oversize_bad_message_is_kept_apart_and_its_letter_sent(
     assert any("year" in letter.error for letter in letters)
     stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
     assert [e.location.name for e in stored if e.location] == ["Ganja"]
-
-
-def test_an_article_over_the_extraction_budget_is_dead_lettered_and_the_worker_goes_on(
-    pipeline_env, pipeline_settings, tmp_path
-):
-    """A deliberately slow extractor (tests/slow_extractor.py) takes 60 s on one article;
-    with a 2 s budget that article goes to the dead letters with the reason, and the
-    articles around it are stored as usual (issue 14, item 1)."""
-    env = {
-        **pipeline_env,
-        "WIREWATCH_EXTRACTOR": "tests.slow_extractor:slow_on_request",
-        "WIREWATCH_EXTRACT_BUDGET_SECONDS": "2",
-    }
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    ganja = (SEEDS / "ganja-missile-strike-caspian-daily.md").read_text()
-    (seeds / "a-ganja.md").write_text(ganja)
-    slow = (SEEDS / "idlib-airstrike.md").read_text()
-    slow = re.sub(r"(?m)^title: .*$", "title: slow 60", slow, count=1)
-    (seeds / "b-slow.md").write_text(slow)
-    with (tmp_path / "worker.log").open("wb") as log:
-        worker = subprocess.Popen(
-            wirewatch_command("worker"), env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        began = time.monotonic()
-        assert _replay(env, seeds).returncode == 0
-        wait_until(
-            lambda: read_topic(pipeline_settings, "articles.raw.dlq", timeout_ms=500),
-            timeout=90,
-        )
-        assert time.monotonic() - began < 60, "the slow article was waited out"
-        [letter] = [
-            DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
-        ]
-        assert letter.stage == "extract" and "longer than 2 s" in letter.error
-        wait_until(
-            lambda: any(
-                e.location and e.location.name == "Ganja"
-                for e in list_events(connect(pipeline_settings.resolved_database_url))
-            ),
-            timeout=60,
-        )
-        assert worker.poll() is None
-    finally:
-        worker.terminate()
-        worker.wait(30)
 
 
 def test_replay_reports_a_malformed_seed_and_sends_the_others(

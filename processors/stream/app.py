@@ -36,20 +36,15 @@ from mode.utils.queues import FlowControlEvent
 
 from infra.settings import Settings, StreamSection
 from processors import stages
+from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
 from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
-from processors.stream.extraction_process import (
-    ExtractionFailed,
-    ExtractionOverBudget,
-    ExtractionProcess,
-)
 from processors.stream.recovery import FlowKeptWhenRunning
 from processors.stream.sql import SqlThread, Subscriptions
 from processors.stream.transport import IdempotentTransport
 from processors.window import Retention
 from schemas.alert import Alert
-from schemas.article import Article
-from schemas.event import Event, EventMention
+from schemas.event import Event
 from schemas.topics import (
     ALERTS,
     ARTICLES_RAW,
@@ -159,30 +154,13 @@ def create_app(settings: Settings) -> faust.App:
     app.on_partitions_revoked.connect(forget_indexes)
     app.on_partitions_assigned.connect(forget_indexes)
 
-    # extraction runs in a child process, each article within a time budget: one slow
-    # article cannot stall the worker (extraction_process.py)
-    extraction = ExtractionProcess(settings.extract_budget_seconds, settings.extractor)
-
     @app.task
-    async def start_extraction() -> None:
-        # the child loads the place index before the first article needs it
-        await extraction.extract_nothing()
-
-    @app.on_before_shutdown.connect
-    async def stop_extraction(sender: Any, **kwargs: Any) -> None:
-        extraction.close()
+    async def load_gazetteer() -> None:
+        # Load the place index before the first article needs it, off the event loop.
+        await asyncio.get_running_loop().run_in_executor(None, get_gazetteer)
 
     async def dedup_and_extract_one(event: EventT) -> stages.Step:
-        admitted = stages.dedup_admit(deduplicated, event.value)
-        if admitted is None:
-            return stages.Step()  # a repeat
-        found: list[EventMention] | Exception | None = None
-        if isinstance(admitted.item, Article):
-            try:
-                found = await extraction.extract(admitted.item)
-            except (ExtractionOverBudget, ExtractionFailed) as error:
-                found = error
-        return stages.extract_admitted(deduplicated, extracted, admitted, found)
+        return stages.dedup_and_extract(deduplicated, extracted, event.value)
 
     async def merge_and_route_one(event: EventT) -> stages.Step:
         received = dt.datetime.fromtimestamp(event.message.timestamp, dt.UTC)
