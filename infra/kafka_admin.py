@@ -12,7 +12,7 @@ from infra.broker import port_is_open
 from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
 
-BROKER_WAIT_SECONDS = 5.0  # a broker still starting; `make up` waits for its own
+BROKER_WAIT_SECONDS = 3.0  # a broker still starting; `make up` waits for its own
 
 
 class BrokerUnavailable(RuntimeError):

@@ -12,9 +12,13 @@ from infra.settings import get_settings
 @click.command()
 def worker() -> None:
     """Run the stream processors (dedup+extract, merge+route, store, deliver) until stopped."""
+    from infra.kafka_admin import require_broker
+
+    settings = get_settings()
+    require_broker(settings)  # before the seconds of loading faust and the stages
     from processors.stream.app import run_worker
 
-    run_worker(get_settings())
+    run_worker(settings)
 
 
 @click.command()
