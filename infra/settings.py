@@ -94,7 +94,11 @@ class Settings(BaseSettings):
     section it needs (`state`, `stream`, `collect`, `delivery`, `api`) where it needs no more; the
     runtime, the collector and the command line still take the whole object."""
 
-    model_config = SettingsConfigDict(env_prefix="WIREWATCH_", extra="ignore")
+    # a variable set in the environment wins over the same line in ./.env, which wins
+    # over the default
+    model_config = SettingsConfigDict(
+        env_prefix="WIREWATCH_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+    )
 
     state_dir: Path = Field(
         default_factory=lambda: _xdg_dir("XDG_STATE_HOME", ".local/state"),
