@@ -28,7 +28,7 @@ from ingest.fetch import FetchError, FetchLimits, fetch, make_client
 from ingest.fulltext import page_text
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, NormalizedEntry, normalize_entry
-from ingest.producer import ArticleTooLarge, article_message, push_articles
+from ingest.producer import ArticleTooLarge, push_articles
 from ingest.schedule import (
     SchedulePolicy,
     failure_interval,
@@ -166,16 +166,16 @@ class Collector:
         skipped: list[str] = []
         for entry in parsed.entries:
             try:
-                normalized = normalize_entry(
-                    entry,
-                    source=feed.name or parsed.title or "",
-                    feed_url=feed.url,
-                    feed_language=parsed.language,
-                    fetched_at=fetched_at,
+                entries.append(
+                    normalize_entry(
+                        entry,
+                        source=feed.name or parsed.title or "",
+                        feed_url=feed.url,
+                        feed_language=parsed.language,
+                        fetched_at=fetched_at,
+                    )
                 )
-                article_message(normalized.article, self.settings)  # refused if too large
-                entries.append(normalized)
-            except (EntryError, ArticleTooLarge) as error:
+            except EntryError as error:
                 skipped.append(str(error))
                 self._dead_letter(feed, entry, error)
         if skipped:
@@ -189,18 +189,17 @@ class Collector:
 
     def _dead_letter(self, feed: FeedConfig, entry, error: Exception) -> None:
         """An entry that cannot be an Article goes to articles.raw.dlq, not nowhere."""
+        value = json.dumps(dict(entry), default=str, ensure_ascii=False).encode()
+        self._send_dead_letter(feed.url, value, error)
+
+    def _send_dead_letter(self, source: str, value: bytes, error: Exception) -> None:
         topic = self.settings.topic(ARTICLES_RAW.name)
-        letter = dead_letter(
-            topic=topic,
-            stage="collect",
-            error=error,
-            key=feed.url.encode(),
-            value=json.dumps(dict(entry), default=str, ensure_ascii=False).encode(),
-        )
+        key = source.encode()
+        letter = dead_letter(topic=topic, stage="collect", error=error, key=key, value=value)
         try:
-            self.producer.send(f"{topic}.dlq", key=feed.url.encode(), value=letter.to_json_bytes())
+            self.producer.send(f"{topic}.dlq", key=key, value=letter.to_json_bytes())
         except KafkaError as send_error:
-            log.warning("could not dead-letter an entry of %s: %s", feed.url, send_error)
+            log.warning("could not dead-letter an entry of %s: %s", source, send_error)
 
     async def _with_full_text(
         self, feed: FeedConfig, entries: list[NormalizedEntry]
@@ -253,24 +252,16 @@ class Collector:
         done = []
         for entry, error in zip(entries, outcomes, strict=True):
             if isinstance(error, ArticleTooLarge):
-                # grown past the maximum by its page's text: dead-lettered, not retried
-                self._dead_letter_article(entry.article, error)
+                # over the maximum (its page's text included): dead-lettered, not retried
+                self._send_dead_letter(
+                    entry.article.feed_url or "", entry.article.to_json_bytes(), error
+                )
                 done.append(entry)
             elif error is not None:
                 log.warning("Kafka did not acknowledge %s: %s", entry.article.url, error)
             else:
                 done.append(entry)
         return done
-
-    def _dead_letter_article(self, article, error: Exception) -> None:
-        topic = self.settings.topic(ARTICLES_RAW.name)
-        letter = dead_letter(
-            topic=topic, stage="collect", error=error, key=None, value=article.to_json_bytes()
-        )
-        try:
-            self.producer.send(f"{topic}.dlq", value=letter.to_json_bytes())
-        except KafkaError as send_error:
-            log.warning("could not dead-letter %s: %s", article.url, send_error)
 
     async def run(
         self,
