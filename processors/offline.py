@@ -84,7 +84,7 @@ def extract_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, dict[str,
         try:
             mentions = extract_events(article)
         except Exception as error:
-            yield number, f"extraction failed: {type(error).__name__}: {error}"
+            yield number, f"extraction failed: {describe_error(error)}"
             continue
         yield (
             number,
@@ -180,7 +180,7 @@ def merge_lines(
         try:
             pipeline.feed(article)
         except Exception as error:
-            errors.append((number, f"extraction failed: {type(error).__name__}: {error}"))
+            errors.append((number, f"extraction failed: {describe_error(error)}"))
     errors.sort()
     events = sorted(pipeline.events.values(), key=lambda e: (e.first_seen, e.event_id))
     return events, errors
