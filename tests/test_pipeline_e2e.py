@@ -103,26 +103,11 @@ def test_seeds_replayed_end_to_end_store_ganja_once_and_no_false_events(
 def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_going(
     pipeline_env, pipeline_settings, worker, tmp_path
 ):
-    producer = KafkaProducer(bootstrap_servers=pipeline_settings.bootstrap_servers, acks="all")
     topic = pipeline_settings.topic("articles.raw")
     broken = json.loads(load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes())
     broken["published"] = "yesterday-ish"
-    producer.send(topic, key=b"not-json", value=b"\x00\xff this is not JSON")
-    producer.send(topic, key=b"bad-field", value=json.dumps(broken).encode())
-    producer.flush()
-    producer.close()
-
-    # A valid article sent afterwards is still processed.
-    seeds = tmp_path / "one"
-    seeds.mkdir()
-    (seeds / "ganja.md").write_text((SEEDS / "ganja-missile-strike-caspian-daily.md").read_text())
-    assert _replay(pipeline_env, seeds).returncode == 0
-    _settled(pipeline_settings, worker)
-    assert worker.poll() is None
-
-    letters = [
-        DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
-    ]
+    sent = {b"not-json": b"\x00\xff this is not JSON", b"bad-field": json.dumps(broken).encode()}
+    letters = _dead_letters_of(sent, pipeline_env, pipeline_settings, worker, tmp_path)
     assert len(letters) == 2
     by_key = {letter.key_base64: letter for letter in letters}
     not_json = next(letter for letter in letters if letter.value == b"\x00\xff this is not JSON")
@@ -134,9 +119,6 @@ def test_malformed_messages_go_to_the_dead_letter_topic_and_the_worker_keeps_goi
         letter.source_topic == topic and letter.stage == "dedup" for letter in by_key.values()
     )
 
-    stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
-    assert [e.location.name for e in stored if e.location] == ["Ganja"]
-
 
 def test_an_oversize_bad_message_is_kept_apart_and_its_letter_sent(
     pipeline_env, pipeline_settings, worker, tmp_path
@@ -144,37 +126,42 @@ def test_an_oversize_bad_message_is_kept_apart_and_its_letter_sent(
     """About 900 kB of bad bytes, and a valid-looking 796 kB article dated year 1: each
     letter would pass the broker's 1 MB; the originals are kept in files under the state
     directory, the letters name them, and the worker goes on (issue 14, item 2)."""
-    producer = KafkaProducer(bootstrap_servers=pipeline_settings.bootstrap_servers, acks="all")
-    topic = pipeline_settings.topic("articles.raw")
     junk = b"\x00" + b"not json " * 100_000
     old = json.loads(load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes())
     old["published"] = "0001-05-06T10:00:00+00:00"
     old["text"] = "Shelling was reported. " * 34_000
     year_one = json.dumps(old).encode()
     assert 780_000 < len(year_one) < 1_000_000
-    producer.send(topic, key=b"junk", value=junk)
-    producer.send(topic, key=b"year-one", value=year_one)
-    producer.flush()
-    producer.close()
-
-    seeds = tmp_path / "one"
-    seeds.mkdir()
-    (seeds / "ganja.md").write_text((SEEDS / "ganja-missile-strike-caspian-daily.md").read_text())
-    assert _replay(pipeline_env, seeds).returncode == 0
-    _settled(pipeline_settings, worker)
-    assert worker.poll() is None
-
-    letters = [
-        DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
-    ]
+    sent = {b"junk": junk, b"year-one": year_one}
+    letters = _dead_letters_of(sent, pipeline_env, pipeline_settings, worker, tmp_path)
     assert sorted(letter.value_bytes for letter in letters) == sorted([len(junk), len(year_one)])
     for letter in letters:
         assert letter.stored_apart and not letter.truncated and letter.value == b""
         assert letter.original() in (junk, year_one)
         assert str(pipeline_settings.state_dir) in letter.stored_apart
     assert any("year" in letter.error for letter in letters)
+
+
+def _dead_letters_of(sent, pipeline_env, pipeline_settings, worker, tmp_path) -> list[DeadLetter]:
+    """Send SENT (key: value) to articles.raw, then replay one valid seed after them: the
+    worker must still be running and have stored that seed alone; the letters of
+    articles.raw.dlq."""
+    producer = KafkaProducer(bootstrap_servers=pipeline_settings.bootstrap_servers, acks="all")
+    for key, value in sent.items():
+        producer.send(pipeline_settings.topic("articles.raw"), key=key, value=value)
+    producer.flush()
+    producer.close()
+    seeds = tmp_path / "one"
+    seeds.mkdir()
+    (seeds / "ganja.md").write_text((SEEDS / "ganja-missile-strike-caspian-daily.md").read_text())
+    assert _replay(pipeline_env, seeds).returncode == 0
+    _settled(pipeline_settings, worker)
+    assert worker.poll() is None
     stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
     assert [e.location.name for e in stored if e.location] == ["Ganja"]
+    return [
+        DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
+    ]
 
 
 def test_replay_reports_a_malformed_seed_and_sends_the_others(
