@@ -18,6 +18,11 @@ def _xdg_dir(variable: str, fallback: str) -> Path:
     return Path(base) / "wirewatch"
 
 
+class SettingUnusable(ValueError):
+    """A setting that passed validation but cannot be used (a module that does not
+    import, say): the command line says so in one line, naming the variable."""
+
+
 @dataclass(frozen=True)
 class StateSection:
     """How long the stream keeps its state, and when an article is a copy."""
@@ -188,6 +193,18 @@ class Settings(BaseSettings):
         ge=10_000,
         le=1_000_000,
         description="Largest article message a collector sends (the broker takes about 1 MB)",
+    )
+    extract_budget_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=600,
+        description="Longest the worker spends extracting one article (0: no limit); "
+        "an article over it is stopped and dead-lettered",
+    )
+    extractor: str = Field(
+        default="processors.extraction:extract_events",
+        pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$",
+        description="The extraction function the worker runs, module:function (a plug-in point)",
     )
     alert_files_dir: Path | None = Field(
         default=None,

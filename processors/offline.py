@@ -75,14 +75,17 @@ def read_articles(
             yield number, describe_error(error), {}
 
 
-def extract_lines(lines: Iterable[str | bytes]) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def extract_lines(
+    lines: Iterable[str | bytes],
+    extract: Callable[[Article], list[EventMention]] = extract_events,
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
     """(line number, output record) per input line, or (line number, error message)."""
     for number, article, record in read_articles(lines):
         if isinstance(article, str):
             yield number, article
             continue
         try:
-            mentions = extract_events(article)
+            mentions = extract(article)
         except Exception as error:
             yield number, f"extraction failed: {describe_error(error)}"
             continue

@@ -5,6 +5,7 @@ Before, an invalid UTF-8 line, deeply nested JSON or a date in year 1 ended the 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import pytest
@@ -78,17 +79,40 @@ def test_merge_reports_the_same_lines_and_merges_the_rest(source):
     assert events and all(event["event_id"] for event in events)
 
 
-def test_an_extraction_that_fails_is_that_lines_error(monkeypatch):
-    """A future slow or broken path in the extractor fails one line, not the file."""
-    real = offline.extract_events
+def test_an_extraction_that_fails_is_that_lines_error():
+    """A future broken path in the extractor fails one line, not the file."""
 
     def breaks_on_one(article):
         if "Mariupol" in article.text:
             raise RuntimeError("a bug")
-        return real(article)
+        return offline.extract_events(article)
 
-    monkeypatch.setattr(offline, "extract_events", breaks_on_one)
     broken = _line(id="broken", text="Shelling killed two in Mariupol.").decode()
-    results = dict(offline.extract_lines([_line(id="a").decode(), broken, _line(id="b").decode()]))
+    lines = [_line(id="a").decode(), broken, _line(id="b").decode()]
+    results = dict(offline.extract_lines(lines, breaks_on_one))
     assert results[2] == "extraction failed: RuntimeError: a bug"
     assert results[1]["id"] == "a" and results[3]["id"] == "b"
+
+
+@pytest.mark.parametrize("merge", [False, True])
+def test_an_article_over_the_time_budget_is_its_lines_error(tmp_path, merge):
+    """A future slow path (here a deliberately slow extractor: a runaway regular
+    expression, tests/slow_extractor.py) costs its line the budget, not the run."""
+    path = tmp_path / "articles.jsonl"
+    lines = [_line(id="first"), _line(id="slow", title="slow regex"), _line(id="last")]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    env = {
+        **os.environ,
+        "WIREWATCH_EXTRACTOR": "tests.slow_extractor:slow_on_request",
+        "WIREWATCH_EXTRACT_BUDGET_SECONDS": "1",
+    }
+    command = wirewatch_command("extract", *(["--merge"] if merge else []), str(path))
+    done = subprocess.run(command, capture_output=True, env=env, timeout=120)
+    assert done.returncode == 1
+    [error] = done.stderr.decode().strip().splitlines()
+    assert error.startswith("line 2:") and "longer than 1 s" in error, error
+    outputs = [json.loads(line) for line in done.stdout.splitlines()]
+    if merge:
+        assert outputs and all(event["event_id"] for event in outputs)
+    else:
+        assert [record["id"] for record in outputs] == ["first", "last"]

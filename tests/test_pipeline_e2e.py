@@ -142,6 +142,36 @@ def test_an_oversize_bad_message_is_kept_apart_and_its_letter_sent(
     assert any("year" in letter.error for letter in letters)
 
 
+def test_an_article_over_the_extraction_budget_is_dead_lettered_and_the_worker_goes_on(
+    pipeline_env, pipeline_settings, tmp_path
+):
+    """A worker whose extractor is deliberately slow on one article (a runaway regular
+    expression, which holds the interpreter: tests/slow_extractor.py), with a 2 s budget:
+    that article goes to the dead letters with the reason, the worker stays in its group
+    and stores the article after it (issue 14, item 1)."""
+    env = {
+        **pipeline_env,
+        "WIREWATCH_EXTRACTOR": "tests.slow_extractor:slow_on_request",
+        "WIREWATCH_EXTRACT_BUDGET_SECONDS": "2",
+    }
+    slow = json.loads(load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes())
+    slow["title"] = "slow regex"
+    with (tmp_path / "worker.log").open("wb") as log:
+        worker = subprocess.Popen(
+            wirewatch_command("worker"), env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        began = time.monotonic()
+        sent = {b"slow": json.dumps(slow).encode()}
+        [letter] = _dead_letters_of(sent, env, pipeline_settings, worker, tmp_path)
+        assert time.monotonic() - began < 120
+        assert letter.stage == "extract" and "longer than 2 s" in letter.error, letter.error
+        assert letter.value == json.dumps(slow).encode()
+    finally:
+        worker.terminate()
+        worker.wait(30)
+
+
 def _dead_letters_of(sent, pipeline_env, pipeline_settings, worker, tmp_path) -> list[DeadLetter]:
     """Send SENT (key: value) to articles.raw, then replay one valid seed after them: the
     worker must still be running and have stored that seed alone; the letters of

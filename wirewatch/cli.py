@@ -45,8 +45,9 @@ def _operator_problem(error: Exception) -> str | None:
     from sqlalchemy.exc import OperationalError
 
     from infra.kafka_admin import BrokerUnavailable
+    from infra.settings import SettingUnusable
 
-    if isinstance(error, BrokerUnavailable):
+    if isinstance(error, BrokerUnavailable | SettingUnusable):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         first = error.errors()[0]

@@ -36,6 +36,7 @@ from mode.utils.queues import FlowControlEvent
 
 from infra.settings import Settings, StreamSection
 from processors import stages
+from processors.budgeted_extraction import budgeted_extractor
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
 from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
@@ -134,7 +135,10 @@ def create_app(settings: Settings) -> faust.App:
     )
     # held beside dedup's table on articles.raw's partition (named apart from the
     # three-partition table of the layout before, whose changelog it cannot read)
-    extracted = stages.ExtractState(table("extract.countries", ARTICLES_RAW), retention())
+    # each article within the time budget: past it, stopped and dead-lettered
+    extracted = stages.ExtractState(
+        table("extract.countries", ARTICLES_RAW), retention(), budgeted_extractor(settings)
+    )
     merged = stages.MergeState(
         IncidentIndex(
             table("merge.events", EVENT_MENTIONS), table("merge.articles", EVENT_MENTIONS)

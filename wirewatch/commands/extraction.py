@@ -24,19 +24,22 @@ def extract(source, merge: bool) -> None:
 
     Each input line: {"id", "title", "text", "published" (RFC 3339), "url"?, "source"?}.
     A line that cannot be read (not UTF-8, not JSON, a missing or bad field) or whose
-    extraction fails is reported on stderr with its number; the rest are processed, and
-    the exit status is then 1.
+    extraction fails or takes longer than WIREWATCH_EXTRACT_BUDGET_SECONDS is reported on
+    stderr with its number; the rest are processed, and the exit status is then 1.
     Each output line: {"id": ..., "events": [EventMention, ...]}; with --merge, one
     canonical Event per line (with event_id, version, article_ids, sources), after the
     whole file is read in order, with the stream's own dedup and merge functions.
     """
+    from processors.budgeted_extraction import budgeted_extractor
     from processors.offline import InProcessPipeline, extract_lines, merge_lines
 
+    settings = get_settings()
+    extractor = budgeted_extractor(settings)  # an article over the budget: its line is reported
     if merge:
-        settings = get_settings()
         pipeline = InProcessPipeline(
             threshold=settings.dedup_threshold,
             window=dt.timedelta(days=settings.state_window_days),
+            extract=extractor,
         )
         canonical, errors = merge_lines(source, pipeline)
         for number, message in errors:
@@ -46,7 +49,7 @@ def extract(source, merge: bool) -> None:
         sys.exit(1 if errors else 0)
 
     failures = 0
-    for line_number, output in extract_lines(source):
+    for line_number, output in extract_lines(source, extractor):
         if isinstance(output, str):
             failures += 1
             click.echo(f"line {line_number}: {output}", err=True)
