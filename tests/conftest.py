@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from infra.settings import Settings
-from tests.services import kafka_broker, postgres_server, wirewatch_command
+from tests.services import free_port_pair, kafka_broker, postgres_server, wirewatch_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -44,6 +44,19 @@ def database_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'events.db'}"
     return fresh_postgres_database(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def own_broker(tmp_path) -> Iterator[object]:
+    """A broker of the test's own, for tests that kill it (the suite's broker is shared)."""
+    from infra.broker import LocalBroker
+
+    broker = LocalBroker(
+        home=tmp_path / "own-kafka", cache_dir=Settings().cache_dir, port=free_port_pair()
+    )
+    broker.start()
+    yield broker
+    broker.stop()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 
-from infra.broker import LocalBroker
 from infra.kafka_admin import ensure_topics
 from infra.settings import Settings
 from ingest.collector import Collector
@@ -17,7 +16,6 @@ from ingest.feeds_config import FeedConfig
 from ingest.producer import make_producer
 from tests.feed_server import FIXTURES, FeedServer, rss_with_items
 from tests.kafka_helpers import read_topic
-from tests.services import free_port_pair
 
 pytestmark = pytest.mark.kafka
 
@@ -145,16 +143,6 @@ def test_a_changed_entry_is_pushed_again_as_a_new_version(pipeline_settings, tmp
         "Corrected: ten killed",
         "First version number 2",
     ]
-
-
-@pytest.fixture
-def own_broker(tmp_path):
-    broker = LocalBroker(
-        home=tmp_path / "outage-kafka", cache_dir=Settings().cache_dir, port=free_port_pair()
-    )
-    broker.start()
-    yield broker
-    broker.stop()
 
 
 def test_a_broker_outage_during_a_poll_loses_and_duplicates_nothing(
