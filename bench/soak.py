@@ -1,0 +1,445 @@
+"""A long run of the whole pipeline with faults injected on a schedule, checked against
+an undisturbed run of the same feeds: nothing lost, nothing doubled.
+
+    .venv/bin/python bench/soak.py [--minutes 60] [--rate 2] [--feeds 10]
+
+Two pipelines run side by side, each with its own broker, worker, collector, topics and
+SQLite store: the *undisturbed* one and the *disturbed* one. A local feed server gives
+both the same FEEDS feeds, into which new wire reports (`synthetic.py`) are published at
+RATE per second for MINUTES; the collectors poll them every 3 s. The disturbed pipeline
+meets, at 20 %, 40 %, 60 % and 80 % of the run:
+
+1. its worker killed with SIGKILL, restarted 2 s later;
+2. its broker killed with SIGKILL, restarted 5 s later;
+3. a feed that turns hostile (a double-gzip bomb, then an XML entity bomb, alternately);
+4. a 900 kB message of junk sent straight to its articles.raw.
+
+When the feeds stop growing, both pipelines are given time to drain (every published
+article read from articles.raw by the worker, lag zero, the store still), and the bench
+prints, side by side: articles published, articles collected (distinct ids on
+articles.raw) and the messages that carried them, events stored, the articles those
+events hold, dead letters per topic; then the checks. *Nothing lost*: every published
+article was collected, and the disturbed store holds every article the undisturbed one
+does. *Nothing doubled*: no article is in two events, and both stores group the
+articles into the same events. The disturbed run must also have dead-lettered the
+junk. Exit status 1 when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import email.utils
+import functools
+import gzip
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kafka import KafkaProducer
+from synthetic import report, report_towns
+
+from infra.broker import LocalBroker
+from infra.settings import Settings
+from schemas.article import article_id_for
+from schemas.topics import ARTICLES_RAW
+from sinks.storage import connect, list_events
+from tests.feed_server import FeedServer
+from tests.kafka_helpers import pipeline_lag, read_topic
+from tests.services import free_port_pair, wirewatch_command
+
+POLL_SECONDS = 3.0
+ITEMS_PER_FEED = 200  # the newest items each feed lists: far more than a poll misses
+DRAIN_MINUTES = 15.0
+
+
+@dataclass(frozen=True)
+class Item:
+    number: int
+    offset: float  # seconds after the start at which it is published
+    url: str
+    title: str
+    text: str
+
+
+def make_items(count: int, rate: float, seed: int = 7) -> list[Item]:
+    """COUNT wire reports, one every 1/RATE s; reports of one town, kind and day merge."""
+    rng = random.Random(seed)
+    towns = report_towns(100)
+    items = []
+    for number in range(count):
+        article = report(number, rng.choice(towns), rng, label="soak")
+        items.append(Item(number, number / rate, article.url, article.title, article.text))
+    return items
+
+
+class SoakFeeds:
+    """The feeds both pipelines poll: feed k lists the items numbered k mod FEEDS that are
+    published by now (the newest ITEMS_PER_FEED of them), and a feed per pipeline that
+    turns hostile when told to."""
+
+    def __init__(self, server: FeedServer, items: list[Item], feeds: int, began: float) -> None:
+        self.server, self.items, self.feeds, self.began = server, items, feeds, began
+        self.hostile: set[str] = set()
+        self._served: Counter[str] = Counter()
+        for k in range(feeds):
+            server.routes[f"/wire{k}.xml"] = self._feed(k)
+        for run in ("undisturbed", "disturbed"):
+            server.routes[f"/{run}/odd.xml"] = self._odd(run)
+
+    def urls(self, run: str) -> list[str]:
+        return [self.server.url(f"/wire{k}.xml") for k in range(self.feeds)] + [
+            self.server.url(f"/{run}/odd.xml")
+        ]
+
+    def _feed(self, k: int):
+        def handle(request: BaseHTTPRequestHandler) -> None:
+            now = time.time() - self.began
+            mine = [i for i in self.items[k :: self.feeds] if i.offset <= now]
+            _send(request, _rss(f"Wire {k}", mine[-ITEMS_PER_FEED:], self.began))
+
+        return handle
+
+    def _odd(self, run: str):
+        def handle(request: BaseHTTPRequestHandler) -> None:
+            if run not in self.hostile:
+                _send(request, _rss("Odd", [_CALM_ITEM], self.began))
+                return
+            self._served[run] += 1
+            if self._served[run] % 2:
+                _send(request, _gzip_bomb(), ("Content-Encoding", "gzip, gzip"))
+            else:
+                _send(request, _ENTITY_BOMB)
+
+        return handle
+
+
+# what the odd feed lists until it turns hostile (a feed with no entries is an error)
+_CALM_ITEM = Item(
+    -1, 0.0, "https://soak.example/odd", "Markets calm", "Share prices held steady on Monday."
+)
+
+
+@functools.cache
+def _gzip_bomb() -> bytes:
+    """1 GiB of zeros gzipped twice: a few kB on the wire."""
+    packer = zlib.compressobj(9, wbits=16 + zlib.MAX_WBITS)
+    chunk = bytes(1 << 20)
+    inner = b"".join(packer.compress(chunk) for _ in range(1024)) + packer.flush()
+    return gzip.compress(inner, 9)
+
+
+_ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+    + b"".join(
+        f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">'.encode() for n in range(8)
+    )
+    + b']><rss version="2.0"><channel><title>&i;</title></channel></rss>'
+)
+
+
+def _rss(title: str, items: list[Item], began: float) -> bytes:
+    entries = "".join(
+        f"<item><title>{escape(i.title)}</title><link>{escape(i.url)}</link>"
+        f"<guid>{escape(i.url)}</guid>"
+        f"<pubDate>{email.utils.formatdate(began + i.offset, usegmt=True)}</pubDate>"
+        f"<description>{escape(i.text)}</description></item>"
+        for i in reversed(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://soak.example/</link>"
+        f"<description>soak</description>{entries}</channel></rss>"
+    ).encode()
+
+
+def _send(request: BaseHTTPRequestHandler, body: bytes, *headers: tuple[str, str]) -> None:
+    request.send_response(200)
+    request.send_header("Content-Type", "application/rss+xml")
+    for name, value in headers:
+        request.send_header(name, value)
+    request.send_header("Content-Length", str(len(body)))
+    request.end_headers()
+    request.wfile.write(body)
+
+
+@dataclass
+class Pipeline:
+    """One broker, worker and collector, with their own topics, state and store."""
+
+    name: str
+    work: Path
+    urls: list[str]
+    broker: LocalBroker = field(init=False)
+    env: dict[str, str] = field(init=False)
+    worker: subprocess.Popen | None = None
+    collector: subprocess.Popen | None = None
+    restarts: int = 0
+
+    def __post_init__(self) -> None:
+        self.broker = LocalBroker(
+            home=self.work / "kafka", cache_dir=Settings().cache_dir, port=free_port_pair()
+        )
+        run = uuid.uuid4().hex[:6]
+        self.work.mkdir(parents=True)
+        feeds = self.work / "feeds.yaml"
+        feeds.write_text(
+            "feeds:\n"
+            + "".join(
+                f"  - url: {url}\n    interval_minutes: {POLL_SECONDS / 60}\n" for url in self.urls
+            )
+        )
+        self.env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
+            "WIREWATCH_TOPIC_PREFIX": f"soak{run}.",
+            "WIREWATCH_APP_ID": f"wirewatch-soak-{run}",
+            "WIREWATCH_STATE_DIR": str(self.work / "state"),
+            "WIREWATCH_DATABASE_URL": f"sqlite:///{self.work / 'events.db'}",
+            "WIREWATCH_FEEDS_FILE": str(feeds),
+            "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true",
+            "WIREWATCH_POLL_MIN_INTERVAL_MINUTES": str(POLL_SECONDS / 60),
+            "WIREWATCH_POLL_MAX_INTERVAL_MINUTES": "1",
+            "WIREWATCH_TOPIC_PARTITIONS": "3",
+        }
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            _env_file=None,
+            kafka_bootstrap_servers=self.broker.bootstrap_servers,
+            topic_prefix=self.env["WIREWATCH_TOPIC_PREFIX"],
+            app_id=self.env["WIREWATCH_APP_ID"],
+            state_dir=Path(self.env["WIREWATCH_STATE_DIR"]),
+            database_url=self.env["WIREWATCH_DATABASE_URL"],
+        )
+
+    def start(self) -> None:
+        self.broker.start()
+        self.start_worker()
+        self.collector = self._spawn("collect", "collector")
+
+    def start_worker(self) -> None:
+        self.worker = self._spawn("worker", f"worker{self.restarts}")
+
+    def _spawn(self, command: str, log: str) -> subprocess.Popen:
+        with (self.work / f"{log}.log").open("ab") as out:
+            return subprocess.Popen(
+                wirewatch_command(command), env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
+
+    def kill_worker(self) -> None:
+        assert self.worker is not None
+        self.worker.send_signal(signal.SIGKILL)
+        self.worker.wait()
+        self.restarts += 1
+
+    def exited(self) -> list[str]:
+        return [
+            name
+            for name, process in (("worker", self.worker), ("collector", self.collector))
+            if process is None or process.poll() is not None
+        ]
+
+    def stop(self) -> None:
+        for process in (self.collector, self.worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(60)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.broker.stop()
+
+
+@dataclass
+class Tally:
+    collected: set[str]
+    messages: int
+    groups: list[frozenset[str]]
+    dead_letters: dict[str, int]
+    refused: int  # polls of the hostile feed the collector logged as failed
+
+    @property
+    def in_events(self) -> Counter[str]:
+        return Counter(article for group in self.groups for article in group)
+
+
+def tally(pipeline: Pipeline) -> Tally:
+    settings = pipeline.settings
+    raw = read_topic(settings, ARTICLES_RAW.name, timeout_ms=5000)
+    collected = _article_ids(raw)
+    events = list(list_events(connect(settings.resolved_database_url)))
+    groups = [frozenset(event.article_ids) for event in events]
+    letters = {}
+    for spec_name in ("articles.raw", "events.mentions", "events", "alerts"):
+        name = f"{spec_name}.dlq"
+        count = len(read_topic(settings, name, timeout_ms=2000))
+        if count:
+            letters[name] = count
+    log = (pipeline.work / "collector.log").read_text(errors="replace")
+    refused = sum(1 for line in log.splitlines() if "/odd.xml:" in line and "WARNING" in line)
+    return Tally(collected, len(raw), groups, letters, refused)
+
+
+def _article_ids(values: list[bytes]) -> set[str]:
+    """The ids of the articles among VALUES (the junk sent on purpose has none)."""
+    ids = set()
+    for value in values:
+        with contextlib.suppress(ValueError, KeyError, TypeError):
+            ids.add(json.loads(value)["id"])
+    return ids
+
+
+def drained(pipeline: Pipeline, expected: set[str]) -> bool:
+    settings = pipeline.settings
+    raw = read_topic(settings, ARTICLES_RAW.name, timeout_ms=2000)
+
+    return expected <= _article_ids(raw) and pipeline_lag(settings) == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--rate", type=float, default=2.0, help="articles published per second")
+    parser.add_argument("--feeds", type=int, default=10)
+    args = parser.parse_args()
+    seconds = args.minutes * 60
+    count = int(seconds * args.rate)
+    print(
+        f"soak: {args.minutes:g} min, {args.rate:g} articles/s over {args.feeds} feeds: {count} articles"
+    )
+    items = make_items(count, args.rate)
+    expected = {article_id_for(item.url) for item in items}
+    tmp = tempfile.mkdtemp(prefix="wirewatch-soak-")
+    with FeedServer() as server:
+        began = time.time() + 5  # published from 5 s after the pipelines start
+        feeds = SoakFeeds(server, items, args.feeds, began)
+        calm = Pipeline("undisturbed", Path(tmp) / "undisturbed", feeds.urls("undisturbed"))
+        rough = Pipeline("disturbed", Path(tmp) / "disturbed", feeds.urls("disturbed"))
+        try:
+            for pipeline in (calm, rough):
+                pipeline.start()
+            print(f"pipelines started; work files in {tmp}")
+            faults = schedule(rough, feeds, began, seconds)
+            faults.start()
+            while time.time() < began + seconds:
+                time.sleep(10)
+                elapsed = (time.time() - began) / 60
+                down = {p.name: p.exited() for p in (calm, rough) if p.exited()}
+                print(f"  {elapsed:5.1f} min" + (f"; exited: {down}" if down else ""), flush=True)
+            faults.join()
+            print("feeds stopped growing; draining ...", flush=True)
+            deadline = time.time() + DRAIN_MINUTES * 60
+            waiting = [calm, rough]
+            while waiting and time.time() < deadline:
+                waiting = [p for p in waiting if not drained(p, expected)]
+                time.sleep(5)
+            time.sleep(10)  # the store agent's last batch
+            if waiting:
+                print(f"not drained within {DRAIN_MINUTES:g} min: {[p.name for p in waiting]}")
+            results = {p.name: tally(p) for p in (calm, rough)}
+            still_running = not calm.exited() and not rough.exited()
+        finally:
+            for pipeline in (calm, rough):
+                pipeline.stop()
+    status = report_results(expected, results["undisturbed"], results["disturbed"], still_running)
+    if status == 0:
+        shutil.rmtree(tmp)
+    else:
+        print(f"logs kept in {tmp}")
+    return status
+
+
+def schedule(rough: Pipeline, feeds: SoakFeeds, began: float, seconds: float) -> threading.Thread:
+    def at(fraction: float) -> None:
+        time.sleep(max(0.0, began + fraction * seconds - time.time()))
+
+    def say(what: str) -> None:
+        print(f"  fault at {(time.time() - began) / 60:5.1f} min: {what}", flush=True)
+
+    def run() -> None:
+        at(0.2)
+        say("worker killed (SIGKILL), restarted in 2 s")
+        rough.kill_worker()
+        time.sleep(2)
+        rough.start_worker()
+        at(0.4)
+        say("broker killed (SIGKILL), restarted in 5 s")
+        rough.broker.kill()
+        time.sleep(5)
+        rough.broker.start()
+        at(0.6)
+        say("a feed turns hostile (double-gzip bomb, entity bomb)")
+        feeds.hostile.add("disturbed")
+        at(0.8)
+        say("900 kB of junk sent to articles.raw")
+        producer = KafkaProducer(bootstrap_servers=rough.broker.bootstrap_servers, acks="all")
+        junk = b"\x00" + b"not json " * 100_000
+        producer.send(rough.settings.topic(ARTICLES_RAW.name), key=b"junk", value=junk)
+        producer.flush()
+        producer.close()
+
+    return threading.Thread(target=run, daemon=True)
+
+
+def report_results(expected: set[str], calm: Tally, rough: Tally, still_running: bool) -> int:
+    rows = [
+        ("articles published", len(expected), len(expected)),
+        ("articles collected (distinct ids)", len(calm.collected), len(rough.collected)),
+        ("messages on articles.raw", calm.messages, rough.messages),
+        ("events stored", len(calm.groups), len(rough.groups)),
+        ("articles in events", len(calm.in_events), len(rough.in_events)),
+        ("articles in two events or more", _doubled(calm), _doubled(rough)),
+        ("dead letters", _letters(calm), _letters(rough)),
+        ("hostile feed polls refused", calm.refused, rough.refused),
+    ]
+    print(f"\n{'':36}{'undisturbed':>20}{'disturbed':>20}")
+    for name, left, right in rows:
+        print(f"{name:36}{left!s:>20}{right!s:>20}")
+    checks = {
+        "nothing lost at collection": expected <= calm.collected and expected <= rough.collected,
+        "nothing lost in the store": set(calm.in_events) <= set(rough.in_events),
+        "nothing doubled": _doubled(calm) == 0 and _doubled(rough) == 0,
+        "the same events": sorted(map(sorted, calm.groups)) == sorted(map(sorted, rough.groups)),
+        "the junk dead-lettered": rough.dead_letters.get("articles.raw.dlq", 0) >= 1,
+        "the hostile feed refused, the collector and worker still running": rough.refused > 0
+        and still_running,
+    }
+    print()
+    for name, passed in checks.items():
+        print(f"{'PASS' if passed else 'FAIL'}  {name}")
+    missing = set(calm.in_events) - set(rough.in_events)
+    if missing:
+        print(
+            f"  {len(missing)} articles stored undisturbed but not disturbed, e.g. {sorted(missing)[:3]}"
+        )
+    return 0 if all(checks.values()) else 1
+
+
+def _doubled(t: Tally) -> int:
+    return sum(1 for count in t.in_events.values() if count > 1)
+
+
+def _letters(t: Tally) -> str:
+    return ", ".join(f"{k} {v}" for k, v in sorted(t.dead_letters.items())) or "0"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
