@@ -60,7 +60,25 @@ def own_broker(tmp_path) -> Iterator[object]:
 
 
 @pytest.fixture
-def pipeline_env(kafka, tmp_path) -> dict[str, str]:
+def pipeline_database(request, tmp_path) -> str:
+    """The URL of the pipeline's database: SQLite in the test's directory, or, for a test
+    parametrised with ``indirect=["pipeline_database"]`` and "postgresql", a fresh
+    database on the suite's PostgreSQL."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return fresh_postgres_database(request.getfixturevalue("postgres_url"))
+    return f"sqlite:///{tmp_path / 'events.db'}"
+
+
+# Run a pipeline test on SQLite and on PostgreSQL: @ON_BOTH_DATABASES above it.
+ON_BOTH_DATABASES = pytest.mark.parametrize(
+    "pipeline_database",
+    ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+    indirect=True,
+)
+
+
+@pytest.fixture
+def pipeline_env(kafka, tmp_path, pipeline_database) -> dict[str, str]:
     """Environment for one isolated pipeline: own topics, consumer group, state and DB."""
     run = uuid.uuid4().hex[:8]
     env = {
@@ -69,7 +87,7 @@ def pipeline_env(kafka, tmp_path) -> dict[str, str]:
         "WIREWATCH_TOPIC_PREFIX": f"t{run}.",
         "WIREWATCH_APP_ID": f"wirewatch-test-{run}",
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
-        "WIREWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'events.db'}",
+        "WIREWATCH_DATABASE_URL": pipeline_database,
         "WIREWATCH_TOPIC_PARTITIONS": "3",
     }
     return env

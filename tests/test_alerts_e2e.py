@@ -13,7 +13,7 @@ import pytest
 from sinks.alerts import channels
 from sinks.alerts import state as delivery_state
 from sinks.alerts import subscriptions as store
-from tests.conftest import wirewatch_command
+from tests.conftest import ON_BOTH_DATABASES, wirewatch_command
 from tests.kafka_helpers import pipeline_lag
 from tests.services import wait_until
 from tests.smtp_server import smtp_inbox
@@ -28,6 +28,7 @@ def _subscription(record: dict) -> store.Subscription:
     return store.Subscription.model_validate_json(json.dumps(record))
 
 
+@ON_BOTH_DATABASES
 def test_seeds_deliver_each_expected_alert_once(pipeline_env, pipeline_settings, tmp_path):
     receiver = WebhookServer()
     receiver.fail_first["/flaky"] = 3

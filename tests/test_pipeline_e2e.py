@@ -1,4 +1,5 @@
-"""The whole pipeline on a real broker: replay -> faust worker -> SQLite."""
+"""The whole pipeline on a real broker: replay -> faust worker -> SQLite, and the main
+run on PostgreSQL too."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from kafka import KafkaProducer
 from ingest.seeds import load_seed, seed_files
 from schemas.dead_letter import DeadLetter
 from sinks.storage import connect, count_versions, list_events
-from tests.conftest import SEEDS, wirewatch_command
+from tests.conftest import ON_BOTH_DATABASES, SEEDS, wirewatch_command
 from tests.kafka_helpers import group_members, lag_by_partition, pipeline_lag, read_topic
 from tests.services import wait_until
 
@@ -57,6 +58,7 @@ def _snapshot(settings):
     return sorted(e.model_dump_json() for e in list_events(engine)), count_versions(engine)
 
 
+@ON_BOTH_DATABASES
 def test_seeds_replayed_end_to_end_store_ganja_once_and_no_false_events(
     pipeline_env, pipeline_settings, worker
 ):
