@@ -46,6 +46,33 @@ class DeadLetter(WireModel):
         with open(self.stored_apart, "rb") as handle:
             return handle.read()
 
+    def checked_original(self) -> bytes:
+        """The original bytes exactly as they failed, for a replay: OriginalUnavailable,
+        saying why, when the letter carries only their start (truncated), or the file
+        holding them is missing or does not match the letter's SHA-256."""
+        if self.truncated:
+            raise OriginalUnavailable(
+                f"truncated: the letter holds only the first {len(self.value):,} of "
+                f"{self.value_bytes or 0:,} bytes, the original could not be kept"
+            )
+        try:
+            data = self.original()
+        except OSError as error:
+            raise OriginalUnavailable(
+                f"the original's file {self.stored_apart} cannot be read: {error.strerror}"
+            ) from None
+        if self.value_sha256 is not None and hashlib.sha256(data).hexdigest() != self.value_sha256:
+            where = self.stored_apart or "the letter's value"
+            raise OriginalUnavailable(
+                f"{where} does not match the letter's SHA-256 ({len(data):,} bytes, "
+                f"{self.value_bytes or 0:,} expected): altered since it was kept"
+            )
+        return data
+
+
+class OriginalUnavailable(ValueError):
+    """A letter's original bytes cannot be given back exactly: the reason, in one line."""
+
 
 def b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode("ascii")

@@ -10,6 +10,7 @@ import click
 
 from wirewatch.commands import (
     alerts,
+    dlq,
     events,
     extraction,
     feeds,
@@ -46,8 +47,9 @@ def _operator_problem(error: Exception) -> str | None:
 
     from infra.kafka_admin import BrokerUnavailable
     from infra.settings import SettingUnusable
+    from ingest.dead_letters import DeadLetterProblem
 
-    if isinstance(error, BrokerUnavailable | SettingUnusable):
+    if isinstance(error, BrokerUnavailable | SettingUnusable | DeadLetterProblem):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         first = error.errors()[0]
@@ -79,5 +81,6 @@ for command in (
     serve.serve,
     subscriptions.subscriptions,
     alerts.alerts,
+    dlq.dlq,
 ):
     main.add_command(command)

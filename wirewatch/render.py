@@ -5,14 +5,19 @@ default when the output is not a terminal."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from schemas.alert import Subscription
 from schemas.event import Event
 from sinks.alerts.channels import shown_target
+
+if TYPE_CHECKING:
+    from ingest.dead_letters import LetterCount, StoredLetter
 
 
 def chosen_format(asked: str | None) -> str:
@@ -25,13 +30,23 @@ def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[str]],
     console: Console | None = None,
+    cut: Collection[str] = (),
 ) -> None:
-    """Rows under their column names; long cells fold rather than widen the table."""
+    """Rows under their column names; long cells fold rather than widen the table, or,
+    in the CUT columns, stay on one line ending in an ellipsis."""
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
+    # A cut column folds like the others when the table is sized (so it gives way
+    # first), and its cells then stay on one line.
+    cuts = [column in cut for column in columns]
     for row in rows:
-        table.add_row(*row)
+        table.add_row(
+            *(
+                Text(cell, no_wrap=True, overflow="ellipsis") if is_cut else cell
+                for cell, is_cut in zip(row, cuts, strict=True)
+            )
+        )
     (console or Console()).print(table)
 
 
@@ -135,6 +150,68 @@ def alerts_table(rows, console: Console | None = None) -> None:
         for row in rows
     )
     print_table(f"{len(rows)} alerts", (*columns, "latency s", "error"), cells, console)
+
+
+def dead_letter_counts_table(counts: list[LetterCount], console: Console | None = None) -> None:
+    rows = (
+        (
+            count.topic,
+            str(count.letters) if count.exists else "- (not created)",
+            f"{count.first} to {count.end - 1}" if count.letters else "",
+        )
+        for count in counts
+    )
+    total = sum(count.letters for count in counts)
+    print_table(f"{total} dead letters", ("topic", "letters", "offsets"), rows, console)
+
+
+def dead_letter_row(stored: StoredLetter) -> dict[str, Any]:
+    """A letter's line of `dlq list TOPIC --format jsonl`: where it is and why, without
+    the original bytes (`dlq show` has them)."""
+    letter = stored.letter
+    if letter is None:
+        return {"offset": stored.offset, "at": stored.at.isoformat(), "error": stored.problem}
+    return {
+        "offset": stored.offset,
+        "at": stored.at.isoformat(),
+        "failed_at": letter.failed_at.isoformat(),
+        "source_topic": letter.source_topic,
+        "partition": letter.partition,
+        "source_offset": letter.offset,
+        "stage": letter.stage,
+        "error_type": letter.error_type,
+        "error": letter.error,
+        "value_bytes": letter.value_bytes,
+        "value_sha256": letter.value_sha256,
+        "stored_apart": letter.stored_apart,
+        "truncated": letter.truncated,
+    }
+
+
+def _kept(stored: StoredLetter) -> str:
+    letter = stored.letter
+    if letter is None:
+        return "-"
+    return "truncated" if letter.truncated else "apart" if letter.stored_apart else "inline"
+
+
+def dead_letters_table(letters: list[StoredLetter], console: Console | None = None) -> None:
+    rows = (
+        (
+            str(stored.offset),
+            (stored.letter.failed_at if stored.letter else stored.at).strftime("%Y-%m-%d %H:%M:%S"),
+            stored.letter.stage if stored.letter else "?",
+            " ".join((stored.letter.error if stored.letter else stored.problem or "").split()),
+            f"{stored.letter.value_bytes:,}"
+            if stored.letter and stored.letter.value_bytes
+            else "-",
+            _kept(stored),
+        )
+        for stored in letters
+    )
+    title = f"{len(letters)} dead letters" + (f" in {letters[0].topic}" if letters else "")
+    columns = ("offset", "time", "stage", "reason", "bytes", "original")
+    print_table(title, columns, rows, console, cut={"reason"})
 
 
 def describe_subscription(sub: Subscription) -> str:

@@ -1,0 +1,284 @@
+"""Dead letters read back from their topics, and their originals sent again: after a fix,
+what a stage could not handle goes back through the pipeline from the topic it came
+from. Pure functions choose what to send and say why a letter is skipped; the shells
+read a `.dlq` topic (one partition, as every dead-letter topic has) and produce."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import KafkaError
+
+from infra.kafka_admin import require_broker
+from infra.settings import Settings
+from ingest.producer import make_producer
+from schemas.dead_letter import DeadLetter, OriginalUnavailable, describe_error
+from schemas.topics import PIPELINE_TOPICS, TopicSpec, dead_letter_topic
+
+READ_TIMEOUT_SECONDS = 60.0  # reading a whole dead-letter topic stops here, saying so
+
+
+class DeadLetterProblem(ValueError):
+    """A dead-letter request that cannot be met (unknown topic, no such offset, an
+    original that cannot be given back): one line naming the topic and offset."""
+
+
+def source_topic(name: str, prefix: str = "") -> TopicSpec:
+    """The pipeline topic NAME names: its own name or its dead-letter topic's, with or
+    without the topic prefix ("articles.raw", "articles.raw.dlq", "t1.articles.raw")."""
+    bare = name.removeprefix(prefix) if prefix else name
+    bare = bare.removesuffix(".dlq")
+    for spec in PIPELINE_TOPICS:
+        if spec.name == bare:
+            return spec
+    known = ", ".join(dead_letter_topic(spec).name for spec in PIPELINE_TOPICS)
+    raise DeadLetterProblem(f"unknown topic {name!r}: the dead-letter topics are {known}")
+
+
+@dataclass(frozen=True)
+class StoredLetter:
+    """One message of a dead-letter topic: its offset and time there, and the letter it
+    holds (None, with the reason, when it holds no readable letter)."""
+
+    topic: str  # the dead-letter topic, prefixed
+    offset: int
+    at: dt.datetime
+    letter: DeadLetter | None
+    problem: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.topic}@{self.offset}"
+
+
+def parse_letter(topic: str, offset: int, timestamp_ms: int, value: bytes | None) -> StoredLetter:
+    """The message at OFFSET of TOPIC as a StoredLetter; one that is not a DeadLetter is
+    kept with its reason rather than dropped."""
+    at = dt.datetime.fromtimestamp(timestamp_ms / 1000, dt.UTC)
+    try:
+        return StoredLetter(topic, offset, at, DeadLetter.from_json_bytes(value or b""))
+    except ValueError as error:  # pydantic.ValidationError too
+        return StoredLetter(topic, offset, at, None, f"not a dead letter: {describe_error(error)}")
+
+
+def original_of(stored: StoredLetter) -> bytes:
+    """The exact original bytes of a stored letter (checked against its SHA-256);
+    DeadLetterProblem naming the letter when they cannot be given back."""
+    if stored.letter is None:
+        raise DeadLetterProblem(f"{stored.where}: {stored.problem}")
+    try:
+        return stored.letter.checked_original()
+    except OriginalUnavailable as error:
+        raise DeadLetterProblem(f"{stored.where}: {error}") from None
+
+
+@dataclass(frozen=True)
+class Resend:
+    """One original to send back: where it came from, its key and bytes."""
+
+    offset: int  # of its letter in the dead-letter topic
+    topic: str
+    key: bytes | None
+    value: bytes
+
+
+@dataclass
+class ReplayPlan:
+    send: list[Resend] = field(default_factory=list)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (offset, why)
+
+
+def plan_replay(letters: Iterable[StoredLetter], source: str) -> ReplayPlan:
+    """What to send back to SOURCE (the prefixed source topic) of LETTERS, and each
+    letter that cannot be, with why: unreadable, from another topic, or an original that
+    cannot be given back exactly (truncated, its file missing or altered)."""
+    plan = ReplayPlan()
+    for stored in letters:
+        letter = stored.letter
+        if letter is not None and letter.source_topic != source:
+            plan.skipped.append((stored.offset, f"came from {letter.source_topic}, not {source}"))
+            continue
+        try:
+            value = original_of(stored)
+        except DeadLetterProblem as error:
+            plan.skipped.append((stored.offset, str(error).removeprefix(f"{stored.where}: ")))
+            continue
+        assert letter is not None  # original_of refused an unreadable one
+        key = None if letter.key_base64 is None else base64.b64decode(letter.key_base64)
+        plan.send.append(Resend(stored.offset, source, key, value))
+    return plan
+
+
+def select(
+    letters: Sequence[StoredLetter], offsets: Sequence[int] = (), stage: str | None = None
+) -> list[StoredLetter]:
+    """The letters at OFFSETS (all when none are given) of STAGE (any when None);
+    DeadLetterProblem naming the offsets that hold no letter, before anything is sent."""
+    if offsets:
+        held = {stored.offset for stored in letters}
+        missing = sorted(set(offsets) - held)
+        if missing:
+            topic = letters[0].topic if letters else "the topic"
+            raise DeadLetterProblem(
+                f"no letter at offset {', '.join(map(str, missing))} of {topic} "
+                f"({_span(sorted(held))})"
+            )
+    return [
+        stored
+        for stored in letters
+        if (not offsets or stored.offset in offsets)
+        and (stage is None or (stored.letter is not None and stored.letter.stage == stage))
+    ]
+
+
+def _span(offsets: Sequence[int]) -> str:
+    return f"it holds offsets {offsets[0]} to {offsets[-1]}" if offsets else "it holds no letters"
+
+
+# --- the broker --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterCount:
+    """A dead-letter topic and how many letters it holds now (retention may have
+    removed older ones: `first` is the oldest offset still there)."""
+
+    topic: str
+    source: str
+    letters: int
+    first: int
+    end: int
+    exists: bool
+
+
+def count_letters(settings: Settings) -> list[LetterCount]:
+    """Every dead-letter topic of the pipeline with its count (0 for one not created)."""
+    require_broker(settings)
+    consumer = _consumer(settings)
+    try:
+        existing = consumer.topics()
+        counts = []
+        for spec in PIPELINE_TOPICS:
+            name = settings.topic(dead_letter_topic(spec).name)
+            first = end = 0
+            if name in existing:
+                first, end = _bounds(consumer, TopicPartition(name, 0))
+            counts.append(
+                LetterCount(
+                    name, settings.topic(spec.name), end - first, first, end, name in existing
+                )
+            )
+        return counts
+    finally:
+        consumer.close()
+
+
+def read_letters(
+    settings: Settings, spec: TopicSpec, timeout: float = READ_TIMEOUT_SECONDS
+) -> Iterator[StoredLetter]:
+    """Every letter on SPEC's dead-letter topic, oldest first."""
+    yield from _read(settings, spec, None, timeout)
+
+
+def read_letter(settings: Settings, spec: TopicSpec, offset: int) -> StoredLetter:
+    """The letter at OFFSET of SPEC's dead-letter topic; DeadLetterProblem when none."""
+    for stored in _read(settings, spec, offset, READ_TIMEOUT_SECONDS):
+        return stored
+    name = settings.topic(dead_letter_topic(spec).name)
+    raise DeadLetterProblem(f"no letter at offset {offset} of {name}")
+
+
+def _read(
+    settings: Settings, spec: TopicSpec, only: int | None, timeout: float
+) -> Iterator[StoredLetter]:
+    require_broker(settings)
+    name = settings.topic(dead_letter_topic(spec).name)
+    consumer = _consumer(settings)
+    try:
+        if name not in consumer.topics():
+            raise DeadLetterProblem(
+                f"{name} does not exist on {settings.bootstrap_servers}: no worker or replay "
+                "has created this pipeline's topics (is WIREWATCH_TOPIC_PREFIX right?)"
+            )
+        partition = TopicPartition(name, 0)
+        first, end = _bounds(consumer, partition)
+        start, stop = first, end
+        if only is not None:
+            if not first <= only < end:
+                raise DeadLetterProblem(
+                    f"no letter at offset {only} of {name} ({_span(range(first, end))})"
+                )
+            start, stop = only, only + 1
+        consumer.assign([partition])
+        consumer.seek(partition, start)
+        deadline = time.monotonic() + timeout
+        while consumer.position(partition) < stop:
+            if time.monotonic() > deadline:
+                raise DeadLetterProblem(
+                    f"{name}: reading stopped at offset {consumer.position(partition)} of "
+                    f"{stop} after {timeout:.0f} s"
+                )
+            for record in consumer.poll(timeout_ms=500, max_records=100).get(partition, []):
+                if record.offset >= stop:
+                    break
+                if only is not None and record.offset != only:
+                    raise DeadLetterProblem(f"no letter at offset {only} of {name}")
+                yield parse_letter(name, record.offset, record.timestamp, record.value)
+    finally:
+        consumer.close()
+
+
+def _consumer(settings: Settings) -> KafkaConsumer:
+    """A consumer of no group (nothing committed, no worker's offsets touched)."""
+    return KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=f"{settings.app_id}-dlq",
+        group_id=None,
+        enable_auto_commit=False,
+        fetch_max_bytes=8 * 1024 * 1024,
+        max_partition_fetch_bytes=4 * 1024 * 1024,
+    )
+
+
+def _bounds(consumer: KafkaConsumer, partition: TopicPartition) -> tuple[int, int]:
+    return (
+        consumer.beginning_offsets([partition])[partition],
+        consumer.end_offsets([partition])[partition],
+    )
+
+
+def send_back(
+    settings: Settings, resends: Sequence[Resend], timeout: float = 60.0
+) -> list[Exception | None]:
+    """Send each original to its topic under its key; per resend, None once Kafka
+    acknowledged it, or the error why not (the others still go)."""
+    if not resends:
+        return []
+    require_broker(settings)
+    producer = make_producer(settings, client_id=f"{settings.app_id}-dlq-replay")
+    try:
+        futures: list = []
+        for resend in resends:
+            try:
+                futures.append(producer.send(resend.topic, key=resend.key, value=resend.value))
+            except KafkaError as error:
+                futures.append(error)
+        outcomes: list[Exception | None] = []
+        deadline = time.monotonic() + timeout
+        for future in futures:
+            if isinstance(future, Exception):
+                outcomes.append(future)
+                continue
+            try:
+                future.get(timeout=max(deadline - time.monotonic(), 0.0))
+                outcomes.append(None)
+            except KafkaError as error:
+                outcomes.append(error)
+        return outcomes
+    finally:
+        producer.close(timeout=10)

@@ -1,0 +1,300 @@
+"""`wirewatch dlq list|show|replay` (issue 14, day one): the dead letters seen, an
+original given back byte for byte, and originals sent back through a real worker after
+a fix. The choice of what to send is pure and tested first; the rest on the real broker."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from kafka import KafkaProducer
+
+from infra.kafka_admin import ensure_topics
+from ingest.dead_letters import (
+    DeadLetterProblem,
+    StoredLetter,
+    parse_letter,
+    plan_replay,
+    select,
+    source_topic,
+)
+from ingest.seeds import load_seed
+from schemas.dead_letter import MAX_INLINE_BYTES, DeadLetter, OriginalUnavailable, dead_letter
+from sinks.storage import connect, count_versions, list_events
+from tests.conftest import SEEDS, wirewatch_command
+from tests.kafka_helpers import pipeline_lag, read_topic
+from tests.services import free_port, wait_until
+
+SOURCE = "t1.articles.raw"
+BIG = b"\x00" + b"not json " * 70_000  # over MAX_INLINE_BYTES: kept apart
+
+
+def _letter(value: bytes, *, apart: Path | None = None, stage: str = "dedup", **extra):
+    return dead_letter(
+        topic=extra.pop("topic", SOURCE),
+        stage=stage,
+        error=extra.pop("error", ValueError("bad")),
+        key=extra.pop("key", b"k1"),
+        value=value,
+        partition=0,
+        offset=extra.pop("offset", 3),
+        stored_apart=str(apart) if apart else None,
+    )
+
+
+def _stored(offset: int, letter: DeadLetter | None, problem: str | None = None) -> StoredLetter:
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    return StoredLetter("t1.articles.raw.dlq", offset, at, letter, problem)
+
+
+# --- pure ----------------------------------------------------------------------------------
+
+
+def test_a_topic_is_named_with_or_without_its_dlq_suffix_and_prefix():
+    assert source_topic("articles.raw").name == "articles.raw"
+    assert source_topic("events.mentions.dlq").name == "events.mentions"
+    assert source_topic("t1.alerts.dlq", prefix="t1.").name == "alerts"
+    with pytest.raises(DeadLetterProblem, match=r"unknown topic 'articles'.*articles\.raw\.dlq"):
+        source_topic("articles")
+
+
+def test_the_plan_sends_what_can_be_given_back_exactly_and_says_why_not_the_rest(tmp_path):
+    apart = tmp_path / "p0-o4.bin"
+    apart.write_bytes(BIG)
+    altered = tmp_path / "p0-o5.bin"
+    altered.write_bytes(BIG)
+    letters = [
+        _stored(0, _letter(b'{"bad": 1}')),
+        _stored(1, _letter(BIG, apart=apart, key=b"big")),
+        _stored(2, _letter(BIG)),  # could not be kept apart: cut
+        _stored(3, _letter(BIG, apart=altered)),
+        _stored(4, _letter(BIG, apart=tmp_path / "gone.bin")),
+        _stored(5, _letter(b"{}", topic="t2.articles.raw")),
+        _stored(6, None, "not a dead letter: JSON expected"),
+    ]
+    altered.write_bytes(BIG[:-1] + b"!")
+    plan = plan_replay(letters, SOURCE)
+    assert [(r.offset, r.topic, r.key, r.value) for r in plan.send] == [
+        (0, SOURCE, b"k1", b'{"bad": 1}'),
+        (1, SOURCE, b"big", BIG),
+    ]
+    why = dict(plan.skipped)
+    assert sorted(why) == [2, 3, 4, 5, 6]
+    assert why[2].startswith(f"truncated: the letter holds only the first {MAX_INLINE_BYTES:,}")
+    assert f"{altered} does not match the letter's SHA-256" in why[3]
+    assert "gone.bin cannot be read" in why[4]
+    assert why[5] == f"came from t2.articles.raw, not {SOURCE}"
+    assert why[6] == "not a dead letter: JSON expected"
+
+
+def test_an_inline_original_that_does_not_match_its_checksum_is_refused():
+    letter = _letter(b"{}").model_copy(update={"value_base64": base64.b64encode(b"[]").decode()})
+    with pytest.raises(OriginalUnavailable, match="the letter's value does not match"):
+        letter.checked_original()
+
+
+def test_selection_by_offset_and_stage_and_an_offset_that_holds_nothing():
+    letters = [
+        _stored(4, _letter(b"a")),
+        _stored(5, _letter(b"b", stage="store")),
+        _stored(6, _letter(b"c")),
+    ]
+    assert [s.offset for s in select(letters, stage="dedup")] == [4, 6]
+    assert [s.offset for s in select(letters, offsets=[6, 5], stage="store")] == [5]
+    assert [s.offset for s in select(letters)] == [4, 5, 6]
+    with pytest.raises(DeadLetterProblem, match=r"no letter at offset 2, 9 of .* offsets 4 to 6"):
+        select(letters, offsets=[2, 4, 9])
+
+
+def test_a_message_that_is_no_letter_is_kept_with_its_reason():
+    stored = parse_letter("x.dlq", 7, 1_700_000_000_000, b"\xff garbage")
+    assert stored.letter is None and stored.problem.startswith("not a dead letter: ")
+    assert stored.at == dt.datetime.fromtimestamp(1_700_000_000, dt.UTC)
+
+
+# --- on the real broker --------------------------------------------------------------------
+
+
+def _wirewatch(env, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        wirewatch_command(*args), env=env, capture_output=True, text=not binary, timeout=120
+    )
+
+
+def _send(settings, name: str, messages: list[tuple[bytes | None, bytes]]) -> None:
+    producer = KafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers, acks="all", max_request_size=2_000_000
+    )
+    for key, value in messages:
+        producer.send(settings.topic(name), key=key, value=value)
+    producer.flush()
+    producer.close()
+
+
+def _jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+@pytest.mark.kafka
+def test_list_show_and_replay_letters_on_the_broker(pipeline_env, pipeline_settings):
+    ensure_topics(pipeline_settings)
+    source = pipeline_settings.topic("articles.raw")
+    folder = pipeline_settings.state_dir / "dead-letters" / source
+    folder.mkdir(parents=True)
+    apart = folder / "p0-o1.bin"
+    apart.write_bytes(BIG)
+    letters = [
+        _letter(b"\x00\xff not JSON", topic=source, key=b"small", offset=0),
+        _letter(BIG, apart=apart, topic=source, key=b"big", offset=1),
+        _letter(BIG, topic=source, key=b"cut", offset=2, stage="store"),
+    ]
+    _send(pipeline_settings, "articles.raw.dlq", [(b"k", x.to_json_bytes()) for x in letters])
+
+    counts = _wirewatch(pipeline_env, "dlq", "list")
+    assert counts.returncode == 0, counts.stderr
+    by_topic = {row["topic"]: row["letters"] for row in _jsonl(counts.stdout)}
+    assert by_topic == {
+        pipeline_settings.topic(name + ".dlq"): n
+        for name, n in (("articles.raw", 3), ("events.mentions", 0), ("events", 0), ("alerts", 0))
+    }
+
+    listed = _wirewatch(pipeline_env, "dlq", "list", "articles.raw", "--format", "jsonl")
+    rows = _jsonl(listed.stdout)
+    assert [(r["offset"], r["stage"], r["value_bytes"]) for r in rows] == [
+        (0, "dedup", len(b"\x00\xff not JSON")),
+        (1, "dedup", len(BIG)),
+        (2, "store", len(BIG)),
+    ]
+    assert [(bool(r["stored_apart"]), r["truncated"]) for r in rows] == [
+        (False, False),
+        (True, False),
+        (False, True),
+    ]
+    table = _wirewatch(pipeline_env, "dlq", "list", "articles.raw.dlq", "--format", "table")
+    assert "3 dead letters" in table.stdout and "truncated" in table.stdout
+
+    # show: the letter in full, and the exact original read from its file
+    shown = _wirewatch(pipeline_env, "dlq", "show", "articles.raw", "1")
+    assert DeadLetter.from_json_bytes(shown.stdout) == letters[1]
+    original = _wirewatch(
+        pipeline_env, "dlq", "show", "articles.raw", "1", "--original", binary=True
+    )
+    assert original.returncode == 0 and original.stdout == BIG
+
+    # replay: the two that can be given back exactly go back, under their keys
+    dry = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--dry-run")
+    assert "would send 2 of 3 letters" in dry.stdout and "nothing sent" in dry.stdout
+    assert read_topic(pipeline_settings, "articles.raw", timeout_ms=1000) == []
+    sent = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw")
+    assert sent.returncode == 1  # one skipped
+    assert f"sent 2 of 3 letters back to {source}" in sent.stdout
+    [skipped] = sent.stderr.splitlines()
+    assert skipped.startswith("offset 2: skipped: truncated: the letter holds only the first")
+    assert read_topic(pipeline_settings, "articles.raw") == [b"\x00\xff not JSON", BIG]
+    only = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--stage", "store")
+    assert "sent 0 of 1 letters" in only.stdout
+
+    # the file altered since it was kept: refused, in one line, by show and by replay
+    apart.write_bytes(BIG.replace(b"not", b"NOT", 1))
+    altered = _wirewatch(pipeline_env, "dlq", "show", "articles.raw", "1", "--original")
+    assert altered.returncode == 1 and altered.stdout == ""
+    [line] = altered.stderr.splitlines()
+    assert f"@1: {apart} does not match the letter's SHA-256" in line
+    again = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--offset", "1")
+    assert "sent 0 of 1 letters" in again.stdout and "does not match" in again.stderr
+
+
+@pytest.mark.kafka
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("show", "articles.raw", "5"), "no letter at offset 5 of {p}articles.raw.dlq"),
+        (("replay", "articles.raw", "--offset", "7"), "no letter at offset 7 of"),
+        (("list", "articles"), "unknown topic 'articles'"),
+        (("show", "alerts.dlq", "0"), "no letter at offset 0 of {p}alerts.dlq (it holds no"),
+    ],
+)
+def test_a_bad_request_is_one_line(pipeline_env, pipeline_settings, args, says):
+    ensure_topics(pipeline_settings)
+    if args[0] != "show" or args[1] != "alerts.dlq":
+        _send(pipeline_settings, "articles.raw.dlq", [(None, b"{}")] * 2)
+    done = _wirewatch(pipeline_env, "dlq", *args)
+    assert done.returncode in (1, 2), done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert says.format(p=pipeline_settings.topic_prefix) in line, line
+
+
+def test_no_broker_is_one_line(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
+        "WIREWATCH_STATE_DIR": str(tmp_path),
+        "WIREWATCH_KAFKA_PORT": str(free_port()),
+    }
+    done = _wirewatch(env, "dlq", "list")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "no Kafka broker answers" in line
+
+
+@pytest.mark.kafka
+def test_a_replayed_letter_goes_through_a_real_worker_once(pipeline_env, pipeline_settings, worker):
+    """The worker's own letter of an oversize bad message gives back its original byte
+    for byte; a valid article whose letter a since-fixed fault left is stored once
+    replayed, and a second replay changes nothing; a bad original sent back fails again,
+    into a new letter."""
+    ensure_topics(pipeline_settings)
+    _send(pipeline_settings, "articles.raw", [(b"junk", BIG)])
+    wait_until(
+        lambda: len(read_topic(pipeline_settings, "articles.raw.dlq", 500)) == 1,
+        120,
+        what="the worker's letter",
+    )
+    original = _wirewatch(
+        pipeline_env, "dlq", "show", "articles.raw", "0", "--original", binary=True
+    )
+    assert original.returncode == 0 and original.stdout == BIG
+    shown = DeadLetter.from_json_bytes(
+        _wirewatch(pipeline_env, "dlq", "show", "articles.raw", "0").stdout
+    )
+    assert shown.stored_apart and str(pipeline_settings.state_dir) in shown.stored_apart
+
+    article = load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md")
+    fixed = dead_letter(
+        topic=pipeline_settings.topic("articles.raw"),
+        stage="extract",
+        error=RuntimeError("a fault since fixed"),
+        key=article.id.encode(),
+        value=article.to_json_bytes(),
+        partition=0,
+        offset=1,
+    )
+    _send(pipeline_settings, "articles.raw.dlq", [(article.id.encode(), fixed.to_json_bytes())])
+    engine = connect(pipeline_settings.resolved_database_url)
+
+    def settled() -> bool:
+        assert worker.poll() is None, "the worker died"
+        return pipeline_lag(pipeline_settings) == 0
+
+    for _ in range(2):
+        sent = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--offset", "1")
+        assert sent.returncode == 0 and "sent 1 of 1 letters" in sent.stdout, sent.stderr
+        wait_until(lambda: list(list_events(engine)), 120, what="the replayed article stored")
+        wait_until(settled, 120, interval=1.0, what="the worker to consume everything")
+        [event] = list_events(engine)
+        assert event.location.name == "Ganja" and event.article_ids == [article.id]
+        assert count_versions(engine) == 1
+
+    bad = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--offset", "0")
+    assert bad.returncode == 0, bad.stderr
+    wait_until(
+        lambda: len(read_topic(pipeline_settings, "articles.raw.dlq", 500)) == 3,
+        120,
+        what="a new letter of the bad original",
+    )
+    again = _wirewatch(pipeline_env, "dlq", "show", "articles.raw", "2", "--original", binary=True)
+    assert again.stdout == BIG

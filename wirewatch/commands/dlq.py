@@ -1,0 +1,123 @@
+"""``wirewatch dlq ...``: the dead letters each stage left, seen and sent back after a fix."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from infra.settings import get_settings
+from wirewatch import render
+
+FORMAT = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "jsonl"]),
+    default=None,
+    help="table on a terminal, jsonl otherwise",
+)
+
+
+@click.group()
+def dlq() -> None:
+    """Dead letters: what a stage could not handle, with its original bytes and why.
+
+    TOPIC is a pipeline topic or its dead-letter topic (articles.raw or
+    articles.raw.dlq), without the topic prefix."""
+
+
+@dlq.command("list")
+@click.argument("topic", required=False)
+@FORMAT
+def dlq_list(topic: str | None, output_format: str | None) -> None:
+    """The dead-letter topics and their counts, or TOPIC's letters, oldest first."""
+    from ingest.dead_letters import count_letters, read_letters, source_topic
+
+    settings = get_settings()
+    as_table = render.chosen_format(output_format) == "table"
+    if topic is None:
+        counts = count_letters(settings)
+        if as_table:
+            render.dead_letter_counts_table(counts)
+            return
+        for count in counts:
+            click.echo(json.dumps(count.__dict__))
+        return
+    letters = read_letters(settings, source_topic(topic, settings.topic_prefix))
+    if as_table:
+        render.dead_letters_table(list(letters))
+        return
+    for stored in letters:
+        click.echo(json.dumps(render.dead_letter_row(stored)))
+
+
+@dlq.command("show")
+@click.argument("topic")
+@click.argument("offset", type=click.IntRange(min=0))
+@click.option(
+    "--original",
+    is_flag=True,
+    help="write the exact original bytes to stdout (checked against the letter's SHA-256)",
+)
+def dlq_show(topic: str, offset: int, original: bool) -> None:
+    """The letter at OFFSET of TOPIC's dead-letter topic, in full (JSON)."""
+    from ingest.dead_letters import DeadLetterProblem, original_of, read_letter, source_topic
+
+    settings = get_settings()
+    stored = read_letter(settings, source_topic(topic, settings.topic_prefix), offset)
+    if original:
+        data = original_of(stored)
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    if stored.letter is None:
+        raise DeadLetterProblem(f"{stored.where}: {stored.problem}")
+    click.echo(stored.letter.model_dump_json(indent=2 if sys.stdout.isatty() else None))
+
+
+@dlq.command("replay")
+@click.argument("topic")
+@click.option(
+    "--offset",
+    "offsets",
+    type=click.IntRange(min=0),
+    multiple=True,
+    help="only the letter at this offset; repeatable (default: every letter)",
+)
+@click.option(
+    "--stage", help="only the letters of this stage, as `dlq list` shows it (dedup, extract, ...)"
+)
+@click.option("--dry-run", is_flag=True, help="say what would be sent, and send nothing")
+def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run: bool) -> None:
+    """Send the originals of TOPIC's dead letters back to TOPIC, under their keys.
+
+    A letter whose original cannot be given back exactly (truncated, its file missing or
+    altered) is skipped with the reason; the exit status is then 1."""
+    from ingest.dead_letters import plan_replay, read_letters, select, send_back, source_topic
+
+    settings = get_settings()
+    spec = source_topic(topic, settings.topic_prefix)
+    source = settings.topic(spec.name)
+    chosen = select(list(read_letters(settings, spec)), offsets, stage)
+    plan = plan_replay(chosen, source)
+    for offset, why in plan.skipped:
+        click.echo(f"offset {offset}: skipped: {why}", err=True)
+    if dry_run:
+        for resend in plan.send:
+            click.echo(f"offset {resend.offset}: would send {len(resend.value):,} bytes")
+        click.echo(
+            f"would send {len(plan.send)} of {len(chosen)} letters back to {source}; "
+            f"{len(plan.skipped)} skipped (--dry-run: nothing sent)"
+        )
+        sys.exit(1 if plan.skipped else 0)
+    failed = 0
+    for resend, error in zip(plan.send, send_back(settings, plan.send), strict=True):
+        if error is not None:
+            click.echo(f"offset {resend.offset}: not sent: {error}", err=True)
+            failed += 1
+    click.echo(
+        f"sent {len(plan.send) - failed} of {len(chosen)} letters back to {source} on "
+        f"{settings.bootstrap_servers}; {len(plan.skipped)} skipped, {failed} failed"
+    )
+    sys.exit(1 if plan.skipped or failed else 0)
