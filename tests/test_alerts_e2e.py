@@ -179,6 +179,7 @@ def _ganja_alert(version: int = 1):
     )
 
 
+@ON_BOTH_DATABASES
 def test_a_restarted_sink_sends_what_was_pending_and_nothing_delivered(
     pipeline_env, pipeline_settings, tmp_path
 ):
@@ -219,6 +220,7 @@ def test_a_restarted_sink_sends_what_was_pending_and_nothing_delivered(
     assert keys == [pending.alert_id]
 
 
+@ON_BOTH_DATABASES
 def test_alerts_retry_sends_dead_alerts_once_their_target_works(pipeline_env, pipeline_settings):
     receiver = WebhookServer()
     url = pipeline_settings.resolved_database_url

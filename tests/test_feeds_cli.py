@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import wirewatch_command
+from tests.conftest import ON_BOTH_DATABASES, wirewatch_command
 from tests.feed_server import FeedServer
 
 pytestmark = pytest.mark.kafka
@@ -19,12 +19,15 @@ def _run(env, *args) -> subprocess.CompletedProcess:
     )
 
 
-def test_feeds_add_collect_once_and_list_health(pipeline_env):
+@ON_BOTH_DATABASES
+def test_feeds_add_collect_once_and_list_health(pipeline_env, pipeline_database):
     env = {
         **pipeline_env,
         "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true",
         "WIREWATCH_FETCH_TOTAL_TIMEOUT": "3",
     }
+    if pipeline_database.startswith("postgresql"):  # the feed store on PostgreSQL too
+        env["WIREWATCH_COLLECTOR_DATABASE_URL"] = pipeline_database
     with FeedServer() as server:
         good = server.fixture("/rss2.xml", "rss2.xml")
         bad = server.fixture("/page.html", "page.html")
