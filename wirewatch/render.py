@@ -1,13 +1,21 @@
 """What the command line prints for people: one table renderer, and the rows of each
 list (events, feeds, subscriptions, alerts). Machines get JSON Lines instead: the
-default when the output is not a terminal."""
+default when the output is not a terminal.
+
+A table fits the terminal's width. Columns that identify a row or are read at a glance
+(dates, ids, counts, statuses) never wrap or shrink; the free-text ones (places,
+outlets, URLs, errors) share what width is left, folding onto more lines, none
+narrower than its ``min_width``. Borders are light, so that text keeps the space.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -25,29 +33,112 @@ def chosen_format(asked: str | None) -> str:
     return asked or ("table" if sys.stdout.isatty() else "jsonl")
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of a table. KEEP: never wraps nor shrinks (ids, dates, numbers);
+    otherwise it folds to fit, down to MIN_WIDTH. DROP: 0 for a column always shown;
+    on a console too narrow for every column at its least width, the highest DROP goes
+    first (the caption names what was left out)."""
+
+    header: str
+    keep: bool = False
+    min_width: int = 8
+    drop: int = 0
+
+
+GUTTER = 2  # cells between two columns (their paddings), and at each edge one
+
+
+def _natural(column: Column, cells: Sequence[str]) -> int:
+    lines = [column.header, *(line for cell in cells for line in cell.splitlines() or [""])]
+    return max(cell_len(line) for line in lines)
+
+
+def fit_columns(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
+) -> dict[int, int]:
+    """The columns to show on a console WIDTH cells wide and the width of each, by index.
+
+    A kept column is as wide as its widest cell. When everything fits, every column has
+    its natural width. Otherwise the folding ones share what is left, each at least its
+    min_width, in proportion to how much more they would take; and when even the least
+    widths do not fit, the droppable columns go, highest DROP first.
+    """
+    natural = [_natural(column, [row[i] for row in rows]) for i, column in enumerate(columns)]
+    least = [
+        natural[i] if column.keep else min(column.min_width, natural[i])
+        for i, column in enumerate(columns)
+    ]
+    shown = list(range(len(columns)))
+
+    def room(widths: Sequence[int]) -> int:
+        return width - GUTTER * len(shown) - sum(widths[i] for i in shown)
+
+    for index in sorted(
+        (i for i, column in enumerate(columns) if column.drop),
+        key=lambda i: (-columns[i].drop, -i),
+    ):
+        if room(least) >= 0:
+            break
+        shown.remove(index)
+    if room(natural) >= 0:
+        return {i: natural[i] for i in shown}
+    widths = {i: least[i] for i in shown}
+    spare = max(room(least), 0)
+    folding = [i for i in shown if natural[i] > least[i]]
+    wanted = sum(natural[i] - least[i] for i in folding)
+    for i in folding:
+        widths[i] += (natural[i] - least[i]) * spare // wanted
+    leftover = spare - sum(widths[i] - least[i] for i in folding)
+    for i in sorted(folding, key=lambda i: natural[i] - widths[i], reverse=True):
+        if leftover <= 0:
+            break
+        widths[i] += 1
+        leftover -= 1
+    return widths
+
+
 def print_table(
     title: str,
-    columns: Sequence[str],
+    columns: Sequence[Column | str],
     rows: Iterable[Sequence[str]],
     console: Console | None = None,
     cut: Collection[str] = (),
 ) -> None:
-    """Rows under their column names; long cells fold rather than widen the table, or,
-    in the CUT columns, stay on one line ending in an ellipsis."""
-    table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    # A cut column folds like the others when the table is sized (so it gives way
-    # first), and its cells then stay on one line.
-    cuts = [column in cut for column in columns]
+    """Rows under their column names, as wide as the console at most: the kept columns
+    whole, the others folded (a plain name is a folding column), the droppable ones
+    left out when even that does not fit. The CUT columns (by header) are sized like
+    folding ones, and their cells stay on one line ending in an ellipsis."""
+    console = console or Console()
+    specs = [column if isinstance(column, Column) else Column(column) for column in columns]
+    rows = [list(row) for row in rows]
+    widths = fit_columns(specs, rows, console.width)
+    left_out = [spec.header for i, spec in enumerate(specs) if i not in widths]
+    table = Table(
+        title=title,
+        caption=(
+            f"not shown at this width: {', '.join(left_out)} (--format jsonl has every field)"
+            if left_out
+            else None
+        ),
+        box=None,
+        header_style="bold underline",
+        padding=(0, GUTTER // 2),
+        pad_edge=True,
+    )
+    for i, width in widths.items():
+        overflow = "ignore" if specs[i].keep else "fold"
+        table.add_column(specs[i].header, width=width, no_wrap=specs[i].keep, overflow=overflow)
     for row in rows:
         table.add_row(
             *(
-                Text(cell, no_wrap=True, overflow="ellipsis") if is_cut else cell
-                for cell, is_cut in zip(row, cuts, strict=True)
+                Text(row[i], no_wrap=True, overflow="ellipsis")
+                if specs[i].header in cut
+                else row[i]
+                for i in widths
             )
         )
-    (console or Console()).print(table)
+    console.print(table)
 
 
 def _count(value: int | None) -> str:
@@ -55,7 +146,17 @@ def _count(value: int | None) -> str:
 
 
 def events_table(events: list[Event], console: Console | None = None) -> None:
-    columns = ("date", "country", "place", "type", "killed", "injured", "sources", "id", "v")
+    columns = (
+        Column("date", keep=True),
+        Column("country", keep=True),
+        Column("place", min_width=8),
+        Column("type", min_width=10),
+        Column("killed", keep=True),
+        Column("injured", keep=True),
+        Column("sources", min_width=8, drop=2),
+        Column("id", keep=True),
+        Column("v", keep=True, drop=3),
+    )
     rows = (
         (
             item.event_date.isoformat(),
@@ -100,14 +201,14 @@ def _ago(value) -> str:
 
 def feeds_table(rows, console: Console | None = None) -> None:
     columns = (
-        "url",
-        "name",
-        "last success",
-        "failures",
-        "last error",
-        "entries",
-        "304s",
-        "next poll",
+        Column("url", min_width=16),
+        Column("name", min_width=8),
+        Column("last success", keep=True),
+        Column("failures", keep=True),
+        Column("last error", min_width=10),
+        Column("entries", keep=True, drop=1),
+        Column("304s", keep=True, drop=2),
+        Column("next poll", keep=True),
     )
     cells = (
         (
@@ -130,11 +231,22 @@ def subscriptions_table(found: list[Subscription], console: Console | None = Non
         (sub.id, describe_subscription(sub), f"{sub.delivery.kind}: {shown_target(sub)}")
         for sub in found
     )
-    print_table(f"{len(found)} subscriptions", ("id", "watches", "delivery"), rows, console)
+    columns = (Column("id", keep=True), Column("watches", min_width=16), Column("delivery"))
+    print_table(f"{len(found)} subscriptions", columns, rows, console)
 
 
 def alerts_table(rows, console: Console | None = None) -> None:
-    columns = ("created", "subscription", "event", "v", "reason", "status", "tries")
+    columns = (
+        Column("created", keep=True),
+        Column("subscription", min_width=8),
+        Column("event", keep=True),
+        Column("v", keep=True, drop=2),
+        Column("reason", min_width=6),
+        Column("status", keep=True),
+        Column("tries", keep=True, drop=1),
+        Column("latency s", keep=True, drop=3),
+        Column("error", min_width=10),
+    )
     cells = (
         (
             row.created_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -149,7 +261,7 @@ def alerts_table(rows, console: Console | None = None) -> None:
         )
         for row in rows
     )
-    print_table(f"{len(rows)} alerts", (*columns, "latency s", "error"), cells, console)
+    print_table(f"{len(rows)} alerts", columns, cells, console)
 
 
 def dead_letter_counts_table(counts: list[LetterCount], console: Console | None = None) -> None:
