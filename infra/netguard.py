@@ -23,6 +23,10 @@ class BlockedURLError(ValueError):
     """The URL may not be fetched: wrong scheme, or an address that is not public."""
 
 
+class UnresolvedHostError(BlockedURLError):
+    """The URL's host name does not resolve (now: DNS may be down, or the name wrong)."""
+
+
 def _is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
@@ -67,7 +71,7 @@ async def public_addresses(host: str, port: int | None = None) -> list[str]:
         try:
             infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except socket.gaierror as error:
-            raise BlockedURLError(f"cannot resolve {host}: {error}") from error
+            raise UnresolvedHostError(f"cannot resolve {host}: {error}") from error
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
     blocked = [str(a) for a in addresses if not _is_public(a)]
     if blocked:
@@ -83,6 +87,23 @@ async def check_url(url: str, allow_private: bool) -> None:
     host = check_scheme(url)
     if not allow_private:
         await public_addresses(host)
+
+
+async def check_reachable(url: str, allow_private: bool) -> None:
+    """check_url, and when private addresses are allowed, still look the host up:
+    UnresolvedHostError when its name does not resolve, BlockedURLError when it may not
+    be contacted. For a warning before the collector meets the URL (``feeds add``)."""
+    host = check_scheme(url)
+    if not allow_private:
+        await public_addresses(host)
+        return
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except socket.gaierror as error:
+            raise UnresolvedHostError(f"cannot resolve {host}: {error}") from error
 
 
 class PublicOnlyBackend(httpcore.AsyncNetworkBackend):

@@ -24,16 +24,16 @@ the events predicted in their article.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import frontmatter
+from typing import Any
 
 from infra.geo import distance_km
-from infra.yaml_files import FrontMatter
-from ingest.seeds import load_seed, seed_files
+from infra.yaml_files import InputFileError, locate
+from ingest.seeds import SeedError, load_seed, read_front_matter, seed_files
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer, normalize_name, region_key
 from schemas.event import EventMention
@@ -42,7 +42,7 @@ from schemas.taxonomy import SubEventType, event_type_of
 PLACE_TOLERANCE_KM = 25.0
 
 
-class GoldError(ValueError):
+class GoldError(InputFileError):
     pass
 
 
@@ -66,31 +66,89 @@ class GoldArticle:
     events: tuple[GoldEvent, ...]
 
 
+class _BadField(ValueError):
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+
+
+def _text(item: dict[str, Any], field: str, required: bool = False) -> str | None:
+    value = item.get(field)
+    if value is None and not required:
+        return None
+    if value is None:
+        raise _BadField(field, "is required")
+    if not isinstance(value, str):  # `country: NO` is YAML's false, not Norway
+        raise _BadField(field, f"expected text, got {value!r} (quote it)")
+    return value
+
+
+def _count(item: dict[str, Any], field: str) -> int | None:
+    value = item.get(field)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise _BadField(field, f"expected a whole number or null, got {value!r}")
+    return value
+
+
+def gold_event(item: object) -> GoldEvent:
+    """One annotated event of a front matter's ``events`` list; _BadField naming the
+    field at fault."""
+    if not isinstance(item, dict):
+        raise _BadField("", f"expected a mapping of fields, got {item!r}")
+    sub_type = _text(item, "sub_event_type", required=True)
+    try:
+        sub_event_type = SubEventType(sub_type)
+    except ValueError:
+        raise _BadField("sub_event_type", f"{sub_type!r} is not a sub-event type") from None
+    date = item.get("event_date")
+    if isinstance(date, str):
+        with contextlib.suppress(ValueError):  # named below, with the field
+            date = dt.date.fromisoformat(date)
+    if not isinstance(date, dt.date) or isinstance(date, dt.datetime):
+        raise _BadField("event_date", f"expected a date YYYY-MM-DD, got {date!r}")
+    return GoldEvent(
+        sub_event_type=sub_event_type,
+        event_date=date,
+        country=str(_text(item, "country", required=True)),
+        place=_text(item, "place"),
+        killed=_count(item, "killed"),
+        injured=_count(item, "injured"),
+        incident=_text(item, "incident"),
+        actor1=_text(item, "actor1"),
+        actor2=_text(item, "actor2"),
+    )
+
+
 def load_gold(directory: Path) -> list[GoldArticle]:
-    """Every annotated file in the directory; files without an ``events`` key are skipped."""
+    """Every annotated file in the directory; files without an ``events`` key are skipped.
+    A bad file is a GoldError naming it and the line at fault."""
     gold = []
     for path in seed_files(directory):
-        metadata = frontmatter.load(path, handler=FrontMatter()).metadata
+        try:
+            metadata, front = read_front_matter(path)
+        except SeedError as error:
+            raise GoldError(str(error)) from error
         if "events" not in metadata:
             continue
+        items = metadata["events"] or []
+        if not isinstance(items, list):
+            where = locate(front.yaml_text, ["events"], front.line_offset)
+            raise GoldError(f"{path}, {where}: events: expected a list (or [] for none)")
+        events = []
+        for index, item in enumerate(items):
+            try:
+                events.append(gold_event(item))
+            except _BadField as error:
+                keys = ["events", index, error.field] if error.field else ["events", index]
+                where = locate(front.yaml_text, keys, front.line_offset)
+                raise GoldError(
+                    f"{path}, {where}: events[{index}]: bad annotation: {error}"
+                ) from error
         try:
-            events = tuple(
-                GoldEvent(
-                    sub_event_type=SubEventType(item["sub_event_type"]),
-                    event_date=dt.date.fromisoformat(str(item["event_date"])),
-                    country=str(item["country"]),
-                    place=item.get("place"),
-                    killed=item.get("killed"),
-                    injured=item.get("injured"),
-                    incident=item.get("incident"),
-                    actor1=item.get("actor1"),
-                    actor2=item.get("actor2"),
-                )
-                for item in metadata["events"] or []
-            )
-        except (KeyError, ValueError, TypeError) as error:
-            raise GoldError(f"{path}: bad annotation: {error}") from error
-        gold.append(GoldArticle(path, load_seed(path).id, events))
+            article_id = load_seed(path).id
+        except SeedError as error:
+            raise GoldError(str(error)) from error
+        gold.append(GoldArticle(path, article_id, tuple(events)))
     return gold
 
 

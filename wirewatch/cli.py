@@ -25,7 +25,9 @@ from wirewatch.commands import (
 class _OneLineErrors(click.Group):
     """The command line's one error policy: what an operator meets on day one (no
     broker, a bad setting, an unreachable database) is one line saying what is wrong and
-    exit status 1; the traceback only with --debug (or WIREWATCH_DEBUG=1)."""
+    exit status 1; the traceback only with --debug (or WIREWATCH_DEBUG=1). A file the
+    operator wrote (feeds, seeds, gold annotations) that is wrong is one of those: its
+    error names the file and the line."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -47,9 +49,11 @@ def _operator_problem(error: Exception) -> str | None:
 
     from infra.kafka_admin import BrokerUnavailable
     from infra.settings import SettingUnusable
+    from infra.yaml_files import InputFileError
     from ingest.dead_letters import DeadLetterProblem
 
-    if isinstance(error, BrokerUnavailable | SettingUnusable | DeadLetterProblem):
+    problems = BrokerUnavailable | SettingUnusable | InputFileError | DeadLetterProblem
+    if isinstance(error, problems):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         first = error.errors()[0]

@@ -61,16 +61,61 @@ def feeds() -> None:
     """The list of feeds to poll (a YAML file, WIREWATCH_FEEDS_FILE)."""
 
 
+# how long `feeds add` waits for a name to resolve before saying it could not tell
+LOOKUP_SECONDS = 5.0
+
+
+def _collector_refusal(url: str, allow_private: bool) -> str | None:
+    """Why the collector would not fetch URL with these settings, as a warning line;
+    None when it would. Run in a thread of its own, so a resolver that hangs delays
+    `feeds add` by LOOKUP_SECONDS at most."""
+    import asyncio
+    import threading
+
+    from infra.netguard import BlockedURLError, UnresolvedHostError, check_reachable
+
+    outcome: list[BlockedURLError] = []
+
+    def look() -> None:
+        try:
+            asyncio.run(check_reachable(url, allow_private))
+        except BlockedURLError as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=look, daemon=True)
+    thread.start()
+    thread.join(LOOKUP_SECONDS)
+    if thread.is_alive():
+        return (
+            f"warning: could not look up the host of {url} within {LOOKUP_SECONDS:g} s; "
+            "`wirewatch feeds poll` tries it now"
+        )
+    if not outcome:
+        return None
+    error = outcome[0]
+    if isinstance(error, UnresolvedHostError):
+        return (
+            f"warning: {error} (DNS down, or a wrong name?); the collector keeps trying "
+            "and `wirewatch feeds list` shows its failures"
+        )
+    return f"warning: the collector will refuse to fetch it: {error}"
+
+
 @feeds.command("add")
 @click.argument("url")
 @click.option("--name", help="source name to put on its articles (default: the feed's title)")
 @click.option("--interval", "interval_minutes", type=float, help="poll interval in minutes")
 def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> None:
-    """Add a feed."""
+    """Add a feed (comments and order of the feeds file are kept).
 
-    from ingest.feeds_config import FeedConfig, load_feeds, save_feeds
+    A URL the collector will refuse (a loopback, private or link-local address, unless
+    WIREWATCH_ALLOW_PRIVATE_ADDRESSES is set) or whose host does not resolve is added
+    with a warning saying so.
+    """
+    from ingest.feeds_config import FeedConfig, add_feed, load_feeds
 
-    path = get_settings().resolved_feeds_file
+    settings = get_settings()
+    path = settings.resolved_feeds_file
     current = load_feeds(path)
     try:
         feed = FeedConfig(url=url, name=name, interval_minutes=interval_minutes)
@@ -78,25 +123,25 @@ def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> Non
         raise click.ClickException(error.errors()[0]["msg"]) from error
     if any(existing.url == feed.url for existing in current):
         raise click.ClickException(f"{feed.url} is already in {path}")
-    save_feeds(path, [*current, feed])
+    add_feed(path, feed)
     click.echo(f"added {feed.url} to {path}")
+    warning = _collector_refusal(feed.url, settings.allow_private_addresses)
+    if warning:
+        click.echo(warning, err=True)
 
 
 @feeds.command("remove")
 @click.argument("url")
 def feeds_remove(url: str) -> None:
-    """Remove a feed and forget its state."""
+    """Remove a feed (and the comment above it) and forget its state."""
     from ingest.feed_store import FeedStore
-    from ingest.feeds_config import load_feeds, save_feeds
+    from ingest.feeds_config import remove_feed
 
     settings = get_settings()
     path = settings.resolved_feeds_file
-    current = load_feeds(path)
-    kept = [feed for feed in current if feed.url != url]
-    if len(kept) == len(current):
+    if not remove_feed(path, url.strip()):
         raise click.ClickException(f"{url} is not in {path}")
-    save_feeds(path, kept)
-    FeedStore(settings.resolved_collector_database_url).forget_feed(url)
+    FeedStore(settings.resolved_collector_database_url).forget_feed(url.strip())
     click.echo(f"removed {url}")
 
 
