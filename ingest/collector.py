@@ -47,11 +47,31 @@ class PollResult:
     url: str
     ok: bool
     not_modified: bool = False
+    entries: int = 0  # in the feed as fetched
     pushed: int = 0
     skipped_entries: list[str] = field(default_factory=list)
     error: str | None = None
     error_kind: str | None = None
     bozo: str | None = None
+
+
+def describe_poll(result: PollResult) -> str:
+    """What one poll did, in one line for a person (``wirewatch feeds poll``)."""
+    if not result.ok:
+        return f"{result.url}: error ({result.error_kind}): {result.error}"
+    if result.not_modified:
+        return f"{result.url}: not modified since the last poll (HTTP 304); nothing pushed"
+    skipped = len(result.skipped_entries)
+    known = max(result.entries - result.pushed - skipped, 0)
+    line = (
+        f"{result.url}: fetched, {result.entries} entries: {result.pushed} pushed, "
+        f"{known} already pushed before, {skipped} unusable (sent to the dead-letter topic)"
+    )
+    if skipped:
+        line += f", e.g. {result.skipped_entries[0]}"
+    if result.bozo:
+        line += f"; ill-formed but readable ({result.bozo})"
+    return line
 
 
 class PushError(Exception):
@@ -127,7 +147,12 @@ class Collector:
                 # Only now is every entry of this response safely in Kafka.
                 health.etag, health.last_modified = response.etag, response.last_modified
                 result = PollResult(
-                    feed.url, ok=True, pushed=pushed, skipped_entries=skipped, bozo=parsed.bozo
+                    feed.url,
+                    ok=True,
+                    entries=len(parsed.entries),
+                    pushed=pushed,
+                    skipped_entries=skipped,
+                    bozo=parsed.bozo,
                 )
                 health.entries_seen += pushed
                 self.metrics.entries.labels(feed.url).inc(pushed)

@@ -11,7 +11,7 @@ from infra.settings import Settings
 from ingest.collector import Collector, PollResult
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
-from ingest.feeds_config import FeedsFileError, load_feeds
+from ingest.feeds_config import FeedConfig, FeedsFileError, load_feeds
 from ingest.fetch import FetchError, fetch, make_client
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, normalize_entry
@@ -79,12 +79,29 @@ async def _run(settings: Settings, once: bool) -> int:
         await asyncio.to_thread(producer.close, 10)
 
 
+def poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
+    """Poll FEED now, once, as the collector polls it (the same Collector.poll: pushed
+    entries, health and schedule recorded). BrokerUnavailable, in one line, with no
+    broker to push to."""
+    ensure_topics(settings)
+    return asyncio.run(_poll_once(settings, feed))
+
+
+async def _poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
+    store = FeedStore(settings.resolved_collector_database_url)
+    producer = make_producer(settings, client_id=f"{settings.app_id}-poll")
+    collector = Collector(settings, store, producer)
+    try:
+        return await collector.poll(feed)
+    finally:
+        await collector.close()
+        await asyncio.to_thread(producer.close, 10)
+
+
 def check_feeds(settings: Settings, url: str | None) -> int:
     """Fetch and parse feeds now and say what a poll would find; pushes nothing."""
     feeds = [f for f in load_feeds(settings.resolved_feeds_file) if url is None or f.url == url]
     if url is not None and not feeds:
-        from ingest.feeds_config import FeedConfig
-
         feeds = [FeedConfig(url=url)]
     return asyncio.run(_check(settings, feeds))
 

@@ -110,3 +110,63 @@ def test_collect_keeps_running_through_bad_feeds_and_stops_on_ctrl_c(
             output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert len(read_topic(pipeline_settings, "articles.raw")) == 4
+
+
+def test_feeds_poll_polls_one_feed_now_through_the_collector(pipeline_env, pipeline_settings):
+    from tests.kafka_helpers import read_topic
+
+    env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
+    with FeedServer() as server:
+        good = server.fixture("/rss2.xml", "rss2.xml")
+        other = server.fixture("/atom.xml", "atom.xml")
+        broken = server.status("/gone.xml", 404)
+        for url in (good, other, broken):
+            assert _run(env, "feeds", "add", url).returncode == 0
+        assert (
+            _run(env, "feeds", "add", server.url("/named.xml"), "--name", "Named").returncode == 0
+        )
+
+        first = _run(env, "feeds", "poll", good)
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.strip() == (
+            f"{good}: fetched, 3 entries: 3 pushed, 0 already pushed before, "
+            "0 unusable (sent to the dead-letter topic)"
+        )
+        again = _run(env, "feeds", "poll", good)  # the server answers 304 to its ETag
+        assert again.returncode == 0
+        assert again.stdout.strip() == (
+            f"{good}: not modified since the last poll (HTTP 304); nothing pushed"
+        )
+        failed = _run(env, "feeds", "poll", broken)
+        assert failed.returncode == 1 and f"{broken}: error (http" in failed.stdout
+        by_name = _run(env, "feeds", "poll", "named")
+        assert by_name.returncode == 1 and "/named.xml: error" in by_name.stdout
+        unknown = _run(env, "feeds", "poll", "https://elsewhere.example/rss")
+        assert unknown.returncode == 1 and "no feed has the URL or name" in unknown.stderr
+    # only the polled feed was fetched, and its entries are in Kafka
+    assert len(read_topic(pipeline_settings, "articles.raw")) == 3
+    health = {
+        row["url"]: row
+        for row in map(
+            json.loads, _run(env, "feeds", "list", "--format", "jsonl").stdout.splitlines()
+        )
+    }
+    assert health[good]["entries_seen"] == 3 and health[good]["not_modified"] == 1
+    assert health[other]["fetches"] == 0 and health[broken]["consecutive_failures"] == 1
+
+
+def test_feeds_poll_with_no_broker_is_one_line(tmp_path):
+    import os
+
+    from tests.services import free_port
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
+        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
+        "WIREWATCH_KAFKA_PORT": str(free_port()),
+    }
+    assert _run(env, "feeds", "add", "https://a.example/rss").returncode == 0
+    done = _run(env, "feeds", "poll", "https://a.example/rss")
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert "no Kafka broker answers" in line

@@ -145,6 +145,26 @@ def feeds_remove(url: str) -> None:
     click.echo(f"removed {url}")
 
 
+@feeds.command("poll")
+@click.argument("feed")
+def feeds_poll(feed: str) -> None:
+    """Poll FEED (its URL or name in the feeds file) now, once, as the collector does:
+    new entries are pushed to articles.raw and its health recorded. Prints what
+    happened; the exit status is 1 when the poll failed."""
+    from ingest.collector import describe_poll
+    from ingest.feeds_config import FeedNotFound, find_feed, load_feeds
+    from ingest.service import poll_once
+
+    settings = get_settings()
+    try:
+        chosen = find_feed(load_feeds(settings.resolved_feeds_file), feed)
+    except FeedNotFound as error:
+        raise click.ClickException(str(error)) from error
+    result = poll_once(settings, chosen)
+    click.echo(describe_poll(result))
+    sys.exit(0 if result.ok else 1)
+
+
 @feeds.command("list")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
 def feeds_list(output_format: str | None) -> None:
