@@ -14,8 +14,12 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +48,39 @@ def port_is_open(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
-def fetch_jars(cache_dir: Path, version: str | None = None) -> Path:
-    """Resolve the broker and its dependencies into ``cache_dir`` once; return the dir."""
+# Maven's lines in batch mode (-B) for a file fetched from a repository and a jar copied
+# into the libs directory
+_MAVEN_DOWNLOADED = re.compile(r"^\[INFO\] Downloaded from \S+: \S*/([^/\s]+) \(")
+_MAVEN_COPYING = re.compile(r"^\[INFO\] Copying (\S+) to ")
+
+
+@dataclass
+class MavenProgress:
+    """What a Maven run has done so far, read from its output line by line."""
+
+    downloaded: int = 0  # files fetched from the repository (poms and jars)
+    copied: int = 0  # jars copied into the libs directory
+    latest: str = ""  # the last file either way
+
+    def read(self, line: str) -> bool:
+        """Count LINE if it reports a step; return whether it did."""
+        if found := _MAVEN_DOWNLOADED.match(line):
+            self.downloaded += 1
+        elif found := _MAVEN_COPYING.match(line):
+            self.copied += 1
+        else:
+            return False
+        self.latest = found.group(1)
+        return True
+
+
+def fetch_jars(
+    cache_dir: Path,
+    version: str | None = None,
+    progress: Callable[[MavenProgress], None] | None = None,
+) -> Path:
+    """Resolve the broker and its dependencies into ``cache_dir`` once; return the dir.
+    PROGRESS is told of each file Maven downloads or copies."""
     version = version or pinned_kafka_version()
     libs = cache_dir / f"kafka-{version}" / "libs"
     done = libs / ".complete"
@@ -58,7 +93,6 @@ def fetch_jars(cache_dir: Path, version: str | None = None) -> Path:
     libs.mkdir(parents=True, exist_ok=True)
     command = [
         "mvn",
-        "-q",
         "-B",
         "-f",
         str(POM),
@@ -67,11 +101,27 @@ def fetch_jars(cache_dir: Path, version: str | None = None) -> Path:
         "-DincludeScope=runtime",
         f"-Dkafka.version={version}",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise BrokerError(
-            f"mvn could not fetch Kafka {version}:\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
-        )
+    state = MavenProgress()
+    tail: deque[str] = deque(maxlen=60)
+    with subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        errors="replace",
+    ) as maven:
+        try:
+            for line in maven.stdout:
+                tail.append(line)
+                if state.read(line) and progress is not None:
+                    progress(state)
+            maven.wait()
+        except BaseException:  # Ctrl-C or SIGTERM too: Maven does not outlive us
+            maven.kill()
+            raise
+    if maven.returncode != 0:
+        raise BrokerError(f"mvn could not fetch Kafka {version}:\n{''.join(tail)}")
     done.write_text(version + "\n")
     return libs
 
@@ -213,15 +263,18 @@ class LocalBroker:
         libs = fetch_jars(self.cache_dir)
         self.write_config()
         self.format_storage(libs)
-        out = (self.log_dir / "server.out").open("ab")
-        process = subprocess.Popen(
-            self._java(libs, "kafka.Kafka", str(self.config_file)),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        self.pid_file.write_text(f"{process.pid}\n")
+        # Ctrl-C or SIGTERM waits until the pid file names the new process, so that
+        # whoever handles it can find the broker and stop it
+        with _signals_held():
+            with (self.log_dir / "server.out").open("ab") as out:
+                process = subprocess.Popen(
+                    self._java(libs, "kafka.Kafka", str(self.config_file)),
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            self.pid_file.write_text(f"{process.pid}\n")
         self.wait_ready(timeout, process)
 
     def wait_ready(self, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -267,6 +320,27 @@ class LocalBroker:
         if not path.exists():
             return ""
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM that arrive in the block take effect when it ends, as they
+    would have (a Python handler, not the kernel's mask: a child started in the block
+    must not inherit blocked signals). Outside the main thread, nothing is held."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    for number in previous:
+        signal.signal(number, lambda received, _frame: caught.append(received))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        for number in caught:
+            signal.raise_signal(number)
 
 
 def _alive(pid: int) -> bool:
