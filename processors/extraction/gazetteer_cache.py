@@ -34,9 +34,27 @@ def save(gazetteer: Gazetteer, path: Path, data_version: str) -> None:
     temporary.replace(path)
 
 
+def is_sound(path: Path, data_version: str) -> bool:
+    """Whether PATH holds what `save` wrote for DATA_VERSION (format, version and
+    checksum), without reading the gazetteer back."""
+    return _checked_body(path, data_version) is not None
+
+
 def load(path: Path, data_version: str) -> Gazetteer | None:
     """The gazetteer saved at PATH for DATA_VERSION, or None when there is none or the
     file is not exactly what `save` wrote."""
+    body = _checked_body(path, data_version)
+    if body is None:
+        return None
+    try:
+        return _gazetteer_of(msgpack.unpackb(body, use_list=False, raw=False, strict_map_key=False))
+    except (ValueError, TypeError, KeyError, msgpack.UnpackException):
+        return None
+
+
+def _checked_body(path: Path, data_version: str) -> bytes | None:
+    """The body saved at PATH if its header names this format and DATA_VERSION and its
+    checksum matches; None otherwise."""
     try:
         raw = path.read_bytes()
     except OSError:
@@ -46,10 +64,7 @@ def load(path: Path, data_version: str) -> Gazetteer | None:
     expected = f"{CACHE_FORMAT} {data_version} {hashlib.sha256(body).hexdigest()}".encode()
     if magic != MAGIC or header != expected:
         return None
-    try:
-        return _gazetteer_of(msgpack.unpackb(body, use_list=False, raw=False, strict_map_key=False))
-    except (ValueError, TypeError, KeyError, msgpack.UnpackException):
-        return None
+    return body
 
 
 def _state_of(gazetteer: Gazetteer) -> dict[str, Any]:
