@@ -132,6 +132,10 @@ def _run_up(settings: Settings, console: Console) -> int:
                 )
             else:
                 broker = own
+                console.print(
+                    f"[bold]kafka[/] starting Apache Kafka {pinned_kafka_version()} on "
+                    f"{own.bootstrap_servers} (log: {own.log_dir / 'server.out'})"
+                )
             _start_broker(own, console)
         ensure_topics(settings)
         _start_pipeline(settings, console, children)
@@ -204,10 +208,6 @@ def _prepare_places(console: Console) -> None:
 
 def _start_broker(broker: LocalBroker, console: Console) -> None:
     address = broker.bootstrap_servers
-    console.print(
-        f"[bold]kafka[/] starting Apache Kafka {pinned_kafka_version()} on {address} "
-        f"(log: {broker.log_dir / 'server.out'})"
-    )
     with console.status(f"[bold]kafka[/] waiting for the broker on {address}"):
         broker.start()
     console.print(f"[bold]kafka[/] ready, pid {broker.pid()}")
