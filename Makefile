@@ -22,7 +22,7 @@ install-runtime: $(RUNTIME_STAMP) $(DASHBOARD_STAMP)
 # pip condensed to a line per package it fetches and one when done; everything it said
 # goes to .venv/pip.log, whose end is shown when it fails.
 PIP_LINES := awk '/^Collecting /{n++; printf "  pip [%3d] %s\n", n, $$2; fflush()} \
-	/^Installing collected packages/{print "  pip installing " n " packages ..."; fflush()} \
+	/^Installing collected packages/{print "  pip installing " NF-3 " packages ..."; fflush()} \
 	/^Successfully installed/{print "  pip installed " NF-2 " packages"} /^ERROR/{print}'
 define pip_install
 	$(BIN)/pip install --progress-bar off $(1) 2>&1 | tee -a $(PIP_LOG) | $(PIP_LINES) \
