@@ -37,7 +37,7 @@ from swagger_ui_bundle import swagger_ui_path
 from api.metrics import MetricsMiddleware, RequestMetrics
 from api.params import event_query_parameters
 from api.ui import TOKEN_COOKIE, mount_dashboard
-from infra.broker import port_is_open
+from infra.kafka_admin import broker_answers
 from infra.settings import ApiSection, Settings
 from sinks import event_formats
 from sinks.event_changes import changes_after, current_position, parse_position
@@ -289,9 +289,8 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
             checks["database"] = "ok"
         except Exception as error:  # reported, not raised: this is the check
             checks["database"] = f"failed: {type(error).__name__}"
-        host, _, port = settings.bootstrap_servers.split(",")[0].rpartition(":")
-        reachable = port.isdigit() and port_is_open(host or "127.0.0.1", int(port))
-        checks["broker"] = "ok" if reachable else f"unreachable at {host}:{port}"
+        reachable = broker_answers(settings)
+        checks["broker"] = "ok" if reachable else f"unreachable at {settings.bootstrap_servers}"
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503

@@ -23,13 +23,10 @@ def require_broker(settings: Settings, wait: float = BROKER_WAIT_SECONDS) -> Non
     """Return once a bootstrap server accepts a TCP connection (a broker still starting
     gets WAIT seconds); BrokerUnavailable otherwise, instead of the client library's
     30-second wait and page-long KafkaTimeoutError."""
-    servers = [server.strip() for server in settings.bootstrap_servers.split(",")]
     deadline = time.monotonic() + wait
     while True:
-        for server in servers:
-            host, _, port = server.rpartition(":")
-            if port.isdigit() and port_is_open(host.strip("[]") or "127.0.0.1", int(port)):
-                return
+        if broker_answers(settings):
+            return
         if time.monotonic() >= deadline:
             raise BrokerUnavailable(
                 f"no Kafka broker answers at {settings.bootstrap_servers} (waited "
@@ -37,6 +34,15 @@ def require_broker(settings: Settings, wait: float = BROKER_WAIT_SECONDS) -> Non
                 "point KAFKA_BOOTSTRAP_SERVERS at one"
             )
         time.sleep(0.5)
+
+
+def broker_answers(settings: Settings) -> bool:
+    """Whether a bootstrap server accepts a TCP connection now (no wait)."""
+    for server in settings.bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        if port.isdigit() and port_is_open(host.strip("[]") or "127.0.0.1", int(port)):
+            return True
+    return False
 
 
 def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS) -> list[str]:

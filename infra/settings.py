@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -130,6 +131,10 @@ class Settings(BaseSettings):
     )
     seeds_dir: Path = REPO_ROOT / "seeds"
     log_level: str = "info"
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="json: one JSON object per log line (worker, collector, API).",
+    )
     dedup_threshold: float = Field(
         default=0.6,
         gt=0.0,
@@ -172,12 +177,23 @@ class Settings(BaseSettings):
         default=False, description="Allow feeds on loopback/private/link-local addresses."
     )
     fulltext: bool = Field(default=False, description="Fetch each article page for its full text.")
-    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="The collector's /metrics, /healthz and /readyz; unset: not served.",
+    )
+    metrics_host: str = Field(
+        default="127.0.0.1", min_length=1, description="Where the collector's endpoints listen."
+    )
     worker_metrics_port: int | None = Field(
         default=None,
         ge=1,
         le=65535,
-        description="Prometheus metrics of the worker (alert latency).",
+        description="The worker's /metrics (per stage), /healthz and /readyz; unset: not served.",
+    )
+    worker_metrics_host: str = Field(
+        default="127.0.0.1", min_length=1, description="Where the worker's endpoints listen."
     )
     smtp_host: str = "127.0.0.1"
     smtp_port: int = Field(default=25, ge=1, le=65535)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, start_http_server
+from prometheus_client import CollectorRegistry, Counter
+
+from infra.probes import Checks, ProbeServer
 
 
 class CollectorMetrics:
@@ -30,5 +32,6 @@ class CollectorMetrics:
             registry=self.registry,
         )
 
-    def serve(self, port: int) -> None:
-        start_http_server(port, addr="127.0.0.1", registry=self.registry)
+    def serve(self, host: str, port: int, ready: Checks) -> ProbeServer:
+        """/metrics, /healthz (the process answers) and /readyz (READY's checks)."""
+        return ProbeServer(host, port, self.registry, lambda: {"process": "ok"}, ready)

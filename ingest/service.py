@@ -6,7 +6,8 @@ import asyncio
 import logging
 import signal
 
-from infra.kafka_admin import ensure_topics
+from infra.kafka_admin import broker_answers, ensure_topics
+from infra.logs import configure as configure_logging
 from infra.settings import Settings
 from ingest.collector import Collector, PollResult
 from ingest.feed_parse import FeedParseError, parse_feed
@@ -30,9 +31,7 @@ def _report(result: PollResult) -> None:
 
 
 def run_collector(settings: Settings, once: bool = False) -> int:
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings.log_level, settings.log_format)
     try:
         load_feeds(settings.resolved_feeds_file)
     except FeedsFileError as error:
@@ -47,7 +46,12 @@ async def _run(settings: Settings, once: bool) -> int:
     producer = make_producer(settings, client_id=f"{settings.app_id}-collector")
     metrics = CollectorMetrics()
     if settings.metrics_port:
-        metrics.serve(settings.metrics_port)
+
+        def ready() -> dict[str, str]:
+            up = broker_answers(settings)
+            return {"broker": "ok" if up else f"unreachable at {settings.bootstrap_servers}"}
+
+        probes = metrics.serve(settings.metrics_host, settings.metrics_port, ready)
     collector = Collector(settings, store, producer, metrics)
     path = settings.resolved_feeds_file
     last_good: list = []
@@ -77,6 +81,8 @@ async def _run(settings: Settings, once: bool) -> int:
     finally:
         await collector.close()
         await asyncio.to_thread(producer.close, 10)
+        if settings.metrics_port:
+            probes.close()
 
 
 def poll_once(settings: Settings, feed: FeedConfig) -> PollResult:

@@ -83,6 +83,16 @@ PIPELINE_TOPICS: tuple[TopicSpec, ...] = (
 )
 
 
+# The worker's stage that consumes each topic: how metrics and `wirewatch status` name
+# the consumer lag of a topic.
+STAGE_READING: dict[str, str] = {
+    ARTICLES_RAW.name: "dedup+extract",
+    EVENT_MENTIONS.name: "merge+route",
+    EVENTS.name: "store",
+    ALERTS.name: "deliver",
+}
+
+
 def dead_letter_topic(spec: TopicSpec) -> TopicSpec:
     return TopicSpec(f"{spec.name}.dlq", (DeadLetter,), f"as {spec.name}", partitions=1)
 

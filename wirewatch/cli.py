@@ -48,11 +48,14 @@ def _operator_problem(error: Exception) -> str | None:
     from sqlalchemy.exc import OperationalError
 
     from infra.kafka_admin import BrokerUnavailable
+    from infra.probes import ProbeServerError
     from infra.settings import SettingUnusable
     from infra.yaml_files import InputFileError
     from ingest.dead_letters import DeadLetterProblem
 
-    problems = BrokerUnavailable | SettingUnusable | InputFileError | DeadLetterProblem
+    problems = (
+        BrokerUnavailable | SettingUnusable | InputFileError | DeadLetterProblem | ProbeServerError
+    )
     if isinstance(error, problems):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":

@@ -40,6 +40,8 @@ from processors.budgeted_extraction import budgeted_extractor
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
 from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
+from processors.stream.metrics import WorkerMetrics
+from processors.stream.probes import WorkerProbes, watch
 from processors.stream.recovery import FlowKeptWhenRunning
 from processors.stream.sql import SqlThread, Subscriptions
 from processors.stream.transport import IdempotentTransport
@@ -68,6 +70,8 @@ STORE_WITHIN = 0.05  # seconds a batch waits to fill: the latency it may add
 
 class WirewatchApp(faust.App):
     stream_section: StreamSection | None = None  # how fetches batch (transport.py)
+    metrics: WorkerMetrics | None = None  # what the stages count (metrics.py)
+    probes: WorkerProbes | None = None  # alive and ready (probes.py)
 
     def _new_producer_transport(self):
         return IdempotentTransport(self.conf.broker_producer, self)
@@ -81,7 +85,7 @@ class WirewatchApp(faust.App):
         return FlowKeptWhenRunning(loop=self.loop)
 
 
-def create_app(settings: Settings) -> faust.App:
+def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faust.App:
     app = WirewatchApp(
         settings.app_id,
         broker=f"kafka://{settings.bootstrap_servers}",
@@ -104,6 +108,8 @@ def create_app(settings: Settings) -> faust.App:
         autodiscover=False,
     )
     app.stream_section = settings.stream
+    metrics = app.metrics = metrics or WorkerMetrics()
+    app.probes = watch(app, settings, metrics, lambda: get_gazetteer.cache_info().currsize > 0)
 
     def topic(spec: TopicSpec) -> faust.TopicT:
         return app.topic(
@@ -181,6 +187,7 @@ def create_app(settings: Settings) -> faust.App:
             mentions,
             dead_letters,
             app.crash,
+            metrics,
         )
 
     @app.agent(mentions)
@@ -194,12 +201,14 @@ def create_app(settings: Settings) -> faust.App:
             outputs,
             dead_letters,
             app.crash,
+            metrics,
         )
 
     async def store_batch(batch: Sequence[EventT]) -> None:
         versions = [Event.from_json_bytes(event.value) for event in batch]
         for canonical, stored in zip(versions, await sql(upsert_events, versions), strict=True):
             if stored:
+                metrics.events_stored.inc()
                 log.info(
                     "stored event %s v%d: %s in %s, %s, %s killed, %s injured (%s)",
                     canonical.event_id,
@@ -215,7 +224,15 @@ def create_app(settings: Settings) -> faust.App:
     @app.agent(events)
     async def store(stream: faust.StreamT) -> None:
         await run_batches(
-            stream, "store", EVENTS, store_batch, dead_letters, app.crash, STORE_BATCH, STORE_WITHIN
+            stream,
+            "store",
+            EVENTS,
+            store_batch,
+            dead_letters,
+            app.crash,
+            STORE_BATCH,
+            STORE_WITHIN,
+            metrics,
         )
 
     sending: set[asyncio.Task[None]] = set()
@@ -231,6 +248,7 @@ def create_app(settings: Settings) -> faust.App:
 
     async def mark(*outcome: Any) -> None:
         await sql(delivery_state.mark, *outcome)
+        metrics.alerts.labels(outcome[1]).inc()  # (alert id, status, ...)
 
     async def deliver_one(alert: Alert) -> None:
         sub = (await subscriptions.current()).subscriptions.get(alert.subscription_id)
@@ -239,7 +257,9 @@ def create_app(settings: Settings) -> faust.App:
         if sub is None:
             await mark(alert.alert_id, "dead", 0, "subscription removed", None)
             return
-        await deliver_and_record(alert, sub, sender(), mark)
+        outcome = await deliver_and_record(alert, sub, sender(), mark)
+        if outcome.latency is not None:
+            metrics.alert_latency.observe(outcome.latency)
 
     def spawn(alert: Alert) -> None:
         async def run() -> None:  # the sender bounds how many run at once, and per subscription
@@ -264,12 +284,16 @@ def create_app(settings: Settings) -> faust.App:
     async def record_one(event: EventT) -> stages.Step:
         alert = Alert.from_json_bytes(event.value)
         fresh = await sql(delivery_state.record_pending, alert)
+        if fresh:
+            metrics.alerts.labels("pending").inc()
         # recorded already: delivered, dead, or resumed at start
         return stages.Step(remember=(lambda: spawn(alert)) if fresh else None)
 
     @app.agent(alerts)
     async def deliver(stream: faust.StreamT) -> None:
-        await run_stage(stream, "deliver", ALERTS, record_one, None, dead_letters, app.crash)
+        await run_stage(
+            stream, "deliver", ALERTS, record_one, None, dead_letters, app.crash, metrics
+        )
 
     return app
 
@@ -290,12 +314,23 @@ def run_worker(settings: Settings) -> None:
 
     ensure_topics(settings)
     (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)
-    if settings.worker_metrics_port:
-        from prometheus_client import start_http_server
-
-        start_http_server(settings.worker_metrics_port, addr="127.0.0.1")
     app = create_app(settings)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+    if settings.worker_metrics_port and app.metrics and app.probes:
+        from infra.probes import ProbeServer
+
+        ProbeServer(
+            settings.worker_metrics_host,
+            settings.worker_metrics_port,
+            app.metrics.registry,
+            app.probes.alive,
+            app.probes.ready,
+        )
+    logs = None
+    if settings.log_format == "json":
+        from infra.logs import logging_config
+
+        logs = logging_config(settings.log_level, settings.log_format)
+    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, logging_config=logs)
     # faust's terminal spinner turns the root logger to DEBUG so every record can spin it:
     # each debug line of aiokafka and faust is then built and thrown away, a tenth of
     # the worker's CPU. The level asked for is the level used.

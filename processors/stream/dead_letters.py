@@ -2,12 +2,13 @@
 original bytes and the reason, to the dead-letter topic of the topic it came from, and
 the stage goes on. A letter always fits in a message: an original over 512 kB is kept
 in a file under <state_dir>/dead-letters, named in the letter. Every agent runs its handler through `run_stage`, so the policy is
-written once."""
+written once, and so is the counting of each stage's messages (`WorkerMetrics`)."""
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -17,6 +18,7 @@ from faust.types import EventT
 from infra.settings import Settings
 from processors.stages import StageFailed, Step
 from processors.state_records import StateRecordError
+from processors.stream.metrics import WorkerMetrics
 from schemas.dead_letter import MAX_INLINE_BYTES, MAX_KEY_BYTES, dead_letter
 from schemas.topics import TopicSpec
 
@@ -92,17 +94,24 @@ async def run_stage(
     out: Outputs,
     dead_letters: DeadLetters,
     fatal: Callable[[BaseException], Awaitable[None]],
+    metrics: WorkerMetrics | None = None,
 ) -> None:
     """Each message through HANDLE: its records sent to OUT (one topic, or the topic
     each record names, by unprefixed name) with the message's timestamp (the moment the
     article entered the pipeline), then its state remembered; a failure sent to the dead
     letters instead, and the stream goes on. A stage whose own state is unreadable
     (StateRecordError) is no message's fault: FATAL stops the worker, rather than let a
-    restarted agent drop message after message."""
+    restarted agent drop message after message. METRICS, when given, count the messages
+    in, the records out by topic, the dead letters, and time each handler call."""
+    counted = _Counted(stage, metrics, dead_letters, source)
     async for event in stream.events():
+        counted.came(1)
+        began = time.perf_counter()
         step, error = await _attempt(stage, fatal, handle(event))
+        counted.took(time.perf_counter() - began)
         if error is not None:  # any failure goes to the DLQ, never stops the stage
             await dead_letters.send(source, stage, event, error)
+            counted.dead_letter()
             continue
         if out is not None:
             for record in step.records:
@@ -110,6 +119,7 @@ async def run_stage(
                 await target.send(
                     key=record.key, value=record.value, timestamp=event.message.timestamp
                 )
+                counted.sent(target)
         if step.remember is not None:
             # Remembered only once the records are handed to the producer, so a worker
             # killed before that sends them again (harmless downstream). Both writes are
@@ -127,20 +137,67 @@ async def run_batches(
     fatal: Callable[[BaseException], Awaitable[None]],
     size: int,
     within: float,
+    metrics: WorkerMetrics | None = None,
 ) -> None:
     """Messages through HANDLE a batch at a time (up to SIZE, or what came within WITHIN
     seconds), for a sink that writes a batch in one go. The policy is the same: a batch
     that fails is handled again one message at a time, and only a message that fails
-    alone goes to the dead letters. The batch's offsets are committed once it is done."""
+    alone goes to the dead letters. The batch's offsets are committed once it is done.
+    METRICS, when given, count as `run_stage` does (the time is a batch's)."""
+    counted = _Counted(stage, metrics, dead_letters, source)
     async for batch in stream.take_events(size, within=within):
+        counted.came(len(batch))
         if len(batch) > 1:
+            began = time.perf_counter()
             _, error = await _attempt(stage, fatal, handle(batch))
+            counted.took(time.perf_counter() - began)
             if error is None:
                 continue
         for event in batch:  # find the message at fault
+            began = time.perf_counter()
             _, error = await _attempt(stage, fatal, handle([event]))
+            counted.took(time.perf_counter() - began)
             if error is not None:
                 await dead_letters.send(source, stage, event, error)
+                counted.dead_letter()
+
+
+class _Counted:
+    """One stage's counters (nothing, without metrics)."""
+
+    def __init__(
+        self,
+        stage: str,
+        metrics: WorkerMetrics | None,
+        dead_letters: DeadLetters | None,
+        source: TopicSpec,
+    ) -> None:
+        self.metrics = metrics
+        self.stage = stage
+        if metrics is None:
+            return
+        self.messages_in = metrics.messages_in.labels(stage)
+        self.seconds = metrics.seconds.labels(stage)
+        letters = source.name + ".dlq"
+        if dead_letters is not None:
+            letters = dead_letters.settings.topic(letters)
+        self.letters = metrics.dead_letters.labels(stage, letters)
+
+    def came(self, count: int) -> None:
+        if self.metrics is not None:
+            self.messages_in.inc(count)
+
+    def took(self, seconds: float) -> None:
+        if self.metrics is not None:
+            self.seconds.observe(seconds)
+
+    def dead_letter(self) -> None:
+        if self.metrics is not None:
+            self.letters.inc()
+
+    def sent(self, target: faust.TopicT) -> None:
+        if self.metrics is not None:
+            self.metrics.messages_out.labels(self.stage, target.get_topic_name()).inc()
 
 
 async def _attempt(

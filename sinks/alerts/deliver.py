@@ -1,6 +1,7 @@
 """One path from an alert to its recorded outcome, for the worker and the command line
 alike: send it through the sender (retries, gates), then mark it delivered, with its
-article-to-delivery latency, or dead, with the last error."""
+article-to-delivery latency, or dead, with the last error. The latency is returned in
+the Outcome too, for the worker's histogram (`processors.stream.metrics`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from prometheus_client import Histogram
 from sqlalchemy import Engine
 
 from infra.settings import DeliverySection
@@ -20,12 +20,6 @@ from sinks.alerts.channels import webhook_client
 from sinks.alerts.sender import Sender
 
 log = logging.getLogger("wirewatch.alerts")
-
-LATENCY = Histogram(
-    "wirewatch_alert_latency_seconds",
-    "From the article entering articles.raw to its alert leaving the delivery sink.",
-    buckets=(0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 30, 60, 300),
-)
 
 # mark(alert_id, status, attempts, error, latency): records the outcome where it is kept
 Mark = Callable[[str, str, int, "str | None", "float | None"], Awaitable[None]]
@@ -49,7 +43,6 @@ async def deliver(
     latency = None
     if ok and measure_latency and alert.received_at is not None:
         latency = (dt.datetime.now(dt.UTC) - alert.received_at).total_seconds()
-        LATENCY.observe(latency)
     await mark(alert.alert_id, "delivered" if ok else "dead", attempts, error, latency)
     if ok:
         log.info("alert %s delivered to %s in %.3f s", alert.alert_id, sub.id, latency or 0.0)

@@ -11,7 +11,7 @@ from infra.settings import get_settings
 @click.option("--host", default=None, help="address to listen on [WIREWATCH_API_HOST, 127.0.0.1]")
 @click.option("--port", type=int, default=None, help="port [WIREWATCH_API_PORT, 8765]")
 def serve(host: str | None, port: int | None) -> None:
-    """Serve the events over HTTP (read-only): /api/events, /docs, /healthz, /metrics."""
+    """Serve the events over HTTP (read-only): /api/events, /docs, /healthz, /readyz, /metrics."""
     import uvicorn
 
     from api.app import ApiRefused, check_binding, create_api
@@ -26,4 +26,9 @@ def serve(host: str | None, port: int | None) -> None:
         raise click.ClickException(str(error)) from None
     app = create_api(settings)
     click.echo(f"wirewatch API on http://{settings.api.host}:{settings.api.port}/ (docs: /docs)")
-    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning")
+    logs = {}
+    if settings.log_format == "json":
+        from infra.logs import uvicorn_config
+
+        logs = {"log_config": uvicorn_config(settings.log_level, settings.log_format)}
+    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning", **logs)
