@@ -114,6 +114,16 @@ class FeedStore:
         with self.engine.begin() as connection:
             connection.execute(statement)
 
+    def last_poll(self) -> tuple[int, dt.datetime | None]:
+        """How many feeds have a health record, and the latest moment any of them was
+        polled (its last success or last error), None when none ever was."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(feed_state.c.last_success, feed_state.c.last_error_at)
+            ).all()
+        moments = [_aware(moment) for row in rows for moment in row if moment is not None]
+        return len(rows), max(moments, default=None)
+
     def forget_feed(self, url: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(feed_state.delete().where(feed_state.c.url == url))

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    func,
     select,
     text,
 )
@@ -457,6 +458,24 @@ def list_events(engine: Engine, limit: int | None = None) -> Iterator[Event]:
     with engine.connect() as connection:
         for (record,) in connection.execute(query):
             yield stored_event(record)
+
+
+def last_stored(engine: Engine) -> tuple[int, dt.datetime | None, str | None]:
+    """How many events the store holds, when the latest version was stored and of which
+    event (None, None when there is none)."""
+    with engine.connect() as connection:
+        count = connection.execute(select(func.count()).select_from(events_table)).scalar_one()
+        row = connection.execute(
+            select(event_versions_table.c.stored_at, event_versions_table.c.event_id)
+            .order_by(event_versions_table.c.stored_at.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return count, None, None
+    stored_at = row.stored_at
+    if stored_at.tzinfo is None:  # SQLite hands back naive times; every one stored is UTC
+        stored_at = stored_at.replace(tzinfo=dt.UTC)
+    return count, stored_at, row.event_id
 
 
 def count_versions(engine: Engine) -> int:

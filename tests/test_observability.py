@@ -1,10 +1,12 @@
 """The pure parts of observability: lag arithmetic, the probes' answers (over real HTTP,
 from the probe server on a free port), the counting loop's metrics, JSON log records
-(and `wirewatch serve`'s JSON lines)."""
+(and `wirewatch serve`'s JSON lines), what the status reads from the databases, and the
+status screen's rendering."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import logging
 import logging.config
@@ -12,6 +14,7 @@ import logging.config
 import httpx
 from kafka import TopicPartition
 from prometheus_client import CollectorRegistry, Counter
+from rich.console import Console
 
 from infra.kafka_status import dead_letters_held, partition_lag, stage_lags
 from infra.logs import logging_config
@@ -21,6 +24,7 @@ from processors.stages import Record, Step
 from processors.stream.metrics import WorkerMetrics, lag_snapshot
 from processors.stream.probes import STALLED_SECONDS, WorkerProbes, stalled_for
 from schemas.topics import ARTICLES_RAW, EVENTS
+from wirewatch.render import status_table
 
 
 def test_lag_counts_from_the_committed_offset_or_else_the_earliest_held():
@@ -219,6 +223,90 @@ def test_json_log_lines_carry_time_level_logger_message_and_the_traceback():
     assert "RuntimeError: boom" in line["exc_info"]
     text = logging_config("info", "text")["formatters"]["wirewatch"]
     assert text == {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+
+
+def _document(reachable: bool) -> dict:
+    broker = {"servers": "127.0.0.1:9092", "group": "wirewatch"}
+    if reachable:
+        broker |= {
+            "reachable": True,
+            "group_state": "Stable",
+            "stages": [
+                {
+                    "stage": "merge+route",
+                    "topic": "events.mentions",
+                    "lag": 5,
+                    "partitions": [
+                        {"partition": 0, "committed": 10, "end": 15, "lag": 5},
+                        {"partition": 1, "committed": None, "end": 0, "lag": 0},
+                    ],
+                }
+            ],
+            "dead_letters": {"articles.raw.dlq": 2},
+            "workers": [
+                {"member_id": "m1", "client_id": "faust-0.11", "host": "10.0.0.2", "partitions": 7}
+            ],
+        }
+    else:
+        broker |= {"reachable": False, "error": "no broker answers"}
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "broker": broker,
+        "collector": {"feeds_polled": 3, "last_poll": (now - dt.timedelta(minutes=4)).isoformat()},
+        "events": {
+            "stored": 10,
+            "last_stored_at": (now - dt.timedelta(seconds=30)).isoformat(),
+            "last_event_id": "0123456789abcdef",
+        },
+    }
+
+
+def test_the_status_reads_the_last_poll_and_the_last_stored_version(database_url, tmp_path):
+    from ingest.feed_store import FeedHealth, FeedStore
+    from sinks.storage import connect, last_stored, upsert_events
+    from tests.test_stages import Pipeline
+
+    feeds = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    assert feeds.last_poll() == (0, None)
+    moment = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+    feeds.save_health(FeedHealth("https://a.example/rss", last_success=moment))
+    later = moment + dt.timedelta(minutes=9)
+    feeds.save_health(FeedHealth("https://b.example/rss", last_error_at=later))
+    assert feeds.last_poll() == (2, later)
+
+    engine = connect(database_url)
+    assert last_stored(engine) == (0, None, None)
+    [event], _ = Pipeline().feed("idlib-airstrike.md")
+    before = dt.datetime.now(dt.UTC)
+    upsert_events(engine, [event, event.model_copy(update={"version": 2})])
+    count, when, event_id = last_stored(engine)
+    assert (count, event_id) == (1, event.event_id)
+    assert when is not None and when.tzinfo is not None
+    assert before - dt.timedelta(seconds=1) <= when <= dt.datetime.now(dt.UTC)
+
+
+def test_the_status_screen_shows_every_part():
+    console = Console(record=True, width=100)
+    status_table(_document(reachable=True), console)
+    shown = console.export_text()
+    assert "up at 127.0.0.1:9092; group wirewatch (Stable), 1 worker" in shown
+    assert "merge+route │ events.mentions │ 5   │ 0:10/15 1:-/0" in shown
+    assert "articles.raw.dlq │ 2" in shown
+    assert "faust-0.11 │ 10.0.0.2 │ 7" in shown
+    assert "collector  last poll 4m ago (3 feeds polled)" in shown
+    assert "events     10 stored; last 30s ago (event 0123456789ab)" in shown
+
+
+def test_the_status_screen_without_a_broker_is_one_line_then_the_databases():
+    console = Console(record=True, width=100)
+    document = _document(reachable=False)
+    document["events"] = {"error": "the database cannot be used: connection refused"}
+    status_table(document, console)
+    assert console.export_text().splitlines() == [
+        "broker     not reachable at 127.0.0.1:9092: no broker answers",
+        "collector  last poll 4m ago (3 feeds polled)",
+        "events     the database cannot be used: connection refused",
+    ]
 
 
 def test_wirewatch_serve_logs_json_lines_when_asked(tmp_path):

@@ -18,6 +18,7 @@ from wirewatch.commands import (
     pipeline,
     schema,
     serve,
+    status,
     subscriptions,
 )
 
@@ -89,5 +90,6 @@ for command in (
     subscriptions.subscriptions,
     alerts.alerts,
     dlq.dlq,
+    status.status,
 ):
     main.add_command(command)

@@ -10,6 +10,7 @@ narrower than its ``min_width``. Borders are light, so that text keeps the space
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -186,8 +187,6 @@ def event_line(item: Event) -> str:
 def _ago(value) -> str:
     if value is None:
         return "never"
-    import datetime as dt
-
     seconds = (dt.datetime.now(dt.UTC) - value).total_seconds()
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if abs(seconds) >= size:
@@ -324,6 +323,74 @@ def dead_letters_table(letters: list[StoredLetter], console: Console | None = No
     title = f"{len(letters)} dead letters" + (f" in {letters[0].topic}" if letters else "")
     columns = ("offset", "time", "stage", "reason", "bytes", "original")
     print_table(title, columns, rows, console, cut={"reason"})
+
+
+def status_table(document: dict[str, Any], console: Console | None = None) -> None:
+    """`wirewatch status` for a person: the broker's line, then each stage's lag, the
+    dead letters and the workers as tables, then the collector and the store in a line
+    each. A part that could not be read is its one line of why."""
+    console = console or Console()
+    broker = document["broker"]
+    if not broker["reachable"]:
+        console.print(f"broker     not reachable at {broker['servers']}: {broker['error']}")
+    else:
+        workers = broker["workers"]
+        console.print(
+            f"broker     up at {broker['servers']}; group {broker['group']} "
+            f"({broker['group_state']}), {len(workers)} worker{'s' if len(workers) != 1 else ''}"
+        )
+        print_table(
+            "lag per stage",
+            ("stage", "topic", "lag", "partitions (committed/end)"),
+            (
+                (
+                    stage["stage"],
+                    stage["topic"],
+                    str(stage["lag"]),
+                    " ".join(
+                        f"{p['partition']}:{_count(p['committed'])}/{p['end']}"
+                        for p in stage["partitions"]
+                    ),
+                )
+                for stage in broker["stages"]
+            ),
+            console,
+        )
+        print_table(
+            "dead letters",
+            ("topic", "letters"),
+            ((topic, str(count)) for topic, count in broker["dead_letters"].items()),
+            console,
+        )
+        if workers:
+            print_table(
+                "workers",
+                ("client", "host", "partitions"),
+                ((w["client_id"], w["host"], str(w["partitions"])) for w in workers),
+                console,
+            )
+    collector = document["collector"]
+    if "error" in collector:
+        console.print(f"collector  {collector['error']}")
+    else:
+        console.print(
+            f"collector  last poll {_ago(_moment(collector['last_poll']))} "
+            f"({collector['feeds_polled']} feeds polled)"
+        )
+    events = document["events"]
+    if "error" in events:
+        console.print(f"events     {events['error']}")
+    elif events["last_stored_at"] is None:
+        console.print("events     none stored")
+    else:
+        console.print(
+            f"events     {events['stored']} stored; last {_ago(_moment(events['last_stored_at']))}"
+            f" (event {events['last_event_id'][:12]})"
+        )
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
 
 
 def describe_subscription(sub: Subscription) -> str:

@@ -1,0 +1,122 @@
+"""``wirewatch status``: the pipeline on one screen, with no worker needed. The broker's
+part (each stage's lag, the dead letters, the workers in the group) comes from Kafka
+itself (`infra.kafka_status`); the collector's last poll and the last stored event
+from the databases. Whatever part cannot be read says why in one line, and the rest is
+still shown."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from infra.settings import Settings, get_settings
+
+
+@click.command()
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json"]),
+    default=None,
+    help="table on a terminal, JSON otherwise",
+)
+def status(output: str | None) -> None:
+    """Broker, stage lag, dead letters, workers, collector and last event, on one screen.
+
+    Exit status 1 when the broker does not answer (the rest is still shown)."""
+    from wirewatch.render import status_table
+
+    settings = get_settings()
+    document = {
+        "broker": _broker_part(settings),
+        "collector": _collector_part(settings),
+        "events": _events_part(settings),
+    }
+    if (output or ("table" if sys.stdout.isatty() else "json")) == "table":
+        status_table(document)
+    else:
+        click.echo(json.dumps(document, default=str))
+    sys.exit(0 if document["broker"]["reachable"] else 1)
+
+
+def _broker_part(settings: Settings) -> dict[str, Any]:
+    from kafka.errors import KafkaError
+
+    from infra.kafka_admin import broker_answers
+    from infra.kafka_status import read_broker
+
+    part: dict[str, Any] = {"servers": settings.bootstrap_servers, "group": settings.app_id}
+    if not broker_answers(settings):
+        return {**part, "reachable": False, "error": "no broker answers"}
+    try:
+        view = read_broker(settings)
+    except KafkaError as error:
+        return {**part, "reachable": False, "error": f"{type(error).__name__}: {error}"}
+    return {
+        **part,
+        "reachable": True,
+        "group_state": view.group_state,
+        "stages": [
+            {
+                "stage": stage.stage,
+                "topic": stage.topic,
+                "lag": stage.lag,
+                "partitions": [
+                    {
+                        "partition": p.partition,
+                        "committed": p.committed,
+                        "end": p.end,
+                        "lag": p.lag,
+                    }
+                    for p in stage.partitions
+                ],
+            }
+            for stage in view.stages
+        ],
+        "dead_letters": view.dead_letters,
+        "workers": [
+            {
+                "member_id": member.member_id,
+                "client_id": member.client_id,
+                "host": member.host,
+                "partitions": member.partitions,
+            }
+            for member in view.members
+        ],
+    }
+
+
+def _collector_part(settings: Settings) -> dict[str, Any]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ingest.feed_store import FeedStore
+
+    try:
+        feeds, last = FeedStore(settings.resolved_collector_database_url).last_poll()
+    except (SQLAlchemyError, OSError) as error:  # shown, not raised: the rest still counts
+        return {"error": _database_problem(error)}
+    return {"feeds_polled": feeds, "last_poll": last.isoformat() if last else None}
+
+
+def _events_part(settings: Settings) -> dict[str, Any]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sinks.storage import connect, last_stored
+
+    try:
+        count, when, event_id = last_stored(connect(settings.resolved_database_url))
+    except (SQLAlchemyError, OSError) as error:  # shown, not raised: the rest still counts
+        return {"error": _database_problem(error)}
+    return {
+        "stored": count,
+        "last_stored_at": when.isoformat() if when else None,
+        "last_event_id": event_id,
+    }
+
+
+def _database_problem(error: Exception) -> str:
+    detail = str(getattr(error, "orig", None) or error).splitlines() or [type(error).__name__]
+    return f"the database cannot be used: {detail[0]}"
