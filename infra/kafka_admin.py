@@ -9,6 +9,7 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from infra.broker import port_is_open
+from infra.kafka_security import kafka_python_options
 from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
 
@@ -50,7 +51,7 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
     when no broker answers."""
     require_broker(settings)
     admin = KafkaAdminClient(
-        bootstrap_servers=settings.bootstrap_servers, client_id=f"{settings.app_id}-admin"
+        **kafka_python_options(settings.kafka), client_id=f"{settings.app_id}-admin"
     )
     try:
         existing = set(admin.list_topics())

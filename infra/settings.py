@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, FilePath, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +22,34 @@ def _xdg_dir(variable: str, fallback: str) -> Path:
 class SettingUnusable(ValueError):
     """A setting that passed validation but cannot be used (a module that does not
     import, say): the command line says so in one line, naming the variable."""
+
+
+KafkaProtocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
+SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
+
+
+@dataclass(frozen=True)
+class KafkaSection:
+    """Where the broker is and how a client proves who it is and encrypts the link
+    (SASL and TLS); each client library gets it in its own words from
+    `infra.kafka_security` (kafka-python) and `processors.stream.credentials` (faust)."""
+
+    bootstrap_servers: str
+    security_protocol: KafkaProtocol = "PLAINTEXT"
+    sasl_mechanism: SaslMechanism = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None  # shown as ********** in a repr or a log
+    ssl_cafile: Path | None = None  # None: the system's certificate authorities
+    ssl_certfile: Path | None = None  # a client certificate (mutual TLS)
+    ssl_keyfile: Path | None = None  # its key, when not in the certificate's file
+
+    @property
+    def uses_sasl(self) -> bool:
+        return self.security_protocol.startswith("SASL_")
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.security_protocol.endswith("SSL")
 
 
 @dataclass(frozen=True)
@@ -103,7 +131,14 @@ class Settings(BaseSettings):
     # a variable set in the environment wins over the same line in ./.env, which wins
     # over the default
     model_config = SettingsConfigDict(
-        env_prefix="WIREWATCH_", extra="ignore", env_file=".env", env_file_encoding="utf-8"
+        env_prefix="WIREWATCH_",
+        extra="ignore",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        # an error's text leaves out the values given: a check across settings would
+        # otherwise print them all, passwords too (the command line names the value
+        # of a single bad setting itself)
+        hide_input_in_errors=True,
     )
 
     state_dir: Path = Field(
@@ -122,6 +157,23 @@ class Settings(BaseSettings):
         description="An existing broker; when unset wirewatch runs its own on kafka_port.",
     )
     kafka_port: int = Field(default=9092, ge=1, le=65535)
+    kafka_security_protocol: KafkaProtocol = Field(
+        default="PLAINTEXT",
+        description="How clients talk to the broker: TLS, SASL, both or neither.",
+    )
+    kafka_sasl_mechanism: SaslMechanism = "PLAIN"
+    kafka_sasl_username: str | None = Field(default=None, min_length=1)
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: FilePath | None = Field(
+        default=None,
+        description="PEM certificate authorities the broker's certificate is checked against.",
+    )
+    kafka_ssl_certfile: FilePath | None = Field(
+        default=None, description="PEM client certificate for mutual TLS."
+    )
+    kafka_ssl_keyfile: FilePath | None = Field(
+        default=None, description="PEM key of the client certificate."
+    )
     kafka_heap: str = "768m"
     topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
     topic_partitions: int = Field(default=3, ge=1)
@@ -248,6 +300,40 @@ class Settings(BaseSettings):
         description="Online map tiles ({z}/{x}/{y}) for the dashboard; default: bundled outlines.",
     )
 
+    @model_validator(mode="after")
+    def _kafka_security_is_whole(self) -> Settings:
+        """Credentials the protocol would ignore, or a protocol missing its credentials,
+        are refused by name: a half-configured secure link fails here, not at the broker."""
+        protocol = f"WIREWATCH_KAFKA_SECURITY_PROTOCOL={self.kafka_security_protocol}"
+        sasl = self.kafka_security_protocol.startswith("SASL_")
+        tls = self.kafka_security_protocol.endswith("SSL")
+        credentials = self.kafka_sasl_username is not None or self.kafka_sasl_password is not None
+        if sasl and (self.kafka_sasl_username is None or self.kafka_sasl_password is None):
+            raise ValueError(
+                f"{protocol} needs WIREWATCH_KAFKA_SASL_USERNAME and WIREWATCH_KAFKA_SASL_PASSWORD"
+            )
+        if credentials and not sasl:
+            raise ValueError(
+                f"WIREWATCH_KAFKA_SASL_USERNAME/_PASSWORD are set but {protocol} does not use "
+                "them: set it to SASL_PLAINTEXT or SASL_SSL"
+            )
+        if self.kafka_security_protocol != "PLAINTEXT" and self.uses_own_broker:
+            raise ValueError(
+                f"{protocol} needs KAFKA_BOOTSTRAP_SERVERS: the broker wirewatch runs itself "
+                "listens in plain text on loopback"
+            )
+        files = (self.kafka_ssl_cafile, self.kafka_ssl_certfile, self.kafka_ssl_keyfile)
+        if any(files) and not tls:
+            raise ValueError(
+                f"WIREWATCH_KAFKA_SSL_* files are set but {protocol} does not use TLS: set it "
+                "to SSL or SASL_SSL"
+            )
+        if self.kafka_ssl_keyfile is not None and self.kafka_ssl_certfile is None:
+            raise ValueError(
+                "WIREWATCH_KAFKA_SSL_KEYFILE is set without WIREWATCH_KAFKA_SSL_CERTFILE"
+            )
+        return self
+
     @property
     def bootstrap_servers(self) -> str:
         return self.kafka_bootstrap_servers or f"127.0.0.1:{self.kafka_port}"
@@ -274,6 +360,19 @@ class Settings(BaseSettings):
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def kafka(self) -> KafkaSection:
+        return KafkaSection(
+            bootstrap_servers=self.bootstrap_servers,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            sasl_username=self.kafka_sasl_username,
+            sasl_password=self.kafka_sasl_password,
+            ssl_cafile=self.kafka_ssl_cafile,
+            ssl_certfile=self.kafka_ssl_certfile,
+            ssl_keyfile=self.kafka_ssl_keyfile,
+        )
 
     @property
     def state(self) -> StateSection:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from infra.kafka_security import kafka_python_options
 from infra.settings import Settings
 from schemas.article import Article
 from schemas.topics import ARTICLES_RAW
@@ -22,7 +23,7 @@ def make_producer(
     written once, so collectors may retry freely.
     """
     return KafkaProducer(
-        bootstrap_servers=settings.bootstrap_servers,
+        **kafka_python_options(settings.kafka),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

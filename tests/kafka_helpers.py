@@ -5,6 +5,7 @@ from __future__ import annotations
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from infra.kafka_security import kafka_python_options
 from infra.settings import Settings
 from schemas.topics import ARTICLES_RAW, EVENT_MENTIONS, EVENTS
 
@@ -21,8 +22,8 @@ def pipeline_lag(settings: Settings) -> int | None:
 def lag_by_partition(settings: Settings) -> dict[str, tuple[int | None, int]] | None:
     """Each input partition ("topic[p]") with the group's committed offset (None when
     nothing was committed) and its end offset; None while the coordinator is elected."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
-    consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers)
+    admin = KafkaAdminClient(**kafka_python_options(settings.kafka))
+    consumer = KafkaConsumer(**kafka_python_options(settings.kafka))
     try:
         return _lags(settings, admin, consumer)
     except KafkaError:
@@ -52,7 +53,7 @@ def _lags(
 def read_topic(settings: Settings, name: str, timeout_ms: int = 3000) -> list[bytes]:
     consumer = KafkaConsumer(
         settings.topic(name),
-        bootstrap_servers=settings.bootstrap_servers,
+        **kafka_python_options(settings.kafka),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         consumer_timeout_ms=timeout_ms,
@@ -65,7 +66,7 @@ def read_topic(settings: Settings, name: str, timeout_ms: int = 3000) -> list[by
 
 def group_members(settings: Settings) -> list[str]:
     """Ids of the worker group's members that hold at least one partition."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers)
+    admin = KafkaAdminClient(**kafka_python_options(settings.kafka))
     try:
         group = admin.describe_groups([settings.app_id]).get(settings.app_id, {})
     except KafkaError:

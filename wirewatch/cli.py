@@ -61,6 +61,9 @@ def _operator_problem(error: Exception) -> str | None:
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         first = error.errors()[0]
+        if not first["loc"]:  # settings that do not fit together: the message names them
+            # (its input would be every setting, secrets too: not shown)
+            return f"settings: {first['msg'].removeprefix('Value error, ')}"
         name = "WIREWATCH_" + "_".join(str(part) for part in first["loc"]).upper()
         return f"setting {name}: {first['msg']} (got {first.get('input')!r})"
     if isinstance(error, OperationalError):

@@ -39,6 +39,7 @@ from processors import stages
 from processors.budgeted_extraction import budgeted_extractor
 from processors.extraction.gazetteer import get_gazetteer
 from processors.merge import IncidentIndex
+from processors.stream.credentials import faust_credentials
 from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
 from processors.stream.metrics import WorkerMetrics
 from processors.stream.probes import WorkerProbes, watch
@@ -89,6 +90,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     app = WirewatchApp(
         settings.app_id,
         broker=f"kafka://{settings.bootstrap_servers}",
+        broker_credentials=faust_credentials(settings.kafka),
         store="memory://",
         datadir=str(settings.state_dir / "worker"),
         topic_partitions=settings.topic_partitions,
