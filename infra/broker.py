@@ -20,7 +20,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.settings import REPO_ROOT, Settings
@@ -134,6 +134,10 @@ class LocalBroker:
     cache_dir: Path
     port: int = 9092
     heap: str = "768m"
+    # server.properties over the defaults (the tests add SASL and TLS listeners), and
+    # arguments for formatting the storage (e.g. SCRAM users: --add-scram ...)
+    extra_properties: dict[str, str] = field(default_factory=dict)
+    extra_format_args: tuple[str, ...] = ()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalBroker:
@@ -216,6 +220,7 @@ class LocalBroker:
             "group.initial.rebalance.delay.ms": "0",
             "auto.create.topics.enable": "false",
             "log.retention.hours": "168",
+            **self.extra_properties,
         }
         text = "".join(f"{key}={value}\n" for key, value in properties.items())
         self.config_file.write_text(text)
@@ -245,6 +250,7 @@ class LocalBroker:
             "format",
             f"--cluster-id={cluster_id}",
             f"--config={self.config_file}",
+            *self.extra_format_args,
         )
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
