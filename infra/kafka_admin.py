@@ -59,7 +59,7 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
             NewTopic(
                 name=settings.topic(spec.name),
                 num_partitions=spec.partition_count(settings.topic_partitions),
-                replication_factor=1,
+                replication_factor=settings.topic_replication_factor,
                 topic_configs=spec.kafka_config(),
             )
             for spec in specs

@@ -177,6 +177,12 @@ class Settings(BaseSettings):
     kafka_heap: str = "768m"
     topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
     topic_partitions: int = Field(default=3, ge=1)
+    topic_replication_factor: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="Copies of each topic the pipeline creates, changelogs too (1: one broker).",
+    )
     app_id: str = Field(default="wirewatch", pattern=r"^[A-Za-z0-9._-]+$")
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default SQLite file in the state directory."

@@ -94,7 +94,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
         store="memory://",
         datadir=str(settings.state_dir / "worker"),
         topic_partitions=settings.topic_partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.topic_replication_factor,
         producer_acks=-1,
         # a produce request per batch window, not per record: the records of a busy
         # moment (and their changelog writes) share requests, as fetches do
