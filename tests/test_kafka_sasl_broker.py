@@ -94,8 +94,8 @@ def secured_broker(tmp_path_factory) -> Iterator[dict[str, object]]:
         extra_properties=properties,
         extra_format_args=tuple(scram_users),
     )
-    broker.start()
     try:
+        broker.start()  # inside: a broker that started but never answered is stopped too
         yield {
             "SASL_PLAINTEXT": f"127.0.0.1:{sasl_port}",
             "SASL_SSL": f"127.0.0.1:{tls_port}",
