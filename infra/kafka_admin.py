@@ -9,6 +9,7 @@ from kafka.admin import NewTopic
 from kafka.errors import TopicAlreadyExistsError
 
 from infra.broker import port_is_open
+from infra.errors import OperatorError
 from infra.kafka_security import kafka_python_options
 from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
@@ -16,7 +17,7 @@ from schemas.topics import ALL_TOPICS, TopicSpec
 BROKER_WAIT_SECONDS = 3.0  # a broker still starting; `make up` waits for its own
 
 
-class BrokerUnavailable(RuntimeError):
+class BrokerUnavailable(OperatorError, RuntimeError):
     """No configured Kafka broker accepts a connection: one line that says what to do."""
 
 

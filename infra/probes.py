@@ -19,6 +19,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from prometheus_client import CollectorRegistry, make_wsgi_app
 
+from infra.errors import OperatorError
+
 Checks = Callable[[], Mapping[str, str]]  # check name -> "ok", or what is wrong
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -56,7 +58,7 @@ class _QuietHandler(WSGIRequestHandler):
         """No line per scrape on stderr."""
 
 
-class ProbeServerError(RuntimeError):
+class ProbeServerError(OperatorError, RuntimeError):
     """The endpoints cannot listen where they were asked to (a port taken, a bad host)."""
 
 

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, FilePath, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from infra.errors import OperatorError
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -19,7 +21,7 @@ def _xdg_dir(variable: str, fallback: str) -> Path:
     return Path(base) / "wirewatch"
 
 
-class SettingUnusable(ValueError):
+class SettingUnusable(OperatorError, ValueError):
     """A setting that passed validation but cannot be used (a module that does not
     import, say): the command line says so in one line, naming the variable."""
 

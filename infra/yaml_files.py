@@ -33,6 +33,8 @@ from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 from yaml.composer import ComposerError
 
+from infra.errors import OperatorError
+
 MAX_YAML_BYTES = 1024 * 1024
 
 
@@ -40,7 +42,7 @@ class YamlTooLarge(yaml.YAMLError):
     """A YAML file over the size cap (a YAMLError, so callers report it as bad YAML)."""
 
 
-class InputFileError(ValueError):
+class InputFileError(OperatorError, ValueError):
     """A file a person wrote (feeds, seeds, gold annotations) is wrong. The message is
     one line naming the file and, where known, the line: the command line prints it as
     it is."""

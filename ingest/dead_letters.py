@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
+from infra.errors import OperatorError
 from infra.kafka_admin import require_broker
 from infra.settings import Settings
 from ingest.producer import make_producer
@@ -23,7 +24,7 @@ from schemas.topics import PIPELINE_TOPICS, TopicSpec, dead_letter_topic
 READ_TIMEOUT_SECONDS = 60.0  # reading a whole dead-letter topic stops here, saying so
 
 
-class DeadLetterProblem(ValueError):
+class DeadLetterProblem(OperatorError, ValueError):
     """A dead-letter request that cannot be met (unknown topic, no such offset, an
     original that cannot be given back): one line naming the topic and offset."""
 

@@ -48,16 +48,9 @@ def _operator_problem(error: Exception) -> str | None:
     from pydantic import ValidationError
     from sqlalchemy.exc import OperationalError
 
-    from infra.kafka_admin import BrokerUnavailable
-    from infra.probes import ProbeServerError
-    from infra.settings import SettingUnusable
-    from infra.yaml_files import InputFileError
-    from ingest.dead_letters import DeadLetterProblem
+    from infra.errors import OperatorError
 
-    problems = (
-        BrokerUnavailable | SettingUnusable | InputFileError | DeadLetterProblem | ProbeServerError
-    )
-    if isinstance(error, problems):
+    if isinstance(error, OperatorError):
         return str(error)
     if isinstance(error, ValidationError) and error.title == "Settings":
         first = error.errors()[0]
