@@ -213,6 +213,13 @@ class Settings(BaseSettings):
         description="How long the worker lets records gather before a fetch or a send "
         "(0: each record at once, the lowest latency at a low rate).",
     )
+    session_timeout_seconds: float = Field(
+        default=20.0,
+        ge=6.0,
+        le=300.0,
+        description="How long the broker waits for a silent worker before giving its "
+        "partitions to the others (heartbeats every 3 s, from the consumer's own thread).",
+    )
 
     # collectors (ingest/)
     feeds_file: Path | None = Field(

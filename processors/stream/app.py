@@ -99,6 +99,8 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
         # a produce request per batch window, not per record: the records of a busy
         # moment (and their changelog writes) share requests, as fetches do
         producer_linger=settings.stream.batch_seconds,
+        # a killed worker's partitions go to the others after this (faust's default: 60 s)
+        broker_session_timeout=settings.session_timeout_seconds,
         consumer_auto_offset_reset="earliest",
         web_enabled=False,
         table_cleanup_interval=60.0,
