@@ -6,7 +6,7 @@ import time
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from infra.broker import port_is_open
 from infra.errors import OperatorError
@@ -15,10 +15,17 @@ from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
 
 BROKER_WAIT_SECONDS = 3.0  # a broker still starting; `make up` waits for its own
+# once a broker accepts the TCP connection, how long the admin client may take to be
+# let in (kafka-python's default, 30 s, was spent waiting on a refused password)
+ADMIT_SECONDS = 8.0
 
 
 class BrokerUnavailable(OperatorError, RuntimeError):
     """No configured Kafka broker accepts a connection: one line that says what to do."""
+
+
+class BrokerRefused(OperatorError, RuntimeError):
+    """A broker accepts the connection but not the client (credentials, TLS, protocol)."""
 
 
 def require_broker(settings: Settings, wait: float = BROKER_WAIT_SECONDS) -> None:
@@ -51,9 +58,19 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
     """Create the missing topics (idempotent); return the names created. BrokerUnavailable
     when no broker answers."""
     require_broker(settings)
-    admin = KafkaAdminClient(
-        **kafka_python_options(settings.kafka), client_id=f"{settings.app_id}-admin"
-    )
+    try:
+        admin = KafkaAdminClient(
+            **kafka_python_options(settings.kafka),
+            client_id=f"{settings.app_id}-admin",
+            bootstrap_timeout_ms=int(ADMIT_SECONDS * 1000),
+        )
+    except KafkaError as error:
+        raise BrokerRefused(
+            f"the broker at {settings.bootstrap_servers} answers but did not let wirewatch "
+            f"in within {ADMIT_SECONDS:g} s ({type(error).__name__}): check "
+            "WIREWATCH_KAFKA_SECURITY_PROTOCOL and the SASL/TLS settings against the "
+            "broker's listener (its log says why it refused)"
+        ) from None
     try:
         existing = set(admin.list_topics())
         wanted = [
