@@ -50,7 +50,11 @@ def _lags(
     return lags
 
 
-def read_topic(settings: Settings, name: str, timeout_ms: int = 3000) -> list[bytes]:
+def read_topic(
+    settings: Settings, name: str, timeout_ms: int = 3000, stop_at: int | None = None
+) -> list[bytes]:
+    """The values on topic NAME, read until none comes for TIMEOUT_MS (or as soon as
+    STOP_AT of them have: a test that knows how many to expect need not wait idle)."""
     consumer = KafkaConsumer(
         settings.topic(name),
         **kafka_python_options(settings.kafka),
@@ -58,8 +62,13 @@ def read_topic(settings: Settings, name: str, timeout_ms: int = 3000) -> list[by
         enable_auto_commit=False,
         consumer_timeout_ms=timeout_ms,
     )
+    values: list[bytes] = []
     try:
-        return [message.value for message in consumer]
+        for message in consumer:
+            values.append(message.value)
+            if stop_at is not None and len(values) >= stop_at:
+                break
+        return values
     finally:
         consumer.close()
 
