@@ -21,6 +21,7 @@ from schemas.event import Event, EventMention
 from schemas.topics import ALERTS, ARTICLES_RAW, EVENTS
 from sinks.storage import connect, count_versions, list_events, upsert_events
 from tests.conftest import SEEDS
+from tests.stage_doubles import StreamEvent, Topic
 from tests.test_stages import WINDOW, Pipeline, _sub
 
 REPORTS = (
@@ -98,28 +99,7 @@ def test_dedup_remembers_an_article_only_after_its_mentions_are_sent():
     assert stages.dedup_and_extract(pipeline.dedup, pipeline.extract, raw).records == []
 
 
-class _Topic:
-    def __init__(self) -> None:
-        self.sent: list[bytes] = []
-
-    async def send(self, key: bytes, value: bytes) -> None:
-        self.sent.append(value)
-
-
-class _Message:
-    topic, partition, offset, key, timestamp = "articles.raw", 0, 7, b"k", 0.0
-
-    def __init__(self, value: bytes) -> None:
-        self.value = value
-
-
-class _Event:
-    def __init__(self, value: bytes) -> None:
-        self.value = value
-        self.message = _Message(value)
-
-
-def _letters(topic: _Topic) -> list[DeadLetter]:
+def _letters(topic: Topic) -> list[DeadLetter]:
     return [DeadLetter.from_json_bytes(value) for value in topic.sent]
 
 
@@ -140,12 +120,12 @@ def test_a_dead_letter_names_the_handler_at_fault_within_a_composed_step(
     if extract_fails:
         extract = stages.ExtractState({}, Retention(WINDOW), broken_extractor)
     value = value or load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes()
-    topic = _Topic()
+    topic = Topic()
     letters = DeadLetters(Settings(), {ARTICLES_RAW.name: topic})
 
     class Stream:
         async def events(self):
-            yield _Event(value)
+            yield StreamEvent(value)
 
     async def handle(event):
         return stages.dedup_and_extract(dedup, extract, event.value)
@@ -167,7 +147,7 @@ def test_a_dead_letter_names_the_handler_at_fault_within_a_composed_step(
 def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_a_dead_letter():
     from processors.stream.dead_letters import DeadLetters, run_batches
 
-    batch = [_Event(b"good 1"), _Event(b"bad"), _Event(b"good 2")]
+    batch = [StreamEvent(b"good 1"), StreamEvent(b"bad"), StreamEvent(b"good 2")]
     stored: list[bytes] = []
     calls: list[int] = []
 
@@ -185,7 +165,7 @@ def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_a_dead_let
     async def fatal(error: BaseException) -> None:
         raise AssertionError("no state error here")
 
-    topic = _Topic()
+    topic = Topic()
     letters = DeadLetters(Settings(), {EVENTS.name: topic})
     asyncio.run(run_batches(Stream(), "store", EVENTS, handle, letters, fatal, 500, 0.05))
     assert calls == [3, 1, 1, 1]

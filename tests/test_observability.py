@@ -24,6 +24,7 @@ from processors.stages import Record, Step
 from processors.stream.metrics import WorkerMetrics, lag_snapshot
 from processors.stream.probes import STALLED_SECONDS, WorkerProbes, stalled_for
 from schemas.topics import ARTICLES_RAW, EVENTS
+from tests.stage_doubles import StreamEvent, Topic
 from wirewatch.render import status_table
 
 
@@ -129,39 +130,18 @@ def test_the_worker_is_ready_with_partitions_recovered_and_the_place_index_loade
     assert stalled_for(100.0, 100.0 + STALLED_SECONDS) is None
 
 
-class _Topic:
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.sent: list[bytes] = []
-
-    def get_topic_name(self) -> str:
-        return self.name
-
-    async def send(self, key: bytes, value: bytes, timestamp: float | None = None) -> None:
-        self.sent.append(value)
-
-
-class _Message:
-    topic, partition, offset, key, timestamp = "p.articles.raw", 0, 7, b"k", 0.0
-
-    def __init__(self, value: bytes) -> None:
-        self.value = value
-
-
-class _Event:
-    def __init__(self, value: bytes) -> None:
-        self.value = value
-        self.message = _Message(value)
-
-
 def test_the_stage_loop_counts_in_out_dead_letters_and_time():
     from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
 
     settings = Settings(topic_prefix="p.")
-    out, letters = _Topic("p.events.mentions"), _Topic("p.articles.raw.dlq")
+    out, letters = Topic("p.events.mentions"), Topic("p.articles.raw.dlq")
     dead_letters = DeadLetters(settings, {ARTICLES_RAW.name: letters, EVENTS.name: letters})
     metrics = WorkerMetrics()
-    events = [_Event(b"two"), _Event(b"bad"), _Event(b"one")]
+    events = [
+        StreamEvent(b"two", "p.articles.raw"),
+        StreamEvent(b"bad", "p.articles.raw"),
+        StreamEvent(b"one", "p.articles.raw"),
+    ]
 
     class Stream:
         async def events(self):
