@@ -45,17 +45,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gold_score import GoldScores, score_gold
 from revision import BEFORE_EXTRACTION_WORK, export_revision, resolve_revision, revision_env
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from infra.geo import distance_km
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "real"
+# ../shared/eval/real beside the repository; a worktree may sit a level deeper
+DEFAULT_CORPUS = next(
+    (
+        up / "shared" / "eval" / "real"
+        for up in ROOT.parents
+        if (up / "shared" / "eval" / "real").is_dir()
+    ),
+    ROOT.parent / "shared" / "eval" / "real",
+)
+GOLD = "gold"  # the annotated items, run as one more folder
+GOLD_LABELS = ROOT / "bench" / "gold_real" / "labels.jsonl"
+GOLD_SPLITS = ("dev", "heldout")
+MIN_PER_COUNTRY = 8  # labelled events a country needs for its own rows
 SIDES = ("before", "after")
 NEAR_KM = 50.0
 TOP_SUB_EVENTS = 5
-LABEL_WIDTH = 48
+LABEL_WIDTH = 56
 COLUMN_WIDTH = 9
 
 # Run by each side's interpreter with that side's tree first on PYTHONPATH.
@@ -285,10 +298,10 @@ def ged_on_one_event(
 RATIO = re.compile(r"^\s*(\d+)/(\d+)")
 
 
-def ratio(value: object) -> tuple[int, int] | None:
-    """score.py's "n/d = p%" as (n, d)."""
+def ratio(value: object, key: str = "of all truth items") -> tuple[int, int] | None:
+    """score.py's "n/d = p%" as (n, d); of a {key: "n/d = p%"} block, the one under KEY."""
     if isinstance(value, dict):
-        value = value.get("of all truth items")
+        value = value.get(key)
     match = RATIO.match(value) if isinstance(value, str) else None
     return (int(match[1]), int(match[2])) if match else None
 
@@ -369,6 +382,17 @@ def folder_rows(folder: Folder, items: list[dict[str, Any]]) -> list[Row]:
                     *pair(folder, lambda r, k=key: share(ratio(ged_block(r).get(k)))),
                 )
             )
+        rows.append(
+            Row(
+                "    country, of items with an event",
+                *pair(
+                    folder,
+                    lambda r: share(
+                        ratio(ged_block(r).get("country match"), "of items with events")
+                    ),
+                ),
+            )
+        )
         lenient = []
         for side in SIDES:
             events = events_by_id(folder.outputs[side])
@@ -427,34 +451,42 @@ def find(folders: list[Folder], prefix: str) -> Folder | None:
     return next((f for f in folders if f.name.startswith(prefix)), None)
 
 
-def acceptance(folders: list[Folder], tables: dict[str, list[Row]], limited: bool) -> bool:
-    """Print the checks on the working tree; True when none fails."""
-    checks = (
-        (
-            "UCDP GED Syria: items with >=1 event",
-            "ucdp-ged-syria",
-            "items with >=1 event",
-            ">=",
-            85,
-        ),
-        (
-            "UCDP GED Syria: country+date(±1)+50 km",
-            "ucdp-ged-syria",
-            "country+date(±1)+50 km on one event",
-            ">=",
-            55,
-        ),
-        ("WCEP: conflict items with >=1 event", "wcep-", "conflict (", ">=", 75),
-        ("WCEP: negatives with >=1 event", "wcep-", "negative (", "<=", 3),
-    )
+# (name, table, row label prefix, op, bound): the floors of issue 24, on the working tree
+FLOORS: tuple[tuple[str, str, str, str, float], ...] = (
+    ("UCDP Syria: country+date(±1)+50 km", "ucdp-ged-syria", "country+date(±1)+50 km", ">=", 70),
+    ("UCDP Syria: event found", "ucdp-ged-syria", "items with >=1 event", ">=", 87),
+    ("UCDP Myanmar: event found", "ucdp-ged-myanmar", "items with >=1 event", ">=", 80),
+    ("UCDP Myanmar: country, given an event", "ucdp-ged-myanmar", "country, of items", ">=", 90),
+    ("UCDP Myanmar: country+date(±1)+50 km", "ucdp-ged-myanmar", "country+date(±1)", ">=", 40),
+    ("UCDP Nigeria: event found", "ucdp-ged-nigeria", "items with >=1 event", ">=", 80),
+    ("UCDP Nigeria: country, given an event", "ucdp-ged-nigeria", "country, of items", ">=", 90),
+    ("UCDP Nigeria: country+date(±1)+50 km", "ucdp-ged-nigeria", "country+date(±1)", ">=", 40),
+    ("gold heldout: sub-type, given an event", "gold heldout", "sub-type right", ">=", 85),
+    ("gold heldout: place within 50 km", "gold heldout", "place within 50 km", ">=", 85),
+    ("gold heldout: admin1 right", "gold heldout", "admin1 right", ">=", 90),
+    ("WCEP conflict: event found", "wcep-", "conflict (", ">=", 76),
+    ("WCEP negatives: false events", "wcep-", "negative (", "<=", 2),
+    ("WikiTimes non-conflict: false events", "wikitimes-", "non-conflict (", "<=", 5),
+    ("Wikinews: false events", "wikinews-", "items with >=1 event", "<=", 1.1),
+)
+
+
+def find_row(tables: dict[str, list[Row]], table: str, label: str) -> Row | None:
+    """The first figure row whose label starts with LABEL, in the table named TABLE (or
+    whose name starts with it)."""
+    name = next((n for n in tables if n == table or n.startswith(table)), None)
+    rows = tables[name] if name else []
+    return next((r for r in rows if r.kind and r.label.strip().startswith(label)), None)
+
+
+def acceptance(tables: dict[str, list[Row]], limited: bool) -> bool:
+    """Print the floors on the working tree (before for reference); True when none fails."""
     title = "acceptance (working tree" + (", --limit items only)" if limited else ")")
     print(f"{title:<{LABEL_WIDTH}}{'before':>{COLUMN_WIDTH}}{'after':>{COLUMN_WIDTH}}")
     passed = True
-    for name, prefix, label, op, bound in checks:
-        folder = find(folders, prefix)
-        rows = tables[folder.name] if folder else []
-        row = next((r for r in rows if r.kind and r.label.strip().startswith(label)), None)
-        text = f"  {name} {op} {bound}%"
+    for name, table, label, op, bound in FLOORS:
+        row = find_row(tables, table, label)
+        text = f"  {name} {op} {bound:g}%"
         if row is None or row.after is None:
             print(f"{text:<{LABEL_WIDTH}}{'-':>{COLUMN_WIDTH}}{'-':>{COLUMN_WIDTH}}  n/a (not run)")
             continue
@@ -465,6 +497,106 @@ def acceptance(folders: list[Folder], tables: dict[str, list[Row]], limited: boo
             f"{row.cell(row.after):>{COLUMN_WIDTH}}  {'PASS' if ok else 'FAIL'}"
         )
     return passed
+
+
+# --- the annotated gold set ----------------------------------------------------------------
+
+
+@dataclass
+class Gold:
+    labels: list[dict[str, Any]]
+    truths: dict[str, dict[str, Any]]  # corpus truth of each labelled id (UCDP coordinates)
+    folder: Folder
+
+
+def load_gold(corpus: Path, labels_path: Path, work: Path) -> Gold | None:
+    """The labelled items' corpus records, written as one input file both sides read."""
+    if not labels_path.is_file():
+        note(f"no gold labels at {labels_path}; skipping the gold set")
+        return None
+    labels = list(read_jsonl(labels_path))
+    wanted = {str(label["id"]) for label in labels}
+    records: dict[str, dict[str, Any]] = {}
+    for name in sorted({str(label["folder"]) for label in labels}):
+        source = corpus / name / "articles.jsonl"
+        if not source.is_file():
+            note(f"gold: {source} is missing; its labelled items are skipped")
+            continue
+        for record in read_jsonl(source):
+            if str(record.get("id")) in wanted:
+                records[str(record["id"])] = record
+    missing = len(wanted) - len(records)
+    if missing:
+        note(f"gold: {missing} labelled ids not found in the corpus; they are skipped")
+    labels = [label for label in labels if str(label["id"]) in records]
+    target = work / "input" / f"{GOLD}.jsonl"
+    target.parent.mkdir(exist_ok=True)
+    with target.open("w", encoding="utf-8") as out:
+        for label in labels:
+            out.write(json.dumps(records[str(label["id"])], ensure_ascii=False) + "\n")
+    truths = {ident: record.get("truth") or {} for ident, record in records.items()}
+    return Gold(labels, truths, Folder(GOLD, labels_path, target, len(labels)))
+
+
+def gold_figures(scores: dict[str, GoldScores], indent: str = "  ") -> list[Row]:
+    """Rows of one set of labels, before and after; counts are the working tree's."""
+    before, after = scores["before"], scores["after"]
+
+    def row(label: str, read: Callable[[GoldScores], tuple[int, int]]) -> Row:
+        hits, total = read(after)
+        return Row(f"{indent}{label} ({hits}/{total})", share(read(before)), share(read(after)))
+
+    f1 = [s.macro_f1 * 100 if s.macro_f1 is not None else None for s in (before, after)]
+    return [
+        row("event found", lambda s: s.found),
+        row("false events", lambda s: s.false_events),
+        row("sub-type right, given an event", lambda s: s.sub_type),
+        Row(f"{indent}sub-type macro F1 x100, given an event", *f1, "mean"),
+        row("place within 50 km, given an event", lambda s: s.place),
+        row("admin1 right, given an event", lambda s: s.admin1),
+        row("country right, given an event", lambda s: s.country),
+    ]
+
+
+def gold_tables(gold: Gold) -> dict[str, list[Row]]:
+    """One table per split, then per folder and per country (both splits together)."""
+    events = {side: events_by_id(gold.folder.outputs[side]) for side in SIDES}
+
+    def scores(labels: list[dict[str, Any]]) -> dict[str, GoldScores]:
+        return {side: score_gold(labels, events[side], gold.truths) for side in SIDES}
+
+    tables = {
+        f"{GOLD} {split}": gold_figures(scores([g for g in gold.labels if g["split"] == split]))
+        for split in GOLD_SPLITS
+    }
+    by_folder: list[Row] = []
+    for name in sorted({str(g["folder"]) for g in gold.labels}):
+        chosen = [g for g in gold.labels if g["folder"] == name]
+        by_folder.append(Row(f"  {name} ({len(chosen)})", None, None, ""))
+        by_folder += gold_figures(scores(chosen), "    ")
+    tables[f"{GOLD} by folder, dev+heldout"] = by_folder
+    counts: dict[str, int] = {}
+    for label in gold.labels:
+        if label.get("event") and label.get("country"):
+            counts[label["country"]] = counts.get(label["country"], 0) + 1
+    by_country: list[Row] = []
+    for country in sorted(counts, key=lambda c: (-counts[c], c)):
+        if counts[country] < MIN_PER_COUNTRY:
+            continue
+        chosen = [g for g in gold.labels if g.get("event") and g.get("country") == country]
+        by_country.append(Row(f"  {country} ({len(chosen)} with an event)", None, None, ""))
+        figures = gold_figures(scores(chosen), "    ")
+        by_country += [r for r in figures if not r.label.strip().startswith("false events")]
+    tables[f"{GOLD} by country (>= {MIN_PER_COUNTRY} events), dev+heldout"] = by_country
+    return tables
+
+
+def print_rows(title: str, rows: list[Row]) -> None:
+    header = "".join(f"{c:>{COLUMN_WIDTH}}" for c in ("before", "after", "change"))
+    print(f"{title:<{LABEL_WIDTH}}{header}")
+    for row in rows:
+        print(row.render())
+    print()
 
 
 def print_misses(folders: list[Folder], count: int, seed: int) -> None:
@@ -507,10 +639,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="append",
         default=[],
         metavar="NAME",
-        help="folders to run (name or prefix; repeat or separate with commas)",
+        help=f"folders to run (name or prefix; repeat or separate with commas); "
+        f"{GOLD} = the annotated items",
     )
     parser.add_argument(
         "--limit", type=int, default=0, metavar="N", help="first N items per folder"
+    )
+    parser.add_argument(
+        "--labels", type=Path, default=GOLD_LABELS, help="the annotated gold labels (JSONL)"
     )
     parser.add_argument("--keep", type=Path, metavar="DIR", help="write outputs and scores here")
     parser.add_argument(
@@ -523,17 +659,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def wanted_names(only: list[str]) -> list[str]:
+    return [n.strip() for entry in only for n in entry.split(",") if n.strip()]
+
+
 def pick_folders(corpus: Path, only: list[str]) -> list[tuple[str, Path]]:
+    """The corpus folders named by --only (all when none is; "gold" is no folder)."""
     found = sorted((p.parent.name, p) for p in corpus.glob("*/articles.jsonl"))
-    names = [n.strip() for entry in only for n in entry.split(",") if n.strip()]
+    names = wanted_names(only)
     if not names:
         return found
-    chosen = [(n, p) for n, p in found if any(n == w or n.startswith(w) for w in names)]
-    unknown = [w for w in names if not any(n == w or n.startswith(w) for n, _ in found)]
+    folders = [w for w in names if w != GOLD]
+    chosen = [(n, p) for n, p in found if any(n == w or n.startswith(w) for w in folders)]
+    unknown = [w for w in folders if not any(n == w or n.startswith(w) for n, _ in found)]
     if unknown:
         known = ", ".join(n for n, _ in found)
         raise SystemExit(
-            f"eval_real: no folder {', '.join(unknown)} in {corpus} (there are: {known})"
+            f"eval_real: no folder {', '.join(unknown)} in {corpus} "
+            f"(there are: {known}, and {GOLD} for the annotated items)"
         )
     return chosen
 
@@ -566,10 +709,12 @@ def main(argv: list[str] | None = None) -> int:
     if not scorer.is_file():
         raise SystemExit(f"eval_real: {scorer} is missing")
     chosen = pick_folders(corpus, args.only)
-    if not chosen:
+    with_gold = not wanted_names(args.only) or GOLD in wanted_names(args.only)
+    if not chosen and not with_gold:
         print(f"eval_real: no */articles.jsonl under {corpus}; nothing to measure.")
         return 0
     commit = resolve_revision(args.baseline, "eval_real")
+    print(f"eval_real: reading the corpus at {corpus}")
 
     with tempfile.TemporaryDirectory(prefix="wirewatch-eval-real-") as temporary:
         work = Path(temporary)
@@ -581,24 +726,41 @@ def main(argv: list[str] | None = None) -> int:
             folder = Folder(name, source, path, items)
             folder.outputs = {side: outputs / f"{name}.{side}.jsonl" for side in SIDES}
             folders.append(folder)
+        gold = load_gold(corpus, args.labels, work) if with_gold else None
+        if gold is not None:
+            gold.folder.outputs = {side: outputs / f"{GOLD}.{side}.jsonl" for side in SIDES}
+        extracted = folders + ([gold.folder] if gold is not None else [])
+        if not extracted:
+            print("eval_real: nothing to extract.")
+            return 0
 
         baseline_tree = work / "baseline"
         note(f"exporting {args.baseline} ({commit[:12]}) to {baseline_tree}")
         export_revision(commit, baseline_tree, "eval_real")
-        note(f"extracting {len(folders)} folder(s): before = {commit[:12]}, after = working tree")
-        run_sides(folders, {"before": baseline_tree, "after": ROOT}, work, commit)
-        score(folders, scorer, args.keep.resolve() if args.keep else None)
+        note(f"extracting {len(extracted)} input(s): before = {commit[:12]}, after = working tree")
+        run_sides(extracted, {"before": baseline_tree, "after": ROOT}, work, commit)
+        if folders:
+            score(folders, scorer, args.keep.resolve() if args.keep else None)
 
         print(f"before = {commit[:12]} ({args.baseline}), after = working tree of {ROOT}")
         if args.limit > 0:
-            print(f"first {args.limit} items of each folder only")
+            print(f"first {args.limit} items of each folder only (the gold set is run whole)")
         print()
         tables: dict[str, list[Row]] = {}
         for folder in folders:
             items = list(read_jsonl(folder.input)) if folder.name.startswith("ucdp-") else []
             tables[folder.name] = folder_rows(folder, items)
             print_table(folder, tables[folder.name])
-        passed = acceptance(folders, tables, args.limit > 0)
+        if gold is not None:
+            splits = ", ".join(
+                f"{sum(g['split'] == s for g in gold.labels)} {s}" for s in GOLD_SPLITS
+            )
+            print(f"annotated gold set: {len(gold.labels)} items ({splits}), {args.labels}")
+            print()
+            for title, rows in gold_tables(gold).items():
+                print_rows(title, rows)
+                tables[title] = rows
+        passed = acceptance(tables, args.limit > 0)
         if args.misses > 0:
             print()
             print_misses(folders, args.misses, args.seed)
