@@ -6,14 +6,16 @@ each query parameter is declared once, typed and documented. Swagger UI's files 
 served from the ``swagger-ui-bundle`` package, never from a CDN.
 
 Bad input gets a 400 whose JSON body names the parameter and the problem; no input
-makes a 500. Off loopback, every ``/api`` request needs the bearer token.
+makes a 500. Off loopback, every ``/api`` request needs the bearer token, and so do
+``/metrics``, ``/openapi.json`` and ``/docs`` whenever a token is set; ``/healthz`` and
+``/readyz`` are open (for probes) and name nothing of what lies behind the API.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
+import logging
 import secrets
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -34,11 +36,15 @@ from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 from swagger_ui_bundle import swagger_ui_path
 
+from api.auth import ApiRefused, GuessThrottle, check_binding
+from api.hosts import AllowedHostMiddleware
+from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware, RequestMetrics
 from api.params import event_query_parameters
-from api.ui import TOKEN_COOKIE, mount_dashboard
+from api.streams import StreamSlots
+from api.ui import TOKEN_COOKIE, client_of, mount_dashboard, throttled
 from infra.kafka_admin import broker_answers
-from infra.settings import ApiSection, Settings
+from infra.settings import Settings
 from sinks import event_formats
 from sinks.event_changes import changes_after, current_position, parse_position
 from sinks.event_query import (
@@ -62,24 +68,8 @@ FORMATS = {
 }
 POLL_SECONDS = 0.5  # how often a live stream looks for new versions
 KEEP_ALIVE_SECONDS = 15.0  # a comment line then, so proxies keep an idle stream open
-
-
-class ApiRefused(RuntimeError):
-    """A setting the API will not start with."""
-
-
-def check_binding(api: ApiSection) -> None:
-    """Refuse to listen beyond this machine without a token: the events are readable by
-    anyone who can reach the port."""
-    try:
-        loopback = ipaddress.ip_address(api.host).is_loopback
-    except ValueError:
-        loopback = api.host == "localhost"
-    if not loopback and not api.token:
-        raise ApiRefused(
-            f"listening on {api.host} needs WIREWATCH_API_TOKEN: anyone who can reach "
-            "the port could read the events (or listen on 127.0.0.1)"
-        )
+log = logging.getLogger(__name__)
+__all__ = ["ApiRefused", "check_binding", "create_api"]
 
 
 def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
@@ -92,6 +82,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         version="1",
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,  # served below, behind the token
     )
     request_metrics = RequestMetrics()
     app.add_middleware(MetricsMiddleware, metrics=request_metrics)
@@ -99,6 +90,9 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(api_settings.cors_origins), allow_methods=["GET"]
         )
+    app.add_middleware(BodyLimitMiddleware, limit=api_settings.max_body_bytes)
+    app.add_middleware(AllowedHostMiddleware, allowed=api_settings.allowed_hosts)  # outermost
+    guesses = GuessThrottle(api_settings.login_free_failures, api_settings.login_max_delay)
 
     @app.exception_handler(QueryError)
     async def bad_query(request: Request, error: QueryError) -> JSONResponse:
@@ -112,16 +106,24 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     def authorised(request: Request) -> None:
         """The bearer token in the header (scripts), or in the dashboard's cookie (a
-        browser's EventSource cannot send a header)."""
+        browser's EventSource cannot send a header). A client that keeps giving wrong
+        tokens must wait between tries (429), as at /login."""
         if api_settings.token is None:
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer":
             token = request.cookies.get(TOKEN_COOKIE, "")
-        if not secrets.compare_digest(token.encode(), api_settings.token.encode()):
-            raise HTTPException(
-                401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
-            )
+        client = client_of(request)
+        if wait := guesses.wait(client):
+            raise HTTPException(429, throttled(wait), headers={"Retry-After": str(wait)})
+        if secrets.compare_digest(token.encode(), api_settings.token.encode()):
+            guesses.succeeded(client)
+            return
+        if token:  # a guess; no token at all is a client not signed in
+            guesses.failed(client)
+        raise HTTPException(
+            401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"}
+        )
 
     guarded = [Depends(authorised)]
 
@@ -143,8 +145,9 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         page = find_events(database, query, limit, cursor)
         headers = {}
         if page.next_cursor:
+            # relative (RFC 8288): the client's own host, never the Host it sent repeated
             following = request.url.include_query_params(cursor=page.next_cursor)
-            headers["Link"] = f'<{following}>; rel="next"'
+            headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
         if format == "json":
             # each event written by pydantic's own serializer, the envelope around them
             events = b",".join(event.model_dump_json().encode() for event in page.events)
@@ -187,37 +190,33 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         """Server-Sent Events: each event version stored from now on (or after the id
         given) whose event matches the filters, as ``event: version`` with the Event
         as JSON and its position as the ``id``, so a reconnecting browser resumes."""
-        position = request.headers.get("last-event-id") or last_event_id
-        if position:
-            parse_position(database, position)
-        else:
-            position = await run_in_threadpool(current_position, database)
-        if len(open_streams) >= api_settings.max_streams:
+        slot = streams.take()  # before any await: concurrent opens cannot all pass the cap
+        if slot is None:
             return JSONResponse(
                 {
                     "error": "busy",
-                    "problem": f"{len(open_streams)} live streams are open, the most "
+                    "problem": f"{streams.open} live streams are open, the most "
                     "this server keeps (WIREWATCH_API_MAX_STREAMS); try again later",
                 },
                 status_code=503,
                 headers={"Retry-After": "30"},
             )
-        return StreamingResponse(
-            _live(request, query, position),
+        try:
+            position = request.headers.get("last-event-id") or last_event_id
+            if position:
+                parse_position(database, position)
+            else:
+                position = await run_in_threadpool(current_position, database)
+        except BaseException:
+            slot.release()
+            raise
+        return slot.response(
+            _follow(request, query, position),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
 
-    open_streams: set[object] = set()  # each reader polls the store: their number is capped
-
-    async def _live(request: Request, query: EventQuery, position: str) -> AsyncIterator[str]:
-        reader = object()
-        open_streams.add(reader)
-        try:
-            async for piece in _follow(request, query, position):
-                yield piece
-        finally:
-            open_streams.discard(reader)
+    streams = StreamSlots(api_settings.max_streams)  # each reader polls the store: capped
 
     async def _follow(request: Request, query: EventQuery, position: str) -> AsyncIterator[str]:
         yield f"retry: 2000\n: from {position}\n\n"
@@ -288,22 +287,28 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 connection.execute(text("SELECT 1"))
             checks["database"] = "ok"
         except Exception as error:  # reported, not raised: this is the check
-            checks["database"] = f"failed: {type(error).__name__}"
+            # the log names it; the open answer does not (no internals to strangers)
+            log.warning("readiness: the database did not answer: %s", type(error).__name__)
+            checks["database"] = "failed"
         reachable = broker_answers(settings)
-        checks["broker"] = "ok" if reachable else f"unreachable at {settings.bootstrap_servers}"
+        checks["broker"] = "ok" if reachable else "unreachable"
         ready = all(value == "ok" for value in checks.values())
         return JSONResponse(
             {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
         )
 
-    @app.get("/metrics", summary="Prometheus metrics")
+    @app.get("/metrics", dependencies=guarded, summary="Prometheus metrics")
     def metrics() -> Response:
         return Response(prometheus_text(request_metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
-    mount_dashboard(app, api_settings)
+    mount_dashboard(app, api_settings, guesses)
 
-    @app.get("/docs", include_in_schema=False)
+    @app.get("/openapi.json", dependencies=guarded, include_in_schema=False)
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", dependencies=guarded, include_in_schema=False)
     def docs() -> Response:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",

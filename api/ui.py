@@ -1,6 +1,6 @@
 """The dashboard at /: its page, its own files, and the browser libraries it loads, all
 served by the API process (npm installs the libraries at `make install`; nothing is
-fetched from elsewhere at run time)."""
+fetched from elsewhere at run time); signing in with the token, and out."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from api.auth import GuessThrottle
 from infra.settings import ApiSection
 
 TOKEN_COOKIE = "wirewatch_token"
@@ -33,7 +34,25 @@ VENDOR = {
 }
 
 
-def mount_dashboard(app: FastAPI, api_settings: ApiSection) -> None:
+def client_of(request: Request) -> str:
+    """Who is guessing: the peer's address (a trusted proxy's X-Forwarded-For, when
+    WIREWATCH_API_FORWARDED_ALLOW_IPS names the proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+def throttled(wait: int) -> str:
+    return f"too many wrong tokens from this address: wait {wait} s before the next try"
+
+
+def secure_cookie(request: Request, api_settings: ApiSection) -> bool:
+    """auto: Secure when the browser came over HTTPS, directly or through a trusted proxy
+    (uvicorn sets the scheme from X-Forwarded-Proto for those)."""
+    if api_settings.cookie_secure == "auto":
+        return request.url.scheme == "https"
+    return api_settings.cookie_secure == "always"
+
+
+def mount_dashboard(app: FastAPI, api_settings: ApiSection, guesses: GuessThrottle) -> None:
     """The dashboard at /, its own files and the libraries it loads, all from here."""
     modules = DASHBOARD / "node_modules"
     missing = [name for name, path in VENDOR.items() if not (modules / path).is_dir()]
@@ -51,20 +70,40 @@ def mount_dashboard(app: FastAPI, api_settings: ApiSection) -> None:
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:
         """The token typed into the login page, kept in a cookie the browser sends with
-        the dashboard's requests (HttpOnly: no script reads it; SameSite=Strict)."""
-        body = await request.body()
+        the dashboard's requests (HttpOnly: no script reads it; SameSite=Strict). Wrong
+        tokens from one address make it wait before the next try (429, Retry-After)."""
+        client = client_of(request)
+        if wait := guesses.wait(client):
+            return HTMLResponse(
+                LOGIN_PAGE.format(message=throttled(wait)), 429, {"Retry-After": str(wait)}
+            )
+        body = await request.body()  # capped by the body limit before it is read
         token = parse_qs(body[:4096].decode("utf-8", "replace")).get("token", [""])[0]
         if api_settings.token is None or not secrets.compare_digest(
             token.encode(), api_settings.token.encode()
         ):
+            guesses.failed(client)
             return HTMLResponse(LOGIN_PAGE.format(message="That is not the token."), 401)
+        guesses.succeeded(client)
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(
             TOKEN_COOKIE,
             token,
             httponly=True,
             samesite="strict",
-            secure=request.url.scheme == "https",
+            secure=secure_cookie(request, api_settings),
+        )
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request) -> Response:
+        """The cookie cleared: the browser no longer sends the token."""
+        response = RedirectResponse("/", status_code=303)
+        response.delete_cookie(
+            TOKEN_COOKIE,
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookie(request, api_settings),
         )
         return response
 

@@ -179,7 +179,9 @@ def time_queries(url: str, runs: int, towns: list, code: Path | None) -> dict[st
 
 def export_child(url: str, date_from: str, rows: int) -> None:
     """In a child process: stream a CSV export, print rows, seconds and peak RSS."""
-    settings = Settings(database_url=url, kafka_bootstrap_servers="127.0.0.1:1")
+    settings = Settings(
+        database_url=url, kafka_bootstrap_servers="127.0.0.1:1", api_allowed_hosts="testserver"
+    )
     client = TestClient(create_api(settings))
     began, lines, size = time.perf_counter(), 0, 0
     params = {"format": "csv", "date_from": date_from, "sort": "date"}

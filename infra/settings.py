@@ -90,6 +90,15 @@ class ApiSection:
     tile_url: str | None  # online map tiles for the dashboard; none: the bundled outlines
     tile_attribution: str  # the credit the tiles' provider asks for, shown on the map
     max_streams: int  # live streams open at once; more are refused (503)
+    allowed_hosts: tuple[str, ...]  # Host header values answered; "*": any
+    cookie_secure: Literal["auto", "always", "never"]  # the token cookie's Secure flag
+    forwarded_allow_ips: str  # proxies whose X-Forwarded-For/-Proto are believed
+    max_body_bytes: int  # a request body over this is refused (413) unread
+    max_connections: int  # open connections at most; past it the oldest idle one is shed
+    header_timeout: float  # seconds a connection may take to send a request's head
+    keep_alive_timeout: float  # seconds an idle keep-alive connection is kept
+    login_free_failures: int  # wrong tokens a client may give before it must wait
+    login_max_delay: float  # the longest wait a client's wrong guesses earn (seconds)
 
 
 @dataclass(frozen=True)
@@ -309,6 +318,55 @@ class Settings(BaseSettings):
     api_max_streams: int = Field(
         default=100, ge=1, le=10_000, description="Live event streams open at once, at most."
     )
+    api_allowed_hosts: str | None = Field(
+        default=None,
+        description="Comma-separated Host names the API answers (a DNS-rebinding page "
+        "sends its own); default: the loopback names and the bind host, any on 0.0.0.0/::.",
+    )
+    api_cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="The dashboard cookie's Secure flag; auto: when the request came over "
+        "HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy).",
+    )
+    api_forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated proxy addresses whose X-Forwarded-For/-Proto are "
+        "believed (uvicorn's forwarded_allow_ips); '*': any.",
+    )
+    api_max_body_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        le=100 * 1024 * 1024,
+        description="Largest request body; past it 413, the rest unread.",
+    )
+    api_max_connections: int = Field(
+        default=1000,
+        ge=8,
+        le=100_000,
+        description="Open connections at most (also kept under the open-file limit); "
+        "past it the oldest idle connection is closed.",
+    )
+    api_header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="Time a connection has to send a request line and headers.",
+    )
+    api_keep_alive_seconds: float = Field(
+        default=5.0, gt=0, le=300, description="Idle time a keep-alive connection is kept."
+    )
+    api_login_free_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Wrong tokens a client may give before each further one makes it wait.",
+    )
+    api_login_max_delay_seconds: float = Field(
+        default=300.0,
+        ge=1,
+        le=86_400,
+        description="The longest wait (429) repeated wrong tokens earn a client.",
+    )
     api_tile_url: str | None = Field(
         default=None,
         pattern=r"^https://[^\s]+$",
@@ -407,6 +465,15 @@ class Settings(BaseSettings):
             tile_url=self.api_tile_url,
             tile_attribution=self.api_tile_attribution,
             max_streams=self.api_max_streams,
+            allowed_hosts=_allowed_hosts(self.api_allowed_hosts, self.api_host),
+            cookie_secure=self.api_cookie_secure,
+            forwarded_allow_ips=self.api_forwarded_allow_ips,
+            max_body_bytes=self.api_max_body_bytes,
+            max_connections=self.api_max_connections,
+            header_timeout=self.api_header_timeout_seconds,
+            keep_alive_timeout=self.api_keep_alive_seconds,
+            login_free_failures=self.api_login_free_failures,
+            login_max_delay=self.api_login_max_delay_seconds,
         )
 
     @property
@@ -439,6 +506,20 @@ class Settings(BaseSettings):
             subscriptions_refresh_seconds=self.subscriptions_refresh_seconds,
             files_dir=self.resolved_alert_files_dir,
         )
+
+
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+
+
+def _allowed_hosts(given: str | None, bind_host: str) -> tuple[str, ...]:
+    """The Host names the API answers: those given, else loopback and the bind host; on
+    a wildcard address any (that needs the token, which a rebinding page does not have)."""
+    if given is not None:
+        return tuple(h.strip().lower() for h in given.split(",") if h.strip())
+    if bind_host in WILDCARD_ADDRESSES:
+        return ("*",)
+    return tuple(dict.fromkeys((*LOOPBACK_NAMES, bind_host.lower().strip("[]"))))
 
 
 @lru_cache(maxsize=1)

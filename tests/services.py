@@ -14,6 +14,7 @@ from __future__ import annotations
 import glob
 import importlib.util
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -221,19 +222,30 @@ def serve_env(database_url: str, state_dir: Path, **settings: str) -> dict[str, 
 
 @contextmanager
 def api_server(
-    database_url: str, state_dir: Path, code: Path | None = None, **settings: str
+    database_url: str,
+    state_dir: Path,
+    code: Path | None = None,
+    open_files: int | None = None,
+    **settings: str,
 ) -> Iterator[str]:
     """A real `wirewatch serve` on a free port, its address once it answers; stopped
     however the test ends, a failed assertion too. CODE: another tree of this
-    repository to run the server from (a bench's baseline); this one by default."""
+    repository to run the server from (a bench's baseline); this one by default.
+    OPEN_FILES: the server's open-file limit (its own, as a small pod's)."""
     port = free_port()
     env = serve_env(database_url, state_dir, **settings)
     if code is not None:
         env["PYTHONPATH"] = str(code)
+
+    def limit_files() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = subprocess.Popen(
         wirewatch_command("serve", "--port", str(port)),
         env=env,
         cwd=code,
+        preexec_fn=limit_files,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -48,7 +48,8 @@ def engine(database_url):
 
 
 def _settings(database_url: str, **extra) -> Settings:
-    # a broker port nothing listens on: readiness must say so
+    # a broker port nothing listens on: readiness must say so; TestClient's Host answered
+    extra = {"api_allowed_hosts": "testserver", **extra}
     return Settings(database_url=database_url, kafka_bootstrap_servers="127.0.0.1:1", **extra)
 
 
@@ -354,9 +355,15 @@ def test_with_a_token_the_dashboard_signs_in_once_and_its_cookie_opens_the_api(
 def test_listening_beyond_loopback_needs_a_token():
     with pytest.raises(ApiRefused, match="WIREWATCH_API_TOKEN"):
         check_binding(Settings(api_host="0.0.0.0").api)
-    check_binding(Settings(api_host="0.0.0.0", api_token="t").api)
+    check_binding(Settings(api_host="0.0.0.0", api_token="t" * 16).api)
     check_binding(Settings(api_host="127.0.0.1").api)
     check_binding(Settings(api_host="::1").api)
+    check_binding(Settings(api_host="127.0.0.1", api_token="t").api)  # short, on loopback
+    with pytest.raises(ApiRefused, match="at least 16 characters"):
+        check_binding(Settings(api_host="0.0.0.0", api_token="t" * 15).api)
+    for host in ("127.0.0.1", "0.0.0.0"):  # the manifests' placeholder, anywhere
+        with pytest.raises(ApiRefused, match="placeholder"):
+            check_binding(Settings(api_host=host, api_token="CHANGE-ME-a-long-random-string").api)
 
 
 def test_wirewatch_serve_answers_over_http(tmp_path):

@@ -5,6 +5,7 @@ last id gets what was stored meanwhile, once."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import queue
 import threading
@@ -180,3 +181,28 @@ def test_a_version_committed_after_a_later_numbered_one_is_not_skipped(postgres_
     slow.close()
     changes, _ = changes_after(engine, position, EventQuery())  # as a reader goes on
     assert [c.event.event_id for c in changes] == [first.event_id, second.event_id]
+
+
+async def _open_at_once(url: str, count: int) -> list[int]:
+    """COUNT streams opened at once, each held until every one has its status."""
+    statuses: list[int] = []
+    answered = asyncio.Event()
+    limits = httpx.Limits(max_connections=count + 10)
+    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+
+        async def open_one() -> None:
+            async with client.stream("GET", url) as response:
+                statuses.append(response.status_code)
+                if len(statuses) == count:
+                    answered.set()
+                await answered.wait()
+
+        await asyncio.gather(*(open_one() for _ in range(count)))
+    return statuses
+
+
+def test_concurrent_opens_are_admitted_up_to_the_cap_and_no_further(tmp_path):
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    for base in _serve(url, tmp_path, WIREWATCH_API_MAX_STREAMS="5"):
+        statuses = asyncio.run(_open_at_once(f"{base}/api/events/stream", 60))
+        assert statuses.count(200) == 5 and statuses.count(503) == 55

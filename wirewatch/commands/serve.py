@@ -15,6 +15,7 @@ def serve(host: str | None, port: int | None) -> None:
     import uvicorn
 
     from api.app import ApiRefused, check_binding, create_api
+    from api.server import uvicorn_options
 
     settings = get_settings()
     overrides = {k: v for k, v in (("api_host", host), ("api_port", port)) if v is not None}
@@ -31,4 +32,11 @@ def serve(host: str | None, port: int | None) -> None:
         from infra.logs import uvicorn_config
 
         logs = {"log_config": uvicorn_config(settings.log_level, settings.log_format)}
-    uvicorn.run(app, host=settings.api.host, port=settings.api.port, log_level="warning", **logs)
+    uvicorn.run(
+        app,
+        host=settings.api.host,
+        port=settings.api.port,
+        log_level="warning",
+        **uvicorn_options(settings.api),
+        **logs,
+    )
