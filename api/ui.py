@@ -62,10 +62,19 @@ def mount_dashboard(app: FastAPI, api_settings: ApiSection, guesses: GuessThrott
             app.mount(f"/static/vendor/{name}", StaticFiles(directory=str(modules / path)))
 
     def signed_in(request: Request) -> bool:
+        """The cookie holds the token. A wrong one counts as a guess (the page answered
+        tells a right cookie from a wrong one), so a client waiting is not signed in."""
+        if api_settings.token is None:
+            return True
         given = request.cookies.get(TOKEN_COOKIE, "")
-        return api_settings.token is None or secrets.compare_digest(
-            given.encode(), api_settings.token.encode()
-        )
+        client = client_of(request)
+        if guesses.wait(client):
+            return False
+        if secrets.compare_digest(given.encode(), api_settings.token.encode()):
+            return True
+        if given:
+            guesses.failed(client)
+        return False
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request) -> Response:

@@ -87,6 +87,8 @@ def test_wrong_tokens_make_a_client_wait_and_logout_clears_the_cookie(guarded):
     assert 1 <= wait <= 2
     bearer = httpx.get(f"{guarded}/api/events", headers={"Authorization": "Bearer guess"})
     assert bearer.status_code == 429 and bearer.headers["retry-after"]
+    cookie = httpx.get(f"{guarded}/", cookies={"wirewatch_token": TOKEN})
+    assert 'action="/login"' in cookie.text  # a right cookie is no way round the wait
     time.sleep(wait)
     with httpx.Client(base_url=guarded) as browser:
         signed_in = browser.post("/login", data={"token": TOKEN}, follow_redirects=False)
