@@ -21,6 +21,7 @@ from wirewatch.commands import (
     status,
     subscriptions,
 )
+from wirewatch.render import printable
 
 
 class _OneLineErrors(click.Group):
@@ -39,7 +40,8 @@ class _OneLineErrors(click.Group):
             problem = _operator_problem(error)
             if problem is None or ctx.params.get("debug") or os.environ.get("WIREWATCH_DEBUG"):
                 raise
-            click.echo(f"Error: {problem} (run with --debug for the traceback)", err=True)
+            shown = printable(problem)  # it may quote a letter, a feed or a file
+            click.echo(f"Error: {shown} (run with --debug for the traceback)", err=True)
             sys.exit(1)
 
 

@@ -6,11 +6,17 @@ A table fits the terminal's width. Columns that identify a row or are read at a 
 (dates, ids, counts, statuses) never wrap or shrink; the free-text ones (places,
 outlets, URLs, errors) share what width is left, folding onto more lines, none
 narrower than its ``min_width``. Borders are light, so that text keeps the space.
+
+Every cell and every printed line is text, never rich markup: titles, places, outlets,
+errors and URLs come from feeds, webhooks and dead letters, and ``[/bold]`` in one must
+neither break the table nor ``[link=...]`` write a hyperlink into the terminal. Their
+control characters (the start of a terminal's escape sequences) are shown as codes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +33,21 @@ from sinks.alerts.channels import shown_target
 
 if TYPE_CHECKING:
     from ingest.dead_letters import LetterCount, StoredLetter
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: str) -> str:
+    """VALUE with each control character but newline and tab shown as its code
+    (ESC as \\x1b), so that no text from outside moves the cursor, restyles the
+    terminal or writes a link into it."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", value)
+
+
+def plain(value: str, **options: Any) -> Text:
+    """VALUE for rich as text, never as markup (see `printable`)."""
+    return Text(printable(value), **options)
 
 
 def chosen_format(asked: str | None) -> str:
@@ -112,11 +133,11 @@ def print_table(
     folding ones, and their cells stay on one line ending in an ellipsis."""
     console = console or Console()
     specs = [column if isinstance(column, Column) else Column(column) for column in columns]
-    rows = [list(row) for row in rows]
+    rows = [[printable(cell) for cell in row] for row in rows]
     widths = fit_columns(specs, rows, console.width)
     left_out = [spec.header for i, spec in enumerate(specs) if i not in widths]
     table = Table(
-        title=title,
+        title=plain(title),
         caption=(
             f"not shown at this width: {', '.join(left_out)} (--format jsonl has every field)"
             if left_out
@@ -135,7 +156,7 @@ def print_table(
             *(
                 Text(row[i], no_wrap=True, overflow="ellipsis")
                 if specs[i].header in cut
-                else row[i]
+                else Text(row[i])
                 for i in widths
             )
         )
@@ -332,12 +353,15 @@ def status_table(document: dict[str, Any], console: Console | None = None) -> No
     console = console or Console()
     broker = document["broker"]
     if not broker["reachable"]:
-        console.print(f"broker     not reachable at {broker['servers']}: {broker['error']}")
+        console.print(plain(f"broker     not reachable at {broker['servers']}: {broker['error']}"))
     else:
         workers = broker["workers"]
         console.print(
-            f"broker     up at {broker['servers']}; group {broker['group']} "
-            f"({broker['group_state']}), {len(workers)} worker{'s' if len(workers) != 1 else ''}"
+            plain(
+                f"broker     up at {broker['servers']}; group {broker['group']} "
+                f"({broker['group_state']}), {len(workers)} worker"
+                + ("s" if len(workers) != 1 else "")
+            )
         )
         print_table(
             "lag per stage",
@@ -371,21 +395,25 @@ def status_table(document: dict[str, Any], console: Console | None = None) -> No
             )
     collector = document["collector"]
     if "error" in collector:
-        console.print(f"collector  {collector['error']}")
+        console.print(plain(f"collector  {collector['error']}"))
     else:
         console.print(
-            f"collector  last poll {_ago(_moment(collector['last_poll']))} "
-            f"({collector['feeds_polled']} feeds polled)"
+            plain(
+                f"collector  last poll {_ago(_moment(collector['last_poll']))} "
+                f"({collector['feeds_polled']} feeds polled)"
+            )
         )
     events = document["events"]
     if "error" in events:
-        console.print(f"events     {events['error']}")
+        console.print(plain(f"events     {events['error']}"))
     elif events["last_stored_at"] is None:
-        console.print("events     none stored")
+        console.print(plain("events     none stored"))
     else:
         console.print(
-            f"events     {events['stored']} stored; last {_ago(_moment(events['last_stored_at']))}"
-            f" (event {events['last_event_id'][:12]})"
+            plain(
+                f"events     {events['stored']} stored; last "
+                f"{_ago(_moment(events['last_stored_at']))} (event {events['last_event_id'][:12]})"
+            )
         )
 
 

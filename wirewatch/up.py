@@ -28,7 +28,7 @@ from infra.broker import BrokerError, LocalBroker, MavenProgress, fetch_jars, pi
 from infra.kafka_admin import ensure_topics
 from infra.settings import Settings
 from infra.state_lock import StateDirInUse, hold_state_dir
-from wirewatch.render import event_line
+from wirewatch.render import event_line, plain
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 GRACE_SECONDS = 30.0  # how long a child may take to stop before it is killed
@@ -109,7 +109,7 @@ def run_up(settings: Settings) -> int:
         with hold_state_dir(settings.state_dir), _stop_signals_interrupt():
             return _run_up(settings, console)
     except StateDirInUse as error:
-        console.print(f"[red]Error:[/] {error}", soft_wrap=True)
+        console.print("[red]Error:[/]", plain(str(error)), soft_wrap=True)
         return 1
 
 
@@ -146,7 +146,7 @@ def _run_up(settings: Settings, console: Console) -> int:
         console.print(f"[red]the worker exited with code {worker.returncode}; see {worker_log}[/]")
         return 1
     except BrokerError as error:
-        console.print(f"[red]kafka could not start:[/] {error}")
+        console.print("[red]kafka could not start:[/]", plain(str(error)))
         return 1
     except KeyboardInterrupt:
         console.print("\nstopping ...")
@@ -244,5 +244,5 @@ def _follow_events(settings: Settings, worker: subprocess.Popen, console: Consol
         for item in sorted(list_events(engine), key=lambda e: e.last_updated):
             if shown.get(item.event_id) != item.version:
                 shown[item.event_id] = item.version
-                console.print(event_line(item), soft_wrap=True)
+                console.print(plain(event_line(item)), soft_wrap=True)
         time.sleep(1.0)
