@@ -424,6 +424,12 @@ class Settings(BaseSettings):
         return self.alert_files_dir or self.state_dir / "alerts"
 
     @property
+    def dead_letter_dir(self) -> Path:
+        """The one folder a dead letter's original too large to travel in it is kept
+        in, and the only one `dlq show --original` and `dlq replay` read one from."""
+        return self.state_dir / "dead-letters"
+
+    @property
     def resolved_feeds_file(self) -> Path:
         return self.feeds_file or self.state_dir / "feeds.yaml"
 

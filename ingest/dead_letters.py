@@ -1,15 +1,23 @@
 """Dead letters read back from their topics, and their originals sent again: after a fix,
 what a stage could not handle goes back through the pipeline from the topic it came
 from. Pure functions choose what to send and say why a letter is skipped; the shells
-read a `.dlq` topic (one partition, as every dead-letter topic has) and produce."""
+read a `.dlq` topic (one partition, as every dead-letter topic has) and produce.
+
+A letter is untrusted: the file it names is read only when it is a regular file inside
+<state_dir>/dead-letters (symlinks resolved first), no larger than the letter says, and
+given back only when it matches the letter's SHA-256; a letter that fails any of that is
+skipped with one line and the others still go. Asked for some offsets, the reader seeks
+to them rather than reading the topic from its start."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
+import os
+import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
@@ -67,13 +75,48 @@ def parse_letter(topic: str, offset: int, timestamp_ms: int, value: bytes | None
         return StoredLetter(topic, offset, at, None, f"not a dead letter: {describe_error(error)}")
 
 
-def original_of(stored: StoredLetter) -> bytes:
-    """The exact original bytes of a stored letter (checked against its SHA-256);
-    DeadLetterProblem naming the letter when they cannot be given back."""
+def read_apart(folder: Path, name: str, size: int) -> bytes:
+    """The bytes of the file NAME (a letter's stored_apart; a relative one from the
+    current directory, as it was written) when it is a regular file inside FOLDER once
+    every symlink is resolved, of at most SIZE bytes (the letter's value_bytes), no more
+    than SIZE read; OriginalUnavailable saying why not. It is opened without following a
+    symlink and without blocking, so a FIFO or a device is refused, never waited on or
+    read from."""
+    if "\x00" in name:
+        raise OriginalUnavailable("the original's file name holds a NUL byte: refused")
+    root = os.path.realpath(folder)
+    path = os.path.realpath(name)
+    if os.path.commonpath([root, path]) != root or path == root:
+        raise OriginalUnavailable(f"the original's file {name} is not inside {root}: refused")
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    descriptor = os.open(path, flags)  # OSError: the caller names the file
+    with open(descriptor, "rb", buffering=0, closefd=True) as handle:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise OriginalUnavailable(f"the original's file {name} is not a regular file: refused")
+        if info.st_size > size:
+            raise OriginalUnavailable(
+                f"the original's file {name} holds {info.st_size:,} bytes, the letter says "
+                f"{size:,}: refused"
+            )
+        chunks, left = [], size + 1  # one more: a file grown since the stat shows it
+        while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) > size:
+        raise OriginalUnavailable(f"the original's file {name} is over {size:,} bytes: refused")
+    return data
+
+
+def original_of(stored: StoredLetter, folder: Path) -> bytes:
+    """The exact original bytes of a stored letter (checked against its SHA-256), a
+    file it names read only from FOLDER (see `read_apart`); DeadLetterProblem naming
+    the letter when they cannot be given back."""
     if stored.letter is None:
         raise DeadLetterProblem(f"{stored.where}: {stored.problem}")
     try:
-        return stored.letter.checked_original()
+        return stored.letter.checked_original(lambda name, size: read_apart(folder, name, size))
     except OriginalUnavailable as error:
         raise DeadLetterProblem(f"{stored.where}: {error}") from None
 
@@ -94,10 +137,11 @@ class ReplayPlan:
     skipped: list[tuple[int, str]] = field(default_factory=list)  # (offset, why)
 
 
-def plan_replay(letters: Iterable[StoredLetter], source: str) -> ReplayPlan:
+def plan_replay(letters: Iterable[StoredLetter], source: str, folder: Path) -> ReplayPlan:
     """What to send back to SOURCE (the prefixed source topic) of LETTERS, and each
     letter that cannot be, with why: unreadable, from another topic, or an original that
-    cannot be given back exactly (truncated, its file missing or altered)."""
+    cannot be given back exactly (truncated, not base64, its file missing, outside
+    FOLDER, not a plain file, or altered)."""
     plan = ReplayPlan()
     for stored in letters:
         letter = stored.letter
@@ -105,12 +149,12 @@ def plan_replay(letters: Iterable[StoredLetter], source: str) -> ReplayPlan:
             plan.skipped.append((stored.offset, f"came from {letter.source_topic}, not {source}"))
             continue
         try:
-            value = original_of(stored)
-        except DeadLetterProblem as error:
+            value = original_of(stored, folder)
+            assert letter is not None  # original_of refused an unreadable one
+            key = letter.key
+        except (DeadLetterProblem, OriginalUnavailable) as error:
             plan.skipped.append((stored.offset, str(error).removeprefix(f"{stored.where}: ")))
             continue
-        assert letter is not None  # original_of refused an unreadable one
-        key = None if letter.key_base64 is None else base64.b64decode(letter.key_base64)
         plan.send.append(Resend(stored.offset, source, key, value))
     return plan
 

@@ -1,10 +1,17 @@
-"""What a dead-letter topic holds: the original bytes untouched, and why they failed."""
+"""What a dead-letter topic holds: the original bytes untouched, and why they failed.
+
+A letter is untrusted input like any message: anyone who can produce to a `.dlq` topic
+can write one. So the file a letter names is never opened here: the reader that knows
+the one folder such files may be in is handed in, and what it reads is given back only
+when it matches the letter's SHA-256."""
 
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import AwareDatetime, ValidationError
@@ -32,35 +39,47 @@ class DeadLetter(WireModel):
     value_bytes: int | None = None  # the original's size
     value_sha256: str | None = None
     stored_apart: str | None = None  # the file holding the original, when too large
+    # (under <state_dir>/dead-letters; only read there, and only when it matches)
     truncated: bool = False  # the original could be neither sent nor stored: cut
 
     @property
     def value(self) -> bytes:
-        """The original bytes as the letter carries them (empty when stored apart)."""
-        return base64.b64decode(self.value_base64)
+        """The original bytes as the letter carries them (empty when stored apart);
+        OriginalUnavailable when value_base64 is not base64."""
+        return _decoded(self.value_base64, "value_base64")
 
-    def original(self) -> bytes:
-        """The original bytes, from the letter or from the file it names."""
-        if self.stored_apart is None:
-            return self.value
-        with open(self.stored_apart, "rb") as handle:
-            return handle.read()
+    @property
+    def key(self) -> bytes | None:
+        """The original key; OriginalUnavailable when key_base64 is not base64."""
+        return None if self.key_base64 is None else _decoded(self.key_base64, "key_base64")
 
-    def checked_original(self) -> bytes:
+    def checked_original(self, read_apart: Callable[[str, int], bytes]) -> bytes:
         """The original bytes exactly as they failed, for a replay: OriginalUnavailable,
-        saying why, when the letter carries only their start (truncated), or the file
-        holding them is missing or does not match the letter's SHA-256."""
+        saying why, when the letter carries only their start (truncated), is not base64,
+        or does not match its SHA-256. A letter that names a file holding them must carry
+        their size and SHA-256 (a file is only ever given back when it matches):
+        READ_APART(name, size) reads it, no more than SIZE bytes, and knows where such
+        files may be; it raises OriginalUnavailable or OSError saying why not."""
         if self.truncated:
             raise OriginalUnavailable(
                 f"truncated: the letter holds only the first {len(self.value):,} of "
                 f"{self.value_bytes or 0:,} bytes, the original could not be kept"
             )
-        try:
-            data = self.original()
-        except OSError as error:
+        if self.stored_apart is None:
+            data = self.value
+        elif self.value_sha256 is None or self.value_bytes is None:
             raise OriginalUnavailable(
-                f"the original's file {self.stored_apart} cannot be read: {error.strerror}"
-            ) from None
+                f"the letter names the file {self.stored_apart} but not its "
+                f"{'SHA-256' if self.value_sha256 is None else 'size'}: refused"
+            )
+        else:
+            try:
+                data = read_apart(self.stored_apart, self.value_bytes)
+            except OSError as error:
+                raise OriginalUnavailable(
+                    f"the original's file {self.stored_apart} cannot be read: "
+                    f"{error.strerror or error}"
+                ) from None
         if self.value_sha256 is not None and hashlib.sha256(data).hexdigest() != self.value_sha256:
             where = self.stored_apart or "the letter's value"
             raise OriginalUnavailable(
@@ -68,6 +87,13 @@ class DeadLetter(WireModel):
                 f"{self.value_bytes or 0:,} expected): altered since it was kept"
             )
         return data
+
+
+def _decoded(text: str, field: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error as error:
+        raise OriginalUnavailable(f"{field} is not base64 ({error}): refused") from None
 
 
 class OriginalUnavailable(ValueError):

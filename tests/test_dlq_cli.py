@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 import json
 import os
 import subprocess
@@ -20,6 +21,7 @@ from ingest.dead_letters import (
     StoredLetter,
     parse_letter,
     plan_replay,
+    read_apart,
     select,
     source_topic,
 )
@@ -78,7 +80,7 @@ def test_the_plan_sends_what_can_be_given_back_exactly_and_says_why_not_the_rest
         _stored(6, None, "not a dead letter: JSON expected"),
     ]
     altered.write_bytes(BIG[:-1] + b"!")
-    plan = plan_replay(letters, SOURCE)
+    plan = plan_replay(letters, SOURCE, tmp_path)
     assert [(r.offset, r.topic, r.key, r.value) for r in plan.send] == [
         (0, SOURCE, b"k1", b'{"bad": 1}'),
         (1, SOURCE, b"big", BIG),
@@ -95,7 +97,27 @@ def test_the_plan_sends_what_can_be_given_back_exactly_and_says_why_not_the_rest
 def test_an_inline_original_that_does_not_match_its_checksum_is_refused():
     letter = _letter(b"{}").model_copy(update={"value_base64": base64.b64encode(b"[]").decode()})
     with pytest.raises(OriginalUnavailable, match="the letter's value does not match"):
-        letter.checked_original()
+        letter.checked_original(lambda name, size: b"")
+
+
+def test_a_named_file_is_read_only_inside_the_folder_and_no_larger_than_said(tmp_path):
+    folder = tmp_path / "dead-letters"
+    folder.mkdir()
+    inside = folder / "p0-o1.bin"
+    inside.write_bytes(b"12345")
+    (folder / "alias.bin").symlink_to(inside)
+    assert read_apart(folder, str(inside), 5) == b"12345"
+    assert read_apart(folder, str(folder / "alias.bin"), 9) == b"12345"
+    for name, size, why in [
+        (str(inside), 4, "holds 5 bytes, the letter says 4: refused"),
+        (str(folder), 5, "is not inside"),
+        (str(folder / ".." / "dead-letters-x" / "a.bin"), 5, "is not inside"),
+        ("p0-o1\x00.bin", 5, "NUL byte"),
+    ]:
+        with pytest.raises(OriginalUnavailable, match=why):
+            read_apart(folder, name, size)
+    with pytest.raises(FileNotFoundError):
+        read_apart(folder, str(folder / "gone.bin"), 5)
 
 
 def test_selection_by_offset_and_stage_and_an_offset_that_holds_nothing():
@@ -120,9 +142,11 @@ def test_a_message_that_is_no_letter_is_kept_with_its_reason():
 # --- on the real broker --------------------------------------------------------------------
 
 
-def _wirewatch(env, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+def _wirewatch(
+    env, *args: str, binary: bool = False, timeout: float = 120
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        wirewatch_command(*args), env=env, capture_output=True, text=not binary, timeout=120
+        wirewatch_command(*args), env=env, capture_output=True, text=not binary, timeout=timeout
     )
 
 
@@ -298,3 +322,141 @@ def test_a_replayed_letter_goes_through_a_real_worker_once(pipeline_env, pipelin
     )
     again = _wirewatch(pipeline_env, "dlq", "show", "articles.raw", "2", "--original", binary=True)
     assert again.stdout == BIG
+
+
+# --- a letter is untrusted input (issue 23) ------------------------------------------------
+
+SECRET = "s3cr3t-in-the-environment"  # what a letter naming /proc/self/environ would show
+MARKUP = "[/bold] [link=http://x]click[/link] \x1b]8;;http://y\x07escape"
+OSC_8 = "\x1b]8;"  # a terminal hyperlink's start
+
+
+def _hostile(letter: DeadLetter, **fields) -> DeadLetter:
+    """LETTER with FIELDS as someone producing to a .dlq topic may write them."""
+    return letter.model_copy(update=fields)
+
+
+def _names(path: Path, data: bytes, letter: DeadLetter, **fields) -> DeadLetter:
+    """LETTER naming the file PATH as holding DATA (its true size and SHA-256)."""
+    named = {
+        "value_base64": "",
+        "stored_apart": str(path),
+        "value_bytes": len(data),
+        "value_sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return _hostile(letter, **{**named, **fields})
+
+
+@pytest.fixture
+def hostile(pipeline_env, pipeline_settings, tmp_path) -> dict:
+    """On the broker: three good letters among ten that name a file they must not, or
+    carry what is not base64, or markup; the environment holds SECRET. Returns the env,
+    the good originals and the refusal expected of each bad letter, by offset."""
+    ensure_topics(pipeline_settings)
+    source = pipeline_settings.topic("articles.raw")
+    folder = pipeline_settings.state_dir / "dead-letters" / source
+    folder.mkdir(parents=True)
+    outside = tmp_path / "outside.txt"
+    outside_bytes = b"a file outside the dead-letter folder"
+    outside.write_bytes(outside_bytes)
+    (folder / "link.bin").symlink_to(outside)
+    os.mkfifo(folder / "fifo.bin")
+    unhashed = folder / "p0-o6.bin"
+    unhashed.write_bytes(BIG)
+    good_apart = folder / "p0-o10.bin"
+    good_apart.write_bytes(BIG)
+    base = _letter(b"x", topic=source)
+    letters = {
+        0: (_letter(b"good one", topic=source, key=b"g0"), None),
+        1: (
+            _names(Path("/proc/self/environ"), b"", base, value_sha256=None, value_bytes=None),
+            "names the file /proc/self/environ but not its SHA-256: refused",
+        ),
+        2: (_names(outside, outside_bytes, base), f"{outside} is not inside"),
+        3: (_names(folder / "link.bin", outside_bytes, base), "link.bin is not inside"),
+        4: (_names(folder / "fifo.bin", b"0123456789", base), "fifo.bin is not a regular file"),
+        5: (_names(Path("/dev/zero"), b"0123456789", base), "/dev/zero is not inside"),
+        6: (
+            _names(unhashed, BIG, base, value_sha256=None),
+            "p0-o6.bin but not its SHA-256: refused",
+        ),
+        7: (_hostile(base, value_base64="not base64!"), "value_base64 is not base64"),
+        8: (_hostile(base, key_base64="%%%"), "key_base64 is not base64"),
+        9: (
+            _names(Path(os.path.relpath(outside)), outside_bytes, base),
+            "outside.txt is not inside",
+        ),
+        10: (_names(good_apart, BIG, base), None),
+        11: (_letter(b"markup", topic=source, key=b"m", error=ValueError(MARKUP)), None),
+    }
+    _send(
+        pipeline_settings,
+        "articles.raw.dlq",
+        [(b"k", letter.to_json_bytes()) for letter, _ in letters.values()],
+    )
+    return {
+        "env": {**pipeline_env, "WIREWATCH_TEST_SECRET": SECRET},
+        "good": sorted([b"good one", BIG, b"markup"]),
+        "refused": {offset: why for offset, (_, why) in letters.items() if why},
+    }
+
+
+@pytest.mark.kafka
+@pytest.mark.timeout(600)  # a FIFO opened for reading blocked before: never again
+def test_show_gives_back_no_file_but_a_matching_one_in_the_dead_letter_folder(hostile):
+    """A letter naming /proc/self/environ, a file outside the folder (by its absolute
+    or relative name, or a symlink in the folder), a FIFO, /dev/zero, or a file with no
+    SHA-256 to check it against: refused in one line, nothing on stdout (before: the
+    environment printed, the file given back, a hang, memory exhausted)."""
+    wrong = {}
+    for offset, why in hostile["refused"].items():
+        if offset == 8:  # the key is not read by show
+            continue
+        try:
+            shown = _wirewatch(
+                hostile["env"],
+                *("dlq", "show", "articles.raw", str(offset), "--original"),
+                binary=True,
+                timeout=60,
+            )
+        except subprocess.TimeoutExpired:
+            wrong[offset] = "hung"
+            continue
+        lines = shown.stderr.decode(errors="replace").splitlines()
+        if shown.returncode != 1 or shown.stdout or len(lines) != 1 or why not in lines[0]:
+            wrong[offset] = (shown.returncode, shown.stdout[:80], lines[-1:])
+        elif f"@{offset}: " not in lines[0] or SECRET in lines[0]:
+            wrong[offset] = lines[0]
+    assert wrong == {}
+    good = _wirewatch(
+        hostile["env"], "dlq", "show", "articles.raw", "10", "--original", binary=True
+    )
+    assert good.returncode == 0 and good.stdout == BIG
+
+
+@pytest.mark.kafka
+@pytest.mark.timeout(600)
+def test_replay_sends_the_good_letters_and_skips_each_bad_one_in_a_line(hostile, pipeline_settings):
+    sent = _wirewatch(hostile["env"], "dlq", "replay", "articles.raw")
+    assert sent.returncode == 1 and "Traceback" not in sent.stderr, sent.stderr
+    assert "sent 3 of 12 letters back" in sent.stdout and "9 skipped, 0 failed" in sent.stdout
+    lines = sent.stderr.splitlines()
+    assert len(lines) == len(hostile["refused"]), lines
+    for line, (offset, why) in zip(lines, hostile["refused"].items(), strict=True):
+        assert line.startswith(f"offset {offset}: skipped: ") and why in line, line
+    assert SECRET not in sent.stdout + sent.stderr
+    replayed = read_topic(pipeline_settings, "articles.raw", stop_at=3)
+    assert sorted(replayed) == hostile["good"]
+
+
+@pytest.mark.kafka
+def test_a_letter_s_markup_is_shown_as_text_in_the_table(hostile):
+    """`[/bold]` in a letter's error crashed `dlq list` (rich took it for markup), and
+    `[link=...]` or an escape sequence wrote a hyperlink into the operator's terminal."""
+    terminal = {**hostile["env"], "FORCE_COLOR": "1", "TERM": "xterm-256color", "COLUMNS": "400"}
+    table = _wirewatch(terminal, "dlq", "list", "articles.raw", "--format", "table")
+    assert table.returncode == 0, table.stderr
+    assert "[/bold] [link=http://x]click[/link] \\x1b]8;;http://y\\x07escape" in table.stdout
+    assert OSC_8 not in table.stdout
+    listed = _jsonl(_wirewatch(hostile["env"], "dlq", "list", "articles.raw").stdout)
+    assert len(listed) == 12 and MARKUP in listed[11]["error"]

@@ -70,7 +70,7 @@ class DeadLetters:
     def _store_apart(self, topic: str, partition: int, offset: int, value: bytes) -> str | None:
         """Write an original too large for a letter under <state_dir>/dead-letters and
         return its path; None (the letter then carries it cut) when it cannot be written."""
-        folder = self.settings.state_dir / "dead-letters" / re.sub(r"[^A-Za-z0-9._-]", "_", topic)
+        folder = self.settings.dead_letter_dir / re.sub(r"[^A-Za-z0-9._-]", "_", topic)
         path = folder / f"p{partition}-o{offset}.bin"
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -83,7 +83,7 @@ class DeadLetters:
         log.warning(
             "%s[%s]@%s: %d bytes kept apart in %s", topic, partition, offset, len(value), path
         )
-        return str(path)
+        return str(path.absolute())
 
 
 async def run_stage(

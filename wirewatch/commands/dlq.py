@@ -67,7 +67,7 @@ def dlq_show(topic: str, offset: int, original: bool) -> None:
     settings = get_settings()
     stored = read_letter(settings, source_topic(topic, settings.topic_prefix), offset)
     if original:
-        data = original_of(stored)
+        data = original_of(stored, settings.dead_letter_dir)
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
@@ -100,9 +100,9 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
     spec = source_topic(topic, settings.topic_prefix)
     source = settings.topic(spec.name)
     chosen = select(list(read_letters(settings, spec)), offsets, stage)
-    plan = plan_replay(chosen, source)
+    plan = plan_replay(chosen, source, settings.dead_letter_dir)
     for offset, why in plan.skipped:
-        click.echo(f"offset {offset}: skipped: {why}", err=True)
+        click.echo(f"offset {offset}: skipped: {render.printable(why)}", err=True)
     if dry_run:
         for resend in plan.send:
             click.echo(f"offset {resend.offset}: would send {len(resend.value):,} bytes")
