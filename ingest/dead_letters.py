@@ -12,6 +12,7 @@ to them rather than reading the topic from its start."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import stat
 import time
@@ -30,6 +31,8 @@ from schemas.dead_letter import DeadLetter, OriginalUnavailable, describe_error
 from schemas.topics import PIPELINE_TOPICS, TopicSpec, dead_letter_topic
 
 READ_TIMEOUT_SECONDS = 60.0  # reading a whole dead-letter topic stops here, saying so
+
+log = logging.getLogger("wirewatch.dlq")
 
 
 class DeadLetterProblem(OperatorError, ValueError):
@@ -230,20 +233,33 @@ def read_letters(
     yield from _read(settings, spec, None, timeout)
 
 
+def read_letters_at(
+    settings: Settings,
+    spec: TopicSpec,
+    offsets: Iterable[int],
+    timeout: float = READ_TIMEOUT_SECONDS,
+) -> list[StoredLetter]:
+    """The letters at OFFSETS of SPEC's dead-letter topic, by offset, each read where it
+    is (the consumer seeks to it): a few letters of a long topic of large ones cost a
+    few reads. DeadLetterProblem naming the offsets that hold none, before any read."""
+    return list(_read(settings, spec, sorted(set(offsets)), timeout))
+
+
 def read_letter(settings: Settings, spec: TopicSpec, offset: int) -> StoredLetter:
     """The letter at OFFSET of SPEC's dead-letter topic; DeadLetterProblem when none."""
-    for stored in _read(settings, spec, offset, READ_TIMEOUT_SECONDS):
-        return stored
-    name = settings.topic(dead_letter_topic(spec).name)
-    raise DeadLetterProblem(f"no letter at offset {offset} of {name}")
+    [stored] = read_letters_at(settings, spec, [offset])
+    return stored
 
 
 def _read(
-    settings: Settings, spec: TopicSpec, only: int | None, timeout: float
+    settings: Settings, spec: TopicSpec, only: Sequence[int] | None, timeout: float
 ) -> Iterator[StoredLetter]:
+    """The letters at ONLY (ascending), or every letter when None."""
     require_broker(settings)
     name = settings.topic(dead_letter_topic(spec).name)
-    consumer = _consumer(settings)
+    consumer = _consumer(settings, few=only is not None)
+    read: list[int] = []
+    size = 0
     try:
         if name not in consumer.topics():
             raise DeadLetterProblem(
@@ -252,41 +268,61 @@ def _read(
             )
         partition = TopicPartition(name, 0)
         first, end = _bounds(consumer, partition)
-        start, stop = first, end
-        if only is not None:
-            if not first <= only < end:
-                raise DeadLetterProblem(
-                    f"no letter at offset {only} of {name} ({_span(range(first, end))})"
-                )
-            start, stop = only, only + 1
+        starts = range(first, end)[:1] if only is None else only  # where to seek
+        missing = [offset for offset in only or () if not first <= offset < end]
+        if missing:
+            raise DeadLetterProblem(
+                f"no letter at offset {', '.join(map(str, missing))} of {name} "
+                f"({_span(range(first, end))})"
+            )
         consumer.assign([partition])
-        consumer.seek(partition, start)
         deadline = time.monotonic() + timeout
-        while consumer.position(partition) < stop:
-            if time.monotonic() > deadline:
-                raise DeadLetterProblem(
-                    f"{name}: reading stopped at offset {consumer.position(partition)} of "
-                    f"{stop} after {timeout:.0f} s"
-                )
-            for record in consumer.poll(timeout_ms=500, max_records=100).get(partition, []):
-                if record.offset >= stop:
-                    break
-                if only is not None and record.offset != only:
-                    raise DeadLetterProblem(f"no letter at offset {only} of {name}")
-                yield parse_letter(name, record.offset, record.timestamp, record.value)
+        for offset in starts:
+            if consumer.position(partition) != offset:
+                consumer.seek(partition, offset)
+            stop = end if only is None else offset + 1
+            while consumer.position(partition) < stop:
+                if time.monotonic() > deadline:
+                    raise DeadLetterProblem(
+                        f"{name}: reading stopped at offset {consumer.position(partition)} "
+                        f"of {stop} after {timeout:.0f} s"
+                    )
+                batch = consumer.poll(timeout_ms=500, max_records=1 if only else 100)
+                for record in batch.get(partition, []):
+                    read.append(record.offset)
+                    size += len(record.value or b"")
+                    if record.offset >= stop:
+                        break
+                    if only is not None and record.offset != offset:
+                        raise DeadLetterProblem(f"no letter at offset {offset} of {name}")
+                    yield parse_letter(name, record.offset, record.timestamp, record.value)
     finally:
+        log.debug(
+            "%s: read %d message(s), %s bytes, at offsets %s",
+            name,
+            len(read),
+            f"{size:,}",
+            ", ".join(map(str, read[:20])) + (", ..." if len(read) > 20 else ""),
+        )
         consumer.close()
 
 
-def _consumer(settings: Settings) -> KafkaConsumer:
-    """A consumer of no group (nothing committed, no worker's offsets touched)."""
+def _consumer(settings: Settings, few: bool = False) -> KafkaConsumer:
+    """A consumer of no group (nothing committed, no worker's offsets touched). It does
+    not check each record's CRC: kafka-python does that in pure Python, about 0.2 s per
+    large letter, which made a topic of a few hundred of them unreadable within the
+    deadline; an original is given back only when it matches the letter's SHA-256.
+    FEW: one record batch a fetch (the broker still sends a larger one whole), for
+    reading a few letters where they are rather than the megabytes after them."""
+    fetch_bytes = 1 if few else 4 * 1024 * 1024
     return KafkaConsumer(
         bootstrap_servers=settings.bootstrap_servers,
         client_id=f"{settings.app_id}-dlq",
         group_id=None,
         enable_auto_commit=False,
-        fetch_max_bytes=8 * 1024 * 1024,
-        max_partition_fetch_bytes=4 * 1024 * 1024,
+        check_crcs=False,
+        fetch_max_bytes=fetch_bytes if few else 8 * 1024 * 1024,
+        max_partition_fetch_bytes=fetch_bytes,
     )
 
 

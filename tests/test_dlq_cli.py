@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -460,3 +461,38 @@ def test_a_letter_s_markup_is_shown_as_text_in_the_table(hostile):
     assert OSC_8 not in table.stdout
     listed = _jsonl(_wirewatch(hostile["env"], "dlq", "list", "articles.raw").stdout)
     assert len(listed) == 12 and MARKUP in listed[11]["error"]
+
+
+READ = re.compile(r"wirewatch\.dlq \S+: read (\d+) message\(s\), [\d,]+ bytes, at offsets (.*)")
+
+
+@pytest.mark.kafka
+def test_replay_and_show_of_an_offset_read_that_letter_alone(pipeline_env, pipeline_settings):
+    """Forty letters of 700 kB: `replay --offset` and `show` seek to the offsets asked
+    for and read those letters only (before: the whole topic, which a few hundred such
+    letters made impossible within the read deadline); `list` reads them all."""
+    ensure_topics(pipeline_settings)
+    source = pipeline_settings.topic("articles.raw")
+    values = [bytes([n]) * MAX_INLINE_BYTES for n in range(40)]
+    _send(
+        pipeline_settings,
+        "articles.raw.dlq",
+        [(b"k", _letter(v, topic=source, offset=n).to_json_bytes()) for n, v in enumerate(values)],
+    )
+    debug = {**pipeline_env, "WIREWATCH_LOG_LEVEL": "debug"}
+
+    def read_by(*args: str) -> tuple[subprocess.CompletedProcess, list[tuple[int, str]]]:
+        done = _wirewatch(debug, "dlq", *args)
+        assert done.returncode == 0, done.stderr
+        return done, [(int(n), at) for n, at in READ.findall(done.stderr)]
+
+    replayed, reads = read_by("replay", "articles.raw", "--offset", "37")
+    assert "sent 1 of 1 letters" in replayed.stdout
+    assert reads == [(1, "37")]
+    assert read_topic(pipeline_settings, "articles.raw", stop_at=1) == [values[37]]
+    _, reads = read_by("replay", "articles.raw", "--offset", "38", "--offset", "3", "--dry-run")
+    assert reads == [(2, "3, 38")]
+    shown, reads = read_by("show", "articles.raw", "21")
+    assert reads == [(1, "21")] and DeadLetter.from_json_bytes(shown.stdout).offset == 21
+    listed, reads = read_by("list", "articles.raw", "--format", "jsonl")
+    assert [n for n, _ in reads] == [40] and len(listed.stdout.splitlines()) == 40

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from infra.settings import get_settings
+from infra.settings import Settings, get_settings
 from wirewatch import render
 
 FORMAT = click.option(
@@ -17,6 +17,22 @@ FORMAT = click.option(
     default=None,
     help="table on a terminal, jsonl otherwise",
 )
+
+
+def _settings() -> Settings:
+    """The settings; with WIREWATCH_LOG_LEVEL=debug, what each command read of a topic
+    (how many messages and bytes, at which offsets) on stderr. Otherwise stderr holds
+    only the commands' one-line results, as scripts read them."""
+    settings = get_settings()
+    if settings.log_level.lower() == "debug":
+        import logging
+
+        from infra.logs import configure
+
+        configure(settings.log_level, settings.log_format)
+        # kafka-python's debug lines hold the raw requests, a SASL password among them
+        logging.getLogger("kafka").setLevel(logging.WARNING)
+    return settings
 
 
 @click.group()
@@ -34,7 +50,7 @@ def dlq_list(topic: str | None, output_format: str | None) -> None:
     """The dead-letter topics and their counts, or TOPIC's letters, oldest first."""
     from ingest.dead_letters import count_letters, read_letters, source_topic
 
-    settings = get_settings()
+    settings = _settings()
     as_table = render.chosen_format(output_format) == "table"
     if topic is None:
         counts = count_letters(settings)
@@ -64,7 +80,7 @@ def dlq_show(topic: str, offset: int, original: bool) -> None:
     """The letter at OFFSET of TOPIC's dead-letter topic, in full (JSON)."""
     from ingest.dead_letters import DeadLetterProblem, original_of, read_letter, source_topic
 
-    settings = get_settings()
+    settings = _settings()
     stored = read_letter(settings, source_topic(topic, settings.topic_prefix), offset)
     if original:
         data = original_of(stored, settings.dead_letter_dir)
@@ -94,12 +110,20 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
 
     A letter whose original cannot be given back exactly (truncated, its file missing or
     altered) is skipped with the reason; the exit status is then 1."""
-    from ingest.dead_letters import plan_replay, read_letters, select, send_back, source_topic
+    from ingest.dead_letters import (
+        plan_replay,
+        read_letters,
+        read_letters_at,
+        select,
+        send_back,
+        source_topic,
+    )
 
-    settings = get_settings()
+    settings = _settings()
     spec = source_topic(topic, settings.topic_prefix)
     source = settings.topic(spec.name)
-    chosen = select(list(read_letters(settings, spec)), offsets, stage)
+    letters = read_letters_at(settings, spec, offsets) if offsets else read_letters(settings, spec)
+    chosen = select(list(letters), offsets, stage)
     plan = plan_replay(chosen, source, settings.dead_letter_dir)
     for offset, why in plan.skipped:
         click.echo(f"offset {offset}: skipped: {render.printable(why)}", err=True)
