@@ -1,12 +1,16 @@
-"""A local webhook receiver (127.0.0.1) that records every request and can fail on purpose."""
+"""A local webhook receiver (127.0.0.1) that records every request and can fail on purpose,
+or answer as a hostile receiver would: a huge body, an endless one, a byte at a time."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MB = 1 << 20
 
 
 @dataclass
@@ -15,22 +19,42 @@ class Received:
     headers: dict[str, str]
     body: bytes
     status: int
+    answered: bool = False  # the status line and headers went out whole
 
     @property
     def alert(self) -> dict:
         return json.loads(self.body)
 
 
+@dataclass(frozen=True)
+class Hostile:
+    """How a hostile receiver answers: ``huge`` (a Content-Length of SIZE bytes, sent
+    until the client stops reading), ``endless`` (a chunked body with no end: SIZE is
+    only where the receiver gives up), ``drip`` (the whole answer, a byte every
+    INTERVAL seconds), ``slow_body`` (the status and headers at once, then the body a
+    byte every INTERVAL seconds). STATUS is the status it answers with; the body starts with PREFIX."""
+
+    kind: str
+    status: int = 200
+    size: int = 300 * MB
+    interval: float = 1.0
+    prefix: bytes = b"hostile receiver says: "
+
+
 @dataclass
 class WebhookServer:
     """``fail_first[path] = n`` answers 503 to the first n requests on that path;
     ``status[path]`` answers that status always; ``delay[path]`` waits that many seconds
-    before answering (a slow receiver)."""
+    before answering (a slow receiver); ``hostile[path]`` answers as `Hostile` says, and
+    ``sent[path]`` counts the bytes of answer that went out on that path before the
+    client hung up (``sent_each[path]``: the same, per request)."""
 
     received: list[Received] = field(default_factory=list)
     fail_first: dict[str, int] = field(default_factory=dict)
     status: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
+    hostile: dict[str, Hostile] = field(default_factory=dict)
+    sent_each: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
         receiver = self
@@ -42,26 +66,95 @@ class WebhookServer:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 time.sleep(receiver.delay.get(self.path, 0.0))
+                hostile = receiver.hostile.get(self.path)
                 with lock:
                     failures = receiver.fail_first.get(self.path, 0)
-                    if self.path in receiver.status:
+                    if hostile is not None:
+                        code = hostile.status
+                    elif self.path in receiver.status:
                         code = receiver.status[self.path]
                     elif failures > 0:
                         receiver.fail_first[self.path] = failures - 1
                         code = 503
                     else:
                         code = 200
-                    receiver.received.append(
-                        Received(self.path, dict(self.headers.items()), body, code)
+                    # a plain answer is marked sent before it goes, so that a test that
+                    # checks right after the client's return finds it
+                    record = Received(
+                        self.path, dict(self.headers.items()), body, code, hostile is None
                     )
+                    receiver.received.append(record)
+                if hostile is not None:
+                    sent = self._hostile(hostile, record)
+                    with lock:
+                        receiver.sent_each[self.path].append(sent)
+                    self.close_connection = True
+                    return
                 self.send_response(code)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def _hostile(self, hostile: Hostile, record: Received) -> int:
+                """Answer as HOSTILE says; the bytes that went out before the client left."""
+                reason = self.responses.get(hostile.status, ("",))[0]
+                head = f"HTTP/1.1 {hostile.status} {reason}\r\n".encode()
+                if hostile.kind in ("drip", "slow_body"):
+                    body = hostile.prefix + b"drip"
+                    head += f"Content-Length: {len(body)}\r\n\r\n".encode()
+                    if hostile.kind == "drip":
+                        return self._drip(head + body, len(head), hostile.interval, record)
+                    record.answered = True
+                    try:
+                        self.wfile.write(head)
+                    except OSError:
+                        return 0
+                    return len(head) + self._drip(body, 0, hostile.interval, record)
+                if hostile.kind == "huge":
+                    head += f"Content-Length: {hostile.size}\r\n\r\n".encode()
+                else:
+                    head += b"Transfer-Encoding: chunked\r\n\r\n"
+                sent = 0
+                try:
+                    record.answered = True
+                    self.wfile.write(head)
+                    self.wfile.flush()
+                    sent = len(head)
+                    piece = hostile.prefix + b"x" * (64 * 1024 - len(hostile.prefix))
+                    body = 0
+                    while body < hostile.size:
+                        piece = piece[: hostile.size - body]
+                        if hostile.kind == "endless":
+                            chunk = b"%x\r\n%s\r\n" % (len(piece), piece)
+                        else:
+                            chunk = piece
+                        self.wfile.write(chunk)
+                        body += len(piece)
+                        sent += len(chunk)
+                        piece = b"x" * len(piece)
+                except OSError:  # the client hung up
+                    pass
+                return sent
+
+            def _drip(self, data: bytes, head: int, interval: float, record: Received) -> int:
+                """DATA a byte every INTERVAL s, its first HEAD bytes the status and headers."""
+                sent = 0
+                try:
+                    for byte in data:
+                        if sent == head - 1:  # the headers' last byte: the answer is out
+                            record.answered = True
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        sent += 1
+                        time.sleep(interval)
+                except OSError:
+                    pass
+                return sent
 
             def log_message(self, *args) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -69,7 +162,12 @@ class WebhookServer:
         return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
 
     def delivered(self, path: str) -> list[Received]:
-        return [r for r in self.received if r.path == path and r.status < 300]
+        """The requests on PATH answered 2xx, that answer's status line and headers sent
+        whole (a receiver cut off mid-answer has not told the client it took the alert)."""
+        return [r for r in self.received if r.path == path and r.status < 300 and r.answered]
+
+    def sent(self, path: str) -> int:
+        return sum(self.sent_each.get(path, []))
 
     def close(self) -> None:
         self.server.shutdown()

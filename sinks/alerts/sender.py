@@ -1,12 +1,16 @@
 """Sending an alert through its channel with retries, within concurrency gates: at most
 ``concurrency`` attempts at once, and at most ``per_subscription`` for any one
-subscription, so a slow or failing receiver delays its own alerts and not everyone's.
-After the last attempt the alert is given up (``dead``)."""
+subscription, so a slow or failing receiver delays its own alerts and not everyone's;
+each webhook attempt ends within ``timeout`` seconds, answer included. After the last
+attempt the alert is given up (``dead``), and at once when retrying cannot help: a
+refusal, or an error no channel expected (a bug, input nothing will fix), which would
+otherwise leave the alert pending and sent again, to fail again, at every start."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -28,6 +32,8 @@ from sinks.alerts.channels import (
 if TYPE_CHECKING:
     from infra.settings import DeliverySection
 
+log = logging.getLogger("wirewatch.alerts")
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -43,6 +49,13 @@ class RetryPolicy:
             return min(retry_after, self.max_delay)
         ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
         return random.uniform(ceiling / 2, ceiling)
+
+
+def _unexpected(error: Exception) -> str:
+    """The error's one-line text, from inside the group a task group wraps it in."""
+    while isinstance(error, ExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return f"unexpected {error.__class__.__name__}: {error}"
 
 
 @dataclass
@@ -109,7 +122,7 @@ class Sender:
     async def send_once(self, alert: Alert, sub: Subscription) -> None:
         kind = sub.delivery.kind
         if kind == "webhook":
-            await post_webhook(self.client, alert, sub, self.allow_private)
+            await post_webhook(self.client, alert, sub, self.allow_private, self.policy.timeout)
         elif kind == "email":
             await asyncio.to_thread(
                 send_email,
@@ -137,4 +150,7 @@ class Sender:
                 error = redacted(str(failure), sub)
                 if attempt < self.policy.attempts:
                     await asyncio.sleep(self.policy.delay(attempt, failure.retry_after))
+            except Exception as failure:  # not CancelledError: a stop leaves it pending
+                log.exception("alert %s to %s: unexpected error", alert.alert_id, sub.id)
+                return False, attempt, redacted(_unexpected(failure), sub)
         return False, self.policy.attempts, error
