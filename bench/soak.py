@@ -12,17 +12,32 @@ meets, at 20 %, 40 %, 60 % and 80 % of the run:
 1. its worker killed with SIGKILL, restarted 2 s later;
 2. its broker killed with SIGKILL, restarted 5 s later;
 3. a feed that turns hostile (a double-gzip bomb, then an XML entity bomb, alternately);
-4. a 900 kB message of junk sent straight to its articles.raw.
+4. a 900 kB message of junk sent straight to its articles.raw;
+
+and from 50 % on, three of its webhook receivers turn hostile: one answers 200 with a
+300 MB body, one 503 with an endless chunked body, one drips its answer a byte a second.
+
+Each pipeline has four alert subscriptions, each to its own path of a local webhook
+receiver: *calm*, with no filter (every event), and *huge*, *endless* and *drip*, on
+the events with 20 killed or more, whose receivers the disturbed pipeline's turn
+hostile (the undisturbed one's stay calm). Deliveries have a 3 s deadline, 3 attempts
+and 8 slots at once: fewer than the hostile subscriptions' 4 each could hold.
 
 When the feeds stop growing, both pipelines are given time to drain (every published
-article read from articles.raw by the worker, lag zero, the store still), and the bench
-prints, side by side: articles published, articles collected (distinct ids on
-articles.raw) and the messages that carried them, events stored, the articles those
-events hold, dead letters per topic; then the checks. *Nothing lost*: every published
-article was collected, and the disturbed store holds every article the undisturbed one
-does. *Nothing doubled*: no article is in two events, and both stores group the
-articles into the same events. The disturbed run must also have dead-lettered the
-junk. Exit status 1 when a check fails.
+article read from articles.raw by the worker, lag zero, no alert pending, the store
+still), and the bench prints, side by side: articles published, articles collected
+(distinct ids on articles.raw) and the messages that carried them, events stored, the
+articles those events hold, dead letters per topic, alerts per subscription and how
+they ended, the most a hostile receiver's answer got out, the worker's peak memory;
+then the checks. *Nothing lost*: every published article was collected, and the
+disturbed store holds every article the undisturbed one does. *Nothing doubled*: no
+article is in two events, and both stores group the articles into the same events.
+The disturbed run must also have dead-lettered the junk. *Alerts go on*: every stored
+event was alerted to the calm subscription and delivered, and no alert is left
+pending. *Nothing reported delivered that was not*: each alert marked delivered was
+answered 2xx, status line and headers whole, by its receiver; and no hostile answer
+got more than the socket buffers hold out to the worker.
+Exit status 1 when a check fails.
 """
 
 from __future__ import annotations
@@ -57,16 +72,35 @@ from synthetic import report, report_towns
 
 from infra.broker import LocalBroker
 from infra.settings import Settings
+from schemas.alert import Subscription
 from schemas.article import article_id_for
 from schemas.topics import ARTICLES_RAW
+from sinks.alerts import state as delivery_state
+from sinks.alerts import subscriptions as subscription_store
 from sinks.storage import connect, list_events
 from tests.feed_server import FeedServer
 from tests.kafka_helpers import pipeline_lag, read_topic
 from tests.services import free_port_pair, wirewatch_command
+from tests.webhook_server import MB, Hostile, WebhookServer
 
 POLL_SECONDS = 3.0
 ITEMS_PER_FEED = 200  # the newest items each feed lists: far more than a poll misses
 DRAIN_MINUTES = 15.0
+DELIVERY_TIMEOUT = 3.0  # seconds, each attempt
+DELIVERY_ATTEMPTS = 3
+DELIVERY_SLOTS = 8  # attempts at once, every subscription's together
+# the alert subscriptions: the calm one takes every event; the others (fewer) are the
+# ones whose receivers turn hostile in the disturbed run
+CALM = "calm"
+HOSTILE = {
+    "huge": Hostile("huge", 200, size=300 * MB),
+    "endless": Hostile("endless", 503, prefix=b"overloaded "),
+    "drip": Hostile("drip", 200, interval=1.0),
+}
+HOSTILE_FILTER = {"min_fatalities": 20}
+# what a receiver can get out to a client that stopped reading after a few kB: the
+# kernel's socket buffers on loopback
+BUFFERED = 32 * MB
 
 
 @dataclass(frozen=True)
@@ -179,18 +213,25 @@ def _send(request: BaseHTTPRequestHandler, body: bytes, *headers: tuple[str, str
     request.wfile.write(body)
 
 
+def alert_path(run: str, sub_id: str) -> str:
+    return f"/{run}/{sub_id}"
+
+
 @dataclass
 class Pipeline:
-    """One broker, worker and collector, with their own topics, state and store."""
+    """One broker, worker and collector, with their own topics, state and store, and
+    alert subscriptions to RECEIVER."""
 
     name: str
     work: Path
     urls: list[str]
+    receiver: WebhookServer
     broker: LocalBroker = field(init=False)
     env: dict[str, str] = field(init=False)
     worker: subprocess.Popen | None = None
     collector: subprocess.Popen | None = None
     restarts: int = 0
+    peak_rss_mb: float = 0.0  # the worker's, across restarts
 
     def __post_init__(self) -> None:
         self.broker = LocalBroker(
@@ -217,6 +258,9 @@ class Pipeline:
             "WIREWATCH_POLL_MIN_INTERVAL_MINUTES": str(POLL_SECONDS / 60),
             "WIREWATCH_POLL_MAX_INTERVAL_MINUTES": "1",
             "WIREWATCH_TOPIC_PARTITIONS": "3",
+            "WIREWATCH_DELIVERY_TIMEOUT": str(DELIVERY_TIMEOUT),
+            "WIREWATCH_DELIVERY_ATTEMPTS": str(DELIVERY_ATTEMPTS),
+            "WIREWATCH_DELIVERY_CONCURRENCY": str(DELIVERY_SLOTS),
         }
 
     @property
@@ -232,11 +276,38 @@ class Pipeline:
 
     def start(self) -> None:
         self.broker.start()
+        self.subscribe()
         self.start_worker()
         self.collector = self._spawn("collect", "collector")
 
+    def subscribe(self) -> None:
+        engine = subscription_store.connect(self.env["WIREWATCH_DATABASE_URL"])
+        for sub_id in (CALM, *HOSTILE):
+            record = {
+                "id": sub_id,
+                **({} if sub_id == CALM else HOSTILE_FILTER),
+                "delivery": {
+                    "kind": "webhook",
+                    "target": self.receiver.url(self.alert_path(sub_id)),
+                },
+            }
+            subscription_store.save(engine, Subscription.model_validate_json(json.dumps(record)))
+
+    def alert_path(self, sub_id: str) -> str:
+        return alert_path(self.name, sub_id)
+
     def start_worker(self) -> None:
         self.worker = self._spawn("worker", f"worker{self.restarts}")
+
+    def sample_memory(self) -> None:
+        """The worker's resident memory now and at its peak, as far as /proc tells."""
+        if self.worker is None or self.worker.poll() is not None:
+            return
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{self.worker.pid}/status").read_text()
+            for line in status.splitlines():
+                if line.startswith(("VmRSS:", "VmHWM:")):
+                    self.peak_rss_mb = max(self.peak_rss_mb, int(line.split()[1]) / 1024)
 
     def _spawn(self, command: str, log: str) -> subprocess.Popen:
         with (self.work / f"{log}.log").open("ab") as out:
@@ -246,6 +317,7 @@ class Pipeline:
 
     def kill_worker(self) -> None:
         assert self.worker is not None
+        self.sample_memory()
         self.worker.send_signal(signal.SIGKILL)
         self.worker.wait()
         self.restarts += 1
@@ -269,12 +341,30 @@ class Pipeline:
 
 
 @dataclass
+class Alerts:
+    """One subscription's alerts: how each ended, and what its receiver said."""
+
+    status: dict[str, str]  # alert id -> pending, delivered or dead
+    events: set[str]  # the events they were about
+    acknowledged: set[str]  # alert ids its receiver answered 2xx, whole
+    largest_answer: int  # bytes, the most one of its answers got out
+
+    @property
+    def outcomes(self) -> str:
+        found = Counter(self.status.values())
+        return " ".join(f"{found[s]}{s[0]}" for s in ("delivered", "dead", "pending") if found[s])
+
+
+@dataclass
 class Tally:
     collected: set[str]
     messages: int
     groups: list[frozenset[str]]
+    event_ids: set[str]
     dead_letters: dict[str, int]
     refused: int  # polls of the hostile feed the collector logged as failed
+    alerts: dict[str, Alerts]
+    peak_rss_mb: float
 
     @property
     def in_events(self) -> Counter[str]:
@@ -287,6 +377,7 @@ def tally(pipeline: Pipeline) -> Tally:
     collected = _article_ids(raw)
     events = list(list_events(connect(settings.resolved_database_url)))
     groups = [frozenset(event.article_ids) for event in events]
+    alerts = alert_tally(pipeline)
     letters = {}
     for spec_name in ("articles.raw", "events.mentions", "events", "alerts"):
         name = f"{spec_name}.dlq"
@@ -295,7 +386,34 @@ def tally(pipeline: Pipeline) -> Tally:
             letters[name] = count
     log = (pipeline.work / "collector.log").read_text(errors="replace")
     refused = sum(1 for line in log.splitlines() if "/odd.xml:" in line and "WARNING" in line)
-    return Tally(collected, len(raw), groups, letters, refused)
+    event_ids = {event.event_id for event in events}
+    return Tally(
+        collected, len(raw), groups, event_ids, letters, refused, alerts, pipeline.peak_rss_mb
+    )
+
+
+def alert_tally(pipeline: Pipeline) -> dict[str, Alerts]:
+    engine = delivery_state.connect(pipeline.settings.resolved_database_url)
+    rows = delivery_state.list_deliveries(engine, limit=1_000_000)
+    result = {}
+    for sub_id in (CALM, *HOSTILE):
+        mine = [row for row in rows if row.subscription_id == sub_id]
+        path = pipeline.alert_path(sub_id)
+        answers = pipeline.receiver.sent_each.get(path, [])
+        result[sub_id] = Alerts(
+            status={row.alert_id: row.status for row in mine},
+            events={row.event_id for row in mine},
+            acknowledged={
+                r.headers.get("Idempotency-Key", "") for r in pipeline.receiver.delivered(path)
+            },
+            largest_answer=max(answers, default=0),
+        )
+    return result
+
+
+def pending_alerts(pipeline: Pipeline) -> int:
+    engine = delivery_state.connect(pipeline.settings.resolved_database_url)
+    return len(delivery_state.list_deliveries(engine, status="pending", limit=1_000_000))
 
 
 def _article_ids(values: list[bytes]) -> set[str]:
@@ -311,7 +429,11 @@ def drained(pipeline: Pipeline, expected: set[str]) -> bool:
     settings = pipeline.settings
     raw = read_topic(settings, ARTICLES_RAW.name, timeout_ms=2000)
 
-    return expected <= _article_ids(raw) and pipeline_lag(settings) == 0
+    return (
+        expected <= _article_ids(raw)
+        and pipeline_lag(settings) == 0
+        and pending_alerts(pipeline) == 0
+    )
 
 
 def main() -> int:
@@ -328,11 +450,14 @@ def main() -> int:
     items = make_items(count, args.rate)
     expected = {article_id_for(item.url) for item in items}
     tmp = tempfile.mkdtemp(prefix="wirewatch-soak-")
+    receiver = WebhookServer()
     with FeedServer() as server:
         began = time.time() + 5  # published from 5 s after the pipelines start
         feeds = SoakFeeds(server, items, args.feeds, began)
-        calm = Pipeline("undisturbed", Path(tmp) / "undisturbed", feeds.urls("undisturbed"))
-        rough = Pipeline("disturbed", Path(tmp) / "disturbed", feeds.urls("disturbed"))
+        calm = Pipeline(
+            "undisturbed", Path(tmp) / "undisturbed", feeds.urls("undisturbed"), receiver
+        )
+        rough = Pipeline("disturbed", Path(tmp) / "disturbed", feeds.urls("disturbed"), receiver)
         try:
             for pipeline in (calm, rough):
                 pipeline.start()
@@ -341,6 +466,8 @@ def main() -> int:
             faults.start()
             while time.time() < began + seconds:
                 time.sleep(10)
+                for pipeline in (calm, rough):
+                    pipeline.sample_memory()
                 elapsed = (time.time() - began) / 60
                 down = {p.name: p.exited() for p in (calm, rough) if p.exited()}
                 print(f"  {elapsed:5.1f} min" + (f"; exited: {down}" if down else ""), flush=True)
@@ -350,8 +477,12 @@ def main() -> int:
             waiting = [calm, rough]
             while waiting and time.time() < deadline:
                 waiting = [p for p in waiting if not drained(p, expected)]
+                for pipeline in (calm, rough):
+                    pipeline.sample_memory()
                 time.sleep(5)
             time.sleep(10)  # the store agent's last batch
+            for pipeline in (calm, rough):
+                pipeline.sample_memory()
             if waiting:
                 print(f"not drained within {DRAIN_MINUTES:g} min: {[p.name for p in waiting]}")
             results = {p.name: tally(p) for p in (calm, rough)}
@@ -359,6 +490,7 @@ def main() -> int:
         finally:
             for pipeline in (calm, rough):
                 pipeline.stop()
+            receiver.close()
     status = report_results(expected, results["undisturbed"], results["disturbed"], still_running)
     if status == 0:
         shutil.rmtree(tmp)
@@ -385,6 +517,10 @@ def schedule(rough: Pipeline, feeds: SoakFeeds, began: float, seconds: float) ->
         rough.broker.kill()
         time.sleep(5)
         rough.broker.start()
+        at(0.5)
+        say("webhook receivers turn hostile (300 MB answer, endless 503, a byte a second)")
+        for sub_id, hostile in HOSTILE.items():
+            rough.receiver.hostile[rough.alert_path(sub_id)] = hostile
         at(0.6)
         say("a feed turns hostile (double-gzip bomb, entity bomb)")
         feeds.hostile.add("disturbed")
@@ -409,6 +545,16 @@ def report_results(expected: set[str], calm: Tally, rough: Tally, still_running:
         ("articles in two events or more", _doubled(calm), _doubled(rough)),
         ("dead letters", _letters(calm), _letters(rough)),
         ("hostile feed polls refused", calm.refused, rough.refused),
+        *(
+            (f"alerts to {sub_id} (delivered/dead/pending)", c.outcomes, r.outcomes)
+            for sub_id, c, r in _each_subscription(calm, rough)
+        ),
+        *(
+            (f"largest answer from {sub_id} (MB)", _mb(c.largest_answer), _mb(r.largest_answer))
+            for sub_id, c, r in _each_subscription(calm, rough)
+            if sub_id in HOSTILE
+        ),
+        ("worker peak memory (MB)", f"{calm.peak_rss_mb:.0f}", f"{rough.peak_rss_mb:.0f}"),
     ]
     print(f"\n{'':36}{'undisturbed':>20}{'disturbed':>20}")
     for name, left, right in rows:
@@ -421,6 +567,22 @@ def report_results(expected: set[str], calm: Tally, rough: Tally, still_running:
         "the junk dead-lettered": rough.dead_letters.get("articles.raw.dlq", 0) >= 1,
         "the hostile feed refused, the collector and worker still running": rough.refused > 0
         and still_running,
+        "alerts go on: every event alerted to the calm subscription, delivered": all(
+            t.event_ids <= t.alerts[CALM].events
+            and set(t.alerts[CALM].status.values()) == {"delivered"}
+            for t in (calm, rough)
+        ),
+        "no alert left pending": all(
+            "pending" not in a.status.values() for t in (calm, rough) for a in t.alerts.values()
+        ),
+        "nothing reported delivered that was not": all(
+            {i for i, s in a.status.items() if s == "delivered"} <= a.acknowledged
+            for t in (calm, rough)
+            for a in t.alerts.values()
+        ),
+        "hostile answers cut off after a few kB": all(
+            rough.alerts[sub_id].largest_answer < BUFFERED for sub_id in HOSTILE
+        ),
     }
     print()
     for name, passed in checks.items():
@@ -431,6 +593,15 @@ def report_results(expected: set[str], calm: Tally, rough: Tally, still_running:
             f"  {len(missing)} articles stored undisturbed but not disturbed, e.g. {sorted(missing)[:3]}"
         )
     return 0 if all(checks.values()) else 1
+
+
+def _each_subscription(calm: Tally, rough: Tally):
+    for sub_id in (CALM, *HOSTILE):
+        yield sub_id, calm.alerts[sub_id], rough.alerts[sub_id]
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:.1f}"
 
 
 def _doubled(t: Tally) -> int:
