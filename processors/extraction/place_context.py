@@ -1,0 +1,74 @@
+"""The country a text is about when it names none, asked before any place is resolved
+worldwide: "clashed in Namhsan township" next to "TNLA" is Myanmar's Namhsan, never a
+namesake abroad.
+
+In order, the first that gives anything wins:
+1. the first-level regions it names as such ("Shan State", "Borno state", "Idlib
+   province", or "in Kachin" when only one country has a region of that name), the
+   home countries of the armed groups and forces it names (Tatmadaw, KIA, Boko Haram,
+   SDF, Anti-balaka...) and of forces that act at home ("Sudan's army", "Kenyan police");
+2. "<nationality> forces/troops" ("Myanmar forces"), a region's name anywhere ("Fresh
+   Taraba Violence"), and the outlet's own name ("Myanmar Now", "SOHR").
+With none of these, a place is accepted only when it is large and has no namesake of
+comparable size (`places.resolve_place` with no context).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from processors.extraction.countries import country_aliases, country_mentions
+from processors.extraction.gazetteer import Gazetteer
+from processors.extraction.group_homes import group_home_counts
+from processors.extraction.places import named_region_countries
+
+_FORCES_AFTER = re.compile(
+    r"(?:['’]s)?\s+(?:(?:armed|security|government|military|regime|junta)\s+)?"
+    r"(?:forces|troops|army|military|soldiers|junta|regime)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=1)
+def _nationality_pattern() -> re.Pattern[str]:
+    names = sorted(country_aliases(), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?=[A-Z])(" + "|".join(re.escape(n) for n in names) + r")")
+
+
+def _add(counts: dict[str, int], more: dict[str, int]) -> None:
+    for code, count in more.items():
+        counts[code] = counts.get(code, 0) + count
+
+
+def forces_countries(text: str) -> dict[str, int]:
+    """Countries named as the nationality of forces ("Myanmar forces", "Nigerian troops")."""
+    aliases = country_aliases()
+    found: dict[str, int] = {}
+    for match in _nationality_pattern().finditer(text):
+        if _FORCES_AFTER.match(text, match.end(1)):
+            code = aliases[match.group(1)]
+            found[code] = found.get(code, 0) + 1
+    return found
+
+
+def inferred_countries(
+    gazetteer: Gazetteer,
+    sentences: list[str],
+    home_actors: dict[str, int],
+    source: str,
+) -> dict[str, int]:
+    """The country context of a text that names no country as a place (see the module's rule)."""
+    text = "\n".join(sentences)
+    counts: dict[str, int] = {}
+    _add(counts, named_region_countries(gazetteer, sentences))
+    _add(counts, group_home_counts(text))
+    _add(counts, home_actors)
+    if counts:
+        return counts
+    _add(counts, forces_countries(text))
+    _add(counts, named_region_countries(gazetteer, sentences, anywhere=True))
+    if source:
+        _add(counts, country_mentions(source).places)
+        _add(counts, group_home_counts(source))
+    return counts
