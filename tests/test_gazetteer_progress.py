@@ -7,6 +7,7 @@ from processors.extraction.gazetteer import (
     Gazetteer,
     _cache_path,
     _data_version,
+    is_town,
     prepare_gazetteer,
 )
 
@@ -20,6 +21,7 @@ def test_a_build_reports_each_phase_and_its_count():
         "reading GeoNames towns",
         "reading GeoNames regions",
         "indexing towns and their names",
+        "indexing districts and their names",
         "indexing spelling variants",
     ]
     for phase in phases[2:]:
@@ -29,6 +31,8 @@ def test_a_build_reports_each_phase_and_its_count():
         assert counts[-1][0] == counts[-1][1] > 0  # it ends at its total
     towns = [total for what, _, total in reports if what == "indexing towns and their names"]
     assert towns[0] == len([i for i in gazetteer.places if i > 0])  # areas come after
+    districts = [total for what, _, total in reports if what.startswith("indexing districts")]
+    assert districts[0] == len([p for p in gazetteer.places.values() if not is_town(p)]) > 0
     assert gazetteer.lookup("Kyiv")
 
 

@@ -216,8 +216,9 @@ class Gazetteer:
         ids = self.index.get(key, ())
         if not ids and len(key) >= 4:
             ids = self.stems.get(article_free(key), ())
-        if not ids and loose and len(key) >= 5:
-            ids = self.skeletons.get(skeleton(name), ())
+        if not ids and loose and len(key) >= 5 and len(loose_key := skeleton(name)) >= 4:
+            # "Jobar" (jbr) is no spelling of Yabrud, nor "State" (stt) of Safita
+            ids = self.skeletons.get(loose_key, ())
         return [self.places[i] for i in ids]
 
     def lookup_region(self, name: str, loose: bool = True) -> list[Region]:
@@ -320,15 +321,18 @@ class Gazetteer:
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in index.items()
         }
-        progress("reading GeoNames districts", 0, 0)
         districts: dict[str, set[int]] = defaultdict(set)
-        for district, names in _districts(regions):
+        divisions = _districts(regions)
+        for number, (district, names) in enumerate(divisions):
+            if number % _PROGRESS_EVERY == 0:
+                progress("indexing districts and their names", number, len(divisions))
             places[district.geonames_id] = district
             for name in names:
                 key = district_key(name)
                 for variant in {key, article_free(key), skeleton(key)}:
                     if len(variant) >= 3:
                         districts[variant].add(district.geonames_id)
+        progress("indexing districts and their names", len(divisions), len(divisions))
         district_index = {
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in districts.items()

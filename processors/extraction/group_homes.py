@@ -44,7 +44,7 @@ def _patterns() -> _Patterns:
         if not line.strip() or line.startswith("#"):
             continue
         name, others, homes = line.split("\t")
-        group = GroupHome(name, tuple(homes.split(";")))
+        group = GroupHome(name, tuple(filter(None, homes.split(";"))))
         for alias in [name, *filter(None, others.split(";"))]:
             if _ACRONYM.match(alias):
                 acronyms.append(alias)

@@ -8,7 +8,9 @@ In order, the first that gives anything wins:
    home countries of the armed groups and forces it names (Tatmadaw, KIA, Boko Haram,
    SDF, Anti-balaka...) and of forces that act at home ("Sudan's army", "Kenyan police");
 2. "<nationality> forces/troops" ("Myanmar forces"), a region's name anywhere ("Fresh
-   Taraba Violence"), and the outlet's own name ("Myanmar Now", "SOHR").
+   Taraba Violence"), and the outlet's own name ("Myanmar Now", "SOHR"). A foreign
+   air force or drone alone ("Turkish drones hit a village near Qamishli") says who
+   struck, not where, and sets nothing.
 With none of these, a place is accepted only when it is large and has no namesake of
 comparable size (`places.resolve_place` with no context).
 """
@@ -66,7 +68,7 @@ def inferred_countries(
     _add(counts, home_actors)
     if counts:
         return counts
-    _add(counts, forces_countries(text))
+    _add(counts, {code: 2 * count for code, count in forces_countries(text).items()})
     _add(counts, named_region_countries(gazetteer, sentences, anywhere=True))
     if source:
         _add(counts, country_mentions(source).places)

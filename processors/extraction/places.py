@@ -83,7 +83,7 @@ _LANDMARK_AFTER = re.compile(
 # "Gwoza LGA", "Kyaukme district", "Namhsan township": the name is a second-level division
 _DIVISION_AFTER = re.compile(
     r"^\s+(?:(?i:district|township|sub-township|LGA|local\s+government(?:\s+area)?|"
-    r"sub-prefecture|raion|rayon|cercle|county|municipality))\b"
+    r"sub-prefecture|raion|rayon|cercle))\b"
 )
 # "in Gwoza, Borno", "Damboa LGA of Borno State", "Kutkai township, northern Shan State":
 # the region that follows a place says which of its namesakes
@@ -93,6 +93,7 @@ _TRAILING_REGION = re.compile(
     r"north|south|east|west|N\.|S\.)\s+)*"
     r"(?P<region>(?:(?:al|el|ar|as|ad)-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
 )
+_COMPASS_ABBREVIATIONS = frozenset("N S E W NE NW SE SW".split())  # noqa: SIM905
 # words around a name that frame it rather than belong to it: "Gwoza" of "Gwoza LGA" and
 # "Shan" of "Northern Shan State" are whole names, "Nye" of "Tamoe Nye" is not
 _FRAME_WORDS = frozenset(
@@ -342,6 +343,8 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                     continue
                 if name.lower() in _NOT_PLACES:
                     continue
+                if words[first].rstrip(".") in _COMPASS_ABBREVIATIONS:
+                    continue  # "N Syria", "NE Nigeria": a direction, then a country
                 if name.isupper() and len(name) <= 5:
                     continue  # "ADF", "RSF", "UN": acronyms, not towns
                 if name.lower() in _HEADLINE_WORDS:
@@ -399,12 +402,12 @@ def _named_regions(
 
 
 LOOSE_MIN_POPULATION = 20_000
-# with no country context at all, a town is taken only when it is this large and no
-# namesake elsewhere comes within NAMESAKE_RATIO of its size ("Maiduguri", "Aleppo",
-# not "Muse" or "Mansi", which name small towns on several continents)
+# with no country context at all, a town is taken only when it is a capital, or a
+# town of UNIQUE_MIN_POPULATION whose namesakes abroad are all under a tenth of its
+# size ("Khalis"), or a city of WORLDWIDE_MIN_POPULATION whose namesakes are all under a
+# third of its size ("Cartagena", Colombia, not Spain); never "Muse" or "Mansi", small
+# towns with namesakes on other continents, nor a spelling variant of a smaller town
 WORLDWIDE_MIN_POPULATION = 100_000
-NAMESAKE_RATIO = 0.2
-# ... or when it is a sizeable town whose name no place in another country carries
 UNIQUE_MIN_POPULATION = 10_000
 # a region named without its suffix sets the country context only when no town of
 # that name elsewhere is this large ("in Kachin", not "in Victoria")
@@ -466,19 +469,18 @@ def named_region_countries(
     return found
 
 
-def _stands_alone(gazetteer: Gazetteer, place: Place, name: str) -> bool:
+def _stands_alone(gazetteer: Gazetteer, place: Place, name: str, loose: bool) -> bool:
     """True when a town found with no country context may be taken: a capital, or a
-    large town without a namesake of comparable size in another country."""
+    town large enough beside its namesakes abroad (see WORLDWIDE_MIN_POPULATION)."""
     capital = gazetteer.countries.get(place.country)
     if capital is not None and normalize_name(capital.capital) == normalize_name(place.name):
         return True
-    if place.population < UNIQUE_MIN_POPULATION:
-        return False
     namesakes = [other for other in gazetteer.lookup(name) if other.country != place.country]
-    if not namesakes:
+    largest = max((other.population for other in namesakes), default=0)
+    if place.population >= WORLDWIDE_MIN_POPULATION and largest < place.population / 3:
         return True
-    return place.population >= WORLDWIDE_MIN_POPULATION and not any(
-        other.population >= place.population * NAMESAKE_RATIO for other in namesakes
+    return (
+        not loose and place.population >= UNIQUE_MIN_POPULATION and largest < place.population / 10
     )
 
 
@@ -525,6 +527,7 @@ def resolve_place(
     evidence: dict[int, str] = {}
     names: dict[int, str] = {}  # the name as the text writes it
     confirmed: set[int] = set()  # places followed by the region they lie in
+    loosely: set[int] = set()  # places found by a spelling variant only
     top_country = max(country_counts.values(), default=0)
     regions = _named_regions(gazetteer, weighted_sentences, country_counts)
     suffixed = {key for key, (_, _, admin) in regions.items() if admin}
@@ -610,6 +613,10 @@ def resolve_place(
                     scores[place.geonames_id] = score
                     evidence[place.geonames_id] = sentence
                     names[place.geonames_id] = name
+                    if loose:
+                        loosely.add(place.geonames_id)
+                    else:
+                        loosely.discard(place.geonames_id)
     best_id = max(scores, key=lambda key: scores[key]) if scores else None
     if best_id is not None and country_counts:
         best = gazetteer.places[best_id]
@@ -635,7 +642,9 @@ def resolve_place(
         and not country_counts
         and best_id not in gazetteer.area_ids
         and best_id not in confirmed
-        and not _stands_alone(gazetteer, gazetteer.places[best_id], names[best_id])
+        and not _stands_alone(
+            gazetteer, gazetteer.places[best_id], names[best_id], best_id in loosely
+        )
     ):
         best_id = None  # a small town, with no country to say which of its namesakes
     if best_id is not None and scores[best_id] >= 4.0:
