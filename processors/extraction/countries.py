@@ -84,6 +84,7 @@ DEMONYMS: dict[str, str] = {
     "Cambodian": "KH",
     "Indonesian": "ID",
     "Nepali": "NP",
+    "Nepalese": "NP",
     "Sri Lankan": "LK",
     "Ecuadorian": "EC",
     "Peruvian": "PE",

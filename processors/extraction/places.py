@@ -349,8 +349,14 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                     continue  # "ADF", "RSF", "UN": acronyms, not towns
                 if name.lower() in _HEADLINE_WORDS:
                     continue  # "Explosion kills...", "Clashes in...": a headline's capitals
-                if size < len(words) and words[0].lower() in _GENERIC_HEADS:
-                    continue  # neither "Khan" nor "al-Shih" of "Khan al-Shih" is a place
+                if (
+                    size < len(words)
+                    and words[0].lower() in _GENERIC_HEADS
+                    and (first > 0 or size < 2)
+                ):
+                    # neither "Khan" nor "al-Shih" of "Khan al-Shih" is a place; "Deir
+                    # Ezzor" of "Deir Ezzor Airbase" is
+                    continue
                 start = match.start() + match.group(1).find(words[first])
                 if any(begin <= start < end for begin, end in groups):
                     continue  # "Arakan" of "the Arakan Army"
