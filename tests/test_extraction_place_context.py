@@ -76,12 +76,20 @@ def test_a_group_with_several_homes_counts_its_main_home_first():
     assert {"NE", "TD", "CM"} <= set(homes)
 
 
-def test_forces_of_a_nationality_and_the_outlet_are_the_last_resort():
-    assert forces_countries("Myanmar forces raided the village") == {"MM": 1}
+def test_forces_of_a_nationality_are_a_last_resort_and_the_outlet_counts():
     gazetteer = get_gazetteer()
-    assert inferred_countries(
-        gazetteer, ["Villagers flee as clashes go on"], {}, "Myanmar Now"
-    ) == {"MM": 2}
+    assert forces_countries("Myanmar forces raided the village") == {"MM": 1}
+    # "Turkish forces" alone is the context; beside a group at home it is not
+    assert set(inferred_countries(gazetteer, ["Turkish forces shell a village"], {}, "")) == {"TR"}
+    assert set(inferred_countries(gazetteer, ["Turkish forces shell SDF positions"], {}, "")) == {
+        "SY"
+    }
+    # an outlet that covers one country says where it reports from
+    assert set(
+        inferred_countries(gazetteer, ["Villagers flee as clashes go on"], {}, "Myanmar Now")
+    ) == {"MM"}
+    homes = inferred_countries(gazetteer, ["Seven Hezbollah fighters killed"], {}, "SOHR")
+    assert max(homes, key=homes.__getitem__) == "SY"
 
 
 def test_a_small_town_with_no_country_context_is_not_guessed():
@@ -96,12 +104,19 @@ def test_a_small_town_with_no_country_context_is_not_guessed():
 # --- 2. a known group's name is never a place -------------------------------------------------
 
 
-def test_a_group_named_like_a_town_is_not_the_place():
-    # Fano is a town in Italy; the Fano militia fights in Ethiopia
-    events = _events("Fano militia clash with federal troops, several dead")
+@pytest.mark.parametrize(
+    ("title", "country", "town"),
+    [
+        # Hamm, Germany, lists "Hamas" among its other names; Fano is a town in Italy
+        ("Hamas militants clash with soldiers near the border fence", "PS", "Hamm"),
+        ("Fano militia clash with federal troops, several dead", "ET", "Fano"),
+    ],
+)
+def test_a_group_named_like_a_town_is_not_the_place(title, country, town):
+    events = _events(title)
     assert events
-    assert all(e.country == "ET" for e in events)
-    assert all(e.location is None or e.location.name != "Fano" for e in events)
+    assert all(e.country == country for e in events)
+    assert all(e.location is None or e.location.name != town for e in events)
 
 
 def test_group_spans_cover_acronyms_as_written_and_names_in_any_case():

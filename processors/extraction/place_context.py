@@ -6,11 +6,12 @@ In order, the first that gives anything wins:
 1. the first-level regions it names as such ("Shan State", "Borno state", "Idlib
    province", or "in Kachin" when only one country has a region of that name), the
    home countries of the armed groups and forces it names (Tatmadaw, KIA, Boko Haram,
-   SDF, Anti-balaka...) and of forces that act at home ("Sudan's army", "Kenyan police");
-2. "<nationality> forces/troops" ("Myanmar forces"), a region's name anywhere ("Fresh
-   Taraba Violence"), and the outlet's own name ("Myanmar Now", "SOHR"). A foreign
-   air force or drone alone ("Turkish drones hit a village near Qamishli") says who
-   struck, not where, and sets nothing.
+   SDF, Anti-balaka...) and of forces that act at home ("Sudan's army", "Kenyan
+   police"), and the outlet's own name, counted twice ("Myanmar Now", "SOHR": a
+   monitor of one country reports from there);
+2. "<nationality> forces/troops" ("Myanmar forces") and a region's name anywhere
+   ("Fresh Taraba Violence"). A foreign air force or drone alone ("Turkish drones hit
+   a village near Qamishli") says who struck, not where, and sets nothing.
 With none of these, a place is accepted only when it is large and has no namesake of
 comparable size (`places.resolve_place` with no context).
 """
@@ -66,11 +67,11 @@ def inferred_countries(
     _add(counts, named_region_countries(gazetteer, sentences))
     _add(counts, group_home_counts(text))
     _add(counts, home_actors)
+    if source:  # an outlet that covers one country, doubled: it reports from there
+        _add(counts, {code: 2 * n for code, n in country_mentions(source).places.items()})
+        _add(counts, {code: 2 * n for code, n in group_home_counts(source).items()})
     if counts:
         return counts
     _add(counts, {code: 2 * count for code, count in forces_countries(text).items()})
     _add(counts, named_region_countries(gazetteer, sentences, anywhere=True))
-    if source:
-        _add(counts, country_mentions(source).places)
-        _add(counts, group_home_counts(source))
     return counts
