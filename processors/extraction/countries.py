@@ -230,6 +230,8 @@ _PAIR_BEFORE = re.compile(r"[A-Z][a-z]+\s*[-–—/]\s*$")
 _LOCATIVE_BEFORE = re.compile(
     r"\b(?:in|inside|across|throughout|into|within|near|of)\s+(?:the\s+)?(?:\w+\s+)?$", re.I
 )
+# "killed in Nigeria village raid", "in Syria strikes": right after "in", a name is the place
+_IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+$", re.I)
 # "the Syrian town of", "Nigerian soil": a demonym before such a noun always names a place
 _PLACE_AFTER_DEMONYM = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:towns?|city|cities|villages?|province|region|capital|border|"
@@ -284,7 +286,9 @@ def country_mentions(text: str) -> CountryMentions:
             )
         else:
             weight = LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before) else NAME_WEIGHT
-            is_place = not (_ACTOR_AFTER.match(text, end) or _PATRON_BEFORE.search(before))
+            is_place = _IN_BEFORE.search(before) is not None or not (
+                _ACTOR_AFTER.match(text, end) or _PATRON_BEFORE.search(before)
+            )
         if is_place:
             counts[code] = counts.get(code, 0) + weight
         elif _DOMESTIC_ACTOR_AFTER.match(text, end):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import ahocorasick
 
 from processors.extraction.textcache import text_cache
 
@@ -29,6 +31,9 @@ class _Patterns(NamedTuple):
     acronyms: re.Pattern[str]
     names: re.Pattern[str]
     by_alias: dict[str, GroupHome]  # alias (lowercase unless an acronym) -> group
+    # every name, lowered, in one Aho-Corasick automaton: most text names no group, and
+    # one pass over it says so before either pattern runs
+    gate: Any
 
 
 def _alternation(aliases: list[str]) -> str:
@@ -57,13 +62,24 @@ def _patterns() -> _Patterns:
         re.compile(edge.format(_alternation(acronyms))),
         re.compile(edge.format(_alternation(names)), re.I),
         by_alias,
+        _gate([*acronyms, *names]),
     )
+
+
+def _gate(aliases: list[str]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for alias in aliases:
+        automaton.add_word(alias.lower(), alias)
+    automaton.make_automaton()
+    return automaton
 
 
 @text_cache(maxsize=8192)
 def group_mentions(text: str) -> tuple[tuple[int, int, GroupHome], ...]:
     """(start, end, group) of each known group's name in the text, in reading order."""
     patterns = _patterns()
+    if next(patterns.gate.iter(text.lower()), None) is None:
+        return ()
     found = [
         (m.start(), m.end(), patterns.by_alias[m.group()]) for m in patterns.acronyms.finditer(text)
     ]

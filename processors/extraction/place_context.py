@@ -7,11 +7,13 @@ In order, the first that gives anything wins:
    province", or "in Kachin" when only one country has a region of that name), the
    home countries of the armed groups and forces it names (Tatmadaw, KIA, Boko Haram,
    SDF, Anti-balaka...) and of forces that act at home ("Sudan's army", "Kenyan
-   police"), and the outlet's own name, counted twice ("Myanmar Now", "SOHR": a
-   monitor of one country reports from there);
-2. "<nationality> forces/troops" ("Myanmar forces") and a region's name anywhere
-   ("Fresh Taraba Violence"). A foreign air force or drone alone ("Turkish drones hit
-   a village near Qamishli") says who struck, not where, and sets nothing.
+   police"), and of a monitor named as the outlet ("SOHR");
+2. "<nationality> forces/troops" ("Myanmar forces"), a region's name anywhere ("Fresh
+   Taraba Violence") and a country named as a qualifier ("Nigeria church attack"). A
+   foreign air force or drone alone ("Turkish drones hit a village near Qamishli") says
+   who struck, not where, and sets nothing;
+3. a country in the outlet's name ("Myanmar Now"), never before the text: "Agence
+   France Presse" reports from everywhere.
 With none of these, a place is accepted only when it is large and has no namesake of
 comparable size (`places.resolve_place` with no context).
 """
@@ -21,11 +23,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from processors.extraction.countries import country_aliases, country_mentions
+from processors.extraction.countries import DEMONYMS, country_aliases, country_mentions
 from processors.extraction.gazetteer import Gazetteer
 from processors.extraction.group_homes import group_home_counts
 from processors.extraction.places import named_region_countries
 
+LEAD_SENTENCES = 4  # the title and the first sentences name the regions that matter
 _FORCES_AFTER = re.compile(
     r"(?:['’]s)?\s+(?:(?:armed|security|government|military|regime|junta)\s+)?"
     r"(?:forces|troops|army|military|soldiers|junta|regime)\b",
@@ -55,6 +58,19 @@ def forces_countries(text: str) -> dict[str, int]:
     return found
 
 
+def qualifying_countries(text: str) -> dict[str, int]:
+    """Countries named by name (not by an adjective) as a qualifier: "Nigeria church
+    attack", "Nigeria troops". "Russian warplanes" is left out: a foreign air force or
+    drone alone says who struck, not where."""
+    aliases = country_aliases()
+    found: dict[str, int] = {}
+    for match in _nationality_pattern().finditer(text):
+        word = match.group(1)
+        if word not in DEMONYMS:
+            found[aliases[word]] = found.get(aliases[word], 0) + 1
+    return found
+
+
 def inferred_countries(
     gazetteer: Gazetteer,
     sentences: list[str],
@@ -63,15 +79,18 @@ def inferred_countries(
 ) -> dict[str, int]:
     """The country context of a text that names no country as a place (see the module's rule)."""
     text = "\n".join(sentences)
+    lead = sentences[:LEAD_SENTENCES]
     counts: dict[str, int] = {}
-    _add(counts, named_region_countries(gazetteer, sentences))
+    _add(counts, named_region_countries(gazetteer, lead))
     _add(counts, group_home_counts(text))
     _add(counts, home_actors)
-    if source:  # an outlet that covers one country, doubled: it reports from there
-        _add(counts, {code: 2 * n for code, n in country_mentions(source).places.items()})
-        _add(counts, {code: 2 * n for code, n in group_home_counts(source).items()})
+    _add(counts, group_home_counts(source))  # a monitor of one country: "SOHR"
     if counts:
         return counts
     _add(counts, {code: 2 * count for code, count in forces_countries(text).items()})
-    _add(counts, named_region_countries(gazetteer, sentences, anywhere=True))
-    return counts
+    _add(counts, named_region_countries(gazetteer, lead, anywhere=True))
+    _add(counts, qualifying_countries(text))
+    if counts or not source:
+        return counts
+    # "Myanmar Now", "Nigeria Watch"; never before the text ("Agence France Presse")
+    return dict(country_mentions(source).places)
