@@ -164,6 +164,9 @@ VARIANTS: dict[str, str] = {
     "Democratic Republic of Congo": "CD",
     "Democratic Republic of the Congo": "CD",
     "Ivory Coast": "CI",
+    "C. Africa": "CF",
+    "C.Africa": "CF",
+    "CAR": "CF",  # "CAR rebels", "in southwestern CAR": the Central African Republic
     "Gaza": "PS",
     "Gaza Strip": "PS",
     "West Bank": "PS",
