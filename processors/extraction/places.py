@@ -543,7 +543,20 @@ def resolve_place(
         region_key(gazetteer.regions[key].name) for key in regions if key[0] in country_counts
     }
     for sentence, weight in weighted_sentences:
-        for name, start, locative, admin, whole in _candidates(sentence):
+        candidates = _candidates(sentence)
+        # "Reef Dimashq", "Cross River": a region's name of several words; no word of it
+        # is a town ("Dimashq" is also Damascus' name)
+        region_spans = [
+            (start, start + len(name))
+            for name, start, _, _, _ in candidates
+            if " " in name and not gazetteer.lookup(name) and gazetteer.lookup_region(name, False)
+        ]
+        for name, start, locative, admin, whole in candidates:
+            if any(
+                begin <= start and start + len(name) <= end and end - begin > len(name)
+                for begin, end in region_spans
+            ):
+                continue
             if admin and gazetteer.lookup_region(name, loose=True):
                 continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
                 # (no region of that name) is the land around the town
