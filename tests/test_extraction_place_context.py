@@ -8,6 +8,8 @@ such incidents, with real place and group names.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from processors.extraction import extract_events
@@ -16,8 +18,8 @@ from processors.extraction.group_homes import group_home_counts, group_spans
 from processors.extraction.place_context import forces_countries, inferred_countries
 from processors.extraction.places import resolve_place
 from processors.offline import article_from_record
-from schemas.event import EventMention, Location
-from sinks.event_formats import GEO_PRECISION
+from schemas.event import Event, EventMention
+from sinks.event_formats import GEO_PRECISION, acled_row
 
 
 def _events(title: str, source: str = "Test Wire") -> list[EventMention]:
@@ -164,8 +166,22 @@ def test_english_names_of_regions_find_them():
 # --- 5. precision is honest -------------------------------------------------------------------
 
 
-def test_a_district_centroid_is_exported_with_acleds_district_precision():
-    location = Location(name="Gwoza", admin1="Borno", lat=11.1, lon=13.6, precision="admin2")
-    assert location.geonames_id is None
-    assert GEO_PRECISION[location.precision] == 2
+def test_a_district_event_is_exported_with_acleds_district_precision():
+    event = _events("Gunmen attack villages in Bassa LGA, Plateau")[0]
+    now = dt.datetime(2019, 5, 4, 12, tzinfo=dt.UTC)
+    stored = Event(
+        **event.model_dump(
+            exclude={"mention_id", "article_id", "source", "url", "published", "schema_version"}
+        ),
+        event_id="e1",
+        version=1,
+        article_ids=[event.article_id],
+        mention_ids=[event.mention_id],
+        sources=[event.source],
+        first_seen=now,
+        last_updated=now,
+    )
+    row = acled_row(stored)
+    assert (row["geo_precision"], row["location_precision"]) == (2, "admin2")
+    assert (row["location"], row["admin1"]) == ("Bassa", "Plateau")
     assert GEO_PRECISION["admin1"] == 3 and GEO_PRECISION["locality"] == 1
