@@ -39,7 +39,7 @@ from sqlalchemy import (
     text,
 )
 
-from infra.db import Migration, make_engine, migrate, upsertable_insert
+from infra.db import Migration, check_file, make_engine, migrate, upsertable_insert
 from schemas.event import Event
 
 metadata = MetaData()
@@ -365,7 +365,9 @@ def upsert_event(engine: Engine, event_record: Event) -> bool:
 
 def upsert_events(engine: Engine, event_records: list[Event]) -> list[bool]:
     """Store versions of events in one transaction (the worker stores a batch at a time);
-    for each, False when it was already there or older."""
+    for each, False when it was already there or older. StoreDamaged when the SQLite
+    file committed to is no longer whole (`infra.db.check_file`): then nothing of
+    the batch is known stored."""
     if not event_records:
         return []
     version_insert, latest = _upserts(engine.dialect.name)
@@ -385,6 +387,7 @@ def upsert_events(engine: Engine, event_records: list[Event]) -> list[bool]:
     with engine.begin() as connection:
         inserted = {tuple(r) for r in connection.execute(version_insert, versions)}
         connection.execute(latest, list(newest.values()))
+    check_file(engine)
     told = []  # True once per version stored now
     for event_record in event_records:
         key = (event_record.event_id, event_record.version)

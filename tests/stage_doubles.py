@@ -25,6 +25,14 @@ class Message:
     def __init__(self, value: bytes, topic: str) -> None:
         self.value = value
         self.topic = topic
+        self.refcount = 1  # faust's: the stream's own reference, given up when it acks
+
+    def incref(self) -> None:
+        self.refcount += 1
+
+    def decref(self) -> int:
+        self.refcount -= 1
+        return self.refcount
 
 
 class StreamEvent:

@@ -100,6 +100,7 @@ def test_a_running_worker_reports_per_stage_counts_lag_and_readiness_and_status_
             "broker": "ok",
             "partitions": "ok",
             "place_index": "ok",
+            "store": "ok",
         }
         alive = httpx.get(f"{base}/healthz", timeout=5)
         assert alive.status_code == 200 and alive.json()["event_loop"] == "ok"

@@ -34,6 +34,7 @@ from faust.types import EventT
 from mode.utils.objects import cached_property
 from mode.utils.queues import FlowControlEvent
 
+from infra.db import check_file
 from infra.settings import Settings, StreamSection
 from processors import stages
 from processors.budgeted_extraction import budgeted_extractor
@@ -62,7 +63,7 @@ from sinks.alerts import subscriptions as subscription_store
 from sinks.alerts.channels import webhook_client
 from sinks.alerts.deliver import deliver as deliver_and_record
 from sinks.alerts.sender import Sender
-from sinks.storage import upsert_events
+from sinks.storage import connect, upsert_events
 
 log = logging.getLogger("wirewatch.worker")
 STORE_BATCH = 500  # event versions per SQL transaction, at most
@@ -113,7 +114,14 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     )
     app.stream_section = settings.stream
     metrics = app.metrics = metrics or WorkerMetrics()
-    app.probes = watch(app, settings, metrics, lambda: get_gazetteer.cache_info().currsize > 0)
+    sql = SqlThread(settings)
+    app.probes = watch(
+        app,
+        settings,
+        metrics,
+        lambda: get_gazetteer.cache_info().currsize > 0,
+        lambda: sql.problem,
+    )
 
     def topic(spec: TopicSpec) -> faust.TopicT:
         return app.topic(
@@ -157,7 +165,6 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     )
     # beside merge's tables, on the country partitions
     routed = stages.RouteState(table("route.told", EVENT_MENTIONS), retention())
-    sql = SqlThread(settings)
     subscriptions = Subscriptions(sql, settings.delivery.subscriptions_refresh_seconds)
 
     async def forget_indexes(sender: Any, partitions: Any, **kwargs: Any) -> None:
@@ -302,6 +309,16 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     return app
 
 
+def check_store(settings: Settings) -> None:
+    """Open the store (and migrate it) before starting: a damaged or unreachable one is
+    one line (StoreDamaged, OperationalError) instead of a worker that cannot store."""
+    engine = connect(settings.resolved_database_url)
+    try:
+        check_file(engine)
+    finally:
+        engine.dispose()
+
+
 def run_worker(settings: Settings) -> None:
     """Run the faust worker in this process until it is stopped."""
     import importlib.util
@@ -317,6 +334,7 @@ def run_worker(settings: Settings) -> None:
         mode.loop.use("uvloop")
 
     ensure_topics(settings)
+    check_store(settings)
     (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)
     app = create_app(settings)
     if settings.worker_metrics_port and app.metrics and app.probes:

@@ -2,19 +2,30 @@
 original bytes and the reason, to the dead-letter topic of the topic it came from, and
 the stage goes on. A letter always fits in a message: an original over 512 kB is kept
 in a file under <state_dir>/dead-letters, named in the letter. Every agent runs its handler through `run_stage`, so the policy is
-written once, and so is the counting of each stage's messages (`WorkerMetrics`)."""
+written once, and so is the counting of each stage's messages (`WorkerMetrics`).
+
+A store that cannot be written (`infra.db.StoreUnavailable`) is no message's fault: the
+stage tries the same message (or batch) again, waiting longer each time up to
+`RETRY_MAX_SECONDS`, and goes on only once it is written. Until then nothing of it is
+acknowledged, so its offset is not committed and a restarted worker reads it again:
+each message holds a reference of its own (faust acknowledges a message when its
+reference count falls to zero) that is given up only once the stage is done with it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import partial
 from typing import TypeVar
 
 import faust
 from faust.types import EventT
 
+from infra.db import StoreUnavailable
 from infra.settings import Settings
 from processors.stages import StageFailed, Step
 from processors.state_records import StateRecordError
@@ -28,6 +39,8 @@ Handler = Callable[[EventT], Awaitable[Step]]
 BatchHandler = Callable[[Sequence[EventT]], Awaitable[None]]
 Outputs = faust.TopicT | Mapping[str, faust.TopicT] | None
 T = TypeVar("T")
+RETRY_FIRST_SECONDS = 1.0
+RETRY_MAX_SECONDS = 30.0
 
 
 class DeadLetters:
@@ -106,26 +119,31 @@ async def run_stage(
     counted = _Counted(stage, metrics, dead_letters, source)
     async for event in stream.events():
         counted.came(1)
-        began = time.perf_counter()
-        step, error = await _attempt(stage, fatal, handle(event))
-        counted.took(time.perf_counter() - began)
-        if error is not None:  # any failure goes to the DLQ, never stops the stage
+        with _held([event]):
+            began = time.perf_counter()
+            step, error = await _until_stored(stage, fatal, partial(handle, event))
+            counted.took(time.perf_counter() - began)
+            if error is None:
+                await _send_on(step, event, out, counted)
+                continue
+            # any other failure goes to the DLQ, never stops the stage
             await dead_letters.send(source, stage, event, error)
             counted.dead_letter()
-            continue
-        if out is not None:
-            for record in step.records:
-                target = out if record.to is None else out[record.to.name]  # type: ignore[index]
-                await target.send(
-                    key=record.key, value=record.value, timestamp=event.message.timestamp
-                )
-                counted.sent(target)
-        if step.remember is not None:
-            # Remembered only once the records are handed to the producer, so a worker
-            # killed before that sends them again (harmless downstream). Both writes are
-            # buffered by the producer and flushed before the input offset is committed;
-            # waiting for each ack here instead stalls the stage (see the README's limits).
-            step.remember()
+
+
+async def _send_on(step: Step, event: EventT, out: Outputs, counted: _Counted) -> None:
+    """STEP's records sent on to OUT, then its state remembered."""
+    if out is not None:
+        for record in step.records:
+            target = out if record.to is None else out[record.to.name]  # type: ignore[index]
+            await target.send(key=record.key, value=record.value, timestamp=event.message.timestamp)
+            counted.sent(target)
+    if step.remember is not None:
+        # Remembered only once the records are handed to the producer, so a worker
+        # killed before that sends them again (harmless downstream). Both writes are
+        # buffered by the producer and flushed before the input offset is committed;
+        # waiting for each ack here instead stalls the stage (see the README's limits).
+        step.remember()
 
 
 async def run_batches(
@@ -147,19 +165,46 @@ async def run_batches(
     counted = _Counted(stage, metrics, dead_letters, source)
     async for batch in stream.take_events(size, within=within):
         counted.came(len(batch))
-        if len(batch) > 1:
-            began = time.perf_counter()
-            _, error = await _attempt(stage, fatal, handle(batch))
-            counted.took(time.perf_counter() - began)
-            if error is None:
-                continue
-        for event in batch:  # find the message at fault
-            began = time.perf_counter()
-            _, error = await _attempt(stage, fatal, handle([event]))
-            counted.took(time.perf_counter() - began)
-            if error is not None:
-                await dead_letters.send(source, stage, event, error)
-                counted.dead_letter()
+        with _held(batch):
+            if len(batch) > 1:
+                began = time.perf_counter()
+                _, error = await _until_stored(stage, fatal, partial(handle, batch))
+                counted.took(time.perf_counter() - began)
+                if error is None:
+                    continue
+            for event in batch:  # find the message at fault
+                began = time.perf_counter()
+                _, error = await _until_stored(stage, fatal, partial(handle, [event]))
+                counted.took(time.perf_counter() - began)
+                if error is not None:
+                    await dead_letters.send(source, stage, event, error)
+                    counted.dead_letter()
+
+
+@contextmanager
+def _held(events: Sequence[EventT]) -> Iterator[None]:
+    """A reference to each of EVENTS' messages for the block, given up only when the
+    block ends normally: a stage stopped within it (the worker stopping while the store
+    is away) leaves them unacknowledged, so their offsets are not committed."""
+    for event in events:
+        event.message.incref()
+    yield
+    for event in events:
+        event.message.decref()
+
+
+async def _until_stored(
+    stage: str, fatal: Callable[[BaseException], Awaitable[None]], call: Callable[[], Awaitable[T]]
+) -> tuple[T, None] | tuple[None, Exception]:
+    """`_attempt` of CALL, made again, later each time, while the store is unavailable."""
+    delay = RETRY_FIRST_SECONDS
+    while True:
+        result, error = await _attempt(stage, fatal, call())
+        if not isinstance(error, StoreUnavailable):
+            return result, error  # type: ignore[return-value]
+        log.error("%s: %s; nothing acknowledged, trying again in %.0f s", stage, error, delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 
 class _Counted:

@@ -4,8 +4,9 @@
   `TICK_SECONDS`; a loop stuck in one message for `STALLED_SECONDS` stops the ticks,
   and the probe says so while the thread serving it still answers.
 - ready (``/readyz``): a broker answers, the worker holds partitions of the topics its
-  stages read (and has recovered its tables after the last rebalance), and the place
-  index extraction needs is loaded.
+  stages read (and has recovered its tables after the last rebalance), the place
+  index extraction needs is loaded, and the store took its last write (a store that
+  cannot be written names itself here until a write goes through).
 
 The same tick measures the consumer lag of every partition held, from the consumer's
 end offsets and the offsets faust last committed, for `WorkerMetrics`."""
@@ -39,9 +40,15 @@ class WorkerProbes:
     """The facts the probes read, updated on the event loop, read from the HTTP thread
     (each a single assignment, so a reader sees the old value or the new one)."""
 
-    def __init__(self, settings: Settings, place_index_loaded: Callable[[], bool]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        place_index_loaded: Callable[[], bool],
+        store_problem: Callable[[], str | None] = lambda: None,
+    ) -> None:
         self.settings = settings
         self.place_index_loaded = place_index_loaded
+        self.store_problem = store_problem
         self.stage_of_topic = {settings.topic(name): stage for name, stage in STAGE_READING.items()}
         self.held: frozenset[tuple[str, int]] = frozenset()
         self.recovered = False
@@ -62,6 +69,7 @@ class WorkerProbes:
             "broker": "ok" if broker_answers(self.settings) else f"unreachable at {broker}",
             "partitions": partitions,
             "place_index": "ok" if self.place_index_loaded() else "loading",
+            "store": self.store_problem() or "ok",
         }
 
     def assigned(self, partitions: Any) -> None:
@@ -75,9 +83,10 @@ def watch(
     settings: Settings,
     metrics: WorkerMetrics,
     place_index_loaded: Callable[[], bool],
+    store_problem: Callable[[], str | None] = lambda: None,
 ) -> WorkerProbes:
     """Keep PROBES and the lag gauge of METRICS current as APP runs."""
-    probes = WorkerProbes(settings, place_index_loaded)
+    probes = WorkerProbes(settings, place_index_loaded, store_problem)
 
     async def revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
         probes.recovered = False

@@ -1,6 +1,11 @@
 """Every SQL call of the worker on one thread: never on the event loop (a SQLite lock
 wait would stall every stage), and never two writers fighting over SQLite's lock. The
-subscriptions are read through it too, and kept in memory until their table changes."""
+subscriptions are read through it too, and kept in memory until their table changes.
+
+A call that fails because of the store (damaged, unreachable, full: `infra.db.unavailable`)
+raises StoreUnavailable, which the stages wait out rather than dead-letter; the engine
+is then made again, so a file restored or moved away is opened anew, and `problem`
+says what is wrong until a call succeeds (the worker's readiness reads it)."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from infra.db import migrate
+from infra.db import StoreUnavailable, check_whole, migrate, unavailable
 from infra.settings import Settings
 from processors.alerting import SubscriptionIndex
 from sinks.alerts import state as delivery_state
@@ -24,6 +29,7 @@ class SqlThread:
         self.settings = settings
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-sql")
         self._engine: Any = None
+        self.problem: str | None = None  # why the store cannot be used, until a call succeeds
 
     def _database(self) -> Any:
         if self._engine is None:
@@ -31,14 +37,35 @@ class SqlThread:
             # the other components' tables on the same engine (their connect() makes its own)
             migrate(engine, "subscriptions", subscription_store.MIGRATIONS)
             migrate(engine, "deliveries", delivery_state.MIGRATIONS)
+            if self.problem is not None:
+                # back from a failure: a file that closing our connections may have
+                # patched together from its log must read whole before it takes writes
+                check_whole(engine)
             self._engine = engine
         return self._engine
 
     async def __call__(self, function: Callable[..., Any], *args: Any) -> Any:
-        """``function(engine, *args)`` on the SQL thread."""
+        """``function(engine, *args)`` on the SQL thread; StoreUnavailable when the store
+        is at fault."""
         return await asyncio.get_running_loop().run_in_executor(
-            self._thread, lambda: function(self._database(), *args)
+            self._thread, lambda: self._run(function, *args)
         )
+
+    def _run(self, function: Callable[..., Any], *args: Any) -> Any:
+        try:
+            result = function(self._database(), *args)
+        except Exception as error:
+            url = self.settings.resolved_database_url
+            trouble = error if isinstance(error, StoreUnavailable) else unavailable(url, error)
+            if trouble is None:
+                raise
+            self.problem = str(trouble)
+            if self._engine is not None:  # the next call opens the store anew
+                self._engine.dispose()
+                self._engine = None
+            raise trouble from error
+        self.problem = None
+        return result
 
 
 class Subscriptions:

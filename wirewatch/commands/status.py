@@ -118,5 +118,9 @@ def _events_part(settings: Settings) -> dict[str, Any]:
 
 
 def _database_problem(error: Exception) -> str:
+    from infra.errors import OperatorError
+
+    if isinstance(error, OperatorError):  # a damaged file: the message names it
+        return str(error)
     detail = str(getattr(error, "orig", None) or error).splitlines() or [type(error).__name__]
     return f"the database cannot be used: {detail[0]}"
