@@ -51,3 +51,34 @@ def test_a_killed_holder_leaves_no_lock(tmp_path):
     # and, released at the end of the block, it can be held again at once
     with hold_state_dir(tmp_path / "state"):
         pass
+
+
+def test_a_symbolic_link_at_the_lock_path_is_refused_and_its_target_left_whole(tmp_path):
+    """Issue 23, item 12c: the lock followed a link planted at its path and emptied
+    the file it pointed at."""
+    state = tmp_path / "state"
+    state.mkdir()
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    (state / "up.lock").symlink_to(precious)
+    refusal = ""
+    try:
+        with hold_state_dir(state):
+            pass
+    except Exception as error:
+        refusal = str(error)
+    assert precious.read_text() == "keep me\n"
+    assert "symbolic link" in refusal and str(state / "up.lock") in refusal
+
+
+def test_a_second_holder_leaves_the_first_ones_pid_in_the_file(tmp_path):
+    """Opening the lock never empties it: only the holder writes it."""
+    holder = _holder(tmp_path / "state")
+    try:
+        for _ in range(2):
+            with pytest.raises(StateDirInUse), hold_state_dir(tmp_path / "state"):
+                pass
+        assert (tmp_path / "state" / "up.lock").read_text() == f"pid {holder.pid}\n"
+    finally:
+        holder.kill()
+        holder.wait()
