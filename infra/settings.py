@@ -204,6 +204,11 @@ class Settings(BaseSettings):
         default="text",
         description="json: one JSON object per log line (worker, collector, API).",
     )
+    log_repeat_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A warning repeated (a broker away) is logged once per this many seconds.",
+    )
     dedup_threshold: float = Field(
         default=0.6,
         gt=0.0,

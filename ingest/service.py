@@ -31,7 +31,7 @@ def _report(result: PollResult) -> None:
 
 
 def run_collector(settings: Settings, once: bool = False) -> int:
-    configure_logging(settings.log_level, settings.log_format)
+    configure_logging(settings.log_level, settings.log_format, settings.log_repeat_seconds)
     try:
         load_feeds(settings.resolved_feeds_file)
     except FeedsFileError as error:

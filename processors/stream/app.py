@@ -35,6 +35,7 @@ from mode.utils.objects import cached_property
 from mode.utils.queues import FlowControlEvent
 
 from infra.db import check_file
+from infra.logs import hold_back_repeats, logging_config
 from infra.settings import Settings, StreamSection
 from processors import stages
 from processors.budgeted_extraction import budgeted_extractor
@@ -309,6 +310,19 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     return app
 
 
+class _Worker(faust.Worker):
+    """faust's worker, its log handlers holding back repeated warnings (`infra.logs`)
+    in text as in JSON: a broker away is a line per interval, not thousands."""
+
+    def __init__(self, *args: Any, repeat_seconds: float, **kwargs: Any) -> None:
+        self.repeat_seconds = repeat_seconds
+        super().__init__(*args, **kwargs)
+
+    def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+        super().on_setup_root_logger(logger, level)
+        hold_back_repeats(logger, self.repeat_seconds)
+
+
 def check_store(settings: Settings) -> None:
     """Open the store (and migrate it) before starting: a damaged or unreachable one is
     one line (StoreDamaged, OperationalError) instead of a worker that cannot store."""
@@ -349,10 +363,14 @@ def run_worker(settings: Settings) -> None:
         )
     logs = None
     if settings.log_format == "json":
-        from infra.logs import logging_config
-
-        logs = logging_config(settings.log_level, settings.log_format)
-    worker = faust.Worker(app, loglevel=settings.log_level, quiet=True, logging_config=logs)
+        logs = logging_config(settings.log_level, settings.log_format, settings.log_repeat_seconds)
+    worker = _Worker(
+        app,
+        loglevel=settings.log_level,
+        quiet=True,
+        logging_config=logs,
+        repeat_seconds=settings.log_repeat_seconds,
+    )
     # faust's terminal spinner turns the root logger to DEBUG so every record can spin it:
     # each debug line of aiokafka and faust is then built and thrown away, a tenth of
     # the worker's CPU. The level asked for is the level used.

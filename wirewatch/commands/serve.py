@@ -31,7 +31,11 @@ def serve(host: str | None, port: int | None) -> None:
     if settings.log_format == "json":
         from infra.logs import uvicorn_config
 
-        logs = {"log_config": uvicorn_config(settings.log_level, settings.log_format)}
+        logs = {
+            "log_config": uvicorn_config(
+                settings.log_level, settings.log_format, settings.log_repeat_seconds
+            )
+        }
     uvicorn.run(
         app,
         host=settings.api.host,
