@@ -1,4 +1,5 @@
-"""Creating the pipeline's topics on whatever broker is configured."""
+"""Creating the pipeline's topics on whatever broker is configured, and moving the
+pipeline's group back to the start of a topic (`rewind_group`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import time
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import (
+    CoordinatorNotAvailableError,
+    KafkaError,
+    NoError,
+    TopicAlreadyExistsError,
+)
 
 from infra.broker import port_is_open
 from infra.errors import OperatorError
@@ -92,4 +98,42 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
                 pass
         return created
     finally:
+        admin.close()
+
+
+def rewind_group(settings: Settings, topic: str) -> int | None:
+    """Set the committed offsets of the pipeline's group (its app id) on TOPIC back to
+    the start of each partition (what the broker still holds), where they are past it,
+    so the group reads TOPIC again: the number of messages to be read again. None when
+    the group has members (the broker refuses to move a live group's offsets)."""
+    from kafka import KafkaConsumer
+    from kafka.structs import OffsetAndMetadata, TopicPartition
+
+    options = kafka_python_options(settings.kafka)
+    admin = KafkaAdminClient(**options, client_id=f"{settings.app_id}-admin")
+    consumer = KafkaConsumer(**options, client_id=f"{settings.app_id}-admin")
+    try:
+        partitions = [
+            TopicPartition(topic, number)
+            for number in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+        starts = consumer.beginning_offsets(partitions)
+        try:
+            committed = admin.list_group_offsets({settings.app_id: None})
+        except CoordinatorNotAvailableError:  # a new broker: no group has committed yet
+            return 0
+        committed = committed.get(settings.app_id, {})
+        moves = {
+            tp: OffsetAndMetadata(starts[tp], "", -1)
+            for tp in partitions
+            if committed.get(tp) is not None and committed[tp].offset > starts[tp]
+        }
+        if not moves:
+            return 0
+        errors = admin.alter_group_offsets(settings.app_id, moves)
+        if any(error is not NoError for error in errors.values()):
+            return None
+        return sum(committed[tp].offset - starts[tp] for tp in moves)
+    finally:
+        consumer.close()
         admin.close()

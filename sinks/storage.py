@@ -481,6 +481,14 @@ def last_stored(engine: Engine) -> tuple[int, dt.datetime | None, str | None]:
     return count, stored_at, row.event_id
 
 
+def holds_versions(engine: Engine) -> bool:
+    """Whether any event version is stored (one row read, at most)."""
+    with engine.connect() as connection:
+        return (
+            connection.execute(select(event_versions_table.c.event_id).limit(1)).first() is not None
+        )
+
+
 def count_versions(engine: Engine) -> int:
     with engine.connect() as connection:
         return len(connection.execute(select(event_versions_table.c.event_id)).all())

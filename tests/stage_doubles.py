@@ -26,6 +26,7 @@ class Message:
         self.value = value
         self.topic = topic
         self.refcount = 1  # faust's: the stream's own reference, given up when it acks
+        self.acked = False
 
     def incref(self) -> None:
         self.refcount += 1

@@ -114,13 +114,13 @@ def test_the_sql_thread_names_the_store_until_it_is_back(tmp_path):
 def test_the_stage_loop_waits_for_the_store_and_dead_letters_nothing(monkeypatch):
     """A store that cannot be written is no message's fault: the batch is tried again
     (it went to the dead letters on today's code), and its messages stay held until
-    it is written."""
+    it is written; a worker stopping meanwhile leaves them held (not acknowledged)."""
     monkeypatch.setattr(loop, "RETRY_FIRST_SECONDS", 0.01)
     settings = Settings(_env_file=None, topic_prefix="p.")
     letters = Topic("p.events.dlq")
     dead_letters = loop.DeadLetters(settings, {EVENTS.name: letters})
     batch = [StreamEvent(b"one", "p.events"), StreamEvent(b"two", "p.events")]
-    tries, held = [], []
+    tries, held, failing = [], [], [2]
 
     class Stream:
         async def take_events(self, size, within):
@@ -133,7 +133,7 @@ def test_the_stage_loop_waits_for_the_store_and_dead_letters_nothing(monkeypatch
     async def store(events):
         tries.append(len(events))
         held.append([event.message.refcount for event in events])
-        if len(tries) < 3:
+        if len(tries) <= failing[0]:
             raise StoreUnavailable("the database at x cannot be written: disk I/O error")
 
     async def handle(event):
@@ -150,6 +150,28 @@ def test_the_stage_loop_waits_for_the_store_and_dead_letters_nothing(monkeypatch
     tries.clear()
     asyncio.run(loop.run_stage(Stream(), "deliver", EVENTS, handle, None, dead_letters, fatal))
     assert tries == [1, 1, 1, 1] and letters.sent == []
+
+    # the worker stopping while the store is away: the stage lets go, holding the batch
+    tries.clear()
+    failing[0] = 100
+    stopping = iter([False, False, True])
+    asyncio.run(
+        loop.run_batches(
+            Stream(),
+            "store",
+            EVENTS,
+            store,
+            dead_letters,
+            fatal,
+            10,
+            0.1,
+            None,
+            lambda: next(stopping, True),
+        )
+    )
+    assert tries == [2, 2] and letters.sent == []
+    # let go, done for faust, never acknowledged (faust's ack is through the refcount)
+    assert [(e.message.acked, e.message.refcount) for e in batch] == [(True, 2), (True, 2)]
 
 
 def _cli(tmp_path, *args: str, database) -> subprocess.CompletedProcess:

@@ -1,6 +1,7 @@
 """A SQLite store damaged under a running worker, on the real broker (issue 23, item 4):
 the worker logs nothing as stored that is not, dead-letters nothing, and says on
-/readyz that the store is at fault; once the file is restored and the worker
+/readyz that the store is at fault; once the file is restored from a backup (or moved
+away: the restarted worker refills a new store from the events topic) and the worker
 restarted, every event arrives, nothing lost."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 
 from sinks.storage import connect, count_versions, list_events
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import pipeline_lag, read_topic
+from tests.kafka_helpers import lag_by_partition, pipeline_lag, read_topic
 from tests.services import free_port, wait_until
 
 pytestmark = pytest.mark.kafka
@@ -75,12 +76,22 @@ def _settled(settings, worker, log: Path) -> None:
         assert worker.poll() is None, log.read_text(errors="replace")[-3000:]
         return pipeline_lag(settings) == 0
 
-    wait_until(drained, 180, interval=1.0, what="the worker to consume every topic")
+    try:
+        wait_until(drained, 180, interval=1.0, what="the worker to consume every topic")
+    except TimeoutError as error:
+        behind = {
+            name: offsets
+            for name, offsets in (lag_by_partition(settings) or {}).items()
+            if (offsets[0] or 0) < offsets[1]
+        }
+        raise TimeoutError(f"{error}; (committed, end) where behind: {behind}") from None
 
 
-@pytest.mark.parametrize("damage", ["truncated", "overwritten"])
+@pytest.mark.parametrize(
+    ("damage", "recovery"), [("truncated", "restored"), ("overwritten", "moved")]
+)
 def test_a_store_damaged_under_the_worker_stores_nothing_falsely_and_loses_nothing(
-    damage, pipeline_env, pipeline_settings, metrics_port, tmp_path
+    damage, recovery, pipeline_env, pipeline_settings, metrics_port, tmp_path
 ):
     database = Path(pipeline_settings.resolved_database_url.removeprefix("sqlite:///"))
     log = tmp_path / "worker.log"
@@ -115,13 +126,18 @@ def test_a_store_damaged_under_the_worker_stores_nothing_falsely_and_loses_nothi
         assert red.json()["status"] == "not ready"
         assert str(database) in red.json()["store"], red.json()
         assert read_topic(pipeline_settings, "events.dlq", timeout_ms=2000) == []
+        worker.terminate()  # the stage waiting for the store lets go: a stop of seconds
+        worker.wait(45)
     finally:
         _stop(worker)
 
-    # the operator restores the store and starts the worker again
-    for leftover in (Path(f"{database}-wal"), Path(f"{database}-shm")):
-        leftover.unlink(missing_ok=True)
-    database.write_bytes(backup.read_bytes())
+    # the operator restores the store, or moves it away, and starts the worker again
+    for suffix in ("", "-wal", "-shm"):
+        damaged = Path(f"{database}{suffix}")
+        if damaged.exists():
+            damaged.rename(tmp_path / f"damaged.db{suffix}")
+    if recovery == "restored":
+        database.write_bytes(backup.read_bytes())
     second = _start(pipeline_env, tmp_path / "second.log")
     try:
         _settled(pipeline_settings, second, tmp_path / "second.log")

@@ -34,7 +34,7 @@ from faust.types import EventT
 from mode.utils.objects import cached_property
 from mode.utils.queues import FlowControlEvent
 
-from infra.db import check_file
+from infra.db import check_file, store_name
 from infra.logs import hold_back_repeats, logging_config
 from infra.settings import Settings, StreamSection
 from processors import stages
@@ -64,7 +64,7 @@ from sinks.alerts import subscriptions as subscription_store
 from sinks.alerts.channels import webhook_client
 from sinks.alerts.deliver import deliver as deliver_and_record
 from sinks.alerts.sender import Sender
-from sinks.storage import connect, upsert_events
+from sinks.storage import connect, holds_versions, upsert_events
 
 log = logging.getLogger("wirewatch.worker")
 STORE_BATCH = 500  # event versions per SQL transaction, at most
@@ -176,6 +176,10 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     app.on_partitions_revoked.connect(forget_indexes)
     app.on_partitions_assigned.connect(forget_indexes)
 
+    def giving_up() -> bool:
+        """A stage waiting for the store lets go when the worker stops or rebalances."""
+        return bool(app.should_stop or app.rebalancing)
+
     @app.task
     async def load_gazetteer() -> None:
         # Load the place index before the first article needs it, off the event loop.
@@ -200,6 +204,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
             dead_letters,
             app.crash,
             metrics,
+            giving_up,
         )
 
     @app.agent(mentions)
@@ -214,6 +219,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
             dead_letters,
             app.crash,
             metrics,
+            giving_up,
         )
 
     async def store_batch(batch: Sequence[EventT]) -> None:
@@ -245,6 +251,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
             STORE_BATCH,
             STORE_WITHIN,
             metrics,
+            giving_up,
         )
 
     sending: set[asyncio.Task[None]] = set()
@@ -304,7 +311,15 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     @app.agent(alerts)
     async def deliver(stream: faust.StreamT) -> None:
         await run_stage(
-            stream, "deliver", ALERTS, record_one, None, dead_letters, app.crash, metrics
+            stream,
+            "deliver",
+            ALERTS,
+            record_one,
+            None,
+            dead_letters,
+            app.crash,
+            metrics,
+            giving_up,
         )
 
     return app
@@ -325,12 +340,43 @@ class _Worker(faust.Worker):
 
 def check_store(settings: Settings) -> None:
     """Open the store (and migrate it) before starting: a damaged or unreachable one is
-    one line (StoreDamaged, OperationalError) instead of a worker that cannot store."""
+    one line (StoreDamaged, OperationalError) instead of a worker that cannot store.
+
+    A store that holds no event while the group has already stored some (a damaged
+    store moved away, a new database) is refilled: the store stage reads the events
+    topic again from the start of what the broker keeps (`rewind_group`)."""
+    from kafka.errors import KafkaError
+
+    from infra.kafka_admin import rewind_group
+
     engine = connect(settings.resolved_database_url)
     try:
         check_file(engine)
+        if holds_versions(engine):
+            return
     finally:
         engine.dispose()
+    where = store_name(settings.resolved_database_url)
+    try:
+        again = rewind_group(settings, settings.topic(EVENTS.name))
+    except KafkaError as error:  # the worker starts all the same, with the store as it is
+        log.warning("the store at %s holds no event; not refilled: %r", where, error)
+        return
+    if again is None:
+        log.warning(
+            "the store at %s holds no event, and other workers of %s are running: stop "
+            "them all and start one to refill it from %s",
+            where,
+            settings.app_id,
+            settings.topic(EVENTS.name),
+        )
+    elif again:
+        log.warning(
+            "the store at %s holds no event: reading %d event versions of %s again to refill it",
+            where,
+            again,
+            settings.topic(EVENTS.name),
+        )
 
 
 def run_worker(settings: Settings) -> None:

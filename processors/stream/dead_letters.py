@@ -9,7 +9,10 @@ stage tries the same message (or batch) again, waiting longer each time up to
 `RETRY_MAX_SECONDS`, and goes on only once it is written. Until then nothing of it is
 acknowledged, so its offset is not committed and a restarted worker reads it again:
 each message holds a reference of its own (faust acknowledges a message when its
-reference count falls to zero) that is given up only once the stage is done with it."""
+reference count falls to zero) that is given up only once the stage is done with it.
+When the worker stops or rebalances meanwhile, the stage gives up waiting and lets go
+of the message unacknowledged (`_let_go`: faust waits for every message it handed out
+before it stops or rebalances), so a stop takes seconds, not forever."""
 
 from __future__ import annotations
 
@@ -17,8 +20,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
 from typing import TypeVar
 
@@ -108,6 +110,7 @@ async def run_stage(
     dead_letters: DeadLetters,
     fatal: Callable[[BaseException], Awaitable[None]],
     metrics: WorkerMetrics | None = None,
+    giving_up: Callable[[], bool] = lambda: False,
 ) -> None:
     """Each message through HANDLE: its records sent to OUT (one topic, or the topic
     each record names, by unprefixed name) with the message's timestamp (the moment the
@@ -115,20 +118,44 @@ async def run_stage(
     letters instead, and the stream goes on. A stage whose own state is unreadable
     (StateRecordError) is no message's fault: FATAL stops the worker, rather than let a
     restarted agent drop message after message. METRICS, when given, count the messages
-    in, the records out by topic, the dead letters, and time each handler call."""
+    in, the records out by topic, the dead letters, and time each handler call. A store
+    that cannot be written is waited for, until GIVING_UP (the worker stopping or
+    rebalancing): the message is then left unacknowledged, to be read again."""
     counted = _Counted(stage, metrics, dead_letters, source)
     async for event in stream.events():
         counted.came(1)
-        with _held([event]):
-            began = time.perf_counter()
-            step, error = await _until_stored(stage, fatal, partial(handle, event))
-            counted.took(time.perf_counter() - began)
-            if error is None:
-                await _send_on(step, event, out, counted)
-                continue
-            # any other failure goes to the DLQ, never stops the stage
-            await dead_letters.send(source, stage, event, error)
-            counted.dead_letter()
+        event.message.incref()  # given up once the stage is done with the message
+        if await _one(event, stage, source, handle, out, dead_letters, fatal, counted, giving_up):
+            event.message.decref()
+        else:
+            _let_go([event])
+
+
+async def _one(
+    event: EventT,
+    stage: str,
+    source: TopicSpec,
+    handle: Handler,
+    out: Outputs,
+    dead_letters: DeadLetters,
+    fatal: Callable[[BaseException], Awaitable[None]],
+    counted: _Counted,
+    giving_up: Callable[[], bool],
+) -> bool:
+    """`run_stage`'s work on one message: whether it is done with (handled or
+    dead-lettered), not given up with the store unavailable."""
+    began = time.perf_counter()
+    step, error = await _until_stored(stage, fatal, partial(handle, event), giving_up)
+    counted.took(time.perf_counter() - began)
+    if isinstance(error, StoreUnavailable):
+        return False
+    if error is None:
+        await _send_on(step, event, out, counted)
+        return True
+    # any other failure goes to the DLQ, never stops the stage
+    await dead_letters.send(source, stage, event, error)
+    counted.dead_letter()
+    return True
 
 
 async def _send_on(step: Step, event: EventT, out: Outputs, counted: _Counted) -> None:
@@ -156,54 +183,88 @@ async def run_batches(
     size: int,
     within: float,
     metrics: WorkerMetrics | None = None,
+    giving_up: Callable[[], bool] = lambda: False,
 ) -> None:
     """Messages through HANDLE a batch at a time (up to SIZE, or what came within WITHIN
     seconds), for a sink that writes a batch in one go. The policy is the same: a batch
     that fails is handled again one message at a time, and only a message that fails
     alone goes to the dead letters. The batch's offsets are committed once it is done.
-    METRICS, when given, count as `run_stage` does (the time is a batch's)."""
+    METRICS, when given, count as `run_stage` does (the time is a batch's); a store that
+    cannot be written is waited for as there."""
     counted = _Counted(stage, metrics, dead_letters, source)
     async for batch in stream.take_events(size, within=within):
         counted.came(len(batch))
-        with _held(batch):
-            if len(batch) > 1:
-                began = time.perf_counter()
-                _, error = await _until_stored(stage, fatal, partial(handle, batch))
-                counted.took(time.perf_counter() - began)
-                if error is None:
-                    continue
-            for event in batch:  # find the message at fault
-                began = time.perf_counter()
-                _, error = await _until_stored(stage, fatal, partial(handle, [event]))
-                counted.took(time.perf_counter() - began)
-                if error is not None:
-                    await dead_letters.send(source, stage, event, error)
-                    counted.dead_letter()
+        for event in batch:  # given up once the stage is done with the batch
+            event.message.incref()
+        if await _batch(batch, stage, source, handle, dead_letters, fatal, counted, giving_up):
+            for event in batch:
+                event.message.decref()
+        else:
+            _let_go(batch)
 
 
-@contextmanager
-def _held(events: Sequence[EventT]) -> Iterator[None]:
-    """A reference to each of EVENTS' messages for the block, given up only when the
-    block ends normally: a stage stopped within it (the worker stopping while the store
-    is away) leaves them unacknowledged, so their offsets are not committed."""
+def _let_go(events: Sequence[EventT]) -> None:
+    """EVENTS given up on, the store unavailable and the worker stopping or rebalancing:
+    marked done for faust, which would otherwise wait for them before it stops or
+    rebalances, but never acknowledged to the consumer, so their offsets are not
+    committed and they are read again."""
     for event in events:
-        event.message.incref()
-    yield
-    for event in events:
-        event.message.decref()
+        event.message.acked = True
+
+
+async def _batch(
+    batch: Sequence[EventT],
+    stage: str,
+    source: TopicSpec,
+    handle: BatchHandler,
+    dead_letters: DeadLetters,
+    fatal: Callable[[BaseException], Awaitable[None]],
+    counted: _Counted,
+    giving_up: Callable[[], bool],
+) -> bool:
+    """`run_batches`' work on one batch: whether it is done with (written, or its
+    messages at fault dead-lettered), not given up with the store unavailable."""
+    if len(batch) > 1:
+        began = time.perf_counter()
+        _, error = await _until_stored(stage, fatal, partial(handle, batch), giving_up)
+        counted.took(time.perf_counter() - began)
+        if error is None:
+            return True
+        if isinstance(error, StoreUnavailable):
+            return False
+    for event in batch:  # find the message at fault
+        began = time.perf_counter()
+        _, error = await _until_stored(stage, fatal, partial(handle, [event]), giving_up)
+        counted.took(time.perf_counter() - began)
+        if isinstance(error, StoreUnavailable):
+            return False
+        if error is not None:
+            await dead_letters.send(source, stage, event, error)
+            counted.dead_letter()
+    return True
 
 
 async def _until_stored(
-    stage: str, fatal: Callable[[BaseException], Awaitable[None]], call: Callable[[], Awaitable[T]]
+    stage: str,
+    fatal: Callable[[BaseException], Awaitable[None]],
+    call: Callable[[], Awaitable[T]],
+    giving_up: Callable[[], bool],
 ) -> tuple[T, None] | tuple[None, Exception]:
-    """`_attempt` of CALL, made again, later each time, while the store is unavailable."""
+    """`_attempt` of CALL, made again, later each time, while the store is unavailable;
+    StoreUnavailable as the error only once GIVING_UP (checked every half second)."""
     delay = RETRY_FIRST_SECONDS
     while True:
         result, error = await _attempt(stage, fatal, call())
         if not isinstance(error, StoreUnavailable):
             return result, error  # type: ignore[return-value]
+        if giving_up():
+            log.error("%s: %s; nothing acknowledged, read again later", stage, error)
+            return None, error
         log.error("%s: %s; nothing acknowledged, trying again in %.0f s", stage, error, delay)
-        await asyncio.sleep(delay)
+        waited = 0.0
+        while waited < delay and not giving_up():
+            await asyncio.sleep(min(0.5, delay - waited))
+            waited += 0.5
         delay = min(delay * 2, RETRY_MAX_SECONDS)
 
 

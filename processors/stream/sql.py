@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from infra.db import StoreUnavailable, check_whole, migrate, unavailable
+from infra.db import StoreDamaged, StoreUnavailable, check_whole, migrate, unavailable
 from infra.settings import Settings
 from processors.alerting import SubscriptionIndex
 from sinks.alerts import state as delivery_state
@@ -30,17 +30,23 @@ class SqlThread:
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-sql")
         self._engine: Any = None
         self.problem: str | None = None  # why the store cannot be used, until a call succeeds
+        self._damaged = False  # the last failure was a damaged file
 
     def _database(self) -> Any:
         if self._engine is None:
             engine = connect(self.settings.resolved_database_url)
-            # the other components' tables on the same engine (their connect() makes its own)
-            migrate(engine, "subscriptions", subscription_store.MIGRATIONS)
-            migrate(engine, "deliveries", delivery_state.MIGRATIONS)
-            if self.problem is not None:
-                # back from a failure: a file that closing our connections may have
-                # patched together from its log must read whole before it takes writes
-                check_whole(engine)
+            try:
+                # the other components' tables on the same engine (their connect() makes
+                # its own)
+                migrate(engine, "subscriptions", subscription_store.MIGRATIONS)
+                migrate(engine, "deliveries", delivery_state.MIGRATIONS)
+                if self._damaged:
+                    # back from damage: a file that closing our connections may have
+                    # patched together from its log must read whole before it takes writes
+                    check_whole(engine)
+            except Exception:
+                engine.dispose()
+                raise
             self._engine = engine
         return self._engine
 
@@ -60,11 +66,12 @@ class SqlThread:
             if trouble is None:
                 raise
             self.problem = str(trouble)
+            self._damaged = self._damaged or isinstance(error, StoreDamaged)
             if self._engine is not None:  # the next call opens the store anew
                 self._engine.dispose()
                 self._engine = None
             raise trouble from error
-        self.problem = None
+        self.problem, self._damaged = None, False
         return result
 
 
