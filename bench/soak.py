@@ -7,12 +7,16 @@ Two pipelines run side by side, each with its own broker, worker, collector, top
 SQLite store: the *undisturbed* one and the *disturbed* one. A local feed server gives
 both the same FEEDS feeds, into which new wire reports (`synthetic.py`) are published at
 RATE per second for MINUTES; the collectors poll them every 3 s. The disturbed pipeline
-meets, at 20 %, 40 %, 60 % and 80 % of the run:
+meets, at 20 %, 40 %, 60 %, 70 % and 80 % of the run:
 
 1. its worker killed with SIGKILL, restarted 2 s later;
 2. its broker killed with SIGKILL, restarted 5 s later;
 3. a feed that turns hostile (a double-gzip bomb, then an XML entity bomb, alternately);
-4. a 900 kB message of junk sent straight to its articles.raw;
+4. its SQLite store overwritten with junk under the running worker; once the worker
+   says it cannot write it (or after 60 s), the worker is stopped, the damaged file
+   moved away, and the worker started again: it finds its store empty and refills it
+   from the events topic (`processors.stream.app.check_store`);
+5. a 900 kB message of junk sent straight to its articles.raw;
 
 and from 50 % on, three of its webhook receivers turn hostile: one answers 200 with a
 300 MB body, one 503 with an endless chunked body, one drips its answer a byte a second.
@@ -32,7 +36,8 @@ they ended, the most a hostile receiver's answer got out, the worker's peak memo
 then the checks. *Nothing lost*: every published article was collected, and the
 disturbed store holds every article the undisturbed one does. *Nothing doubled*: no
 article is in two events, and both stores group the articles into the same events.
-The disturbed run must also have dead-lettered the junk. *Alerts go on*: every stored
+The disturbed run must also have dead-lettered the junk, and its worker must have
+logged no event as stored while its store was damaged. *Alerts go on*: every stored
 event was alerted to the calm subscription and delivered, and no alert is left
 pending. *Nothing reported delivered that was not*: each alert marked delivered was
 answered 2xx, status line and headers whole, by its receiver; and no hostile answer
@@ -232,6 +237,7 @@ class Pipeline:
     collector: subprocess.Popen | None = None
     restarts: int = 0
     peak_rss_mb: float = 0.0  # the worker's, across restarts
+    stored_while_damaged: int = 0  # "stored event" lines the worker logged meanwhile
 
     def __post_init__(self) -> None:
         self.broker = LocalBroker(
@@ -322,6 +328,51 @@ class Pipeline:
         self.worker.wait()
         self.restarts += 1
 
+    def worker_log(self) -> Path:
+        return self.work / f"worker{self.restarts}.log"
+
+    def damage_store(self) -> None:
+        """Overwrite the store under the running worker, wait for the worker to say it
+        cannot write it, stop the worker, move the file away and start the worker
+        again. Counts the events the worker said it stored in between."""
+        database = Path(self.env["WIREWATCH_DATABASE_URL"].removeprefix("sqlite:///"))
+        if self.worker is None or self.worker.poll() is not None:  # gone since: start it
+            print("    (the worker had exited: started again first)", flush=True)
+            self.restarts += 1
+            self.start_worker()
+        deadline = time.time() + 120
+        while not database.exists() and time.time() < deadline:
+            time.sleep(1)
+        assert self.worker is not None
+        log = self.worker_log()
+        before = log.stat().st_size
+        database.write_bytes(os.urandom(database.stat().st_size))
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            said = log.read_bytes()[before:].decode(errors="replace")
+            if "nothing acknowledged" in said:
+                break
+            time.sleep(1)
+        self.worker.terminate()
+        try:
+            self.worker.wait(60)
+        except subprocess.TimeoutExpired:
+            self.worker.kill()
+            self.worker.wait()
+        said = log.read_bytes()[before:].decode(errors="replace")
+        self.stored_while_damaged = said.count("stored event ")
+        print(
+            f"    worker: {'cannot write' if 'nothing acknowledged' in said else 'SAID NOTHING'};"
+            f" {self.stored_while_damaged} events said stored meanwhile",
+            flush=True,
+        )
+        for suffix in ("", "-wal", "-shm"):
+            damaged = Path(f"{database}{suffix}")
+            if damaged.exists():
+                damaged.rename(self.work / f"damaged.db{suffix}")
+        self.restarts += 1
+        self.start_worker()
+
     def exited(self) -> list[str]:
         return [
             name
@@ -365,6 +416,7 @@ class Tally:
     refused: int  # polls of the hostile feed the collector logged as failed
     alerts: dict[str, Alerts]
     peak_rss_mb: float
+    stored_while_damaged: int = 0
 
     @property
     def in_events(self) -> Counter[str]:
@@ -388,7 +440,15 @@ def tally(pipeline: Pipeline) -> Tally:
     refused = sum(1 for line in log.splitlines() if "/odd.xml:" in line and "WARNING" in line)
     event_ids = {event.event_id for event in events}
     return Tally(
-        collected, len(raw), groups, event_ids, letters, refused, alerts, pipeline.peak_rss_mb
+        collected,
+        len(raw),
+        groups,
+        event_ids,
+        letters,
+        refused,
+        alerts,
+        pipeline.peak_rss_mb,
+        pipeline.stored_while_damaged,
     )
 
 
@@ -524,6 +584,9 @@ def schedule(rough: Pipeline, feeds: SoakFeeds, began: float, seconds: float) ->
         at(0.6)
         say("a feed turns hostile (double-gzip bomb, entity bomb)")
         feeds.hostile.add("disturbed")
+        at(0.7)
+        say("the store overwritten with junk under the worker; then moved away")
+        rough.damage_store()
         at(0.8)
         say("900 kB of junk sent to articles.raw")
         producer = KafkaProducer(bootstrap_servers=rough.broker.bootstrap_servers, acks="all")
@@ -555,6 +618,11 @@ def report_results(expected: set[str], calm: Tally, rough: Tally, still_running:
             if sub_id in HOSTILE
         ),
         ("worker peak memory (MB)", f"{calm.peak_rss_mb:.0f}", f"{rough.peak_rss_mb:.0f}"),
+        (
+            "events said stored, store damaged",
+            calm.stored_while_damaged,
+            rough.stored_while_damaged,
+        ),
     ]
     print(f"\n{'':36}{'undisturbed':>20}{'disturbed':>20}")
     for name, left, right in rows:
@@ -583,6 +651,7 @@ def report_results(expected: set[str], calm: Tally, rough: Tally, still_running:
         "hostile answers cut off after a few kB": all(
             rough.alerts[sub_id].largest_answer < BUFFERED for sub_id in HOSTILE
         ),
+        "nothing said stored while the store was damaged": rough.stored_while_damaged == 0,
     }
     print()
     for name, passed in checks.items():
