@@ -22,8 +22,10 @@ from processors.extraction.actors import assign_actors, group_countries
 from processors.extraction.countries import LOCATIVE_WEIGHT, country_mentions, country_name
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
+from processors.extraction.nonevents import is_ordinary_arrest
 from processors.extraction.place_context import inferred_countries
 from processors.extraction.places import ResolvedPlace, resolve_place
+from processors.extraction.protests import PROTEST_TYPES, escalation, stronger
 from processors.extraction.sentences import MAX_SENTENCE_CHARS, dateline_place, split_sentences
 from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_text
 from processors.extraction.triggers import (
@@ -292,6 +294,11 @@ def _mention(
         toll = title_toll if title_toll.killed is not None else toll
 
     sub_event_type = span.sub_event_type
+    if sub_event_type in PROTEST_TYPES:
+        # "... Police fired tear gas." a sentence or two on
+        sub_event_type = stronger(escalation(window), sub_event_type)
+    elif sub_event_type == SubEventType.ARRESTS and is_ordinary_arrest(read_text):
+        return None  # police work on crime: no political or armed side anywhere
     event_type = event_type_of(sub_event_type)
     actor1, actor2 = assign_actors(sub_event_type, event_type, [event_sentence], read_text, country)
     evidence: list[str] = []

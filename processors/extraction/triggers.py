@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 
 from processors.extraction.literals import Gated, gated
+from processors.extraction.nonevents import no_event, released
 from processors.extraction.outcomes import is_accident, untriggered_event
-from schemas.taxonomy import SubEventType as S
+from processors.extraction.protests import PROTEST_NOUNS, PROTEST_TYPES, escalation, stronger
+from schemas.taxonomy import EventType, SubEventType as S, event_type_of
 
 _ARMED = (
     r"(?:gunm[ae]n|bandits?|armed\s+m[ae]n|militiam[ae]n|attackers?|assailants?|gang\s+members|gangs?|"
@@ -29,6 +31,12 @@ _CIVILIAN_TARGETS = (
 )
 _CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters|demonstrations?|protests?|sit-ins?)"
 _MUNITIONS = r"(?:drones?|missiles?|rockets?|projectiles?|shells?|UAVs?)"
+# what a search may find or seize: "a cache was uncovered", "rifles and ammunition were seized"
+_ARSENAL = (
+    r"(?:weapons|arms|rifles|guns|pistols|firearms|ammunition|munitions|explosives|IEDs|landmines|mines|"
+    r"grenades|rockets|mortars|detonators|bombs?|explosive\s+devices?|suicide\s+vests?|caches?|stockpiles?|"
+    r"arsenals?|ammonium\s+nitrate|bomb-making\s+materials?)"
+)
 
 _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
     (sub_type, gated(pattern, re.I))
@@ -52,7 +60,16 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             rf"(?:shot|brought)\s+down\s+(?:\w+\s+){{0,3}}?{_MUNITIONS}|"
             rf"intercepted\s+(?:\w+\s+){{0,3}}?{_MUNITIONS}|"
             rf"{_MUNITIONS}\s+(?:were|was)\s+(?:all\s+)?(?:shot\s+down|intercepted|downed|destroyed\s+in\s+the\s+air)|"
-            rf"foiled\s+(?:a|an)\s+(?:\w+\s+)?(?:attack|bombing|plot))\b",
+            rf"foiled\s+(?:a|an)\s+(?:\w+\s+)?(?:attack|bombing|plot)|"
+            rf"{_ARSENAL}\s+(?:[\w,'’-]+\s+){{0,8}}?(?:were|was|are|is|have\s+been|has\s+been|had\s+been|being|got)\s+"
+            rf"(?:\w+\s+)?(?:seized|found|discovered|uncovered|unearthed|recovered|confiscated|impounded|defused|"
+            rf"dismantled|destroyed|neutrali[sz]ed|detonated\s+(?:safely|in\s+a\s+controlled)|intercepted)|"
+            rf"(?:seiz(?:e|es|ed|ing|ure\s+of)|confiscat(?:e|es|ed|ing|ion\s+of)|uncover(?:s|ed|ing)?|unearth(?:s|ed|ing)?|"
+            rf"discover(?:y|ies)\s+of|find\s+of|haul\s+of)\s+(?:[\w,'’-]+\s+){{0,5}}?{_ARSENAL}|"
+            rf"(?:destroy(?:s|ed|ing)?|clear(?:s|ed|ing)?|remov(?:e|es|ed|ing)|defus(?:e|es|ed|ing)|dismantl(?:e|es|ed|ing)|"
+            rf"neutrali[sz](?:e|es|ed|ing)|detonat(?:e|es|ed|ing)\s+safely)\s+(?:[\w,'’-]+\s+){{0,5}}?"
+            rf"(?:mines|landmines|IEDs|explosive\s+devices|unexploded\s+(?:ordnance|bombs|shells|munitions)|UXOs?|"
+            rf"booby[\s-]?traps|roadside\s+bombs|car\s+bombs?|explosive-laden\s+\w+))\b",
         ),
         (
             S.AIR_DRONE_STRIKE,
@@ -95,8 +112,12 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         (S.GRENADE, r"\bgrenades?\b"),
         (
             S.GOVERNMENT_REGAINS_TERRITORY,
-            r"\b(?:retook|retakes?|retaken|retaking|recaptur(?:ed|es|e|ing)|regain(?:s|ed|ing)?\s+(?:full\s+)?control|"
-            r"t(?:ook|akes?)\s+back|liberat(?:ed|es|e|ing)|w(?:on|ins)\s+back)\b",
+            r"\b(?:retook|retakes?|retaken|retaking|recaptur(?:ed|es|e|ing)|regain(?:s|ed|ing)?\s+(?:[\w,]+\s+){0,4}?control|"
+            r"t(?:ook|akes?)\s+back|liberat(?:ed|es|e|ing)|w(?:on|ins|inning)\s+back|"
+            r"(?:recover(?:s|ed|ing)?|regain(?:s|ed|ing)?|reclaim(?:s|ed|ing)?)\s+(?:[\w,]+\s+){0,4}?"
+            r"(?:control|territory|ground|villages?|towns?|cit(?:y|ies)|districts?|areas?|positions|hills?|neighbou?rhoods?)|"
+            r"(?:dr(?:ove|ive|ives|iving|iven)|push(?:es|ed|ing)?|forc(?:ed|ing)|chas(?:e|es|ed|ing)|flush(?:es|ed|ing)?)\s+"
+            r"(?:[\w'’-]+\s+){0,5}?(?:out\s+of|out\s+from|away\s+from|back\s+from|back\s+to|back|out)\b(?!\s+(?:\w+\s+)?(?:attacks?|assaults?|offensives?)))\b",
         ),
         (
             S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
@@ -124,7 +145,13 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         (
             S.NON_VIOLENT_TRANSFER_OF_TERRITORY,
             r"\b(?:hand(?:ed|s|ing)\s+(?:back|over)|handover\s+of\s+(?:\w+\s+){0,2}(?:territory|villages?|district|town)|"
-            r"ceded|withdrew\s+(?:\w+\s+){0,3}under\s+(?:the\s+)?(?:\w+\s+){0,3}(?:agreement|deal|ceasefire))\b",
+            r"ceded|withdrew\s+(?:\w+\s+){0,3}under\s+(?:the\s+)?(?:\w+\s+){0,3}(?:agreement|deal|ceasefire)|"
+            r"(?:withdr(?:aw|aws|ew|awn|awing)|pull(?:s|ed|ing)?\s+(?:out|back)|retreat(?:s|ed|ing)?|"
+            r"abandon(?:s|ed|ing)?|vacat(?:e|es|ed|ing))\s+(?:their\s+|its\s+)?(?:forces\s+|troops\s+|fighters\s+)?"
+            r"(?:from|out\s+of)\s+(?:the\s+|their\s+|its\s+|several\s+|more\s+|\d+\s+)?"
+            r"(?:(?-i:[A-Z])|(?:\w+\s+)?(?:towns?|cit(?:y|ies)|villages?|districts?|areas?|positions|bases?|posts?|"
+            r"territory|region|province|hills?|neighbou?rhoods?|outskirts|strongholds?|countryside|border))|"
+            r"without\s+(?:a\s+)?(?:fight|fighting|resistance|a\s+shot\s+(?:being\s+)?fired))\b",
         ),
         (
             S.ARMED_CLASH,
@@ -148,8 +175,8 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])\w*|fought|"
             r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
             r"ambush(?:ed|es|ing)?|repel(?:s|led)?\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:attack|assault|offensive|attempt)|"
-            r"counter-?attacks?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police)\s+"
-            r"(?:base|post|outpost|checkpoint|convoy|patrol|barracks|station)|"
+            r"counter-?attacks?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police|security|border)\s+"
+            r"(?:base|post|outpost|checkpoint|check\s*post|convoy|patrol|barracks|station)|"
             r"attack(?:ed|s)?\s+(?:\w+\s+){0,2}?(?:positions|checkpoints?|military\s+posts?|army\s+posts?))\b",
         ),
         (
@@ -212,9 +239,11 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         (
             S.PEACEFUL_PROTEST,
             r"\b(?:protesters?|protestors?|demonstrators?|rall(?:y|ied|ies)|march(?:ed|es)?\s+(?:in|through|against|to|on)|marched|"
-            r"t(?:ook|ake|akes)\s+to\s+the\s+streets|sit-ins?|protest(?:ed|s|ing)?\s+(?:in|outside|against|over|at)|"
+            r"t(?:ook|ake|akes)\s+to\s+the\s+streets|sit-ins?|(?<!in\s)protest(?:ed|s|ing)?\s+(?:in|outside|against|over|at)|"
             r"stag(?:ed|e|es)\s+(?:a\s+)?(?:protests?|demonstrations?|march(?:es)?|rall(?:y|ies))|demonstrat(?:ed|ion|ions|e)\s+(?:in|outside|against)|"
-            r"(?:protests?|demonstrations?|rallies)\s+(?:continue[sd]?|t(?:ook|ake|akes)\s+place|(?:are|were)\s+held|erupt(?:s|ed)?|spread)|"
+            r"(?:protests?|demonstrations?|rallies)\s+(?:continue[sd]?|t(?:ook|ake|akes)\s+place|(?:are|were)\s+held|erupt(?:s|ed)?|spread|"
+            r"occur(?:s|red)?|br(?:oke|eak|eaks)\s+out|resume[sd]?|enter(?:s|ed)?|turn(?:s|ed)?\s+(?:\w+\s+)?violent|escalat\w+)|"
+            r"(?:violent|angry)\s+(?:protests?|demonstrations?|protesters|protestors|demonstrators)|"
             r"(?:biggest|largest|mass|huge|massive)\s+(?:demonstrations?|protests?|rall(?:y|ies))|"
             r"(?:people|residents|students|workers|supporters|thousands|hundreds|citizens)\s+(?:\w+\s+){0,2}?(?:demonstrated|protested|rallied))\b",
         ),
@@ -226,19 +255,36 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:ceasefire|truce|peace\s+deal|agreement)\s+(?:was|has\s+been|were)\s+(?:agreed|signed|reached)|"
             r"reach(?:ed|es)?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:truce|ceasefire|cease-fire|peace\s+(?:agreement|deal))|"
             r"broker(?:ed|s)?\s+(?:a|an)\s+(?:[\w-]+\s+){0,2}(?:truce|ceasefire|cease-fire)|"
-            r"exchanged\s+(?:\w+\s+){0,2}prisoners|prisoner\s+(?:swap|exchange))\b",
+            r"exchanged\s+(?:\w+\s+){0,2}prisoners|prisoner\s+(?:swap|exchange)|"
+            r"(?:reconciliation|settlement|evacuation|surrender|de-?escalation)\s+(?:agreement|deal|accord)s?|"
+            r"(?:agreement|deal|accord)\s+(?:was|has\s+been|is)\s+(?:reached|signed|agreed|struck)|"
+            r"(?:sign(?:s|ed|ing)?|reach(?:es|ed|ing)?|strik(?:e|es|ing)|struck|conclud(?:e|es|ed))\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?"
+            r"(?:agreement|deal|accord)\s+(?:with|between|to\s+(?:end|halt|stop|evacuate|withdraw)))\b",
         ),
         (
             S.HEADQUARTERS_OR_BASE_ESTABLISHED,
             r"\b(?:set(?:s)?\s+up|establish(?:ed|es)?|open(?:ed|s)?|buil(?:t|ds?))\s+(?:a\s+|an\s+|their\s+|its\s+)?(?:new\s+)?"
             r"(?:military\s+|forward\s+)?(?:base|bases|camp|headquarters|outpost)\b|"
-            r"\bmoved\s+(?:its|their)\s+headquarters\b",
+            r"\bmoved\s+(?:its|their)\s+headquarters\b|"
+            r"\b(?:set(?:s|ting)?\s+up|establish(?:ed|es|ing)?|open(?:ed|s|ing)?|buil(?:t|ds?|ding)|construct(?:s|ed|ing)?)\s+"
+            r"(?:a\s+|an\s+|their\s+|its\s+|two\s+|three\s+|several\s+|\d+\s+)?(?:new\s+)?(?:[\w-]+\s+)?"
+            r"(?:bases?|camps?|headquarters|outposts?|checkpoints?|posts|observation\s+points?|garrisons?)\b|"
+            r"\b(?:bases?|headquarters|outposts?|observation\s+points?)\s+(?:\w+\s+){0,2}?(?:was|were|is|are|has\s+been|have\s+been)\s+"
+            r"(?:set\s+up|established|opened|built)\b",
         ),
         (
             S.CHANGE_TO_GROUP_ACTIVITY,
             r"\b(?:publicly\s+)?(?:destroyed|burned|burnt|crushed)\s+(?:more\s+than\s+|over\s+|some\s+)?[\d,]+\s+"
             r"(?:\w+\s+){0,2}?(?:firearms|weapons|guns|rifles)\b|\b(?:weapons|arms)\s+(?:amnesty|buyback)\b|"
-            r"\bsurrendered\s+(?:their\s+)?(?:weapons|arms)\b|\bdisbanded\b",
+            r"\bsurrendered\s+(?:their\s+)?(?:weapons|arms)\b|\bdisbanded\b|"
+            r"\b(?:reinforcements?|(?:send|sends|sent|sending|bring|brings|brought|bringing|deploy(?:s|ed|ing)?|rush(?:es|ed)?|"
+            r"dispatch(?:es|ed)?)\s+(?:more\s+|further\s+|new\s+|large\s+|military\s+|additional\s+|thousands\s+of\s+|"
+            r"hundreds\s+of\s+|\d[\d,]*\s+)*(?:reinforcements?|troops|soldiers|forces)\s+(?:to|into|towards?)|"
+            r"(?<!Popular\s)mobili[sz](?:ation|ations|e|es|ed|ing)(?!\s+(?:Forces|Units|Front|Committees?))|fortif(?:y|ies|ied|ying|ications?)|military\s+build-?up|"
+            r"defect(?:s|ed|ing|ion|ions|ors?)|deserted|desertions?|"
+            r"surrender(?:s|ed|ing)?(?!\s+of\s+weapons)|laid\s+down\s+(?:their\s+)?(?:arms|weapons)|"
+            r"lay\s+down\s+(?:their\s+)?(?:arms|weapons)|"
+            r"(?:pledg(?:e|es|ed)|swear(?:s)?|swore)\s+(?:allegiance|loyalty)|join(?:s|ed)?\s+forces\s+with|merg(?:e|es|ed)\s+with)\b",
         ),
         (
             S.LOOTING_PROPERTY_DESTRUCTION,
@@ -356,11 +402,37 @@ _NON_STATE_AGENT = gated(
 _TERRITORY = frozenset({S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY})
 
 
+# an agent named in a prepositional phrase or as a modifier is not the clause's subject:
+# "Backed by air strikes against the rebels, troops retook ...", "the ISIS-held town"
+_IN_PHRASE = re.compile(
+    r"\b(?:with|against|from|by|of|on|near|between|to|under|into|towards?|over|for|at|in|amid|"
+    r"despite|than)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?(?:[\w'’-]+\s+){0,2}$",
+    re.I,
+)
+_MODIFIER_AFTER = re.compile(r"-(?:held|controlled|run|occupied|dominated)\b", re.I)
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:\w+ly\s+)?$", re.I)
+_BY_AGENT = re.compile(r"\bby\s+", re.I)
+
+
+def _subjects(pattern: Gated, before: str) -> list[int]:
+    return [
+        m.start()
+        for m in pattern.finditer(before)
+        if not _IN_PHRASE.search(before[: m.start()]) and not _MODIFIER_AFTER.match(before, m.end())
+    ]
+
+
 def _territory_direction(sentence: str, position: int) -> S:
-    """Who took the ground: the agent named last before the verb (else first after it)."""
+    """Who took the ground: the subject of the clause, the agent named last before the verb
+    outside a prepositional phrase; in the passive, the agent after "by" (else the first
+    agent named after the verb)."""
     before = sentence[:position]
-    state = [m.start() for m in _STATE_AGENT.finditer(before)]
-    rebels = [m.start() for m in _NON_STATE_AGENT.finditer(before)]
+    if _PASSIVE.search(before):
+        by = _BY_AGENT.search(sentence, position)
+        if by is not None:
+            position, before = by.end(), ""
+    state = _subjects(_STATE_AGENT, before)
+    rebels = _subjects(_NON_STATE_AGENT, before)
     if state or rebels:
         return (
             S.GOVERNMENT_REGAINS_TERRITORY
@@ -379,15 +451,19 @@ def event_triggers(sentence: str) -> list[S]:
     """Sub-types whose trigger phrases appear in the sentence, the one it reports first;
     a casualty told by its outcome when no trigger phrase is there."""
     positions = {}
+    matches = {}
     for sub_type, pattern in _TRIGGERS:
         match = pattern.search(sentence)
         if match:
             positions[sub_type] = match.start()
+            matches[sub_type] = match
     if not positions:
         found = untriggered_event(sentence)
-        return [found] if found is not None else []
+        return [found] if found is not None and not no_event(sentence, len(sentence)) else []
     if is_accident(sentence):
         return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
+    if no_event(sentence, min(positions.values())):
+        return []  # a claim about a known attack, sanctions, a plant exploding, a court
     if S.SHELLING_ARTILLERY_MISSILE_ATTACK in positions and _NO_STRIKE.search(sentence):
         del positions[
             S.SHELLING_ARTILLERY_MISSILE_ATTACK
@@ -396,6 +472,17 @@ def event_triggers(sentence: str) -> list[S]:
             return []
     if S.PROTEST_WITH_INTERVENTION in positions and not _PROTEST_WORDS.search(sentence):
         del positions[S.PROTEST_WITH_INTERVENTION]
+    armed_side = _STATE_AGENT.search(sentence) or _NON_STATE_AGENT.search(sentence)
+    for sub_type, match in list(matches.items()):
+        if (
+            (sub_type == S.NON_VIOLENT_TRANSFER_OF_TERRITORY and not armed_side)
+            or (sub_type == S.GOVERNMENT_REGAINS_TERRITORY and not armed_side and _MOVED.match(match.group(0)))
+            or (sub_type == S.PEACEFUL_PROTEST and _TROOPS_MARCH.search(sentence, 0, match.end()))
+            or (sub_type == S.ARRESTS and released(sentence))
+        ):
+            del positions[sub_type]  # "withdraws from the Paris accord", "Boeing pushes back ..."
+    if not positions:
+        return []
     ordered = sorted(positions, key=lambda sub_type: positions[sub_type])
     if not ordered:
         return ordered
@@ -403,26 +490,103 @@ def event_triggers(sentence: str) -> list[S]:
         if specific in positions and ordered[0] in replaced:
             ordered.remove(specific)
             ordered.insert(0, specific)
+    if S.ARRESTS in positions and ordered[0] != S.ARRESTS and _ARREST_FOR.search(sentence):
+        ordered.remove(S.ARRESTS)  # "arrested for kidnapping two women": the arrest is the news
+        ordered.insert(0, S.ARRESTS)
+    violent = [t for t in ordered if t in _VIOLENT]
+    if ordered[0] in _CONTEXT and violent:
+        # "reinforcements arrive as clashes rage": the fighting is the event
+        ordered = [*violent, *[t for t in ordered if t not in _VIOLENT]]
     if (
-        S.DISRUPTED_WEAPONS_USE in positions
-        and ordered[0] in _EXPLOSIVE
-        and not _CASUALTIES.search(sentence)
+        ordered[0] == S.NON_VIOLENT_TRANSFER_OF_TERRITORY
+        and len(violent) > 0
+        and not _PEACEFULLY.search(sentence)
     ):
+        ordered.append(ordered.pop(0))  # a withdrawal after a battle: the battle
+    disrupted = S.DISRUPTED_WEAPONS_USE in positions
+    own_casualties = disrupted and _own_casualties(sentence, positions[S.DISRUPTED_WEAPONS_USE])
+    if disrupted and ordered[0] in _EXPLOSIVE and not own_casualties:
         ordered.remove(S.DISRUPTED_WEAPONS_USE)
         ordered.insert(0, S.DISRUPTED_WEAPONS_USE)
-    elif ordered[0] == S.DISRUPTED_WEAPONS_USE and _CASUALTIES.search(sentence):
+    elif ordered[0] == S.DISRUPTED_WEAPONS_USE and own_casualties:
         ordered.append(ordered.pop(0))
     if ordered[0] in _TERRITORY:
         direction = _territory_direction(sentence, positions[ordered[0]])
         ordered = [direction, *[t for t in ordered if t not in _TERRITORY]]
+    if ordered[0] in PROTEST_TYPES or (
+        ordered[0] in _PROTEST_SIDE_READINGS
+        and PROTEST_NOUNS.search(sentence)
+        and not _NON_STATE_AGENT.search(sentence)
+        and not _PLANNED_PROTEST.search(sentence)
+    ):
+        # "clashes between demonstrators and police", "64 arrested as crowds marched"
+        reading = escalation([sentence])
+        if ordered[0] in PROTEST_TYPES:
+            reading = stronger(reading, ordered[0])  # "rioters torched a bank" stays a riot
+        ordered = [reading, *[t for t in ordered if t != reading]]
     return ordered
+
+
+# territory verbs that say nothing of ground without an armed side: "Boeing pushes back"
+_MOVED = re.compile(r"(?:dr(?:ove|ive|iv)|push|forc|chas|flush|recover|regain|reclaim)", re.I)
+# "the army marches on the capital" is no protest
+_TROOPS_MARCH = re.compile(
+    r"\b(?:army|troops|soldiers|forces|rebels|militants|fighters|column)\s+(?:\w+\s+){0,2}?march\w*\s+\w+$",
+    re.I,
+)
+_ARREST_FOR = gated(
+    r"\b(?:arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?)\s+(?:[\w'’.-]+\s+){0,6}?(?:for|over|on\s+charges\s+of|"
+    r"on\s+suspicion\s+of|accused\s+of|in\s+connection\s+with|suspected\s+of)\s+(?:\w+\s+)?"
+    r"(?:kidnapping|abducting|raping|rape|assault\w*|murder\w*|killing|robb\w*|hijacking)\b",
+    re.I,
+)
+# words of strategy that yield to any violence the same sentence tells
+_CONTEXT = frozenset({S.CHANGE_TO_GROUP_ACTIVITY, S.HEADQUARTERS_OR_BASE_ESTABLISHED})
+_VIOLENT = frozenset(
+    sub_type
+    for sub_type in S
+    if event_type_of(sub_type)
+    in (EventType.BATTLES, EventType.EXPLOSIONS_REMOTE_VIOLENCE, EventType.VIOLENCE_AGAINST_CIVILIANS)
+)
+_PEACEFULLY = gated(
+    r"\bwithout\s+(?:a\s+)?(?:fight|fighting|resistance|clashes|a\s+shot)|\bpeacefully\b|"
+    r"\bunder\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?(?:agreement|deal|ceasefire|truce)\b",
+    re.I,
+)
+# a clash, an arrest or a looting that a protest is the scene of
+_PROTEST_SIDE_READINGS = frozenset(
+    {S.ARMED_CLASH, S.ARRESTS, S.LOOTING_PROPERTY_DESTRUCTION, S.PEACEFUL_PROTEST}
+)
+_PLANNED_PROTEST = gated(
+    r"\b(?:ahead\s+of|planned|upcoming|call(?:s|ed)?\s+for)\s+(?:\w+\s+){0,3}?"
+    r"(?:protests?|demonstrations?|rall(?:y|ies)|marches)\b",
+    re.I,
+)
+# where a casualty word speaks of another matter: "... where a soldier was killed in March"
+_OTHER_MATTER = re.compile(
+    r"(?:,\s*|\s)(?:where|after|a\s+day\s+after|days?\s+after|weeks?\s+after|following|since|"
+    r"which|that\s+had|used\s+in|a\s+week\s+after)\s",
+    re.I,
+)
+
+
+def _own_casualties(sentence: str, disrupted_at: int) -> bool:
+    """Whether the sentence's casualties belong to the seizure or defusing it tells, not to
+    another matter a subordinate clause after it names."""
+    for casualty in _CASUALTIES.finditer(sentence):
+        if casualty.start() < disrupted_at:
+            return True
+        boundary = _OTHER_MATTER.search(sentence, disrupted_at, casualty.start())
+        if boundary is None:
+            return True
+    return False
 
 
 # "rocket" and "missile" with no target: a space launch, an arms purchase; "Shell" the company
 _NO_STRIKE = gated(
     r"\b(?:satellites?|spacecraft|space\s+(?:station|agency|launch|centre|center|port)|spaceport|"
     r"orbit(?:al)?|payload|launch\s+(?:pad|vehicle|site)|lift(?:s|ed)?\s+off|SpaceX|Falcon\s+9|"
-    r"Atlas\s+V|Soyuz|Long\s+March|Ariane|cosmodrome)\b|"
+    r"Atlas\s+V|Soyuz|Long\s+March|Ariane|cosmodrome|shell\s+(?:compan(?:y|ies)|firms?|corporations?|accounts?))\b|"
     r"\b(?:buy|buys|bought|purchas\w+|acqui\w+|deal|contract|sale|sells?|sold|deliver\w*|order(?:s|ed)?)"
     r"\s+(?:\w+\s+){0,4}?(?:missile|rocket|air\s+defen[cs]e)\s+(?:systems?|batter(?:y|ies)|launchers?)\b|"
     r"(?-i:\bShell)(?:\s+(?:Oil|plc|Company|Nigeria|Energy|Petroleum|profits?|shares?|chief|executives?|"
@@ -436,7 +600,10 @@ _NOT_NEW = gated(
     r"\b(?:warn(?:s|ed)?\b(?!\s+shots)|"
     r"denie[sd]|deny|denying|rejected|alleg(?:es|ing)|rumou?rs?|"
     r"accus(?:e|ed|es|ing)\s+(?:\w+\s+){0,4}?of\s+(?:shelling|firing|attacking|striking|bombing|killing|"
-    r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking)|"
+    r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking|massing|amassing|"
+    r"deploying|sending|arming|supporting|backing|funding|harbou?ring)|"
+    r"(?:continu\w*|lasted|going\s+on|raged|ongoing)\s+(?:[\w-]+\s+){0,3}?(?:for|since)\s+(?:over\s+|more\s+than\s+|"
+    r"nearly\s+|almost\s+)?(?:a|one|two|three|four|five|six|several|many|\d+)\s+(?:years?|months)|"
     r"claimed\s+to\s+have|(?<!mark\sthe\s)(?<!marks\sthe\s)(?<!marking\sthe\s)anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past(?!\s+(?:\d+|twenty-four|forty-eight|few)\s+hours|\s+day\b)|"
     r"has\s+been\s+struck\s+repeatedly|struck\s+repeatedly|"
