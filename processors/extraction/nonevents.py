@@ -64,7 +64,7 @@ _WEAPON_OR_AGENT = gated(
     r"\b(?:bomb(?:s|ed|ing|ings|er|ers)?|IEDs?|explosive\s+devices?|suicide|grenades?|rockets?|missiles?|"
     r"shell(?:s|ed|ing)|mortars?|artillery|drones?|air\s*strikes?|air\s+raids?|sabotage\w*|saboteurs|"
     r"militants?|insurgents?|rebels?|jihadists?|gunm[ae]n|attack(?:s|ed|ers)?|terror\w*|arson\w*|"
-    r"target(?:s|ed|ing)?|assassinat\w*|gunfire|shot|shooting)\b",
+    r"target(?:s|ed|ing)?|assassinat\w*|gunfire|shot|shooting|police|tear\s*gas|protest\w*)\b",
     re.I,
 )
 _JUSTICE = gated(
@@ -148,9 +148,11 @@ _POLITICAL = gated(
     r"journalists?|reporters?|bloggers?|lawyers?|politicians?|lawmakers?|MPs?|ministers?|former\s+president|"
     r"(?<!vice\s)president|leaders?|commanders?|generals?|soldiers?|troops|army|military|intelligence|regime|"
     r"cartels?|gangs?|Zetas|ISIS|ISIL|(?-i:IS)|Islamic\s+State|al-Qaeda|Taliban|Shabaa?b|Boko\s+Haram|"
-    r"Hamas|Hezbollah|PKK|FARC|massacre|war\s+crimes?|genocide|"
-    r"(?:hundreds|thousands|dozens|scores)\s+of|\d{2,}\s+(?:\w+\s+)?(?:people|persons|suspects|men|women|members|"
-    r"individuals|protesters|demonstrators|activists|students))\b",
+    r"Hamas|Hezbollah|PKK|FARC|SDF|YPG|HTS|Nusra|Asayish|Hisba|massacre|war\s+crimes?|genocide|"
+    r"forces|factions?|civilians|IEDs?|mines|clash\w*|skirmish\w*|fighting|battles?|war|conflict|"
+    r"displaced|refugees|checkpoints?|raids?|countryside|occupation|occupied|settlers?|"
+    r"(?:hundreds|thousands|dozens|scores)\s+of|\d{2,}\s+(?:\w+\s+){0,2}?(?:people|persons|suspects|men|women|members|"
+    r"individuals|protesters|demonstrators|activists|students|crew|sailors|fishermen))\b",
     re.I,
 )
 

@@ -106,7 +106,13 @@ _VIOLENT_DEATH = gated(
 _COMBATANTS = gated(
     r"\b(?:soldiers?|troops|servicem[ae]n|fighters?|militants?|rebels?|insurgents?|jihadists?|"
     r"policem[ae]n|police\s+officers?|officers?|commanders?|gunm[ae]n|militiam[ae]n|guards?|"
-    r"personnel|conscripts?|recruits|elements|members\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
+    r"personnel|conscripts?|recruits|elements|commandos?|bodyguards?|terrorists?|paramilitar(?:y|ies)|"
+    r"village\s+(?:guards?|defen[cs]e\s+(?:volunteers?|forces?|guards?))|home\s+guards?|vigilantes?|"
+    r"(?:civilian\s+)?joint\s+task\s+force|CJTF|self-defen[cs]e\s+(?:forces?|groups?|units?|militias?)|militias?|"
+    r"(?:local|tribal|community|ethnic|pro-government|government-backed)\s+(?:militias?|fighters|guards?|defen[cs]e\s+forces?)|"
+    r"tribesm[ae]n|dozos?|Koglweogo|Imbonerakure|Mai-Mai|Mai\s+Mai|anti-balaka|Rangers|Levies|Frontier\s+Corps|"
+    r"police(?:\s+(?:station|post|checkpoint|check\s*post|patrol|vehicle|convoy))?|check\s*posts?|checkpoints?|"
+    r"security\s+(?:guards?|posts?|personnel)|members\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
     r"(?:forces|army|militias?|factions?|organi[sz]ation|group|police|brigades?|units?|"
     r"Islamic\s+State|ISIS|SDF|Hezbollah|Corps)|(?:regime|government|security)\s+forces|"
     r"members\s+of\s+(?:ISIS|(?-i:IS)|ISIL|SDF|YPG|HTS|Tahrir\s+al-Sham)|"
@@ -123,8 +129,19 @@ _CIVILIANS = gated(
 )
 
 
+# who speaks is no victim: "officials said", "according to residents"
+_SPEAKER = re.compile(
+    r"(?:,\s*)?\b(?:(?:local|police|security|military|army|government|hospital|health|village|district|"
+    r"provincial|senior|an?|the|two|other)\s+)*(?:officials?|spokes(?:man|woman|person)|residents|witnesses|"
+    r"sources|elders?|police|officers?|authorities|medics|doctors)\s+(?:said|say|says|told|reported|added|confirmed)\b|"
+    r"\baccording\s+to\s+(?:\w+\s+){0,4}?(?:officials?|residents|witnesses|sources|police|authorities|medics|elders?)\b",
+    re.I,
+)
+
+
 def _by_whom(sentence: str) -> S:
     """Battle when only combatants are hit, else an attack on civilians."""
+    sentence = _SPEAKER.sub(" ", sentence)
     if _COMBATANTS.search(sentence) and not _CIVILIANS.search(sentence):
         return S.ARMED_CLASH
     return S.ATTACK
@@ -134,7 +151,9 @@ def _by_whom(sentence: str) -> S:
 _TALLY = gated(
     r"\b(?:across|throughout|all\s+over)\s+(?:the\s+)?(?:country|region|(?-i:[A-Z])\w+)\b|"
     r"\b(?:over|in|during)\s+the\s+(?:past|last)\s+(?:day|week|month|year|\d+\s+(?:hours|days)|"
-    r"(?:two|three|four|five|six|seven|ten)\s+(?:hours|days))\b",
+    r"(?:two|three|four|five|six|seven|ten)\s+(?:hours|days))\b|"
+    r"\b(?:deaths|killings|murders|homicides)\s+(?:\w+\s+){0,2}?(?:last|this|in\s+a|per|a|each)\s+(?:month|year)\b|"
+    r"\b(?:death|murder|homicide|killing)\s+rates?\b",
     re.I,
 )
 

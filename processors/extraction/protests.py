@@ -72,7 +72,7 @@ _POLICE_ACT = re.compile(
     r"gendarmes?|riot\s+police)\s+(?:[\w'’-]+\s+){0,3}?$",
     re.I,
 )
-_BY_PROTESTERS = re.compile(rf"^\s*(?:\w+\s+){{0,3}}?by\s+(?:\w+\s+){{0,2}}?{_CROWD}", re.I)
+_BY_PROTESTERS = re.compile(rf"\s*(?:\w+\s+){{0,3}}?by\s+(?:\w+\s+){{0,2}}?{_CROWD}", re.I)
 _CROWD_BEFORE = re.compile(rf"\b{_PROTEST_CROWD}\b(?:\s+[\w'’,-]+){{0,8}}?\s*$", re.I)
 _NEEDS_AGENT = re.compile(
     r"^(?:storm|ransack|vandal|smash|loot|torch|set|br(?:eak|oke)|attack|fir)", re.I

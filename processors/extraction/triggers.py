@@ -27,7 +27,8 @@ _CIVILIAN_TARGETS = (
     r"(?:civilians?|people|villagers|farmers|worshippers|residents|passengers|travell?ers|"
     r"women|children|men|family|families|pupils|students|herders|traders|journalists?|fishermen|"
     r"pilgrims|tourists|shoppers|pedestrians|patients|"
-    r"villages?|homes?|neighbourhoods?|neighborhoods?|markets?|displaced)"
+    r"villages?(?!\s+(?:guards?|defen[cs]e|militias?|volunteers?|vigilantes?))|homes?|neighbourhoods?|"
+    r"neighborhoods?|markets?|displaced)"
 )
 _CROWD = r"(?:protesters|protestors|demonstrators|crowds?|marchers|mourners|rioters|demonstrations?|protests?|sit-ins?)"
 _MUNITIONS = r"(?:drones?|missiles?|rockets?|projectiles?|shells?|UAVs?)"
@@ -137,7 +138,8 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"expel(?:s|led)?\s+(?:\w+\s+){0,3}?from|"
             r"t(?:ook|akes?|aking)\s+(?-i:[A-Z])[\w'’-]*(?:\s+(?:and\s+)?(?:al-)?(?-i:[A-Z])[\w'’-]*){0,4}\s+from\s+(?:the\s+)?"
             r"(?:ISIL|ISIS|(?-i:IS)|Islamic\s+State|rebels|militants|insurgents|jihadists|Taliban|al-Shabaab|army|government|regime)\b|"
-            r"control(?:s|led)?\s+(?:the\s+)?(?:last\s+|new\s+|more\s+|\d+\s+)?(?:\w+\s+)?(?:villages?|towns?|areas|hills?|neighbou?rhoods?)|"
+            r"control(?:s|led(?!\s+(?:areas?|villages?|towns?|neighbou?rhoods?|territor\w+|regions?|cit(?:y|ies)|parts?)))?\s+"
+            r"(?:the\s+)?(?:last\s+|new\s+|more\s+|\d+\s+)?(?:\w+\s+)?(?:villages?|towns?|areas|hills?|neighbou?rhoods?)|"
             r"expand(?:s|ed)?\s+(?:the\s+|their\s+|its\s+)?(?:scope|areas?)\s+of\s+control|"
             r"fell\s+to\s+(?:the\s+)?(?:\w+\s+){0,2}?"
             r"(?:rebels|militants|jihadists|fighters|insurgents|M23|RSF|Taliban|Houthis?))\b",
@@ -174,6 +176,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:in|during)\s+an?\s+(?:\w+\s+)?encounter\s+(?:with|between|in)|"
             r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])\w*|fought|"
             r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
+            r"(?:are|is|were|was|continue\s+to\s+be|remain)\s+besieging|besieg(?:es|ed)\s+(?:the\s+)?(?:\w+\s+)?(?:towns?|city|cities|villages?|(?-i:[A-Z]))|"
             r"ambush(?:ed|es|ing)?|repel(?:s|led)?\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:attack|assault|offensive|attempt)|"
             r"counter-?attacks?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police|security|border)\s+"
             r"(?:base|post|outpost|checkpoint|check\s*post|convoy|patrol|barracks|station)|"
@@ -239,7 +242,8 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         (
             S.PEACEFUL_PROTEST,
             r"\b(?:protesters?|protestors?|demonstrators?|rall(?:y|ied|ies)|march(?:ed|es)?\s+(?:in|through|against|to|on)|marched|"
-            r"t(?:ook|ake|akes)\s+to\s+the\s+streets|sit-ins?|(?<!in\s)protest(?:ed|s|ing)?\s+(?:in|outside|against|over|at)|"
+            r"t(?:ook|ake|akes)\s+to\s+the\s+streets|sit-ins?|(?<!in\s)protest(?:ed|ing)?\s+(?:in|outside|against|over|at)|protests\s+(?:in|outside|against|over|at)|"
+            r"human\s+chains?|"
             r"stag(?:ed|e|es)\s+(?:a\s+)?(?:protests?|demonstrations?|march(?:es)?|rall(?:y|ies))|demonstrat(?:ed|ion|ions|e)\s+(?:in|outside|against)|"
             r"(?:protests?|demonstrations?|rallies)\s+(?:continue[sd]?|t(?:ook|ake|akes)\s+place|(?:are|were)\s+held|erupt(?:s|ed)?|spread|"
             r"occur(?:s|red)?|br(?:oke|eak|eaks)\s+out|resume[sd]?|enter(?:s|ed)?|turn(?:s|ed)?\s+(?:\w+\s+)?violent|escalat\w+)|"
@@ -279,9 +283,10 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\bsurrendered\s+(?:their\s+)?(?:weapons|arms)\b|\bdisbanded\b|"
             r"\b(?:reinforcements?|(?:send|sends|sent|sending|bring|brings|brought|bringing|deploy(?:s|ed|ing)?|rush(?:es|ed)?|"
             r"dispatch(?:es|ed)?)\s+(?:more\s+|further\s+|new\s+|large\s+|military\s+|additional\s+|thousands\s+of\s+|"
-            r"hundreds\s+of\s+|\d[\d,]*\s+)*(?:reinforcements?|troops|soldiers|forces)\s+(?:to|into|towards?)|"
+            r"hundreds\s+of\s+|\d[\d,]*\s+)*(?:reinforcements?|troops|soldiers|forces|tanks|warships|warplanes|fighter\s+jets|"
+            r"aircraft|(?:military\s+)?convoys?|(?:military\s+)?advisers|paratroopers|marines)\s+(?:to|into|towards?)|"
             r"(?<!Popular\s)mobili[sz](?:ation|ations|e|es|ed|ing)(?!\s+(?:Forces|Units|Front|Committees?))|fortif(?:y|ies|ied|ying|ications?)|military\s+build-?up|"
-            r"defect(?:s|ed|ing|ion|ions|ors?)|deserted|desertions?|"
+            r"defect(?:s|ing|ions?|ors?)\b|defected\s+to|deserted|desertions?|"
             r"surrender(?:s|ed|ing)?(?!\s+of\s+weapons)|laid\s+down\s+(?:their\s+)?(?:arms|weapons)|"
             r"lay\s+down\s+(?:their\s+)?(?:arms|weapons)|"
             r"(?:pledg(?:e|es|ed)|swear(?:s)?|swore)\s+(?:allegiance|loyalty)|join(?:s|ed)?\s+forces\s+with|merg(?:e|es|ed)\s+with)\b",
@@ -494,6 +499,10 @@ def event_triggers(sentence: str) -> list[S]:
         ordered.remove(S.ARRESTS)  # "arrested for kidnapping two women": the arrest is the news
         ordered.insert(0, S.ARRESTS)
     violent = [t for t in ordered if t in _VIOLENT]
+    if ordered[0] in _CONTEXT and not violent:
+        told = untriggered_event(sentence)  # "a defector and his mother were killed"
+        violent = [told] if told in _VIOLENT else []
+        ordered = violent + ordered
     if ordered[0] in _CONTEXT and violent:
         # "reinforcements arrive as clashes rage": the fighting is the event
         ordered = [*violent, *[t for t in ordered if t not in _VIOLENT]]
@@ -588,7 +597,7 @@ _NO_STRIKE = gated(
     r"orbit(?:al)?|payload|launch\s+(?:pad|vehicle|site)|lift(?:s|ed)?\s+off|SpaceX|Falcon\s+9|"
     r"Atlas\s+V|Soyuz|Long\s+March|Ariane|cosmodrome|shell\s+(?:compan(?:y|ies)|firms?|corporations?|accounts?))\b|"
     r"\b(?:buy|buys|bought|purchas\w+|acqui\w+|deal|contract|sale|sells?|sold|deliver\w*|order(?:s|ed)?)"
-    r"\s+(?:\w+\s+){0,4}?(?:missile|rocket|air\s+defen[cs]e)\s+(?:systems?|batter(?:y|ies)|launchers?)\b|"
+    r"\s+(?:[\w-]+\s+){0,4}?(?:missile|rocket|air\s+defen[cs]e)\s+(?:systems?|batter(?:y|ies)|launchers?)\b|"
     r"(?-i:\bShell)(?:\s+(?:Oil|plc|Company|Nigeria|Energy|Petroleum|profits?|shares?|chief|executives?|"
     r"reported|reports|said|says|announced|posted|plans|agreed|signed)\b|['’]s\b)|"
     r"\bRoyal\s+Dutch\s+Shell\b",
@@ -602,7 +611,7 @@ _NOT_NEW = gated(
     r"accus(?:e|ed|es|ing)\s+(?:\w+\s+){0,4}?of\s+(?:shelling|firing|attacking|striking|bombing|killing|"
     r"launching|targeting|breaking|violating|carrying\s+out|staging|plotting|provoking|massing|amassing|"
     r"deploying|sending|arming|supporting|backing|funding|harbou?ring)|"
-    r"(?:continu\w*|lasted|going\s+on|raged|ongoing)\s+(?:[\w-]+\s+){0,3}?(?:for|since)\s+(?:over\s+|more\s+than\s+|"
+    r"(?:continu\w*|lasted|going\s+on|raged|ongoing)\s+(?:[\w-]+\s+){0,5}?(?:for|since)\s+(?:over\s+|more\s+than\s+|"
     r"nearly\s+|almost\s+)?(?:a|one|two|three|four|five|six|several|many|\d+)\s+(?:years?|months)|"
     r"claimed\s+to\s+have|(?<!mark\sthe\s)(?<!marks\sthe\s)(?<!marking\sthe\s)anniversary|remember(?:s|ed)?|commemorat\w*|(?-i:memorial)|"
     r"years?\s+(?:ago|since|after)|in\s+the\s+past(?!\s+(?:\d+|twenty-four|forty-eight|few)\s+hours|\s+day\b)|"
