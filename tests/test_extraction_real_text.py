@@ -450,10 +450,6 @@ def test_an_event_in_a_country_with_no_town_is_kept_at_country_precision():
             "armed_clash",
             "AF",
             id="sniper-kills-soldier-officials-said",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="'officials' in the attribution counts as civilian victims: attack, not armed_clash",
-            ),
         ),
         pytest.param(
             "Bodies found near Kidal",

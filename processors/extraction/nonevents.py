@@ -116,9 +116,12 @@ def no_event(sentence: str, first_trigger: int) -> bool:
     """True when the sentence's trigger words report no new event of ACLED's: a claim or
     blame about a known attack, diplomacy, an industrial accident, justice, sport."""
     claim = _CLAIM_OR_BLAME.search(sentence)
-    if claim is not None and claim.start() <= first_trigger:
-        if _KNOWN_ATTACK.match(sentence, claim.end()):
-            return True
+    if (
+        claim is not None
+        and claim.start() <= first_trigger
+        and _KNOWN_ATTACK.match(sentence, claim.end())
+    ):
+        return True
     reaction = _REACTION.search(sentence)
     if reaction is not None and reaction.start() <= first_trigger:
         return True

@@ -139,7 +139,7 @@ _SPEAKER = re.compile(
 )
 
 
-def _by_whom(sentence: str) -> S:
+def by_whom(sentence: str) -> S:
     """Battle when only combatants are hit, else an attack on civilians."""
     sentence = _SPEAKER.sub(" ", sentence)
     if _COMBATANTS.search(sentence) and not _CIVILIANS.search(sentence):
@@ -274,5 +274,5 @@ def _by_outcome(sentence: str) -> S | None:
         or _ASSASSINATION.search(sentence)
         or _WAR_LOSSES.search(sentence)
     ):
-        return _by_whom(sentence)
+        return by_whom(sentence)
     return None

@@ -15,9 +15,10 @@ import re
 
 from processors.extraction.literals import Gated, gated
 from processors.extraction.nonevents import no_event, released
-from processors.extraction.outcomes import is_accident, untriggered_event
+from processors.extraction.outcomes import by_whom, is_accident, untriggered_event
 from processors.extraction.protests import PROTEST_NOUNS, PROTEST_TYPES, escalation, stronger
-from schemas.taxonomy import EventType, SubEventType as S, event_type_of
+from schemas.taxonomy import EventType, event_type_of
+from schemas.taxonomy import SubEventType as S
 
 _ARMED = (
     r"(?:gunm[ae]n|bandits?|armed\s+m[ae]n|militiam[ae]n|attackers?|assailants?|gang\s+members|gangs?|"
@@ -477,11 +478,18 @@ def event_triggers(sentence: str) -> list[S]:
             return []
     if S.PROTEST_WITH_INTERVENTION in positions and not _PROTEST_WORDS.search(sentence):
         del positions[S.PROTEST_WITH_INTERVENTION]
-    armed_side = _STATE_AGENT.search(sentence) or _NON_STATE_AGENT.search(sentence)
+
+    def unarmed() -> bool:
+        return not (_STATE_AGENT.search(sentence) or _NON_STATE_AGENT.search(sentence))
+
     for sub_type, match in list(matches.items()):
         if (
-            (sub_type == S.NON_VIOLENT_TRANSFER_OF_TERRITORY and not armed_side)
-            or (sub_type == S.GOVERNMENT_REGAINS_TERRITORY and not armed_side and _MOVED.match(match.group(0)))
+            (sub_type == S.NON_VIOLENT_TRANSFER_OF_TERRITORY and unarmed())
+            or (
+                sub_type == S.GOVERNMENT_REGAINS_TERRITORY
+                and _MOVED.match(match.group(0))
+                and unarmed()
+            )
             or (sub_type == S.PEACEFUL_PROTEST and _TROOPS_MARCH.search(sentence, 0, match.end()))
             or (sub_type == S.ARRESTS and released(sentence))
         ):
@@ -513,12 +521,16 @@ def event_triggers(sentence: str) -> list[S]:
     ):
         ordered.append(ordered.pop(0))  # a withdrawal after a battle: the battle
     disrupted = S.DISRUPTED_WEAPONS_USE in positions
-    own_casualties = disrupted and _own_casualties(sentence, positions[S.DISRUPTED_WEAPONS_USE])
+    own_casualties = disrupted and _own_casualties(sentence, matches[S.DISRUPTED_WEAPONS_USE])
     if disrupted and ordered[0] in _EXPLOSIVE and not own_casualties:
         ordered.remove(S.DISRUPTED_WEAPONS_USE)
         ordered.insert(0, S.DISRUPTED_WEAPONS_USE)
     elif ordered[0] == S.DISRUPTED_WEAPONS_USE and own_casualties:
         ordered.append(ordered.pop(0))
+        if len(ordered) == 1 and (told := untriggered_event(sentence)) is not None:
+            ordered.insert(0, told)  # "troops killed two militants and seized their rifles"
+    if ordered[0] == S.ATTACK and by_whom(sentence) == S.ARMED_CLASH:
+        ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
     if ordered[0] in _TERRITORY:
         direction = _territory_direction(sentence, positions[ordered[0]])
         ordered = [direction, *[t for t in ordered if t not in _TERRITORY]]
@@ -555,7 +567,11 @@ _VIOLENT = frozenset(
     sub_type
     for sub_type in S
     if event_type_of(sub_type)
-    in (EventType.BATTLES, EventType.EXPLOSIONS_REMOTE_VIOLENCE, EventType.VIOLENCE_AGAINST_CIVILIANS)
+    in (
+        EventType.BATTLES,
+        EventType.EXPLOSIONS_REMOTE_VIOLENCE,
+        EventType.VIOLENCE_AGAINST_CIVILIANS,
+    )
 )
 _PEACEFULLY = gated(
     r"\bwithout\s+(?:a\s+)?(?:fight|fighting|resistance|clashes|a\s+shot)|\bpeacefully\b|"
@@ -579,13 +595,15 @@ _OTHER_MATTER = re.compile(
 )
 
 
-def _own_casualties(sentence: str, disrupted_at: int) -> bool:
+def _own_casualties(sentence: str, disrupted: re.Match[str]) -> bool:
     """Whether the sentence's casualties belong to the seizure or defusing it tells, not to
     another matter a subordinate clause after it names."""
     for casualty in _CASUALTIES.finditer(sentence):
-        if casualty.start() < disrupted_at:
+        if disrupted.start() <= casualty.start() < disrupted.end():
+            continue  # "destroyed 40 mines": the words of the seizure itself
+        if casualty.start() < disrupted.start():
             return True
-        boundary = _OTHER_MATTER.search(sentence, disrupted_at, casualty.start())
+        boundary = _OTHER_MATTER.search(sentence, disrupted.end(), casualty.start())
         if boundary is None:
             return True
     return False

@@ -1,0 +1,274 @@
+"""The right ACLED sub-type, and no event where there is none (issue 24, items 6-11).
+
+Every sentence here is written for the test: each shows one phenomenon, in words the
+extractor's patterns were not built from.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from processors.extraction import extract_events
+from processors.extraction.triggers import event_triggers
+from processors.offline import article_from_record
+from schemas.taxonomy import SubEventType as S
+
+
+def _first(sentence: str) -> S | None:
+    found = event_triggers(sentence)
+    return found[0] if found else None
+
+
+def _types(title: str, text: str) -> list[S]:
+    article = article_from_record(
+        {
+            "id": title,
+            "title": title,
+            "text": text,
+            "published": "2024-05-14T10:00:00+00:00",
+            "source": "Test Wire",
+        }
+    )
+    return [event.sub_event_type for event in extract_events(article)]
+
+
+# 6. Protest escalation, in ACLED's order
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Teachers marched through Lusaka on Tuesday and the march turned violent.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "A rally against fuel prices in Accra descended into unrest by nightfall.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "Demonstrators in Quito blocked the main highway with burning tyres.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "Protesters tore down the barriers outside the ministry in Tunis.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "Clashes broke out between demonstrators and police in Dhaka on Sunday.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "The regional assembly in Skopje was stormed by protesters on Monday.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "Hundreds of violent protesters gathered outside the court in Lima.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "Two protesters were shot dead during a march in Conakry.",
+            S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        ),
+        (
+            "Police used live ammunition against a student rally in Harare.",
+            S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        ),
+        (
+            "Four people died in the protests over bread prices in Khartoum.",
+            S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        ),
+        (
+            "Police fired tear gas to disperse a protest by nurses in Nairobi.",
+            S.PROTEST_WITH_INTERVENTION,
+        ),
+        (
+            "Dozens of demonstrators were detained at a sit-in outside parliament in Baku.",
+            S.PROTEST_WITH_INTERVENTION,
+        ),
+        (
+            "Police in Minsk arrest at least 120 left-wing demonstrators.",
+            S.PROTEST_WITH_INTERVENTION,
+        ),
+        (
+            "Thousands of farmers rallied peacefully in Delhi against the new law.",
+            S.PEACEFUL_PROTEST,
+        ),
+    ],
+)
+def test_a_protest_gets_acled_s_reading(sentence: str, expected: S):
+    assert _first(sentence) == expected
+
+
+def test_a_protest_s_later_sentence_can_escalate_it():
+    text = (
+        "Hundreds of workers protested outside the mine offices in Rustenburg on Monday. "
+        "Police later fired rubber bullets and tear gas at the crowd."
+    )
+    assert _types("Mine workers protest in Rustenburg", text)[:1] == [S.PROTEST_WITH_INTERVENTION]
+
+
+def test_a_stance_taken_in_protest_is_no_protest():
+    assert _first("The minister resigned in protest at the budget cuts in Lisbon.") is None
+
+
+# 7. Weapons found, seized, defused or destroyed
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rifles and ammunition were seized at a checkpoint outside Gao on Friday.",
+        "A cache of grenades and detonators was uncovered in a farmhouse near Mosul.",
+        "Army engineers destroyed 40 mines along the road to Marib.",
+        "Two roadside bombs were defused near the market in Kandahar.",
+        "Army engineers destroyed 40 mines on the road where a soldier was killed last month.",
+    ],
+)
+def test_weapons_found_or_destroyed_are_disrupted_weapons_use(sentence: str):
+    assert _first(sentence) == S.DISRUPTED_WEAPONS_USE
+
+
+def test_a_casualty_of_the_seizure_itself_keeps_the_fight():
+    found = _first("Troops killed two militants and seized their weapons in a raid near Kidal.")
+    assert found is not None and found != S.DISRUPTED_WEAPONS_USE
+
+
+# 8. Territory
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The militants pulled out of the town of Foobar without a fight.",
+            S.NON_VIOLENT_TRANSFER_OF_TERRITORY,
+        ),
+        (
+            "Rebel fighters withdrew from their positions around Kidal on Sunday.",
+            S.NON_VIOLENT_TRANSFER_OF_TERRITORY,
+        ),
+        (
+            "Government troops drove the insurgents out of the district on Tuesday.",
+            S.GOVERNMENT_REGAINS_TERRITORY,
+        ),
+        ("The army recaptured on Saturday the town of Palma.", S.GOVERNMENT_REGAINS_TERRITORY),
+        (
+            "The rebel-held village of Kiwanja was retaken by government forces.",
+            S.GOVERNMENT_REGAINS_TERRITORY,
+        ),
+        (
+            "Backed by air strikes against jihadist positions, the army won back the district.",
+            S.GOVERNMENT_REGAINS_TERRITORY,
+        ),
+        (
+            "After weeks of fighting, the rebels overran the army base in Bambari.",
+            S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
+        ),
+    ],
+)
+def test_territory_goes_to_the_subject_of_the_clause(sentence: str, expected: S):
+    assert _first(sentence) == expected
+
+
+def test_withdrawing_from_an_accord_or_pushing_back_a_launch_is_no_territory():
+    assert _first("The government withdrew from the Paris accord on Friday.") is None
+    assert _first("The carmaker pushed back the launch of its new model by a year.") is None
+
+
+# 9. Battle or attack on civilians
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Gunmen killed three village guards in the district, officials said.",
+        "Insurgents killed two commandos in an ambush near Khost.",
+        "Militants attacked a police check post in Bannu, killing two officers.",
+        "Gunmen shot dead the bodyguards of a local commander in Beledweyne.",
+        "A soldier was killed by a sniper in Kunduz on Monday, officials said.",
+    ],
+)
+def test_armed_targets_make_a_battle(sentence: str):
+    assert _first(sentence) == S.ARMED_CLASH
+
+
+def test_civilians_are_still_victims_of_an_attack():
+    assert _first("Gunmen killed five farmers in their fields near Jos, police said.") == S.ATTACK
+
+
+# 10. Strategic developments
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The army sent reinforcements to the northern front near Tessalit.",
+            S.CHANGE_TO_GROUP_ACTIVITY,
+        ),
+        ("Dozens of militia fighters surrendered to the army in Beni.", S.CHANGE_TO_GROUP_ACTIVITY),
+        (
+            "A rebel commander and his unit defected to the government side.",
+            S.CHANGE_TO_GROUP_ACTIVITY,
+        ),
+        (
+            "The rebels set up a new headquarters in the hills above Ndele.",
+            S.HEADQUARTERS_OR_BASE_ESTABLISHED,
+        ),
+        ("The two militias signed an agreement to end the fighting in Tripoli.", S.AGREEMENT),
+    ],
+)
+def test_strategic_moves_get_their_own_sub_type(sentence: str, expected: S):
+    assert _first(sentence) == expected
+
+
+def test_strategy_yields_to_the_violence_the_sentence_tells():
+    found = _first("Reinforcements arrived as heavy clashes raged around Tal Afar.")
+    assert found == S.ARMED_CLASH
+
+
+def test_a_popular_mobilization_force_is_no_mobilisation():
+    assert _first("A convoy of the Popular Mobilization Forces drove through Baiji.") is None
+
+
+# 11. Not an event
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Islamic State claimed responsibility for the bombing in the capital.",
+        "Officials blamed the militia for Tuesday's attack on the convoy.",
+        "The European Union imposes new sanctions on the junta over the killings.",
+        "The country expels four diplomats after the attack on its embassy.",
+        "A fertilizer plant exploded in the industrial zone of Tianjin, killing six workers.",
+        "A gas pipeline caught fire and exploded near Lagos, killing three people.",
+        "An arrest warrant is issued for the boxer after a brawl at a press event.",
+        "The country executes two men for drug trafficking.",
+        "After a clash of oars at the start, the Oxford crew won easily.",
+        "Another 200 homicides were recorded last month in the state as a result of gang violence.",
+        "Rights groups condemn the killings of three journalists in the province.",
+    ],
+)
+def test_no_event_is_reported(sentence: str):
+    assert event_triggers(sentence) == []
+
+
+def test_a_bomb_in_a_container_stays_a_bomb():
+    found = _first(
+        "A bomb hidden in a shipping container exploded at the port of Aden, killing four."
+    )
+    assert found == S.REMOTE_EXPLOSIVE_LANDMINE_IED
+
+
+def test_a_new_attack_named_in_a_claim_is_still_an_event():
+    found = _first(
+        "The group claimed responsibility for a car bombing in Mogadishu that killed nine people."
+    )
+    assert found == S.REMOTE_EXPLOSIVE_LANDMINE_IED
+
+
+def test_a_bomb_at_a_football_match_is_no_sport():
+    assert _first("A bomb exploded at a football match in Maiduguri, killing 12 fans.") == (
+        S.REMOTE_EXPLOSIVE_LANDMINE_IED
+    )
+
+
+def test_an_ordinary_arrest_reports_no_event_but_a_political_one_does():
+    assert (
+        _types("Car thief arrested", "Police in Ohio arrested a man for stealing cars on Monday.")
+        == []
+    )
+    assert _types(
+        "Opposition leader arrested",
+        "Police in Kampala arrested the opposition leader on Monday.",
+    ) == [S.ARRESTS]
