@@ -272,3 +272,8 @@ def test_an_ordinary_arrest_reports_no_event_but_a_political_one_does():
         "Opposition leader arrested",
         "Police in Kampala arrested the opposition leader on Monday.",
     ) == [S.ARRESTS]
+
+
+def test_an_attack_told_only_by_its_outcome_beside_a_seizure_is_read():
+    found = _first("Gunmen killed two farmers and seized their rifles near Zamfara.")
+    assert found == S.ATTACK

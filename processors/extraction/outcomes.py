@@ -139,12 +139,17 @@ _SPEAKER = re.compile(
 )
 
 
-def by_whom(sentence: str) -> S:
+def _by_whom(sentence: str) -> S:
     """Battle when only combatants are hit, else an attack on civilians."""
     sentence = _SPEAKER.sub(" ", sentence)
     if _COMBATANTS.search(sentence) and not _CIVILIANS.search(sentence):
         return S.ARMED_CLASH
     return S.ATTACK
+
+
+def armed_victims(text: str) -> bool:
+    """Whether the people TEXT names as hit are all armed: soldiers, guards, militants."""
+    return _by_whom(text) == S.ARMED_CLASH
 
 
 # "killed 30 across Ukraine over the past day": a tally of many incidents, not one
@@ -274,5 +279,5 @@ def _by_outcome(sentence: str) -> S | None:
         or _ASSASSINATION.search(sentence)
         or _WAR_LOSSES.search(sentence)
     ):
-        return by_whom(sentence)
+        return _by_whom(sentence)
     return None

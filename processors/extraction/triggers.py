@@ -15,7 +15,7 @@ import re
 
 from processors.extraction.literals import Gated, gated
 from processors.extraction.nonevents import no_event, released
-from processors.extraction.outcomes import by_whom, is_accident, untriggered_event
+from processors.extraction.outcomes import armed_victims, is_accident, untriggered_event
 from processors.extraction.protests import PROTEST_NOUNS, PROTEST_TYPES, escalation, stronger
 from schemas.taxonomy import EventType, event_type_of
 from schemas.taxonomy import SubEventType as S
@@ -529,7 +529,8 @@ def event_triggers(sentence: str) -> list[S]:
         ordered.append(ordered.pop(0))
         if len(ordered) == 1 and (told := untriggered_event(sentence)) is not None:
             ordered.insert(0, told)  # "troops killed two militants and seized their rifles"
-    if ordered[0] == S.ATTACK and by_whom(sentence) == S.ARMED_CLASH:
+    attack = matches.get(S.ATTACK) if ordered[0] == S.ATTACK else None
+    if attack is not None and armed_victims(_victims(sentence, attack)):
         ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
     if ordered[0] in _TERRITORY:
         direction = _territory_direction(sentence, positions[ordered[0]])
@@ -593,6 +594,20 @@ _OTHER_MATTER = re.compile(
     r"which|that\s+had|used\s+in|a\s+week\s+after)\s",
     re.I,
 )
+
+
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
+_CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as)\s")
+
+
+def _victims(sentence: str, act: re.Match[str]) -> str:
+    """The words that name who an act hit: its object, or in the passive its subject."""
+    before = sentence[: act.start()]
+    if _PASSIVE_BEFORE.search(before):
+        return before[-100:]
+    after = sentence[act.end() : act.end() + 100]
+    end = _CLAUSE_END.search(after)
+    return after[: end.start()] if end else after
 
 
 def _own_casualties(sentence: str, disrupted: re.Match[str]) -> bool:
