@@ -277,3 +277,16 @@ def test_an_ordinary_arrest_reports_no_event_but_a_political_one_does():
 def test_an_attack_told_only_by_its_outcome_beside_a_seizure_is_read():
     found = _first("Gunmen killed two farmers and seized their rifles near Zamfara.")
     assert found == S.ATTACK
+
+
+def test_a_road_blocked_in_a_peaceful_campaign_stays_a_peaceful_protest():
+    sentence = "Hundreds of drivers blocked the ring road in Almaty in a peaceful protest over fuel prices."
+    assert _first(sentence) == S.PEACEFUL_PROTEST
+
+
+def test_a_crowd_that_disperses_by_itself_met_no_intervention():
+    text = (
+        "Nurses rallied outside the health ministry in Lilongwe on Friday to demand overtime pay. "
+        "The crowd dispersed peacefully in the afternoon."
+    )
+    assert _types("Nurses rally in Lilongwe", text) == [S.PEACEFUL_PROTEST]

@@ -77,6 +77,12 @@ _CROWD_BEFORE = re.compile(rf"\b{_PROTEST_CROWD}\b(?:\s+[\w'’,-]+){{0,8}}?\s*$
 _NEEDS_AGENT = re.compile(
     r"^(?:storm|ransack|vandal|smash|loot|torch|set|br(?:eak|oke)|attack|fir)", re.I
 )
+# "blocked main roads in a peaceful campaign of civil disobedience": a sit-in on a road
+_PEACEFUL = gated(
+    r"\b(?:peaceful(?:ly)?|non-?violent(?:ly)?|civil\s+disobedience|without\s+(?:incident|violence))\b",
+    re.I,
+)
+_BLOCKING = re.compile(r"block", re.I)
 _EXCESSIVE = gated(
     r"\b(?:live\s+(?:fire|rounds|ammunition|bullets)|excessive\s+force|crackdown|cracked\s+down|"
     r"(?:open(?:s|ed)?\s+fire|fir(?:e|es|ed|ing))\s+(?:live\s+\w+\s+)?(?:on|at|into)\s+(?:\w+\s+){0,3}?"
@@ -94,7 +100,10 @@ _EXCESSIVE = gated(
 )
 _INTERVENTION = gated(
     r"\b(?:tear\s*-?gas|pepper\s+spray(?:ed)?|water\s+cannons?|rubber\s+bullets|stun\s+grenades|"
-    r"batons?|baton\s+charge\w*|dispers(?:e|es|ed|ing|al)|br(?:oke|eak|eaks|oken)\s+up|chas(?:e|es|ed|ing)|"
+    r"batons?|baton\s+charge\w*|"
+    r"(?<!gathering\s)(?<!crowd\s)(?<!crowds\s)(?<!rally\s)(?<!march\s)(?<!protest\s)(?<!protesters\s)"
+    r"(?<!demonstrators\s)(?<!later\s)(?<!eventually\s)(?<!then\s)"
+    r"dispers(?:e|es|ed|ing|al)(?!\s+(?:peacefully|quietly|calmly|without|on\s+(?:its|their)\s+own|later|by\s+(?:noon|midday|evening|nightfall)))|br(?:oke|eak|eaks|oken)\s+up|chas(?:e|es|ed|ing)|"
     r"kettl(?:e|ed|ing)|evict(?:s|ed|ing)?|clear(?:s|ed|ing)?\s+(?:\w+\s+)?(?:camp|square|site|streets?)|"
     r"arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?|detentions|rounded\s+up|taken\s+into\s+custody)\b",
     re.I,
@@ -117,7 +126,11 @@ def _later(sentences: list[str]) -> list[str]:
 
 
 def protesters_violent(text: str) -> bool:
-    return any(_by_protesters(text, m) for m in _PROTESTERS_VIOLENT.finditer(text))
+    peaceful = _PEACEFUL.search(text) is not None
+    return any(
+        _by_protesters(text, m) and not (peaceful and _BLOCKING.match(m.group(0)))
+        for m in _PROTESTERS_VIOLENT.finditer(text)
+    )
 
 
 _ORDER = (

@@ -530,7 +530,11 @@ def event_triggers(sentence: str) -> list[S]:
         if len(ordered) == 1 and (told := untriggered_event(sentence)) is not None:
             ordered.insert(0, told)  # "troops killed two militants and seized their rifles"
     attack = matches.get(S.ATTACK) if ordered[0] == S.ATTACK else None
-    if attack is not None and armed_victims(_victims(sentence, attack)):
+    if (
+        attack is not None
+        and not _CIVILIAN_WORDS.search(attack.group(0))  # "a raid on a village"
+        and armed_victims(_victims(sentence, attack))
+    ):
         ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
     if ordered[0] in _TERRITORY:
         direction = _territory_direction(sentence, positions[ordered[0]])
@@ -596,8 +600,9 @@ _OTHER_MATTER = re.compile(
 )
 
 
+_CIVILIAN_WORDS = re.compile(rf"\b{_CIVILIAN_TARGETS}\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
-_CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as)\s")
+_CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as|by)\s")
 
 
 def _victims(sentence: str, act: re.Match[str]) -> str:
