@@ -290,3 +290,16 @@ def test_a_crowd_that_disperses_by_itself_met_no_intervention():
         "The crowd dispersed peacefully in the afternoon."
     )
     assert _types("Nurses rally in Lilongwe", text) == [S.PEACEFUL_PROTEST]
+
+
+def test_a_named_non_state_force_takes_ground_for_itself():
+    sentence = "The Syrian Democratic Forces took control of the village of Tal Baydar on Monday."
+    assert _first(sentence) == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+
+
+def test_an_arrest_after_an_attack_leaves_the_attack_the_event():
+    sentence = (
+        "Two people were hurt and a man was arrested after a knife attack at a station in Lyon."
+    )
+    assert _first(sentence) == S.ATTACK
+    assert _first("Police arrested four men in connection with the bombing in Lyon.") == S.ARRESTS

@@ -395,12 +395,14 @@ _PROTEST_WORDS = gated(
 _STATE_AGENT = gated(
     r"\b(?:army|armed\s+forces|military|troops|soldiers|(?:government|regime|state|federal|security|"
     r"national|pro-government|loyalist)\s+(?:forces|troops)|forces\s+loyal\s+to\s+the\s+(?:government|regime)|"
-    r"(?-i:[A-Z])\w+\s+(?:forces|troops|army)|police|gendarmes?|marines|special\s+forces)\b",
+    r"(?!(?:Democratic|Support|Mobili[sz]ation|Liberation|Resistance|Protection)\b)(?-i:[A-Z])\w+\s+(?:forces|troops|army)|"
+    r"police|gendarmes?|marines|special\s+forces)\b",
     re.I,
 )
 _NON_STATE_AGENT = gated(
     r"\b(?:rebels?|militants?|insurgents?|jihadists?|Islamists?|extremists?|fighters|militias?|militiamen|"
     r"factions?|opposition|guerrillas?|separatists?|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|"
+    r"Syrian\s+Democratic\s+Forces|Rapid\s+Support\s+Forces|Popular\s+Mobili[sz]ation\s+(?:Forces|Units)|"
     r"al-Shabaa?b|Shabaa?b|Boko\s+Haram|Houthis?|M23|RSF|Rapid\s+Support|SDF|YPG|PKK|HTS|"
     r"Tahrir\s+al-Sham|Nusra|al-Qaeda|JNIM|gangs?|bandits)\b",
     re.I,
@@ -503,6 +505,13 @@ def event_triggers(sentence: str) -> list[S]:
         if specific in positions and ordered[0] in replaced:
             ordered.remove(specific)
             ordered.insert(0, specific)
+    if (
+        ordered[0] == S.ARRESTS
+        and len(ordered) > 1
+        and ordered[1] in _VIOLENT
+        and _ARREST_AFTER.search(sentence, positions[S.ARRESTS], positions[ordered[1]])
+    ):
+        ordered.append(ordered.pop(0))  # "a man is arrested after a machete attack": the attack
     if S.ARRESTS in positions and ordered[0] != S.ARRESTS and _ARREST_FOR.search(sentence):
         ordered.remove(S.ARRESTS)  # "arrested for kidnapping two women": the arrest is the news
         ordered.insert(0, S.ARRESTS)
@@ -559,6 +568,9 @@ _MOVED = re.compile(r"(?:dr(?:ove|ive|iv)|push|forc|chas|flush|recover|regain|re
 _TROOPS_MARCH = re.compile(
     r"\b(?:army|troops|soldiers|forces|rebels|militants|fighters|column)\s+(?:\w+\s+){0,2}?march\w*\s+\w+$",
     re.I,
+)
+_ARREST_AFTER = re.compile(
+    r"\b(?:after|following|during)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$", re.I
 )
 _ARREST_FOR = gated(
     r"\b(?:arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?)\s+(?:[\w'’.-]+\s+){0,6}?(?:for|over|on\s+charges\s+of|"
