@@ -118,7 +118,8 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"t(?:ook|akes?)\s+back|liberat(?:ed|es|e|ing)|w(?:on|ins|inning)\s+back|"
             r"(?:recover(?:s|ed|ing)?|regain(?:s|ed|ing)?|reclaim(?:s|ed|ing)?)\s+(?:[\w,]+\s+){0,4}?"
             r"(?:control|territory|ground|villages?|towns?|cit(?:y|ies)|districts?|areas?|positions|hills?|neighbou?rhoods?)|"
-            r"(?:dr(?:ove|ive|ives|iving|iven)|push(?:es|ed|ing)?|forc(?:ed|ing)|chas(?:e|es|ed|ing)|flush(?:es|ed|ing)?)\s+"
+            r"(?:drove|drive|drives|driving|driven|push|pushes|pushed|pushing|forced|forcing|chase|chases|chased|chasing|"
+            r"flush|flushes|flushed|flushing)\s+"
             r"(?:[\w'’-]+\s+){0,5}?(?:out\s+of|out\s+from|away\s+from|back\s+from|back\s+to|back|out)\b(?!\s+(?:\w+\s+)?(?:attacks?|assaults?|offensives?)))\b",
         ),
         (
@@ -284,13 +285,13 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\bsurrendered\s+(?:their\s+)?(?:weapons|arms)\b|\bdisbanded\b|"
             r"\b(?:reinforcements?|(?:send|sends|sent|sending|bring|brings|brought|bringing|deploy(?:s|ed|ing)?|rush(?:es|ed)?|"
             r"dispatch(?:es|ed)?)\s+(?:more\s+|further\s+|new\s+|large\s+|military\s+|additional\s+|thousands\s+of\s+|"
-            r"hundreds\s+of\s+|\d[\d,]*\s+)*(?:reinforcements?|troops|soldiers|forces|tanks|warships|warplanes|fighter\s+jets|"
-            r"aircraft|(?:military\s+)?convoys?|(?:military\s+)?advisers|paratroopers|marines)\s+(?:to|into|towards?)|"
-            r"(?<!Popular\s)mobili[sz](?:ation|ations|e|es|ed|ing)(?!\s+(?:Forces|Units|Front|Committees?))|fortif(?:y|ies|ied|ying|ications?)|military\s+build-?up|"
+            r"hundreds\s+of\s+|\d[\d,]*\s+)*(?=(?:reinforcements?|troops|soldiers|forces|tanks|warships|warplanes|fighter\s+jets|"
+            r"aircraft|(?:military\s+)?convoys?|(?:military\s+)?advisers|paratroopers|marines)\s+(?:to|into|towards?)\b)"
+            r"(?:\w+\s+){1,2}?(?:to|into|towards?)|"
+            r"(?<!Popular\s)mobili[sz](?:ation|ations|e|es|ed|ing)(?!\s+(?:Forces|Units|Front|Committees?))|fortif(?:y|ies|ied|ying|ications?)|(?<=military\s)build-?up|"
             r"defect(?:s|ing|ions?|ors?)\b|defected\s+to|deserted|desertions?|"
-            r"surrender(?:s|ed|ing)?(?!\s+of\s+weapons)|laid\s+down\s+(?:their\s+)?(?:arms|weapons)|"
-            r"lay\s+down\s+(?:their\s+)?(?:arms|weapons)|"
-            r"(?:pledg(?:e|es|ed)|swear(?:s)?|swore)\s+(?:allegiance|loyalty)|join(?:s|ed)?\s+forces\s+with|merg(?:e|es|ed)\s+with)\b",
+            r"surrender(?:s|ed|ing)?(?!\s+of\s+weapons)|laid(?=\s+down\s+(?:their\s+)?(?:arms|weapons)\b)\s+\w+\s+(?:their\s+)?\w+|"
+            r"(?:pledg(?:e|es|ed)|swear(?:s)?|swore)\s+(?:allegiance|loyalty))\b",
         ),
         (
             S.LOOTING_PROPERTY_DESTRUCTION,
