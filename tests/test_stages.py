@@ -153,12 +153,11 @@ def test_unreadable_state_stops_the_worker_instead_of_dropping_messages():
     from processors.state_records import StateRecordError
     from processors.stream.dead_letters import run_stage
     from schemas.topics import ARTICLES_UNIQUE
+    from tests.stage_doubles import StreamEvent
 
-    class Message:
-        topic, partition, offset, key, value, timestamp = "t", 0, 0, b"k", b"v", 0.0
-
-    class Event:
-        value, message = b"v", Message()
+    class Event(StreamEvent):
+        def __init__(self) -> None:
+            super().__init__(b"v", "t")
 
     handled: list[bytes] = []
 
