@@ -10,11 +10,16 @@
   copy check-jsonschema ships), then its services, images and the settings it sets.
 - Both: every variable set is a wirewatch setting, the values build valid Settings,
   every Secret key, ConfigMap, volume and command referred to exists.
+- Hardening (issue 23): the worker and the collector are probed on the endpoints they
+  serve, every pod runs under the runtime's default seccomp profile without a
+  service-account token, every image is pinned by digest, no secret has a default
+  (compose) or a usable placeholder (the Secret), and compose's broker demands a login.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterator
 from importlib.metadata import distribution
 from pathlib import Path
@@ -40,6 +45,13 @@ KNOWN_VERSIONS = sorted(
     key=lambda v: tuple(int(part) for part in v.split(".")),
 )
 VERSIONS = [v for v in KNOWN_VERSIONS if tuple(map(int, v.split(".")[:2])) >= (1, 27)]
+DIGEST = re.compile(r"^[^\s@]+:[^\s@:]+@sha256:[0-9a-f]{64}$")  # name:tag@sha256:<64 hex>
+# what an operator fills in where the manifests require it
+FILLED = {
+    "POSTGRES_PASSWORD": secrets.token_hex(16),
+    "WIREWATCH_KAFKA_SASL_PASSWORD": secrets.token_hex(16),
+    "WIREWATCH_API_TOKEN": secrets.token_hex(32),
+}
 
 
 def setting_names() -> set[str]:
@@ -180,8 +192,9 @@ def test_the_config_and_secret_build_valid_settings(tmp_path, monkeypatch):
     ca.write_text("a CA file; its contents are read by the clients, not the settings\n")
     values = {**config(), "WIREWATCH_KAFKA_SSL_CAFILE": str(ca)}
     values["WIREWATCH_DATABASE_URL"] = secret()["database-url"]
-    values["WIREWATCH_KAFKA_SASL_PASSWORD"] = secret()["kafka-password"]
-    values["WIREWATCH_API_TOKEN"] = secret()["api-token"]
+    # the two placeholders left empty (test_the_shipped_secret_runs_nothing), filled in
+    values["WIREWATCH_KAFKA_SASL_PASSWORD"] = FILLED["WIREWATCH_KAFKA_SASL_PASSWORD"]
+    values["WIREWATCH_API_TOKEN"] = FILLED["WIREWATCH_API_TOKEN"]
     for name, value in values.items():
         monkeypatch.setenv(name, value)
     settings = Settings()
@@ -199,7 +212,7 @@ def test_every_workload_sets_only_settings_and_refers_to_what_exists():
     for name, pod in pod_specs():
         [container] = pod["containers"]
         assert container["args"][0] in commands, name
-        assert container["image"] == compose()["x-wirewatch"]["image"], name
+        assert container["image"].split("@")[0] == compose()["x-wirewatch"]["image"], name
         for source in container.get("envFrom", []):
             assert source["configMapRef"]["name"] in config_maps
         for variable in container.get("env", []):
@@ -287,7 +300,7 @@ def test_compose_runs_the_pipeline_on_the_official_kafka_image_in_kraft_mode():
     services = compose()["services"]
     assert set(services) == {"kafka", "postgres", "worker", "collector", "api"}
     kafka = services["kafka"]
-    assert kafka["image"] == f"apache/kafka:{pinned_kafka_version()}"
+    assert kafka["image"].startswith(f"apache/kafka:{pinned_kafka_version()}@sha256:")
     assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
     assert services["postgres"]["image"].startswith("postgres:")
@@ -322,22 +335,150 @@ def test_compose_settings_build_valid_settings(service, monkeypatch):
     for name in setting_names():
         monkeypatch.delenv(name, raising=False)
     environment = dict(compose()["services"][service]["environment"])
-    if service == "api":  # ${WIREWATCH_API_TOKEN:?...}: compose refuses to start without it
-        environment["WIREWATCH_API_TOKEN"] = "a-token"
     for name, value in environment.items():
-        # ${NAME:-default}: compose's interpolation, with the default
-        value = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value))
+        # ${NAME:?message}: compose refuses to start without NAME; the operator's value
+        value = re.sub(r"\$\{([A-Z_]+):\?[^}]*\}", lambda m: FILLED[m.group(1)], str(value))
         monkeypatch.setenv(name, value)
     settings = Settings()
     assert settings.bootstrap_servers == "kafka:9092"
+    assert settings.kafka.uses_sasl and settings.kafka.sasl_username == "wirewatch"
+    password = settings.kafka.sasl_password
+    assert password is not None
+    assert password.get_secret_value() == FILLED["WIREWATCH_KAFKA_SASL_PASSWORD"]
     assert settings.resolved_database_url.endswith("@postgres:5432/wirewatch")
 
 
 def test_the_image_installs_runtime_dependencies_only_and_runs_unprivileged():
     dockerfile = (DEPLOY / "Dockerfile").read_text()
     stages = re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
-    assert stages[-1] == "python:3.11-slim"
+    assert stages[-1].startswith("python:3.11-slim@")
     assert "pip install --editable '.[postgres]'" in dockerfile and "[test]" not in dockerfile
     [user] = re.findall(r"^USER (\S+)", dockerfile, flags=re.MULTILINE)
     assert not user.startswith(("0", "root"))
     assert "npm ci --ignore-scripts" in dockerfile  # the dashboard's libraries, as locked
+
+
+# Hardening (issue 23)
+
+
+def _probe_answers(path: str) -> dict:
+    """What infra/probes.py's app (the worker's and the collector's) answers on PATH."""
+    import json
+    from wsgiref.util import setup_testing_defaults
+
+    from prometheus_client import CollectorRegistry
+
+    from infra.probes import probe_app
+
+    app = probe_app(CollectorRegistry(), lambda: {"alive": "ok"}, lambda: {"ready": "ok"})
+    environ: dict = {"PATH_INFO": path}
+    setup_testing_defaults(environ)
+    statuses: list[str] = []
+    body = b"".join(app(environ, lambda status, headers: statuses.append(status)))
+    assert statuses == ["200 OK"], (path, statuses)
+    return json.loads(body)
+
+
+@pytest.mark.parametrize(
+    ("deployment", "port_setting"),
+    [("wirewatch-worker", "worker_metrics_port"), ("wirewatch-collector", "metrics_port")],
+)
+def test_the_worker_and_the_collector_are_probed_where_they_serve(
+    deployment, port_setting, tmp_path, monkeypatch
+):
+    """Their endpoints are switched on, off loopback (the kubelet probes the pod's
+    address), and the probes ask the port and the paths infra/probes.py serves."""
+    for name in setting_names():
+        monkeypatch.delenv(name, raising=False)
+    for name, value in config().items():
+        monkeypatch.setenv(name, value)
+    ca = tmp_path / "ca.crt"
+    ca.write_text("a CA file\n")
+    monkeypatch.setenv("WIREWATCH_KAFKA_SSL_CAFILE", str(ca))
+    monkeypatch.setenv("WIREWATCH_KAFKA_SASL_PASSWORD", FILLED["WIREWATCH_KAFKA_SASL_PASSWORD"])
+    settings = Settings()
+    port = getattr(settings, port_setting)
+    host = getattr(settings, port_setting.replace("_port", "_host"))
+    assert port is not None, f"{port_setting} unset: the endpoints are not served"
+    assert host == "0.0.0.0"
+    [container] = one("Deployment", deployment)["spec"]["template"]["spec"]["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
+    for probe, path, answer in (
+        ("readinessProbe", "/readyz", {"status": "ready", "ready": "ok"}),
+        ("livenessProbe", "/healthz", {"status": "ok", "alive": "ok"}),
+    ):
+        check = container[probe]["httpGet"]
+        assert check["path"] == path, (deployment, probe)
+        assert ports[check["port"]] == port, (deployment, probe)
+        assert _probe_answers(path) == answer  # the path is a probe, not the metrics page
+
+
+def test_every_pod_has_the_default_seccomp_profile_and_no_service_account_token():
+    checked = []
+    for name, pod in pod_specs():
+        assert pod.get("automountServiceAccountToken") is False, name
+        assert pod["securityContext"].get("seccompProfile") == {"type": "RuntimeDefault"}, name
+        checked.append(name)
+    assert len(checked) == 4  # worker, collector, api, the subscriptions job
+
+
+def test_every_image_is_pinned_by_digest():
+    for name, pod in pod_specs():
+        for container in pod["containers"] + pod.get("initContainers", []):
+            assert DIGEST.match(container["image"]), (name, container["image"])
+    services = compose()["services"]
+    for name in ("kafka", "postgres"):
+        assert DIGEST.match(services[name]["image"]), (name, services[name]["image"])
+    assert "build" in compose()["x-wirewatch"]  # wirewatch's own: built there, from the below
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    stages = re.findall(r"^FROM (\S+)", dockerfile, flags=re.MULTILINE)
+    assert len(stages) == 3
+    for image in stages:
+        assert DIGEST.match(image), image
+
+
+def test_compose_has_no_default_for_a_secret():
+    """Every variable compose reads is required (${NAME:?message}): a forgotten password
+    stops `docker compose up`, rather than start with a default anyone can read here."""
+    text = (DEPLOY / "compose.yaml").read_text()
+    read = re.findall(r"\$\{([A-Za-z_]+)([^}]*)\}", text)
+    assert {name for name, _ in read} == set(FILLED)
+    for name, rest in read:
+        assert rest.startswith(":?") and len(rest) > 2, (name, rest)
+
+
+def test_compose_broker_demands_a_login_from_every_client():
+    """Every listener beyond the container's loopback is SASL; its one user's password is
+    the required variable every wirewatch service logs in with."""
+    services = compose()["services"]
+    kafka = services["kafka"]["environment"]
+    protocols = dict(p.split(":") for p in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    for listener in kafka["KAFKA_LISTENERS"].split(","):
+        name, address = listener.split("://")
+        if not address.startswith(("localhost:", "127.0.0.1:")):
+            assert protocols[name].startswith("SASL_"), listener
+    assert kafka["KAFKA_ADVERTISED_LISTENERS"] == "SASL_PLAINTEXT://kafka:9092"
+    login = kafka["KAFKA_LISTENER_NAME_SASL__PLAINTEXT_PLAIN_SASL_JAAS_CONFIG"]
+    password = "${WIREWATCH_KAFKA_SASL_PASSWORD:?"
+    assert f'user_wirewatch="{password}' in login and f'password="{password}' in login
+    for name in ("worker", "collector", "api"):
+        environment = services[name]["environment"]
+        assert environment["WIREWATCH_KAFKA_SECURITY_PROTOCOL"] == "SASL_PLAINTEXT", name
+        assert (
+            environment["WIREWATCH_KAFKA_SASL_MECHANISM"] in kafka["KAFKA_SASL_ENABLED_MECHANISMS"]
+        )
+        assert environment["WIREWATCH_KAFKA_SASL_USERNAME"] == "wirewatch", name
+        assert environment["WIREWATCH_KAFKA_SASL_PASSWORD"].startswith(password), name
+
+
+def test_the_shipped_secret_runs_nothing():
+    """The Secret's placeholders cannot be run as they are: the API refuses its token,
+    the Kafka user has no password, the database host never resolves (.invalid)."""
+    from api.app import ApiRefused, check_binding
+
+    api = Settings(api_host="0.0.0.0", api_token=secret()["api-token"]).api
+    with pytest.raises(ApiRefused):
+        check_binding(api)
+    assert secret()["kafka-password"] == ""
+    host = secret()["database-url"].split("@", 1)[1].split(":")[0]
+    assert host.endswith(".invalid")
