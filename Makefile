@@ -42,7 +42,7 @@ $(TEST_STAMP): $(RUNTIME_STAMP)
 	@$(call pip_install,-e '.[test]')
 	@touch $@
 
-# The dashboard's browser libraries (Leaflet, its marker clusters, world outlines), from
+# The browser libraries (Leaflet, its marker clusters, world outlines; Swagger UI), from
 # the npm registry as its lock file pins them; served by the API, never from a CDN.
 $(DASHBOARD_STAMP): $(DASHBOARD)/package-lock.json
 	@echo "install: the dashboard's browser libraries (npm ci in $(DASHBOARD))"

@@ -2,8 +2,9 @@
 
 FastAPI (on Starlette, served by uvicorn): the event models are pydantic already, so
 the OpenAPI description at ``/docs`` comes from the same types the pipeline sends, and
-each query parameter is declared once, typed and documented. Swagger UI's files are
-served from the ``swagger-ui-bundle`` package, never from a CDN.
+each query parameter is declared once, typed and documented. Swagger UI's files (a
+release that reads OpenAPI 3.1) come from npm's ``swagger-ui-dist``, pinned in the
+dashboard's lock file and served from here, never from a CDN.
 
 Bad input gets a 400 whose JSON body names the parameter and the problem; no input
 makes a 500. Off loopback, every ``/api`` request needs the bearer token, and so do
@@ -23,18 +24,15 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import (
     JSONResponse,
     Response,
     StreamingResponse,
 )
-from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client import generate_latest as prometheus_text
 from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
-from swagger_ui_bundle import swagger_ui_path
 
 from api.auth import ApiRefused, GuessThrottle, check_binding
 from api.hosts import AllowedHostMiddleware
@@ -42,7 +40,7 @@ from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware, RequestMetrics
 from api.params import event_query_parameters
 from api.streams import StreamSlots
-from api.ui import TOKEN_COOKIE, client_of, mount_dashboard, throttled
+from api.ui import TOKEN_COOKIE, client_of, docs_page, mount_dashboard, throttled
 from infra.settings import Settings
 from sinks import event_formats
 from sinks.event_changes import changes_after, current_position, parse_position
@@ -300,7 +298,6 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
     def metrics() -> Response:
         return Response(prometheus_text(request_metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app.mount("/static/swagger", StaticFiles(directory=str(swagger_ui_path)), name="swagger")
     mount_dashboard(app, api_settings, guesses)
 
     @app.get("/openapi.json", dependencies=guarded, include_in_schema=False)
@@ -309,13 +306,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
 
     @app.get("/docs", dependencies=guarded, include_in_schema=False)
     def docs() -> Response:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="wirewatch API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
-        )
+        return docs_page("/openapi.json", "wirewatch API")
 
     return app
 

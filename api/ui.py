@@ -1,6 +1,7 @@
 """The dashboard at /: its page, its own files, and the browser libraries it loads, all
 served by the API process (npm installs the libraries at `make install`; nothing is
-fetched from elsewhere at run time); signing in with the token, and out."""
+fetched from elsewhere at run time); signing in with the token, and out. Swagger UI for
+/docs comes the same way (npm's swagger-ui-dist: a release that reads OpenAPI 3.1)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -32,6 +34,8 @@ VENDOR = {
     "topojson": "topojson-client/dist",
     "world-atlas": "world-atlas",
 }
+SWAGGER_UI = "swagger-ui-dist"  # /docs's files, under node_modules too
+SWAGGER_URL = "/static/vendor/swagger-ui"
 
 
 def client_of(request: Request) -> str:
@@ -60,6 +64,8 @@ def mount_dashboard(app: FastAPI, api_settings: ApiSection, guesses: GuessThrott
     for name, path in VENDOR.items():
         if name not in missing:
             app.mount(f"/static/vendor/{name}", StaticFiles(directory=str(modules / path)))
+    if (modules / SWAGGER_UI).is_dir():
+        app.mount(SWAGGER_URL, StaticFiles(directory=str(modules / SWAGGER_UI)))
 
     def signed_in(request: Request) -> bool:
         """The cookie holds the token. A wrong one counts as a guess (the page answered
@@ -134,3 +140,24 @@ def mount_dashboard(app: FastAPI, api_settings: ApiSection, guesses: GuessThrott
             "tile_url": api_settings.tile_url,
             "tile_attribution": api_settings.tile_attribution,
         }
+
+
+def docs_page(openapi_url: str, title: str) -> Response:
+    """Swagger UI over OPENAPI_URL, its files from here. The browser fetches the
+    description with the dashboard's cookie, so a token-guarded server needs nothing
+    more than signing in at /. No online validator: nothing leaves the machine."""
+    if not (DASHBOARD / "node_modules" / SWAGGER_UI / "swagger-ui-bundle.js").is_file():
+        return HTMLResponse(
+            "<h1>Swagger UI is not installed</h1><p>Run <code>make install</code> (npm ci "
+            f"in api/dashboard): missing {SWAGGER_UI}. The description itself is at "
+            f'<a href="{openapi_url}">{openapi_url}</a>.</p>',
+            status_code=503,
+        )
+    return get_swagger_ui_html(
+        openapi_url=openapi_url,
+        title=title,
+        swagger_js_url=f"{SWAGGER_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{SWAGGER_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{SWAGGER_URL}/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},
+    )

@@ -318,8 +318,8 @@ def test_health_readiness_metrics_and_docs_work_offline(client):
     metrics = client.get("/metrics").text
     assert 'wirewatch_api_requests_total{route="/api/events",status="200"}' in metrics
     docs = client.get("/docs").text
-    assert "/static/swagger/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
-    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
     spec = client.get("/openapi.json").json()
     assert {"/api/events", "/api/events/export", "/api/events/{event_id}"} <= set(spec["paths"])
 

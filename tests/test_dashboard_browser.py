@@ -200,3 +200,48 @@ def test_at_phone_width_nothing_overflows_sideways(served, browser):
     )
     assert overflow <= 0
     browser.save_screenshot(str(SHOTS / "phone.png"))
+
+
+def test_the_api_docs_render_every_operation_behind_the_token(tmp_path, browser):
+    """/docs in the browser: Swagger UI reads the OpenAPI 3.1 description FastAPI serves
+    (an old Swagger UI says "Unable to render this definition"), draws a block per
+    operation, and gets the description with the cookie signing in at / leaves."""
+    import httpx
+    from selenium.webdriver.common.by import By
+
+    database = f"sqlite:///{tmp_path / 'events.db'}"
+    upsert_events(connect(database), SEED_VERSIONS)
+    token = "docs-s3cret"
+    with api_server(database, tmp_path / "state", WIREWATCH_API_TOKEN=token) as base:
+        spec = httpx.get(f"{base}/openapi.json", headers={"Authorization": f"Bearer {token}"})
+        operations = {
+            (method, path, operation["operationId"])
+            for path, methods in spec.json()["paths"].items()
+            for method, operation in methods.items()
+        }
+        assert {path for _, path, _ in operations} >= {"/api/events", "/api/events/{event_id}"}
+        browser.get(f"{base}/docs")
+        assert "a bearer token is required" in browser.page_source  # not signed in yet
+        browser.get(f"{base}/")
+        browser.find_element(By.NAME, "token").send_keys(token)
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(browser, lambda d: d.current_url == f"{base}/", "signed in")
+        browser.get(f"{base}/docs")
+        blocks = "return [...document.querySelectorAll('.opblock')].map(b => b.id)"
+        wait_for(browser, lambda d: len(d.execute_script(blocks)) == len(operations), "blocks")
+        rendered = browser.execute_script(
+            "return [...document.querySelectorAll('.opblock')].map(b => ["
+            "b.querySelector('.opblock-summary-method').textContent.toLowerCase(),"
+            "b.querySelector('.opblock-summary-path').dataset.path, b.id])"
+        )
+        assert {(method, path) for method, path, _ in rendered} == {
+            (method, path) for method, path, _ in operations
+        }
+        ids = " ".join(block for _, _, block in rendered)
+        assert all(operation_id in ids for _, _, operation_id in operations)
+        assert "Unable to render" not in browser.find_element(By.TAG_NAME, "body").text
+        sources = browser.execute_script(
+            "return performance.getEntriesByType('resource').map(r => r.name)"
+        )
+        assert sources and all(name.startswith(base) for name in sources), sources
+        browser.save_screenshot(str(SHOTS / "api-docs.png"))
