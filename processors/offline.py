@@ -1,7 +1,9 @@
 """The extraction stage without Kafka: JSON Lines of articles in, events out.
 
 Input lines carry ``id``, ``title``, ``text``, ``published`` (RFC 3339) and optionally
-``url`` and ``source``; the output is ``{"id": ..., "events": [EventMention, ...]}``.
+``url`` and ``source``; the output is ``{"id": ..., "events": [EventMention, ...]}``. An
+article in a language the extractor does not read gets no events and says so:
+``"skipped": "not English", "language": "fr"``, as the worker skips and counts it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from processors import stages
 from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex
 from processors.extraction import extract_events
 from processors.merge import DEFAULT_WINDOW_DAYS, IncidentIndex
+from processors.stages import not_read
 from processors.window import EVICT_EVERY, Retention
 from schemas.article import Article, article_id_for
 from schemas.dead_letter import describe_error
@@ -84,6 +87,13 @@ def extract_lines(
         if isinstance(article, str):
             yield number, article
             continue
+        language = not_read(article)
+        if language is not None:
+            yield (
+                number,
+                {"id": record["id"], "events": [], "skipped": SKIP_REASON, "language": language},
+            )
+            continue
         try:
             mentions = extract(article)
         except Exception as error:
@@ -96,6 +106,19 @@ def extract_lines(
                 "events": [json.loads(mention.model_dump_json()) for mention in mentions],
             },
         )
+
+
+SKIP_REASON = "not English"  # the extractor reads English only
+
+
+def skip_summary(languages: dict[str, int]) -> str | None:
+    """One line for stderr: how many articles were skipped, by language, most first."""
+    total = sum(languages.values())
+    if not total:
+        return None
+    counts = sorted(languages.items(), key=lambda pair: (-pair[1], pair[0]))
+    by_language = ", ".join(f"{language} {count}" for language, count in counts)
+    return f"{total} article{'s' if total != 1 else ''} skipped: not English ({by_language})"
 
 
 class InProcessPipeline:

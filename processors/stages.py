@@ -24,10 +24,12 @@ dead-letter topic, once, for every stage alike.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
+from infra.language import is_read, language_of
 from processors.alerting import Sent, SubscriptionIndex, alert_reason, build_alert
 from processors.dedup import ArticleIndex, IndexEntry, admit
 from processors.extraction import extract_events
@@ -175,6 +177,21 @@ class ExtractState:
     articles: Table  # article id -> Extracted record
     retention: Retention
     extract: Callable[[Article], list[EventMention]] = extract_events
+    # articles in a language the extractor does not read: (feed, language) -> how many
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    on_skip: Callable[[str, str], None] | None = None  # (feed, language), e.g. a metric
+
+
+def not_read(article: Article) -> str | None:
+    """The language of an article the extractor does not read (English only), None when
+    it reads it. Detected here when the collector did not stamp it (older messages)."""
+    language = language_of(article.title, article.text, article.detected_language)
+    return None if is_read(language) else language
+
+
+def feed_of(article: Article) -> str:
+    """The feed an article came from, as the collector names it (its URL), or its source."""
+    return article.feed_url or article.source
 
 
 def extract(state: ExtractState, value: bytes) -> Step:
@@ -190,7 +207,14 @@ def _extract(state: ExtractState, item: Article | ArticleCopy) -> list[Record]:
         known = state.articles.get(item.original_id)
         countries = Extracted.from_record(known).countries if known else ()
         return [Record(country.encode(), item.to_json_bytes()) for country in countries]
-    found = state.extract(item)
+    language = not_read(item)
+    if language is not None:  # a counted skip, not an error: nothing to extract from
+        state.skipped[feed_of(item), language] += 1
+        if state.on_skip is not None:
+            state.on_skip(feed_of(item), language)
+        found: list[EventMention] = []
+    else:
+        found = state.extract(item)
     countries = tuple(sorted({mention.country for mention in found}))
     state.articles[item.id] = Extracted(countries, item.published.isoformat()).to_record()
     if state.retention.advance(item.published):

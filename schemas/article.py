@@ -40,6 +40,9 @@ class Article(WireModel):
     published: AwareDatetime
     published_estimated: bool = False
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] | None = None
+    # the language the collector found the text in (infra/language.py): "und" when
+    # unsure; None in messages from before detection, which the worker detects itself
+    detected_language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] | None = None
     guid: str | None = None
     feed_url: str | None = None
     ingested_at: AwareDatetime | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -26,12 +27,14 @@ def extract(source, merge: bool) -> None:
     A line that cannot be read (not UTF-8, not JSON, a missing or bad field) or whose
     extraction fails or takes longer than WIREWATCH_EXTRACT_BUDGET_SECONDS is reported on
     stderr with its number; the rest are processed, and the exit status is then 1.
+    An article in a language the extractor does not read (English only) is skipped, not
+    failed: its line says "skipped", and stderr ends with one line counting them.
     Each output line: {"id": ..., "events": [EventMention, ...]}; with --merge, one
     canonical Event per line (with event_id, version, article_ids, sources), after the
     whole file is read in order, with the stream's own dedup and merge functions.
     """
     from processors.budgeted_extraction import budgeted_extractor
-    from processors.offline import InProcessPipeline, extract_lines, merge_lines
+    from processors.offline import InProcessPipeline, extract_lines, merge_lines, skip_summary
 
     settings = get_settings()
     extractor = budgeted_extractor(settings)  # an article over the budget: its line is reported
@@ -44,17 +47,27 @@ def extract(source, merge: bool) -> None:
         canonical, errors = merge_lines(source, pipeline)
         for number, message in errors:
             click.echo(f"line {number}: {message}", err=True)
+        languages: Counter[str] = Counter()
+        for (_, language), count in pipeline.extracted.skipped.items():
+            languages[language] += count
+        if summary := skip_summary(languages):
+            click.echo(summary, err=True)
         for event in canonical:
             click.echo(event.model_dump_json())
         sys.exit(1 if errors else 0)
 
     failures = 0
+    skipped: Counter[str] = Counter()
     for line_number, output in extract_lines(source, extractor):
         if isinstance(output, str):
             failures += 1
             click.echo(f"line {line_number}: {output}", err=True)
         else:
+            if "skipped" in output:
+                skipped[output["language"]] += 1
             click.echo(json.dumps(output, ensure_ascii=False))
+    if summary := skip_summary(skipped):
+        click.echo(summary, err=True)
     sys.exit(1 if failures else 0)
 
 
