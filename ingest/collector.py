@@ -20,6 +20,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from infra.http import parse_retry_after
+from infra.language import is_read
 from infra.settings import CollectSection, Settings
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
@@ -263,12 +264,27 @@ class Collector:
                 for e in acknowledged
             ],
         )
+        self._count_not_read(feed, acknowledged)
         if len(acknowledged) < len(fresh):
             raise PushError(
                 f"Kafka acknowledged {len(acknowledged)} of {len(fresh)} entries; "
                 "the rest are pushed again on the next poll"
             )
         return len(acknowledged)
+
+    def _count_not_read(self, feed: FeedConfig, pushed: list[NormalizedEntry]) -> None:
+        """Articles pushed in a language the extractor does not read: pushed all the
+        same (articles.raw keeps what was collected; the worker skips them), and counted
+        here per feed and language, for `feeds list`, `status` and the metrics."""
+        languages: dict[str, int] = {}
+        for entry in pushed:
+            language = entry.article.detected_language
+            if not is_read(language):
+                languages[str(language)] = languages.get(str(language), 0) + 1
+        if languages:
+            self.store.count_not_read(feed.url, languages)
+            for language, count in languages.items():
+                self.metrics.not_read.labels(feed.url, language).inc(count)
 
     def _send_and_wait(self, entries: list[NormalizedEntry]) -> list[NormalizedEntry]:
         outcomes = push_articles(

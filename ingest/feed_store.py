@@ -1,4 +1,5 @@
-"""What the collector remembers between runs: each feed's health and the entries it pushed.
+"""What the collector remembers between runs: each feed's health and the entries it pushed,
+and how many of its articles were in a language the extractor does not read.
 
 An entry is recorded as seen only after Kafka acknowledged it, and a feed's ETag and
 Last-Modified only after every entry of that response was acknowledged, so a crash or
@@ -56,11 +57,25 @@ seen_entries = Table(
 )
 
 
+# articles of each feed the extractor does not read (English only), by detected language
+not_read = Table(
+    "feed_languages_not_read",
+    metadata,
+    Column("feed_url", Text, primary_key=True),
+    Column("language", String(16), primary_key=True),
+    Column("articles", Integer, nullable=False, default=0),
+)
+
+
 def _create_v1(engine: Engine) -> None:
-    metadata.create_all(engine)
+    metadata.create_all(engine, tables=[feed_state, seen_entries])
 
 
-MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1),)
+def _create_v2(engine: Engine) -> None:
+    metadata.create_all(engine, tables=[not_read])
+
+
+MIGRATIONS: tuple[Migration, ...] = ((1, _create_v1), (2, _create_v2))
 
 
 @dataclass
@@ -128,6 +143,35 @@ class FeedStore:
         with self.engine.begin() as connection:
             connection.execute(feed_state.delete().where(feed_state.c.url == url))
             connection.execute(seen_entries.delete().where(seen_entries.c.feed_url == url))
+            connection.execute(not_read.delete().where(not_read.c.feed_url == url))
+
+    def count_not_read(self, feed_url: str, languages: dict[str, int]) -> None:
+        """Add LANGUAGES' counts (language -> articles) to the feed's skipped articles."""
+        with self.engine.begin() as connection:
+            for language, count in languages.items():
+                where = (not_read.c.feed_url == feed_url, not_read.c.language == language)
+                done = connection.execute(
+                    not_read.update().where(*where).values(articles=not_read.c.articles + count)
+                )
+                if done.rowcount == 0:
+                    connection.execute(
+                        not_read.insert().values(
+                            feed_url=feed_url, language=language, articles=count
+                        )
+                    )
+
+    def not_read(self) -> dict[str, dict[str, int]]:
+        """feed URL -> language -> articles skipped as not English, most first."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(not_read.c.feed_url, not_read.c.language, not_read.c.articles).order_by(
+                    not_read.c.feed_url, not_read.c.articles.desc(), not_read.c.language
+                )
+            ).all()
+        found: dict[str, dict[str, int]] = {}
+        for feed_url, language, count in rows:
+            found.setdefault(feed_url, {})[language] = count
+        return found
 
     def seen_versions(self, feed_url: str, keys: list[str]) -> dict[str, str]:
         """entry key -> the version last pushed, for the given keys."""

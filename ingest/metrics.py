@@ -25,6 +25,14 @@ class CollectorMetrics:
             ["feed"],
             registry=self.registry,
         )
+        # label values: the configured feeds, and language codes (a bounded set: the
+        # detector's model knows under 150)
+        self.not_read = Counter(
+            "wirewatch_feed_articles_not_read",
+            "Articles pushed that the extractor skips: not English, by detected language",
+            ["feed", "language"],
+            registry=self.registry,
+        )
         self.errors = Counter(
             "wirewatch_feed_errors",
             "Failed polls by kind",

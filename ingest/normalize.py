@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from pydantic import ValidationError
 
+from infra.language import detect_language
 from ingest.urls import InvalidURLError, canonical_url
 from schemas.article import PUBLISHED_YEARS, Article, article_id_for
 
@@ -129,6 +130,7 @@ def normalize_entry(
             published=published or fetched_at,
             published_estimated=estimated,
             language=language,
+            detected_language=detect_language(title, text),
             guid=str(guid)[:2000] if guid else None,
             feed_url=feed_url,
             ingested_at=fetched_at,

@@ -219,7 +219,17 @@ def _ago(value) -> str:
     return f"{seconds:.0f}s ago" if seconds >= 0 else f"in {-seconds:.0f}s"
 
 
-def feeds_table(rows, console: Console | None = None) -> None:
+def languages_line(languages: dict[str, int]) -> str:
+    """ "fr 12, es 3": counts by language, most first."""
+    ordered = sorted(languages.items(), key=lambda pair: (-pair[1], pair[0]))
+    return ", ".join(f"{language} {count}" for language, count in ordered)
+
+
+def feeds_table(
+    rows, console: Console | None = None, not_read: dict[str, dict[str, int]] | None = None
+) -> None:
+    """NOT_READ: feed URL -> language -> articles skipped as not English."""
+    not_read = not_read or {}
     columns = (
         Column("url", min_width=16),
         Column("name", min_width=8),
@@ -229,6 +239,7 @@ def feeds_table(rows, console: Console | None = None) -> None:
         Column("entries", keep=True, drop=1),
         Column("304s", keep=True, drop=2),
         Column("next poll", keep=True),
+        Column("not English", min_width=6, drop=3),
     )
     cells = (
         (
@@ -240,6 +251,7 @@ def feeds_table(rows, console: Console | None = None) -> None:
             str(health.entries_seen),
             str(health.not_modified),
             _ago(health.next_poll_at) if health.next_poll_at else "now",
+            languages_line(not_read.get(feed.url, {})),
         )
         for feed, health in rows
     )
@@ -403,6 +415,11 @@ def status_table(document: dict[str, Any], console: Console | None = None) -> No
                 f"({collector['feeds_polled']} feeds polled)"
             )
         )
+        for feed, languages in collector.get("not_read", {}).items():
+            console.print(
+                f"           {sum(languages.values())} articles skipped, not English "
+                f"({languages_line(languages)}): {feed}"
+            )
     events = document["events"]
     if "error" in events:
         console.print(plain(f"events     {events['error']}"))

@@ -159,6 +159,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     extracted = stages.ExtractState(
         table("extract.countries", ARTICLES_RAW), retention(), budgeted_extractor(settings)
     )
+    extracted.on_skip = lambda feed, language: metrics.not_read.labels(feed, language).inc()
     merged = stages.MergeState(
         IncidentIndex(
             table("merge.events", EVENT_MENTIONS), table("merge.articles", EVENT_MENTIONS)

@@ -84,6 +84,13 @@ class WorkerMetrics:
             ["stage", "topic"],
             registry=self.registry,
         )
+        # feed: the article's feed URL (or source); language: a code the detector knows
+        self.not_read = Counter(
+            "wirewatch_articles_not_read",
+            "Articles extraction skipped: not English (it reads English only)",
+            ["feed", "language"],
+            registry=self.registry,
+        )
         self.events_stored = Counter(
             "wirewatch_events_stored",
             "Event versions the store wrote (a version already stored is not counted)",

@@ -168,7 +168,8 @@ def feeds_poll(feed: str) -> None:
 @feeds.command("list")
 @click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
 def feeds_list(output_format: str | None) -> None:
-    """Feeds with their health: last success, last error, failures, entries seen."""
+    """Feeds with their health: last success, last error, failures, entries seen, and the
+    articles skipped as not English (the extractor reads English only), by language."""
     from ingest.feed_store import FeedStore
     from ingest.feeds_config import load_feeds
 
@@ -176,12 +177,14 @@ def feeds_list(output_format: str | None) -> None:
     configured = load_feeds(settings.resolved_feeds_file)
     store = FeedStore(settings.resolved_collector_database_url)
     rows = [(feed, store.health(feed.url)) for feed in configured]
+    not_read = store.not_read()
     if render.chosen_format(output_format) == "jsonl":
         for feed, health in rows:
             record = {**feed.model_dump(), **{k: v for k, v in vars(health).items() if k != "url"}}
+            record["not_english"] = not_read.get(feed.url, {})
             click.echo(json.dumps(record, default=str))
         return
-    render.feeds_table(rows)
+    render.feeds_table(rows, not_read=not_read)
 
 
 @feeds.command("check")

@@ -95,10 +95,17 @@ def _collector_part(settings: Settings) -> dict[str, Any]:
     from ingest.feed_store import FeedStore
 
     try:
-        feeds, last = FeedStore(settings.resolved_collector_database_url).last_poll()
+        store = FeedStore(settings.resolved_collector_database_url)
+        feeds, last = store.last_poll()
+        not_read = store.not_read()
     except (SQLAlchemyError, OSError) as error:  # shown, not raised: the rest still counts
         return {"error": _database_problem(error)}
-    return {"feeds_polled": feeds, "last_poll": last.isoformat() if last else None}
+    return {
+        "feeds_polled": feeds,
+        "last_poll": last.isoformat() if last else None,
+        # feed URL -> language -> articles skipped: the extractor reads English only
+        "not_read": not_read,
+    }
 
 
 def _events_part(settings: Settings) -> dict[str, Any]:
