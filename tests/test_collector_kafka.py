@@ -238,3 +238,50 @@ def test_unusable_entries_go_to_the_dead_letter_topic_and_metrics_count(
     sample = metrics.registry.get_sample_value
     assert sample("wirewatch_feed_fetches_total", {"feed": feed.url}) == 1
     assert sample("wirewatch_feed_entries_pushed_total", {"feed": feed.url}) == 1
+
+
+def _rss(items: list[tuple[str, str]]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><link>https://mixed.example/{n}</link><guid>m-{n}</guid>"
+        f"<pubDate>Mon, 11 Mar 2024 0{n}:00:00 +0000</pubDate><description>{text}</description>"
+        "</item>"
+        for n, (title, text) in enumerate(items)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Mixed</title>'
+        f"<link>https://mixed.example/</link><description>test</description>{entries}</channel></rss>"
+    ).encode()
+
+
+MIXED = [
+    ("Gunmen kill 12 villagers in Zamfara", "Gunmen killed twelve villagers on Sunday."),
+    ("Car bomb kills 5 in Mogadishu", ""),
+    (
+        "Des hommes armés ont tué trois civils près de Bambari",
+        "Selon la police, l'attaque a eu lieu dans la nuit de dimanche à lundi.",
+    ),
+    ("Les rebelles ont pris le contrôle de la ville après deux jours de combats", ""),
+    ("Hombres armados asesinaron a cinco personas en un bar de Guanajuato", ""),
+]
+
+
+def test_articles_in_another_language_are_stamped_pushed_and_counted_per_feed(
+    pipeline_settings, tmp_path
+):
+    """Issue 25, item 10: the collector stamps each article's language; one the extractor
+    does not read is still pushed (the worker skips it) and counted once, by feed and
+    language, in the collector's store (feeds list, status) and its metrics."""
+    settings = _settings(pipeline_settings)
+    store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
+    with FeedServer() as server:
+        server.static("/mixed.xml", _rss(MIXED))
+        feed = FeedConfig(url=server.url("/mixed.xml"))
+        collector = _collector(settings, store)
+        assert _poll_all(collector, [feed])[feed.url].pushed == 5
+        _poll_all(_collector(settings, store), [feed])  # nothing new: nothing counted again
+    languages = {p["title"]: p["detected_language"] for p in _pushed(settings)}
+    assert [languages[title] for title, _ in MIXED] == ["en", "en", "fr", "fr", "es"]
+    assert store.not_read() == {feed.url: {"fr": 2, "es": 1}}
+    metric = collector.metrics.registry.get_sample_value
+    labels = {"feed": feed.url, "language": "fr"}
+    assert metric("wirewatch_feed_articles_not_read_total", labels) == 2
