@@ -172,3 +172,25 @@ def test_wirewatch_extract_skips_other_languages_with_one_summary_line(tmp_path)
             assert out[0]["events"] and not any(o["events"] for o in out[1:])
         else:
             assert done.stdout.strip()  # the English article's event
+
+
+def test_status_and_feeds_list_show_the_skips_by_feed_and_language():
+    from rich.console import Console
+
+    from ingest.feed_store import FeedHealth
+    from ingest.feeds_config import FeedConfig
+    from wirewatch.render import feeds_table, status_table
+
+    feed = "https://a.test/f"
+    document = {
+        "broker": {"reachable": False, "servers": "127.0.0.1:9092", "error": "no broker"},
+        "collector": {"feeds_polled": 1, "last_poll": None, "not_read": {feed: {"fr": 12}}},
+        "events": {"error": "no database"},
+    }
+    console = Console(record=True, width=120)
+    status_table(document, console)
+    assert f"12 articles skipped, not English (fr 12): {feed}" in console.export_text()
+    console = Console(record=True, width=160)
+    feeds_table([(FeedConfig(url=feed), FeedHealth(feed))], console, {feed: {"fr": 12, "es": 3}})
+    [row] = [line for line in console.export_text().splitlines() if feed in line]
+    assert row.rstrip().endswith("fr 12, es 3")
