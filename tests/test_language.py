@@ -184,7 +184,7 @@ def test_status_and_feeds_list_show_the_skips_by_feed_and_language():
     feed = "https://a.test/f"
     document = {
         "broker": {"reachable": False, "servers": "127.0.0.1:9092", "error": "no broker"},
-        "collector": {"feeds_polled": 1, "last_poll": None, "not_read": {feed: {"fr": 12}}},
+        "collector": {"feeds_polled": 1, "last_poll": None, "not_english": {feed: {"fr": 12}}},
         "events": {"error": "no database"},
     }
     console = Console(record=True, width=120)

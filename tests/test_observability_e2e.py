@@ -222,7 +222,7 @@ def test_a_running_worker_reports_per_stage_counts_lag_and_readiness_and_status_
         prefix("alerts.dlq"): 0,
     }
     assert status["events"]["stored"] == 10 and status["events"]["last_event_id"]
-    assert status["collector"] == {"feeds_polled": 0, "last_poll": None, "not_read": {}}
+    assert status["collector"] == {"feeds_polled": 0, "last_poll": None, "not_english": {}}
 
     table = subprocess.run(
         wirewatch_command("status", "--format", "table"),

@@ -415,7 +415,7 @@ def status_table(document: dict[str, Any], console: Console | None = None) -> No
                 f"({collector['feeds_polled']} feeds polled)"
             )
         )
-        for feed, languages in collector.get("not_read", {}).items():
+        for feed, languages in collector.get("not_english", {}).items():
             console.print(
                 f"           {sum(languages.values())} articles skipped, not English "
                 f"({languages_line(languages)}): {feed}"

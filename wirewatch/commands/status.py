@@ -104,7 +104,7 @@ def _collector_part(settings: Settings) -> dict[str, Any]:
         "feeds_polled": feeds,
         "last_poll": last.isoformat() if last else None,
         # feed URL -> language -> articles skipped: the extractor reads English only
-        "not_read": not_read,
+        "not_english": not_read,
     }
 
 
