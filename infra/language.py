@@ -25,8 +25,9 @@ _lock = threading.Lock()
 
 
 @cache
-def _identifier() -> Any:
-    """py3langid's model, loaded once per process (about 3 s; on first use)."""
+def load_model() -> Any:
+    """py3langid's model, loaded once per process (about 3 s): on first use, or before
+    it by a process that would rather not pause then (the worker, at start)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -43,7 +44,7 @@ def detect_language(title: str, text: str = "") -> str:
     sample = sample_of(title, text)
     if sum(character.isalpha() for character in sample) < MIN_LETTERS:
         return UNDETERMINED
-    identifier = _identifier()
+    identifier = load_model()
     with _lock:  # the identifier is not documented as thread-safe
         ranked = identifier.rank(sample)
     best, _ = ranked[0]

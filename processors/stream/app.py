@@ -35,6 +35,7 @@ from mode.utils.objects import cached_property
 from mode.utils.queues import FlowControlEvent
 
 from infra.db import check_file, store_name
+from infra.language import load_model as load_language_model
 from infra.logs import hold_back_repeats, logging_config
 from infra.settings import Settings
 from processors import stages
@@ -184,8 +185,10 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
 
     @app.task
     async def load_gazetteer() -> None:
-        # Load the place index before the first article needs it, off the event loop.
+        # Load the place index before the first article needs it, off the event loop;
+        # then the language model, for articles that come without a detected language.
         await asyncio.get_running_loop().run_in_executor(None, get_gazetteer)
+        await asyncio.get_running_loop().run_in_executor(None, load_language_model)
 
     async def dedup_and_extract_one(event: EventT) -> stages.Step:
         return stages.dedup_and_extract(deduplicated, extracted, event.value)
