@@ -334,6 +334,14 @@ def test_not_ready_while_the_database_does_not_answer(tmp_path, database_url):
     assert ready.json() == {"status": "not ready", "database": "failed"}
 
 
+def test_docs_without_swagger_ui_installed_say_how_to_install_it(monkeypatch, tmp_path):
+    import api.ui
+
+    monkeypatch.setattr(api.ui, "DASHBOARD", tmp_path)  # no node_modules there
+    page = api.ui.docs_page("/openapi.json", "wirewatch API")
+    assert page.status_code == 503 and b"make install" in page.body
+
+
 def test_with_a_token_every_api_request_must_carry_it(engine, database_url):
     client = TestClient(create_api(_settings(database_url, api_token="s3cret"), engine))
     assert client.get("/api/events").status_code == 401
