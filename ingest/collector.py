@@ -21,6 +21,7 @@ from kafka.errors import KafkaError
 
 from infra.http import parse_retry_after
 from infra.language import is_read
+from infra.language import load_model as load_language_model
 from infra.settings import CollectSection, Settings
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
@@ -115,6 +116,9 @@ class Collector:
         self.limits = limits_from(settings.collect)
         self.policy = policy_from(settings.collect)
         self.ack_timeout = ack_timeout
+        # the language model (about 3 s) loaded now, before any poll: loaded by the first
+        # entry normalized, it would stall the event loop and time the other polls out
+        load_language_model()
         self._client = make_client(self.limits)
 
     async def close(self) -> None:
