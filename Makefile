@@ -1,4 +1,4 @@
-# The two commands of the README. Everything they need is installed from here.
+# The commands of the README. Everything they need is installed from here.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +11,7 @@ PIP_LOG := $(VENV)/pip.log
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 
-.PHONY: up test install install-runtime kafka-jars postgres browser lint clean mutation
+.PHONY: up test check install install-runtime kafka-jars postgres browser lint clean mutation
 
 DASHBOARD := api/dashboard
 DASHBOARD_STAMP := $(DASHBOARD)/node_modules/.package-lock.json
@@ -69,13 +69,19 @@ postgres: $(RUNTIME_STAMP)
 			|| { echo "pip failed; the end of $(PIP_LOG):"; tail -n 25 $(PIP_LOG); exit 1; }; \
 	fi
 
-# Chromium and its driver from the system's packages, for the dashboard's browser tests.
-browser:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
-		echo "Chromium and ChromeDriver found"; \
-	else \
+# Chromium and its driver for the dashboard's browser tests: the machine's (chromium,
+# chromium-browser or google-chrome on PATH with a ChromeDriver of its version:
+# tests/browser.py), else, as root, the system's packages; else a line naming the
+# command to run as root, and `make test` stops there.
+browser: $(RUNTIME_STAMP)
+	@if $(BIN)/python -m tests.browser >/dev/null; then \
+		$(BIN)/python -m tests.browser; \
+	elif [ "$$(id -u)" = 0 ]; then \
 		echo "installing Chromium and ChromeDriver from the system's packages"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		$(BIN)/python -m tests.browser; \
+	else \
+		$(BIN)/python -m tests.browser; exit 1; \
 	fi
 
 up: install-runtime
@@ -86,6 +92,12 @@ lint: install
 
 test: install kafka-jars postgres browser lint
 	$(BIN)/pytest
+
+# The quick check before a commit: ruff and every test that needs no broker, database
+# server or browser (the markers in pyproject.toml), in parallel as `make test` runs.
+CHECK_MARKERS := not kafka and not postgres and not browser
+check: install lint
+	$(BIN)/pytest -m "$(CHECK_MARKERS)" --durations=5
 
 # Mutation testing of the pure stages (not part of `make test`; it takes hours for all of
 # them: MUTATED=processors/window.py make mutation scores one module):

@@ -15,6 +15,50 @@ from tests.services import free_port_pair, kafka_broker, postgres_server, wirewa
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
 
+# The fixtures that start a service, by the marker a test using them must carry: the
+# same set of tests is then one `pytest -m` away (`make check` runs those with none).
+SERVICE_FIXTURES = {
+    "kafka": ("kafka", "own_broker"),
+    "postgres": ("postgres_url",),
+    "browser": ("chromium",),
+}
+
+
+def unmarked_services(fixturenames: list[str], markers: set[str]) -> list[str]:
+    """The service markers a test lacks, given the fixtures it uses (directly or through
+    other fixtures) and the markers it carries."""
+    return [
+        marker
+        for marker, fixtures in SERVICE_FIXTURES.items()
+        if marker not in markers and any(name in fixturenames for name in fixtures)
+    ]
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test that starts a broker, a database server or a browser without its marker
+    stops the run at once, before anything starts: `make check` would start it too."""
+    wrong = []
+    for item in items:
+        markers = {mark.name for mark in item.iter_markers()}
+        lacking = unmarked_services(getattr(item, "fixturenames", []), markers)
+        if lacking:
+            wrong.append(f"{item.nodeid} needs @pytest.mark.{' and '.join(lacking)}")
+    if wrong:
+        raise pytest.UsageError("tests using a service without its marker:\n" + "\n".join(wrong))
+
+
+@pytest.fixture(autouse=True)
+def _no_broker_without_the_kafka_marker(request, monkeypatch) -> None:
+    """A test without the kafka marker that starts a broker itself fails, saying why."""
+    if request.node.get_closest_marker("kafka") is not None:
+        return
+    from infra.broker import LocalBroker
+
+    def refused(self, *args, **kwargs):
+        pytest.fail("this test starts a Kafka broker: mark it @pytest.mark.kafka")
+
+    monkeypatch.setattr(LocalBroker, "start", refused)
+
 
 @pytest.fixture(scope="session")
 def kafka(tmp_path_factory) -> Iterator[tuple[str, object | None]]:

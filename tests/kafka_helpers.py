@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
@@ -68,6 +70,31 @@ def read_topic(
             values.append(message.value)
             if stop_at is not None and len(values) >= stop_at:
                 break
+        return values
+    finally:
+        consumer.close()
+
+
+def read_topic_to_end(settings: Settings, name: str, timeout: float = 60.0) -> list[bytes]:
+    """Every value on topic NAME up to its end offsets when called: for a test whose
+    producers are done (a command that exited, a producer flushed), what `read_topic`
+    reads without idling at the end ([] when the topic does not exist)."""
+    topic = settings.topic(name)
+    consumer = KafkaConsumer(**kafka_python_options(settings.kafka), enable_auto_commit=False)
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        ends = consumer.end_offsets(partitions)
+        values: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        while any(consumer.position(p) < ends[p] for p in partitions):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{topic} not read to its end {ends} in {timeout:.0f}s")
+            for records in consumer.poll(timeout_ms=500).values():
+                values.extend(record.value for record in records)
         return values
     finally:
         consumer.close()

@@ -15,7 +15,7 @@ from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
 from ingest.producer import make_producer
 from tests.feed_server import FIXTURES, FeedServer, rss_with_items
-from tests.kafka_helpers import read_topic
+from tests.kafka_helpers import read_topic_to_end
 
 pytestmark = pytest.mark.kafka
 
@@ -51,7 +51,7 @@ def _poll_all(collector: Collector, feeds: list[FeedConfig]):
 
 
 def _pushed(settings: Settings) -> list[dict]:
-    return [json.loads(value) for value in read_topic(settings, "articles.raw")]
+    return [json.loads(value) for value in read_topic_to_end(settings, "articles.raw")]
 
 
 def test_every_kind_of_feed_polled_once_then_304_then_restart_pushes_nothing(
@@ -177,7 +177,7 @@ def test_a_broker_outage_during_a_poll_loses_and_duplicates_nothing(
         server.routes["/many.xml"] = original
         second = _poll_all(_collector(settings, store), [feed])[feed.url]
         assert second.ok and not second.not_modified and second.pushed == 300, second
-    pushed = [json.loads(v) for v in read_topic(settings, "articles.raw", timeout_ms=5000)]
+    pushed = [json.loads(v) for v in read_topic_to_end(settings, "articles.raw")]
     ids = Counter(p["id"] for p in pushed)
     assert len(ids) == 300
     assert max(ids.values()) == 1
@@ -232,7 +232,9 @@ def test_unusable_entries_go_to_the_dead_letter_topic_and_metrics_count(
         result = _poll_all(collector, [feed])[feed.url]
         _poll_all(_collector(settings, store), [feed])  # a 304, counted by that collector
     assert result.ok and result.pushed == 1 and len(result.skipped_entries) == 1
-    [letter] = [DeadLetter.from_json_bytes(v) for v in read_topic(settings, "articles.raw.dlq")]
+    [letter] = [
+        DeadLetter.from_json_bytes(v) for v in read_topic_to_end(settings, "articles.raw.dlq")
+    ]
     assert letter.stage == "collect" and "no usable link" in letter.error
     assert b"Orphan entry." in letter.value
     sample = metrics.registry.get_sample_value

@@ -1,9 +1,10 @@
-"""The dashboard in a real headless Chromium (Debian's, driven by Selenium through
-Debian's ChromeDriver), against a real `wirewatch serve` holding the events the
-pipeline makes of seeds/: one marker per placed event, a filter narrowing map and list
-together, the event panel's evidence and toll history, an event stored while the page
-is open appearing without a reload, and the page at phone width. Screenshots go to
-``.wirewatch/test-output/dashboard/`` (or ``$WIREWATCH_TEST_OUTPUT/dashboard``)."""
+"""The dashboard in a real headless Chromium (the machine's, driven by Selenium
+through its ChromeDriver: tests/browser.py finds them), against a real `wirewatch
+serve` holding the events the pipeline makes of seeds/: one marker per placed event, a
+filter narrowing map and list together, the event panel's evidence and toll history,
+an event stored while the page is open appearing without a reload, and the page at
+phone width. Screenshots go to ``.wirewatch/test-output/dashboard/`` (or
+``$WIREWATCH_TEST_OUTPUT/dashboard``)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,12 @@ from pathlib import Path
 import pytest
 
 from sinks.storage import connect, upsert_events
+from tests.browser import INSTALL_AS_ROOT, installed_browser
 from tests.conftest import REPO
 from tests.services import api_server
 from tests.test_api import LATEST, SEED_VERSIONS
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="Chromium and ChromeDriver are installed by `make test` (make browser)",
-)
+pytestmark = pytest.mark.browser
 OUTPUT = Path(os.environ.get("WIREWATCH_TEST_OUTPUT", REPO / ".wirewatch" / "test-output"))
 SHOTS = OUTPUT / "dashboard"
 LOCATED = sum(1 for e in LATEST.values() if e.location)
@@ -37,13 +35,26 @@ def served(tmp_path) -> Iterator[tuple[str, str]]:
         yield base, database
 
 
+@pytest.fixture(scope="session")
+def chromium() -> tuple[Path, Path]:
+    """The machine's Chromium and ChromeDriver. Without them the tests are skipped,
+    saying how to install them; under CI (CI=true) they fail instead: CI must run them."""
+    found = installed_browser()
+    if found is None:
+        missing = f"no Chromium with its ChromeDriver: `make browser` (as root: {INSTALL_AS_ROOT})"
+        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return found
+
+
 @pytest.fixture
-def browser(tmp_path) -> Iterator:
+def browser(tmp_path, chromium) -> Iterator:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
+    options.binary_location = str(chromium[0])
     for flag in (
         "--headless=new",
         "--no-sandbox",
@@ -57,7 +68,7 @@ def browser(tmp_path) -> Iterator:
         f"--user-data-dir={tmp_path / 'chromium'}",
     ):
         options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver = webdriver.Chrome(options=options, service=Service(str(chromium[1])))
     driver.set_script_timeout(10)
     SHOTS.mkdir(parents=True, exist_ok=True)
     yield driver

@@ -30,7 +30,7 @@ from ingest.seeds import load_seed
 from schemas.dead_letter import MAX_INLINE_BYTES, DeadLetter, OriginalUnavailable, dead_letter
 from sinks.storage import connect, count_versions, list_events
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import pipeline_lag, read_topic
+from tests.kafka_helpers import pipeline_lag, read_topic, read_topic_to_end
 from tests.services import free_port, wait_until
 
 SOURCE = "t1.articles.raw"
@@ -214,13 +214,13 @@ def test_list_show_and_replay_letters_on_the_broker(pipeline_env, pipeline_setti
     # replay: the two that can be given back exactly go back, under their keys
     dry = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--dry-run")
     assert "would send 2 of 3 letters" in dry.stdout and "nothing sent" in dry.stdout
-    assert read_topic(pipeline_settings, "articles.raw", timeout_ms=1000) == []
+    assert read_topic_to_end(pipeline_settings, "articles.raw") == []
     sent = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw")
     assert sent.returncode == 1  # one skipped
     assert f"sent 2 of 3 letters back to {source}" in sent.stdout
     [skipped] = sent.stderr.splitlines()
     assert skipped.startswith("offset 2: skipped: truncated: the letter holds only the first")
-    assert read_topic(pipeline_settings, "articles.raw") == [b"\x00\xff not JSON", BIG]
+    assert read_topic_to_end(pipeline_settings, "articles.raw") == [b"\x00\xff not JSON", BIG]
     only = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--stage", "store")
     assert "sent 0 of 1 letters" in only.stdout
 

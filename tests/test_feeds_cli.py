@@ -68,7 +68,7 @@ def test_collect_keeps_running_through_bad_feeds_and_stops_on_ctrl_c(
     import signal
 
     from ingest.feed_store import FeedStore
-    from tests.kafka_helpers import read_topic
+    from tests.kafka_helpers import read_topic_to_end
     from tests.services import wait_until
 
     env = {
@@ -109,11 +109,11 @@ def test_collect_keeps_running_through_bad_feeds_and_stops_on_ctrl_c(
             process.send_signal(signal.SIGINT)
             output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
-    assert len(read_topic(pipeline_settings, "articles.raw")) == 4
+    assert len(read_topic_to_end(pipeline_settings, "articles.raw")) == 4
 
 
 def test_feeds_poll_polls_one_feed_now_through_the_collector(pipeline_env, pipeline_settings):
-    from tests.kafka_helpers import read_topic
+    from tests.kafka_helpers import read_topic_to_end
 
     env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
     with FeedServer() as server:
@@ -144,7 +144,7 @@ def test_feeds_poll_polls_one_feed_now_through_the_collector(pipeline_env, pipel
         unknown = _run(env, "feeds", "poll", "https://elsewhere.example/rss")
         assert unknown.returncode == 1 and "no feed has the URL or name" in unknown.stderr
     # only the polled feed was fetched, and its entries are in Kafka
-    assert len(read_topic(pipeline_settings, "articles.raw")) == 3
+    assert len(read_topic_to_end(pipeline_settings, "articles.raw")) == 3
     health = {
         row["url"]: row
         for row in map(
