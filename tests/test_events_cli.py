@@ -14,7 +14,7 @@ import pytest
 
 from sinks.event_formats import CSV_COLUMNS
 from sinks.storage import connect, upsert_events
-from tests.conftest import wirewatch_command
+from tests.services import invoke_wirewatch
 from tests.test_api import LATEST, SEED_VERSIONS
 
 
@@ -30,7 +30,7 @@ def env(tmp_path) -> dict[str, str]:
 
 
 def run(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(wirewatch_command(*args), env=env, capture_output=True, text=True)
+    return invoke_wirewatch(env, *args)
 
 
 def test_events_list_takes_the_api_filters(env):

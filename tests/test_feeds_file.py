@@ -19,7 +19,7 @@ from ingest.feeds_config import (
     load_feeds,
     remove_feed,
 )
-from tests.services import wirewatch_command
+from tests.services import invoke_wirewatch
 
 COMMENTED = """\
 # feeds we watch; ask the desk before adding one
@@ -128,9 +128,7 @@ def _wirewatch(tmp_path, *args: str, **settings: str) -> subprocess.CompletedPro
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
         **settings,
     }
-    return subprocess.run(
-        wirewatch_command(*args), env=env, capture_output=True, text=True, timeout=60
-    )
+    return invoke_wirewatch(env, *args)
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from infra.redact import redact, shown_url
-from tests.services import wirewatch_command
+from tests.services import invoke_wirewatch
 from tests.test_alerting import _alert, _ganja_versions, _send, _sub, receiver  # noqa: F401
 
 SECRETS = ("pa55word", "T0KEN-IN-PATH", "qtoken123", "signing-k3y")
@@ -64,9 +64,7 @@ def _cli(state, *args: str) -> subprocess.CompletedProcess:
         **{k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")},
         "WIREWATCH_STATE_DIR": str(state),
     }
-    return subprocess.run(
-        wirewatch_command("subscriptions", *args), env=env, capture_output=True, text=True
-    )
+    return invoke_wirewatch(env, "subscriptions", *args)
 
 
 def test_subscriptions_list_hides_secrets_unless_asked(tmp_path):

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from schemas.alert import Subscription
 from sinks.alerts.channels import PermanentFailure, append_to_file, file_target
-from tests.services import wirewatch_command
+from tests.services import invoke_wirewatch
 
 
 def _sub(**delivery) -> dict:
@@ -86,9 +86,7 @@ def _cli(tmp_path, *args: str) -> subprocess.CompletedProcess:
         **{k: v for k, v in os.environ.items() if not k.startswith("WIREWATCH_")},
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
     }
-    return subprocess.run(
-        wirewatch_command("subscriptions", *args), env=env, capture_output=True, text=True
-    )
+    return invoke_wirewatch(env, "subscriptions", *args)
 
 
 def test_add_and_load_refuse_with_the_reason_and_save_nothing(tmp_path):
