@@ -8,7 +8,6 @@ import hmac
 import json
 import os
 import random
-import subprocess
 import time
 
 import httpx
@@ -28,8 +27,8 @@ from sinks.alerts import channels
 from sinks.alerts import sender as sending
 from sinks.alerts import state as delivery_state
 from sinks.alerts.subscriptions import SubscriptionFileError, load_yaml
-from tests.conftest import SEEDS, wirewatch_command
-from tests.services import loopback_host_name
+from tests.conftest import SEEDS
+from tests.services import invoke_wirewatch, loopback_host_name
 from tests.smtp_server import smtp_inbox
 from tests.webhook_server import WebhookServer
 
@@ -344,9 +343,7 @@ def test_subscription_commands_add_list_test_and_remove(tmp_path):
     env = {**os.environ, "WIREWATCH_STATE_DIR": str(tmp_path / "state")}
 
     def run(*args):
-        return subprocess.run(
-            wirewatch_command(*args), env=env, capture_output=True, text=True, timeout=120
-        )
+        return invoke_wirewatch(env, *args)
 
     added = run(
         "subscriptions", "add", "ganja", "--near", "40.68,46.36", "--km", "30",

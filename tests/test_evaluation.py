@@ -1,7 +1,7 @@
 """wirewatch evaluate: scoring the extractor against annotated articles."""
 
 import datetime as dt
-import subprocess
+import os
 
 from ingest.seeds import load_seed
 from processors.evaluation import (
@@ -16,7 +16,8 @@ from processors.evaluation import (
 )
 from processors.extraction import extract_events
 from schemas.taxonomy import EventType, SubEventType, event_type_of
-from tests.conftest import REPO, SEEDS, wirewatch_command
+from tests.conftest import REPO, SEEDS
+from tests.services import invoke_wirewatch
 
 
 def test_every_seed_is_annotated_and_scored():
@@ -153,9 +154,7 @@ def test_a_negative_article_with_no_prediction_is_perfect(tmp_path):
 
 
 def test_evaluate_command_prints_the_figures():
-    result = subprocess.run(
-        wirewatch_command("evaluate", str(SEEDS)), capture_output=True, text=True, timeout=120
-    )
+    result = invoke_wirewatch(dict(os.environ), "evaluate", str(SEEDS))
     assert result.returncode == 0, result.stderr
     assert "detection  precision 1.000  recall 1.000  F1 1.000" in result.stdout
     assert "sub_event_type  1.000" in result.stdout
@@ -217,11 +216,6 @@ def test_merging_meets_the_pairwise_floor_over_seeds_and_gold():
 
 
 def test_evaluate_merge_command_prints_pairwise_scores():
-    result = subprocess.run(
-        wirewatch_command("evaluate", "--merge", str(SEEDS)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = invoke_wirewatch(dict(os.environ), "evaluate", "--merge", str(SEEDS))
     assert result.returncode == 0, result.stderr
     assert "pairwise  precision 1.000  recall 1.000" in result.stdout

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from processors import offline
-from tests.services import wirewatch_command
+from tests.services import invoke_wirewatch, wirewatch_command
 
 GOOD = {
     "title": "Shelling in Donetsk",
@@ -57,9 +57,9 @@ def _errors(stderr: str) -> dict[int, str]:
 
 
 def test_each_bad_line_is_its_own_error_and_the_rest_are_extracted(source):
-    done = subprocess.run(wirewatch_command("extract", str(source)), capture_output=True)
+    done = invoke_wirewatch(dict(os.environ), "extract", str(source))
     assert done.returncode == 1
-    errors = _errors(done.stderr.decode())
+    errors = _errors(done.stderr)
     assert sorted(errors) == sorted(BAD)
     for number, words in BAD.items():
         assert words in errors[number], errors[number]
@@ -72,9 +72,9 @@ def test_each_bad_line_is_its_own_error_and_the_rest_are_extracted(source):
 
 
 def test_merge_reports_the_same_lines_and_merges_the_rest(source):
-    done = subprocess.run(wirewatch_command("extract", "--merge", str(source)), capture_output=True)
+    done = invoke_wirewatch(dict(os.environ), "extract", "--merge", str(source))
     assert done.returncode == 1
-    assert sorted(_errors(done.stderr.decode())) == sorted(BAD)
+    assert sorted(_errors(done.stderr)) == sorted(BAD)
     events = [json.loads(line) for line in done.stdout.splitlines()]
     assert events and all(event["event_id"] for event in events)
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import json
-import subprocess
+import os
 
 import pytest
 
@@ -19,7 +19,8 @@ from processors.extraction.triggers import event_triggers
 from processors.offline import article_from_record, extract_lines
 from schemas.article import Article
 from schemas.taxonomy import EventType, SubEventType
-from tests.conftest import SEEDS, wirewatch_command
+from tests.conftest import SEEDS
+from tests.services import invoke_wirewatch
 
 EXPECTED = {
     # file: (sub-type, date, country, place, killed, injured, actor1)
@@ -475,12 +476,7 @@ def test_extract_merge_prints_canonical_events_with_their_articles(tmp_path):
         )
     source = tmp_path / "articles.jsonl"
     source.write_text("\n".join(lines) + "\n")
-    result = subprocess.run(
-        wirewatch_command("extract", "--merge", str(source)),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = invoke_wirewatch(dict(os.environ), "extract", "--merge", str(source))
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(e["location"]["name"], len(e["article_ids"]), e["version"]) for e in events] == [

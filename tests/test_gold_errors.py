@@ -3,13 +3,13 @@ day one), from load_gold and from `wirewatch evaluate`, not a traceback."""
 
 from __future__ import annotations
 
-import subprocess
+import os
 
 import pytest
 
 from ingest.seeds import SeedError, load_seed
 from processors.evaluation import GoldError, load_gold
-from tests.services import wirewatch_command
+from tests.services import invoke_wirewatch
 
 HEAD = "---\ntitle: T\nsource: S\nurl: https://x.example/a\npublished: 2020-10-11T09:40:00Z\n"
 EVENT = "events:\n- sub_event_type: armed_clash\n  event_date: 2020-10-11\n  country: AZ\n"
@@ -60,9 +60,7 @@ def test_a_seed_error_names_its_line_after_blank_lines_before_the_front_matter(t
 
 def test_evaluate_says_it_in_one_line(tmp_path):
     (tmp_path / "bad.md").write_text(HEAD + EVENT + "  killed: ten\n---\nBody.\n")
-    done = subprocess.run(
-        wirewatch_command("evaluate", str(tmp_path)), capture_output=True, text=True, timeout=120
-    )
+    done = invoke_wirewatch(dict(os.environ), "evaluate", str(tmp_path))
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"Error: {tmp_path / 'bad.md'}, line 10, column 11:"), line
