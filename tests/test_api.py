@@ -8,7 +8,6 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
 
 import httpx
 import pytest
@@ -23,7 +22,7 @@ from schemas.event import Event
 from sinks.event_formats import CSV_COLUMNS
 from sinks.storage import connect, upsert_events
 from tests.conftest import SEEDS
-from tests.services import api_server, serve_env, wirewatch_command
+from tests.services import api_server, invoke_wirewatch, serve_env
 
 
 def _seed_versions() -> list[Event]:
@@ -387,11 +386,8 @@ def test_listening_beyond_loopback_needs_a_token():
 def test_wirewatch_serve_answers_over_http(tmp_path):
     database = f"sqlite:///{tmp_path / 'events.db'}"
     upsert_events(connect(database), SEED_VERSIONS)
-    refused = subprocess.run(
-        wirewatch_command("serve", "--host", "0.0.0.0"),
-        env=serve_env(database, tmp_path / "state"),
-        capture_output=True,
-        text=True,
+    refused = invoke_wirewatch(
+        serve_env(database, tmp_path / "state"), "serve", "--host", "0.0.0.0"
     )
     assert refused.returncode != 0 and "WIREWATCH_API_TOKEN" in refused.stderr
     with api_server(database, tmp_path / "state") as base:

@@ -9,7 +9,6 @@ import asyncio
 import logging
 import os
 import ssl
-import subprocess
 
 import faust
 import pytest
@@ -20,7 +19,7 @@ from pydantic import SecretStr, ValidationError
 from infra.kafka_security import kafka_python_options
 from infra.settings import KafkaSection, Settings
 from processors.stream.credentials import faust_credentials, tls_context
-from tests.services import wirewatch_command
+from tests.services import invoke_wirewatch
 
 PASSWORD = "pa55-w0rd-never-shown"
 BROKER = "kafka.example:9093"
@@ -266,9 +265,7 @@ def test_the_command_line_names_a_half_configured_link_in_one_line_without_the_p
         "WIREWATCH_KAFKA_SASL_USERNAME": "wirewatch",
         "WIREWATCH_KAFKA_SASL_PASSWORD": PASSWORD,
     }
-    done = subprocess.run(
-        wirewatch_command("replay"), env=env, capture_output=True, text=True, timeout=60
-    )
+    done = invoke_wirewatch(env, "replay")
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
     assert "WIREWATCH_KAFKA_SECURITY_PROTOCOL=PLAINTEXT" in line and "SASL_SSL" in line
