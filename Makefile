@@ -113,7 +113,7 @@ MUTATION_SKIP := not subscription_commands and not receiver and not webhook and 
 mutation: install
 	test -x $(MUTATION_VENV)/bin/mutmut || ($(PYTHON) -m venv $(MUTATION_VENV) && $(MUTATION_VENV)/bin/pip install --quiet "mutmut>=2.4,<3")
 	-$(MUTATION_VENV)/bin/mutmut run --paths-to-mutate $(MUTATED) --no-progress \
-		--runner "$(CURDIR)/$(BIN)/python -m pytest -x -q -p no:cacheprovider -m 'not kafka and not postgres' -k '$(MUTATION_SKIP)' $(MUTATION_TESTS)"
+		--runner "$(CURDIR)/$(BIN)/python -m pytest -x -q -p no:cacheprovider -n 0 -m 'not kafka and not postgres' -k '$(MUTATION_SKIP)' $(MUTATION_TESTS)"
 	$(MUTATION_VENV)/bin/mutmut results
 
 clean:

@@ -232,6 +232,9 @@ def test_a_worker_killed_midway_and_restarted_stores_what_an_uninterrupted_run_s
 ):
     import signal
 
+    # a killed worker's partitions go to the others once its session times out: 10 s,
+    # the setting's default 20 s is a wait of its own in this test
+    pipeline_env["WIREWATCH_SESSION_TIMEOUT_SECONDS"] = "10"
     engine = connect(pipeline_settings.resolved_database_url)
     with (tmp_path / "first.log").open("wb") as log:
         first = subprocess.Popen(
@@ -280,6 +283,9 @@ def _summary(engine):
 def test_two_workers_sharing_the_partitions_store_what_one_worker_stores(
     pipeline_env, pipeline_settings, tmp_path
 ):
+    # a killed worker's partitions go to the others once its session times out: 10 s,
+    # the setting's default 20 s is a wait of its own in this test
+    pipeline_env["WIREWATCH_SESSION_TIMEOUT_SECONDS"] = "10"
     engine = connect(pipeline_settings.resolved_database_url)
     workers = []
     for name in ("one", "two"):
