@@ -17,7 +17,7 @@ from pathlib import Path
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 DRIVERS = ("chromedriver", "/usr/lib/chromium/chromedriver", "/usr/bin/chromedriver")
-INSTALL_AS_ROOT = "apt-get install chromium chromium-driver"
+INSTALL_AS_ROOT = "apt-get update && apt-get install -y chromium chromium-driver"
 
 
 def major_version(version_line: str) -> int | None:
