@@ -274,9 +274,14 @@ def api_server(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        # polled until it listens; a server that exits, or does not listen in time, is
+        # stopped before its output is read (reading a live server's pipe would block)
+        deadline = time.monotonic() + 120
         while not port_is_open("127.0.0.1", port):
-            assert process.poll() is None and time.monotonic() < deadline, process.stdout.read()
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.terminate()
+                output, _ = process.communicate(timeout=30)
+                raise AssertionError(f"`wirewatch serve` did not listen on {port}:\n{output}")
             time.sleep(0.2)
         yield f"http://127.0.0.1:{port}"
     finally:
