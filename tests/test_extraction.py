@@ -245,6 +245,20 @@ def test_a_roundup_yields_each_of_its_events():
     assert len({e.mention_id for e in events}) == 2
 
 
+def test_a_headline_listing_places_yields_an_event_in_each():
+    # a headline only: the roundup lists three places, only the first item says the act
+    article = _article(
+        "Syrian airstrikes hit Binnish, the outskirts of Sheikh Meskin and villages near Tal Abyad",
+        "",
+        "2019-03-02T12:00:00Z",
+    )
+    events = extract_events(article)
+    places = {e.location.admin1 for e in events}
+    assert {"Idlib", "Daraa", "Ar-Raqqah"} <= places, places
+    assert {e.sub_event_type.value for e in events} == {"air_drone_strike"}
+    assert {e.country for e in events} == {"SY"}
+
+
 def test_a_separate_incident_in_the_same_city_is_its_own_event():
     article = _article(
         "Car bomb and mortars in Mogadishu",

@@ -65,6 +65,15 @@ _PLACE_ONLY = re.compile(
     r"(?:(?:the|its|in|on|at|near)\s+)*(?:(?:north|south|east|west)\w*\s+)?(?:countryside\s+of\s+)?"
     r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}(?:\s+(?:countryside|city|province|governorate|area|town|desert))?"
 )
+# where one item of a roundup's list ends: its clauses, and its comma-separated items
+_LIST_BREAK = re.compile(rf"(?:{_CLAUSE_BREAK.pattern})|,\s+|\s+[-–—]\s+")
+# an item that places something somewhere: "clashes in Daraa", "raids on Binnish", "the
+# countryside of Hama"; not "from Raqqa", which says where someone came from
+_LISTED_PLACE = re.compile(
+    r"\b(?:in|on|at|near|around|of|targets?|targeted|targeting|hits?|shell|shells|shelled|bomb|"
+    r"bombed|bombs|raid|raids|attack|attacks|attacked|storm|storms|control|controls)\s+"
+    r"(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:(?:al|el|ad|ar|as|an|ash|at)-)?[A-Z]"
+)
 _MONTH_NAMES = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
 )
@@ -208,6 +217,56 @@ def _split_by_place(
     return found
 
 
+def _listed_places(
+    spans: list[_Span],
+    gazetteer: Gazetteer,
+    country_counts: dict[str, int],
+    published: dt.date,
+) -> list[_Span]:
+    """The spans, plus one for each further place a roundup sentence lists where something
+    happens: "Shells hit Jobar, raids on Sheikh Meskin and clashes in the countryside of
+    Daraa" reports an event in each of three places, though only the first clause says
+    which act; each place named after "in", "on", "near"... in its own item of the list
+    gets the act of its item, else the act of the sentence."""
+    if not spans or not country_counts:
+        return spans
+    first = spans[0]
+    sentence = first.sentences[1] if first.clause else first.sentences[0]
+    if len(_INNER_CAPITAL.findall(sentence)) < 2:
+        return spans
+    items = [item.strip(" ,") for item in _LIST_BREAK.split(sentence)]
+    if len(items) < 2:
+        return spans
+    kept = list(spans)
+    for item in items:
+        if not _LISTED_PLACE.search(item):
+            continue
+        place = resolve_place(gazetteer, [(item, 3.0)], country_counts)
+        if place is None or place.country not in country_counts:
+            continue
+        if any(_near(place, span.place(gazetteer, country_counts)) for span in kept):
+            continue
+        live = _reportable(item, published)
+        triggers = event_triggers(live) if live else []
+        extra = _Span(
+            triggers[0] if triggers else first.sub_event_type,
+            [item, *(first.sentences[1:] if first.clause else first.sentences)],
+            first.from_title,
+            anchor=place,
+            anchored=True,
+            clause=True,
+        )
+        kept.append(extra)
+    return kept
+
+
+def _near(place: ResolvedPlace, other: ResolvedPlace | None) -> bool:
+    if other is None:
+        return False
+    a, b = place.location, other.location
+    return a.name == b.name or distance_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM
+
+
 def _spans(
     article: Article,
     body: list[str],
@@ -240,7 +299,8 @@ def _spans(
         triggers = event_triggers(article.title)
         if triggers:
             title_span = _Span(triggers[0], [article.title, *body], from_title=True)
-            spans.extend(_split_by_place(title_span, gazetteer, country_counts, published))
+            split = _split_by_place(title_span, gazetteer, country_counts, published)
+            spans.extend(_listed_places(split, gazetteer, country_counts, published))
     return spans
 
 
