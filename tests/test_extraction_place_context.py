@@ -96,6 +96,13 @@ def test_forces_of_a_nationality_are_a_last_resort_and_the_outlet_counts():
     assert events and {e.country for e in events} == {"NG"}
 
 
+def test_a_group_fighting_abroad_does_not_outweigh_the_monitor_of_the_war():
+    # Hezbollah fights in Syria as well as at home: beside a Syrian monitor, an unknown
+    # village is in Syria, not in Lebanon
+    events = _events("Five Hezbollah fighters killed by a blast in Qarya Majhula", "SOHR")
+    assert events and {e.country for e in events} == {"SY"}
+
+
 def test_a_small_town_with_no_country_context_is_not_guessed():
     # Muse is a hamlet in Iowa and a town in Myanmar: with nothing to say which, no place
     gazetteer = get_gazetteer()

@@ -83,7 +83,9 @@ def inferred_countries(
     counts: dict[str, int] = {}
     _add(counts, named_region_countries(gazetteer, lead))
     _add(counts, group_home_counts(text))
-    _add(counts, home_actors)
+    # the actors' homes, where the group list has not already counted them: one group
+    # named twice over would outweigh the outlet ("Hezbollah" beside "SOHR")
+    _add(counts, {code: n for code, n in home_actors.items() if code not in counts})
     _add(counts, group_home_counts(source))  # a monitor of one country: "SOHR"
     if counts:
         return counts
