@@ -238,8 +238,12 @@ def _listed_places(
     if len(items) < 2:
         return spans
     kept = list(spans)
+    listing = False  # whether the item before placed something: "on Duma and Harasta"
     for item in items:
-        if not _LISTED_PLACE.search(item):
+        listing = bool(_LISTED_PLACE.search(item)) or (
+            listing and bool(_PLACE_ONLY.fullmatch(item))
+        )
+        if not listing:
             continue
         place = resolve_place(gazetteer, [(item, 3.0)], country_counts)
         if place is None or place.country not in country_counts:
