@@ -239,10 +239,12 @@ def _listed_places(
         return spans
     kept = list(spans)
     listing = False  # whether the item before placed something: "on Duma and Harasta"
+    previous = ""
     for item in items:
         listing = bool(_LISTED_PLACE.search(item)) or (
-            listing and bool(_PLACE_ONLY.fullmatch(item))
-        )
+            listing and bool(_PLACE_ONLY.fullmatch(item)) and not _BETWEEN.search(previous)
+        )  # "a village between Kano and Katsina" is one place
+        previous = item
         if not listing:
             continue
         place = resolve_place(gazetteer, [(item, 3.0)], country_counts)
