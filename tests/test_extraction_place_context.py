@@ -103,6 +103,14 @@ def test_a_group_fighting_abroad_does_not_outweigh_the_monitor_of_the_war():
     assert events and {e.country for e in events} == {"SY"}
 
 
+def test_a_place_after_its_regions_possessive_is_the_place():
+    # "in Sagaing's Kanbalu Township": the event is in Kanbalu, Sagaing only says where
+    # Kanbalu lies
+    title = "Junta troops shoot dead two villagers in Sagaing's Kanbalu Township"
+    country, name, _ = _place(title)
+    assert (country, name) == ("MM", "Kanbalu")
+
+
 def test_a_small_town_with_no_country_context_is_not_guessed():
     # Muse is a hamlet in Iowa and a town in Myanmar: with nothing to say which, no place
     gazetteer = get_gazetteer()

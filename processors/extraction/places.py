@@ -41,6 +41,10 @@ _LOCATIVE_BEFORE = re.compile(
     r"north-?western|south-?eastern|south-?western)\s+)?)$",
     re.I,
 )
+# "Sagaing's Kanbalu township", "Deir Ezzor's Mayadin": the possessor is the region
+# the place lies in; the place is the name after it
+_POSSESSOR_BEFORE = re.compile(r"(?<![\w'’-])[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?['’]s\s+$")
+_POSSESSED_AFTER = re.compile(r"['’]s\s+(?:(?:al|el|ad|ar|as|an|ash|at)-)?[A-Z]")
 _ADMIN_AFTER = re.compile(
     r"\s+(?:(?i:region|province|oblast|governorate|department|prefecture|desert|county)|"
     r"state|State(?!\s+(?:of|Department|Councill?or|Media|TV|Television|News))|countryside)\b(?!['’]s)"
@@ -361,12 +365,19 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                 if any(begin <= start < end for begin, end in groups):
                     continue  # "Arakan" of "the Arakan Army"
                 before = sentence[max(0, start - 40) : start]
+                possessor = _POSSESSOR_BEFORE.search(before)
+                if possessor:  # "in Sagaing's Kanbalu township": in Kanbalu, of Sagaing
+                    before = before[: possessor.start()]
                 locative = bool(_LOCATIVE_BEFORE.search(before))
+                if _POSSESSED_AFTER.match(sentence, start + len(name)):
+                    locative = False  # "Sagaing" of "in Sagaing's Kanbalu": whose, not where
                 admin = (
                     _ADMIN_AFTER.match(sentence, start + len(name)) is not None
                     or _ADMIN_BEFORE.search(before) is not None
                 )
-                rest = words[:first] + words[first + size :]
+                # "Sagaing's" before a name frames it as the rest of its span's words do
+                owned = first > 0 and re.search(r"['’]s$", words[first - 1]) is not None
+                rest = ([] if owned else words[:first]) + words[first + size :]
                 whole = all(word.lower().rstrip(".") in _FRAME_WORDS for word in rest)
                 found.append((name, start, locative or admin, admin, whole))
     return tuple(found)
