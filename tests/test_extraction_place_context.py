@@ -111,6 +111,12 @@ def test_a_place_after_its_regions_possessive_is_the_place():
     assert (country, name) == ("MM", "Kanbalu")
 
 
+def test_a_neighbours_border_guards_are_who_fired_not_where():
+    # the guards of the neighbour shoot across the border: the monitor's country stands
+    events = _events("Turkish border guards shoot dead a young man trying to cross", "SOHR")
+    assert events and {e.country for e in events} == {"SY"}
+
+
 def test_a_small_town_with_no_country_context_is_not_guessed():
     # Muse is a hamlet in Iowa and a town in Myanmar: with nothing to say which, no place
     gazetteer = get_gazetteer()

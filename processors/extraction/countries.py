@@ -236,8 +236,9 @@ _LOCATIVE_BEFORE = re.compile(
 # "killed in Nigeria village raid", "in Syria strikes": right after "in", a name is the place
 _IN_BEFORE = re.compile(r"\b(?:in|inside|across|throughout|within)\s+$", re.I)
 # "the Syrian town of", "Nigerian soil": a demonym before such a noun always names a place
+# ("Turkish border guards" are who fired, not where)
 _PLACE_AFTER_DEMONYM = re.compile(
-    r"\s+(?:[a-z]+\s+)?(?:towns?|city|cities|villages?|province|region|capital|border|"
+    r"\s+(?:[a-z]+\s+)?(?:towns?|city|cities|villages?|province|region|capital|border(?!\s+(?:guards?|police|forces|troops))|"
     r"territory|territories|soil|side|coast|waters|airspace|countryside|frontier|districts?|"
     r"state\s+of|part|(?:military\s+|army\s+|air\s+|naval\s+)?(?:base|bases|outpost|port|island))\b"
 )
