@@ -64,9 +64,8 @@ class StateSection:
 
 @dataclass(frozen=True)
 class StreamSection:
-    """How long the worker lets records gather before it fetches or sends them while its
-    input backs up (fewer requests under load); while it is quiet, none
-    (processors/stream/pacing.py)."""
+    """How long the worker lets records gather before it fetches or sends them: the
+    latency it adds to each hop at a low rate, for fewer requests under load."""
 
     batch_seconds: float
 
@@ -226,7 +225,7 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1000.0,
         description="How long the worker lets records gather before a fetch or a send "
-        "while its input backs up (none while it is quiet; 0: never).",
+        "(0: each record at once, the lowest latency at a low rate).",
     )
     session_timeout_seconds: float = Field(
         default=20.0,

@@ -180,87 +180,23 @@ def test_unreadable_state_stops_the_worker_instead_of_dropping_messages():
     assert len(handled) == 1 and len(stopped) == 1  # stopped at the first, no more consumed
 
 
-def test_the_stream_batches_only_while_its_input_backs_up():
-    """A fetch finding a record or two (real news, a few articles a second) keeps every
-    hop unbatched; one finding a pile switches to batches, kept while each window
-    brings QUIET records or more, and left when the input slows."""
-    from processors.stream.pacing import BACKED_UP, QUIET, next_batching
-
-    batching, modes = False, []
-    for found in (1, 0, 2, 1, BACKED_UP, QUIET + 2, QUIET, QUIET - 1, QUIET + 2, 1):
-        batching = next_batching(batching, found)
-        modes.append(batching)
-    assert modes == [False, False, False, False, True, True, True, False, False, False]
-
-
-def test_the_pacer_sets_aiokafka_fetches_and_sends_by_what_a_fetch_found():
-    """On aiokafka's own objects (none started, no broker): the consumer's fetcher, a
-    subscription whose answer left high-water marks, the fetch request it answered, and
-    a producer. Quiet, they keep the consumer's own fetch (one byte, faust's long poll)
-    and no linger; a fetch that found a pile makes them wait for 32 kB or the window."""
+@pytest.mark.parametrize(
+    ("batch_ms", "min_bytes", "wait_ms", "linger"), [(50, 32768, 50, 0.05), (0, 1, 1500, 0.0)]
+)
+def test_the_worker_batches_its_fetches_and_sends_as_set(batch_ms, min_bytes, wait_ms, linger):
+    """The stream's batch window reaches the consumer aiokafka will start (faust has no
+    setting for it) and the producer's linger; 0 leaves faust's own (one byte, 1.5 s)."""
     import asyncio
 
-    from aiokafka import AIOKafkaProducer
-    from aiokafka.client import AIOKafkaClient
-    from aiokafka.consumer.fetcher import Fetcher
-    from aiokafka.consumer.subscription_state import SubscriptionState
-    from aiokafka.protocol.fetch import FetchRequest
-    from aiokafka.structs import TopicPartition
-
-    from processors.stream.pacing import BACKED_UP, StreamPacer, records_found
-
-    async def paced(batch_ms: float) -> list[tuple[int, int, float]]:
-        client = AIOKafkaClient(bootstrap_servers="127.0.0.1:9")
-        subscriptions = SubscriptionState()
-        fetcher = Fetcher(client, subscriptions, fetch_min_bytes=1, fetch_max_wait_ms=1500)
-        producer = AIOKafkaProducer(bootstrap_servers="127.0.0.1:9", linger_ms=0)
-        try:
-            parts = [TopicPartition("articles.raw", 0), TopicPartition("events", 1)]
-            subscriptions.assign_from_user(parts)
-            assignment = subscriptions.subscription.assignment
-            for tp, (position, highwater) in zip(parts, [(10, 11), (4, 4)], strict=True):
-                assignment.state_value(tp).seek(position)
-                assignment.state_value(tp).highwater = highwater
-            request = FetchRequest(
-                1500,
-                1,
-                50 << 20,
-                0,
-                [("articles.raw", [(0, 10, 1 << 20)]), ("events", [(1, 4, 1 << 20)])],
-            )
-            assert records_found(assignment, request) == 1
-            pacer = StreamPacer(Settings(stream_batch_ms=batch_ms).stream)
-            pacer.watch_fetches(fetcher)
-            pacer.watch_sends(producer)
-            accumulator = producer._message_accumulator
-            seen = [
-                (fetcher._fetch_min_bytes, fetcher._fetch_max_wait_ms, accumulator._linger_time)
-            ]
-            assignment.state_value(parts[1]).highwater = 4 + BACKED_UP
-            pacer.fetched(records_found(assignment, request))  # a pile waited
-            seen.append(
-                (fetcher._fetch_min_bytes, fetcher._fetch_max_wait_ms, accumulator._linger_time)
-            )
-            pacer.fetched(records_found(assignment, request) - BACKED_UP)  # one came
-            seen.append(
-                (fetcher._fetch_min_bytes, fetcher._fetch_max_wait_ms, accumulator._linger_time)
-            )
-            return seen
-        finally:
-            await fetcher.close()
-            await client.close()
-
-    quiet, batched = (1, 1500, 0.0), (32768, 50, 0.05)
-    assert asyncio.run(paced(50)) == [quiet, batched, quiet]
-    assert asyncio.run(paced(0)) == [quiet, quiet, quiet]  # 0: never batches
-
-
-@pytest.mark.parametrize("batch_ms", [50, 0])
-def test_the_worker_starts_unbatched_with_a_pacer(batch_ms):
-    """No linger at first (faust's own fetch too): the pacer batches when the input
-    backs up, and never with WIREWATCH_STREAM_BATCH_MS=0."""
     from processors.stream.app import create_app
 
-    app = create_app(Settings(stream_batch_ms=batch_ms))
-    assert app.conf.producer_linger == 0.0
-    assert app.stream_pacer.adapts is (batch_ms > 0) and not app.stream_pacer.batching
+    settings = Settings(stream_batch_ms=batch_ms)
+    app = create_app(settings)
+    assert app.conf.producer_linger == linger
+
+    async def built() -> tuple[int, int]:
+        thread = app.consumer._thread
+        consumer = thread._create_worker_consumer(app.transport)
+        return consumer._fetch_min_bytes, consumer._fetch_max_wait_ms
+
+    assert asyncio.run(built()) == (min_bytes, wait_ms)

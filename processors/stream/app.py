@@ -37,7 +37,7 @@ from mode.utils.queues import FlowControlEvent
 from infra.db import check_file, store_name
 from infra.language import load_model as load_language_model
 from infra.logs import hold_back_repeats, logging_config
-from infra.settings import Settings
+from infra.settings import Settings, StreamSection
 from processors import stages
 from processors.budgeted_extraction import budgeted_extractor
 from processors.extraction.gazetteer import get_gazetteer
@@ -45,7 +45,6 @@ from processors.merge import IncidentIndex
 from processors.stream.credentials import faust_credentials
 from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
 from processors.stream.metrics import WorkerMetrics
-from processors.stream.pacing import StreamPacer
 from processors.stream.probes import WorkerProbes, watch
 from processors.stream.recovery import FlowKeptWhenRunning
 from processors.stream.sql import SqlThread, Subscriptions
@@ -74,7 +73,7 @@ STORE_WITHIN = 0.05  # seconds a batch waits to fill: the latency it may add
 
 
 class WirewatchApp(faust.App):
-    stream_pacer: StreamPacer | None = None  # when fetches and sends batch (pacing.py)
+    stream_section: StreamSection | None = None  # how fetches batch (transport.py)
     metrics: WorkerMetrics | None = None  # what the stages count (metrics.py)
     probes: WorkerProbes | None = None  # alive and ready (probes.py)
 
@@ -100,9 +99,9 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication_factor,
         producer_acks=-1,
-        # none at first: the stream's pacer sets it while the input backs up, so that
-        # the records of a busy moment (and their changelog writes) share requests
-        producer_linger=0.0,
+        # a produce request per batch window, not per record: the records of a busy
+        # moment (and their changelog writes) share requests, as fetches do
+        producer_linger=settings.stream.batch_seconds,
         # a killed worker's partitions go to the others after this (faust's default: 60 s)
         broker_session_timeout=settings.session_timeout_seconds,
         consumer_auto_offset_reset="earliest",
@@ -115,7 +114,7 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
         table_standby_replicas=0,
         autodiscover=False,
     )
-    app.stream_pacer = StreamPacer(settings.stream)
+    app.stream_section = settings.stream
     metrics = app.metrics = metrics or WorkerMetrics()
     sql = SqlThread(settings)
     app.probes = watch(

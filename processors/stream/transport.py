@@ -4,10 +4,9 @@
   transactions; wirewatch wants every stage's writes deduplicated by the broker when
   the producer retries.
 - a consumer that stops within seconds when the broker is gone (was 60 s).
-- fetches and sends that wait for a batch while the input backs up, and not while it
-  is quiet (``pacing.StreamPacer``): faust asks the broker for one byte at least and
-  has no setting for it, so under load each fetch carried a message or two, and
-  fetching took a large share of the worker's and the broker's CPU.
+- fetches that wait for a batch (``StreamSection``): faust asks the broker for one byte
+  at least, so under load each fetch carries a message or two, and fetching takes a
+  large share of the worker's and the broker's CPU. faust has no setting for it.
 """
 
 from __future__ import annotations
@@ -17,24 +16,14 @@ from typing import Any
 
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
-from processors.stream.pacing import StreamPacer
+from infra.settings import StreamSection
 
 SHUTDOWN_SECONDS = 8.0
-
-
-def _pacer(app: Any) -> StreamPacer | None:
-    return getattr(app, "stream_pacer", None)
 
 
 class IdempotentProducer(faust_aiokafka.Producer):
     def _settings_extra(self) -> Mapping[str, Any]:
         return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
-
-    async def on_start(self) -> None:
-        await super().on_start()
-        pacer = _pacer(self.app)
-        if pacer is not None and self._producer is not None:
-            pacer.watch_sends(self._producer)
 
 
 class BatchingConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
@@ -44,11 +33,17 @@ class BatchingConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
     # restart, and every stage takes a message twice without a second result.
     shutdown_timeout = SHUTDOWN_SECONDS
 
-    async def on_start(self) -> None:
-        await super().on_start()  # the aiokafka consumer made and started: its fetcher too
-        pacer = _pacer(self.app)
-        if pacer is not None and self._consumer is not None:
-            pacer.watch_fetches(self._consumer._fetcher)
+    def _create_worker_consumer(self, transport: Any) -> Any:
+        consumer = super()._create_worker_consumer(transport)
+        stream: StreamSection | None = getattr(self.app, "stream_section", None)
+        if stream is not None and stream.fetch_batch is not None:
+            if not hasattr(consumer, "_fetch_min_bytes") or not hasattr(
+                consumer, "_fetch_max_wait_ms"
+            ):  # the names aiokafka 0.14 reads them by: fail loudly if they change
+                raise RuntimeError("this aiokafka has no fetch batching to set")
+            # read by aiokafka when the consumer starts, which is after this
+            consumer._fetch_min_bytes, consumer._fetch_max_wait_ms = stream.fetch_batch
+        return consumer
 
 
 class BatchingConsumer(faust_aiokafka.Consumer):
