@@ -206,3 +206,18 @@ def test_a_district_event_is_exported_with_acleds_district_precision():
     assert (row["geo_precision"], row["location_precision"]) == (2, "admin2")
     assert (row["location"], row["admin1"]) == ("Bassa", "Plateau")
     assert GEO_PRECISION["admin1"] == 3 and GEO_PRECISION["locality"] == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "country"),
+    [
+        ("Eight people are killed in a Jordanian air strike on Ramtha.", "JO"),
+        ("Ten people are killed in an Iraqi air strike on Hawija.", "IQ"),
+    ],
+)
+def test_a_small_town_in_the_country_of_who_struck_is_still_placed(title, country):
+    """A country named only as who acted is no context, yet a town of the lead that lies
+    in it is the place: the event is kept there, not dropped for want of context."""
+    events = _events(title)
+    assert events and events[0].country == country
+    assert events[0].location is not None and events[0].location.precision == "locality"

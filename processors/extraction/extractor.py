@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 from infra.geo import distance_km
 from processors.extraction.actors import assign_actors, group_countries
-from processors.extraction.countries import LOCATIVE_WEIGHT, country_mentions, country_name
+from processors.extraction.countries import (
+    LOCATIVE_WEIGHT,
+    countries_in_order,
+    country_mentions,
+    country_name,
+)
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
 from processors.extraction.nonevents import is_ordinary_arrest
@@ -453,10 +458,17 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
             mentioned.home_actors or group_countries(read_text),
             article.source,
         )
+    lead_sentences = [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]]
     if not country_counts:
         # "One dead as Nairobi protests turn violent": a large town's country sets the context
-        lead = resolve_place(gazetteer, [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]], {})
+        lead = resolve_place(gazetteer, lead_sentences, {})
         if lead is not None:
+            country_counts = {lead.country: 1}
+    if not country_counts and (named := countries_in_order(read_text)):
+        # "an Iraqi air strike on Hawija": a country named only as who acted is no context
+        # for the text, but a town of the lead that lies in it is the place
+        lead = resolve_place(gazetteer, lead_sentences, dict.fromkeys(named, 1))
+        if lead is not None and lead.country in named:
             country_counts = {lead.country: 1}
     mentions: list[EventMention] = []
     first_date: ResolvedDate | None = None
