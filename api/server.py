@@ -92,6 +92,9 @@ def bounded_protocol(max_connections: int, header_timeout: float) -> type[H11Pro
     return BoundedH11Protocol
 
 
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
 def uvicorn_options(api: ApiSection) -> dict[str, Any]:
     """The keyword arguments of `uvicorn.run` that bound what a client may hold."""
     soft_limit, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -103,4 +106,7 @@ def uvicorn_options(api: ApiSection) -> dict[str, Any]:
         "proxy_headers": True,
         "forwarded_allow_ips": api.forwarded_allow_ips,
         "h11_max_incomplete_event_size": 16 * 1024,  # a request head's size at most
+        # a stop waits this long for open requests (a live stream, a browser's page),
+        # then closes them: no client can hold a stop
+        "timeout_graceful_shutdown": SHUTDOWN_GRACE_SECONDS,
     }
