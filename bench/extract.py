@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         for directory in (ROOT / "tests" / "gold", ROOT / "seeds")
         for path in seed_files(directory)
     ]
-    lines = [seed.model_dump_json() for seed in seeds] * (args.repeat_to // len(seeds) + 1)
+    lines = [seed.model_dump_json(exclude_none=True) for seed in seeds] * (args.repeat_to // len(seeds) + 1)
     lines = lines[: max(args.repeat_to, len(seeds))]
     core = min(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="wirewatch-bench-extract-") as work:
