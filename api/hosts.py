@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
@@ -57,14 +58,4 @@ class AllowedHostMiddleware:
         if host_allowed(given.decode("latin-1"), self.allowed):
             await self.app(scope, receive, send)
             return
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 400,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(REFUSED)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": REFUSED})
+        await Response(REFUSED, 400, media_type="application/json")(scope, receive, send)

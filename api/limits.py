@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -48,7 +49,7 @@ class BodyLimitMiddleware:
             return
         length = declared_length(scope["headers"])
         if length is not None and length > self.limit:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         received = 0
         started = False
@@ -72,19 +73,9 @@ class BodyLimitMiddleware:
             await self.app(scope, counted_receive, watched_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = too_large_body(self.limit)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        headers = {"connection": "close"}
+        await Response(body, 413, headers, media_type="application/json")(scope, receive, send)
