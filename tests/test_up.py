@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -23,13 +24,17 @@ pytestmark = pytest.mark.kafka
 FIRST_STEPS = 300
 
 
-def _up(tmp_path: Path) -> subprocess.Popen:
+# an address as `up` may print one: a URL, or a host and port (the broker's)
+ADDRESS = re.compile(r"https?://\S+|\b(?:\d{1,3}\.){3}\d{1,3}:\d+\b|\blocalhost:\d+\b")
+
+
+def _up(tmp_path: Path, api_port: int | None = None) -> subprocess.Popen:
     env = serve_env(
         f"sqlite:///{tmp_path / 'events.db'}",
         tmp_path / "state",
         WIREWATCH_CACHE_DIR=str(Settings().cache_dir),  # the suite's jars and place index
         WIREWATCH_KAFKA_PORT=str(free_port_pair()),
-        WIREWATCH_API_PORT=str(free_port()),
+        WIREWATCH_API_PORT=str(api_port or free_port()),
     )
     return subprocess.Popen(
         wirewatch_command("up"),
@@ -109,7 +114,8 @@ def test_ctrl_c_while_kafka_starts_stops_the_broker(tmp_path):
 
 
 def test_a_second_up_refuses_and_sigterm_stops_every_process_of_the_first(tmp_path):
-    up = _up(tmp_path)
+    api_port = free_port()
+    up = _up(tmp_path, api_port)
     state = tmp_path / "state"
     try:
         wait_until(
@@ -152,6 +158,12 @@ def test_a_second_up_refuses_and_sigterm_stops_every_process_of_the_first(tmp_pa
     finally:
         output = _finish(up)
     assert up.returncode == 0, output
+    # the dashboard is the first address an analyst sees, on the first line, and the
+    # api's line names it again once it is served
+    dashboard = f"http://127.0.0.1:{api_port}/"
+    assert ADDRESS.findall(output)[0] == dashboard, output
+    assert dashboard in output.splitlines()[0], output
+    assert f"api the dashboard at {dashboard}" in output, output
     assert "stopping" in output and "kafka stopped" in output
     assert _still_running(started) == []
     assert not (state / "kafka" / "broker.pid").exists()

@@ -113,9 +113,25 @@ def run_up(settings: Settings) -> int:
         return 1
 
 
+def dashboard_address(settings: Settings) -> str:
+    """Where `wirewatch serve` shows the dashboard: the first thing an analyst needs."""
+    host = settings.api.host
+    if ":" in host:  # an IPv6 address is bracketed in a URL
+        host = f"[{host}]"
+    return f"http://{host}:{settings.api.port}/"
+
+
 def _run_up(settings: Settings, console: Console) -> int:
     children = _Children(console)
     broker: LocalBroker | None = None  # the broker this `up` starts, to stop at the end
+    dashboard = dashboard_address(settings)
+    # the first address printed, before the slow steps push it off the screen
+    console.print(
+        f"[bold]dashboard[/] {dashboard} (open it once the api line below appears; "
+        "Ctrl-C stops everything)",
+        soft_wrap=True,
+        highlight=False,
+    )
     try:
         if settings.uses_own_broker:
             _fetch_jars(settings, console)
@@ -141,7 +157,12 @@ def _run_up(settings: Settings, console: Console) -> int:
         _start_pipeline(settings, console, children)
         worker_log = settings.state_dir / "worker.log"
         worker = children.running[0][1]
-        console.print("[bold]events[/] as they are stored (Ctrl-C stops everything)")
+        console.print(
+            f"[bold]events[/] as they are stored (on the map: {dashboard}; "
+            "Ctrl-C stops everything)",
+            soft_wrap=True,
+            highlight=False,
+        )
         _follow_events(settings, worker, console)
         console.print(f"[red]the worker exited with code {worker.returncode}; see {worker_log}[/]")
         return 1
@@ -226,8 +247,13 @@ def _start_pipeline(settings: Settings, console: Console, children: _Children) -
     )
     children.start("collector", _wirewatch("collect"), collector_log)
     api_log = settings.state_dir / "api.log"
-    address = f"http://{settings.api.host}:{settings.api.port}"
-    console.print(f"[bold]api[/] {address}/api/events (docs: {address}/docs; log: {api_log})")
+    dashboard = dashboard_address(settings)
+    console.print(
+        f"[bold]api[/] the dashboard at {dashboard}, the API at {dashboard}api/events "
+        f"(docs: {dashboard}docs; log: {api_log})",
+        soft_wrap=True,
+        highlight=False,
+    )
     children.start("api", _wirewatch("serve"), api_log)
     console.print(f"[bold]replay[/] {settings.seeds_dir}")
     replay = children.start("replay", _wirewatch("replay", str(settings.seeds_dir)), None)
