@@ -188,7 +188,7 @@ def test_a_failing_receiver_gets_the_alert_once_with_one_key_and_a_valid_signatu
 
 
 def _receiver_check(body: bytes, secret: str, header: str, now: float) -> bool:
-    """A receiver's own check, written from the README alone (not wirewatch's code)."""
+    """A receiver's own check, written from docs/alerts.md alone (not wirewatch's code)."""
     parts = dict(part.split("=", 1) for part in header.split(","))
     if abs(now - int(parts["t"])) > 300:
         return False

@@ -302,7 +302,7 @@ def test_two_workers_sharing_the_partitions_store_what_one_worker_stores(
         # Both in the group before the articles come. When one worker processed them all
         # and the other joined just after, faust never committed the offsets of what the
         # first had read before the rebalance: everything was stored, but the lag stayed
-        # above zero until new messages came (see the README's known limits).
+        # above zero until new messages came (docs/architecture.md, known limits).
         wait_until(
             lambda: len(group_members(pipeline_settings)) == 2, 120, what="two group members"
         )

@@ -169,7 +169,7 @@ async def _send_on(step: Step, event: EventT, out: Outputs, counted: _Counted) -
         # Remembered only once the records are handed to the producer, so a worker
         # killed before that sends them again (harmless downstream). Both writes are
         # buffered by the producer and flushed before the input offset is committed;
-        # waiting for each ack here instead stalls the stage (see the README's limits).
+        # waiting for each ack here instead stalls the stage (docs/architecture.md, known limits).
         step.remember()
 
 
