@@ -135,8 +135,15 @@ def _feeds_list(path: Path) -> tuple[Any, CommentedSeq]:
 
 def add_feed(path: Path, feed: FeedConfig) -> None:
     """Append FEED to the file at PATH (created if missing), comments and order kept."""
+    add_feeds(path, [feed])
+
+
+def add_feeds(path: Path, feeds: list[FeedConfig]) -> None:
+    """Append FEEDS to the file at PATH in one write (created if missing), comments and
+    order kept; the caller has left out those already there."""
     document, listed = _feeds_list(path)
-    append_item(listed, feed.model_dump(exclude_none=True))
+    for feed in feeds:
+        append_item(listed, feed.model_dump(exclude_none=True))
     write_edited(path, document)
 
 

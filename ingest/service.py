@@ -10,12 +10,11 @@ from infra.kafka_admin import broker_answers, ensure_topics
 from infra.logs import configure as configure_logging
 from infra.settings import Settings
 from ingest.collector import Collector, PollResult
-from ingest.feed_parse import FeedParseError, parse_feed
+from ingest.feed_check import check_feed, describe_check
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig, FeedsFileError, load_feeds
-from ingest.fetch import FetchError, fetch, make_client
+from ingest.fetch import make_client
 from ingest.metrics import CollectorMetrics
-from ingest.normalize import EntryError, normalize_entry
 from ingest.producer import make_producer
 
 log = logging.getLogger("wirewatch.collector")
@@ -104,17 +103,14 @@ async def _poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
         await asyncio.to_thread(producer.close, 10)
 
 
-def check_feeds(settings: Settings, url: str | None) -> int:
-    """Fetch and parse feeds now and say what a poll would find; pushes nothing."""
-    feeds = [f for f in load_feeds(settings.resolved_feeds_file) if url is None or f.url == url]
-    if url is not None and not feeds:
-        feeds = [FeedConfig(url=url)]
-    return asyncio.run(_check(settings, feeds))
+def check_feeds(settings: Settings, feeds: list[FeedConfig], say=print) -> int:
+    """Fetch and parse FEEDS now, one after another, and SAY a line on each (what it
+    answered, how many articles, its newest entry); pushes and records nothing. 1 when
+    any failed."""
+    return asyncio.run(_check(settings, feeds, say))
 
 
-async def _check(settings: Settings, feeds) -> int:
-    import datetime as dt
-
+async def _check(settings: Settings, feeds: list[FeedConfig], say) -> int:
     from ingest.collector import limits_from
 
     limits = limits_from(settings.collect)
@@ -122,30 +118,9 @@ async def _check(settings: Settings, feeds) -> int:
     failures = 0
     try:
         for feed in feeds:
-            try:
-                response = await fetch(client, feed.url, limits)
-                parsed = parse_feed(
-                    response.body, response.url, response.headers.get("content-type")
-                )
-            except (FetchError, FeedParseError) as error:
-                failures += 1
-                print(f"FAIL {feed.url}: {error}")
-                continue
-            good = bad = 0
-            for entry in parsed.entries:
-                try:
-                    normalize_entry(
-                        entry,
-                        source=feed.name or parsed.title or "",
-                        feed_url=feed.url,
-                        feed_language=parsed.language,
-                        fetched_at=dt.datetime.now(dt.UTC),
-                    )
-                    good += 1
-                except EntryError:
-                    bad += 1
-            note = f"; ill-formed but readable ({parsed.bozo})" if parsed.bozo else ""
-            print(f"OK   {feed.url}: {good} articles, {bad} entries unusable{note}")
+            result = await check_feed(client, feed, limits)
+            failures += not result.ok
+            say(describe_check(result))
     finally:
         await client.aclose()
     return 1 if failures else 0

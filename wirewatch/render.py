@@ -258,6 +258,34 @@ def feeds_table(
     print_table(f"{len(rows)} feeds", columns, cells, console)
 
 
+def catalogue_table(feeds, read_languages: Collection[str], console: Console | None = None) -> None:
+    """The catalogue's feeds (ingest.feed_catalogue.CatalogueFeed); a language the
+    extractor does not read (not in READ_LANGUAGES) is marked so."""
+    columns = (
+        Column("name", keep=True),
+        Column("region", keep=True),
+        Column("lang", keep=True),
+        Column("publisher", min_width=10),
+        Column("url", min_width=20),
+        Column("terms", min_width=16, drop=1),
+    )
+    cells = (
+        (
+            feed.name,
+            feed.region,
+            feed.language if feed.language in read_languages else f"{feed.language} (not read)",
+            feed.publisher,
+            feed.url,
+            feed.terms,
+        )
+        for feed in feeds
+    )
+    count = len(feeds)
+    print_table(
+        f"{count} {'feed' if count == 1 else 'feeds'} in the catalogue", columns, cells, console
+    )
+
+
 def subscriptions_table(found: list[Subscription], console: Console | None = None) -> None:
     rows = (
         (sub.id, describe_subscription(sub), f"{sub.delivery.kind}: {shown_target(sub)}")

@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from infra.settings import get_settings
+from ingest.feed_catalogue import REGIONS
 from wirewatch import render
 
 
@@ -61,38 +62,53 @@ def feeds() -> None:
     """The list of feeds to poll (a YAML file, WIREWATCH_FEEDS_FILE)."""
 
 
-# how long `feeds add` waits for a name to resolve before saying it could not tell
+# how long `feeds add` and `feeds import` wait for names to resolve before saying they
+# could not tell
 LOOKUP_SECONDS = 5.0
+
+
+def _look_up(urls: list[str], allow_private: bool) -> dict[str, Exception | None]:
+    """URL -> why the collector would not fetch it (BlockedURLError; its subclass
+    UnresolvedHostError when the name does not resolve now), None when it would. All
+    looked up at once in a thread of their own, so a resolver that hangs delays the
+    command by LOOKUP_SECONDS at most; a URL not answered by then is left out."""
+    import asyncio
+    import threading
+
+    from infra.netguard import BlockedURLError, check_reachable
+
+    found: dict[str, Exception | None] = {}
+
+    async def one(url: str) -> None:
+        try:
+            await check_reachable(url, allow_private)
+            found[url] = None
+        except BlockedURLError as error:
+            found[url] = error
+
+    async def every() -> None:
+        await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+
+    thread = threading.Thread(target=lambda: asyncio.run(every()), daemon=True)
+    thread.start()
+    thread.join(LOOKUP_SECONDS)
+    return dict(found)
 
 
 def _collector_refusal(url: str, allow_private: bool) -> str | None:
     """Why the collector would not fetch URL with these settings, as a warning line;
-    None when it would. Run in a thread of its own, so a resolver that hangs delays
-    `feeds add` by LOOKUP_SECONDS at most."""
-    import asyncio
-    import threading
+    None when it would."""
+    from infra.netguard import UnresolvedHostError
 
-    from infra.netguard import BlockedURLError, UnresolvedHostError, check_reachable
-
-    outcome: list[BlockedURLError] = []
-
-    def look() -> None:
-        try:
-            asyncio.run(check_reachable(url, allow_private))
-        except BlockedURLError as error:
-            outcome.append(error)
-
-    thread = threading.Thread(target=look, daemon=True)
-    thread.start()
-    thread.join(LOOKUP_SECONDS)
-    if thread.is_alive():
+    found = _look_up([url], allow_private)
+    if url not in found:
         return (
             f"warning: could not look up the host of {url} within {LOOKUP_SECONDS:g} s; "
             "`wirewatch feeds poll` tries it now"
         )
-    if not outcome:
+    error = found[url]
+    if error is None:
         return None
-    error = outcome[0]
     if isinstance(error, UnresolvedHostError):
         return (
             f"warning: {error} (DNS down, or a wrong name?); the collector keeps trying "
@@ -102,11 +118,21 @@ def _collector_refusal(url: str, allow_private: bool) -> str | None:
 
 
 @feeds.command("add")
-@click.argument("url")
+@click.argument("url", required=False)
 @click.option("--name", help="source name to put on its articles (default: the feed's title)")
 @click.option("--interval", "interval_minutes", type=float, help="poll interval in minutes")
-def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> None:
-    """Add a feed (comments and order of the feeds file are kept).
+@click.option(
+    "--catalogue",
+    "from_catalogue",
+    metavar="REGION|NAME|all",
+    help="add the catalogue's feeds of a region, or one by name (`feeds catalogue`)",
+)
+def feeds_add(
+    url: str | None, name: str | None, interval_minutes: float | None, from_catalogue: str | None
+) -> None:
+    """Add a feed (comments and order of the feeds file are kept), or with --catalogue
+    the starter feeds of a region (africa, americas, asia-pacific, europe, middle-east,
+    world), one of them by name, or all; those already in the file are left as they are.
 
     A URL the collector will refuse (a loopback, private or link-local address, unless
     WIREWATCH_ALLOW_PRIVATE_ADDRESSES is set) or whose host does not resolve is added
@@ -114,9 +140,16 @@ def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> Non
     """
     from ingest.feeds_config import FeedConfig, add_feed, load_feeds
 
+    if (url is None) == (from_catalogue is None):
+        raise click.UsageError("give a feed URL or --catalogue REGION|NAME, not both")
     settings = get_settings()
     path = settings.resolved_feeds_file
     current = load_feeds(path)
+    if from_catalogue is not None:
+        if name or interval_minutes:
+            raise click.UsageError("--name and --interval go with a URL, not --catalogue")
+        _add_from_catalogue(path, current, from_catalogue)
+        return
     try:
         feed = FeedConfig(url=url, name=name, interval_minutes=interval_minutes)
     except ValidationError as error:
@@ -128,6 +161,49 @@ def feeds_add(url: str, name: str | None, interval_minutes: float | None) -> Non
     warning = _collector_refusal(feed.url, settings.allow_private_addresses)
     if warning:
         click.echo(warning, err=True)
+
+
+def _not_read_line(languages: list[str]) -> str | None:
+    """A note on the languages among LANGUAGES that the extractor does not read."""
+    from collections import Counter
+
+    from infra.language import READ
+
+    other = Counter(language for language in languages if language not in READ)
+    if not other:
+        return None
+    counts = ", ".join(f"{language} {count}" for language, count in other.most_common())
+    feeds_word = "feed is" if other.total() == 1 else "feeds are"
+    return (
+        f"note: {other.total()} {feeds_word} in a language the extractor does not read yet "
+        f"({counts}); their articles are counted and skipped (`wirewatch feeds list`)"
+    )
+
+
+def _add_from_catalogue(path: Path, current, wanted: str) -> None:
+    from ingest.feed_catalogue import NOT_REACHABLE_NOTE, choose, load_catalogue
+    from ingest.feeds_config import FeedConfig, add_feeds
+
+    try:
+        chosen = choose(load_catalogue(), wanted)
+    except LookupError as error:
+        raise click.ClickException(str(error.args[0])) from error
+    present = {feed.url for feed in current}
+    new = [entry for entry in chosen if entry.url not in present]
+    if new:
+        add_feeds(path, [FeedConfig(url=entry.url, name=entry.publisher) for entry in new])
+    already = len(chosen) - len(new)
+    click.echo(
+        f"added {len(new)} {'feed' if len(new) == 1 else 'feeds'} of the catalogue "
+        f"({wanted}) to {path}; {already} already there"
+    )
+    for entry in new:
+        click.echo(f"  {entry.name}: {entry.url}")
+    note = _not_read_line([entry.language for entry in new])
+    if note:
+        click.echo(note, err=True)
+    if new:
+        click.echo(NOT_REACHABLE_NOTE, err=True)
 
 
 @feeds.command("remove")
@@ -189,8 +265,175 @@ def feeds_list(output_format: str | None) -> None:
 
 @feeds.command("check")
 @click.argument("url", required=False)
-def feeds_check(url: str | None) -> None:
-    """Fetch and parse a feed (or every feed) now, without pushing anything."""
+@click.option(
+    "--catalogue",
+    "from_catalogue",
+    metavar="REGION|NAME|all",
+    help="check the catalogue's feeds of a region (or one by name), without adding them",
+)
+def feeds_check(url: str | None, from_catalogue: str | None) -> None:
+    """Fetch and parse a feed (or every feed) now, pushing nothing: one line each with
+    the HTTP status and content type it answered, its articles and unusable entries, and
+    the date of its newest entry. The exit status is 1 when any failed."""
+    from ingest.feeds_config import FeedConfig, load_feeds
     from ingest.service import check_feeds
 
-    sys.exit(check_feeds(get_settings(), url))
+    settings = get_settings()
+    if url is not None and from_catalogue is not None:
+        raise click.UsageError("give a feed URL or --catalogue REGION|NAME, not both")
+    if from_catalogue is not None:
+        from ingest.feed_catalogue import choose, load_catalogue
+
+        try:
+            chosen = choose(load_catalogue(), from_catalogue)
+        except LookupError as error:
+            raise click.ClickException(str(error.args[0])) from error
+        feeds = [FeedConfig(url=entry.url, name=entry.publisher) for entry in chosen]
+    else:
+        feeds = [f for f in load_feeds(settings.resolved_feeds_file) if url in (None, f.url)]
+        if url is not None and not feeds:
+            try:
+                feeds = [FeedConfig(url=url)]
+            except ValidationError as error:
+                raise click.ClickException(error.errors()[0]["msg"]) from error
+    if not feeds:
+        click.echo(f"no feeds in {settings.resolved_feeds_file}: see `wirewatch feeds add`")
+        return
+    sys.exit(check_feeds(settings, feeds, say=click.echo))
+
+
+@feeds.command("catalogue")
+@click.option("--region", type=click.Choice(REGIONS), help="only this region's feeds")
+@click.option("--language", help="only feeds in this language (ISO 639-1 code, e.g. fr)")
+@click.option("--format", "output_format", type=click.Choice(["table", "jsonl"]), default=None)
+def feeds_catalogue(region: str | None, language: str | None, output_format: str | None) -> None:
+    """A starter set of public news feeds that report armed conflict (UN News, ReliefWeb,
+    public broadcasters, Wikinews), by region and language, each with its publisher and
+    a note on its terms of use. Add them with `wirewatch feeds add --catalogue REGION`.
+
+    The addresses cannot be reached from a machine without internet: run `wirewatch
+    feeds check --catalogue REGION` online to see what each answers.
+    """
+    from infra.language import READ
+    from ingest.feed_catalogue import LANGUAGES, NOT_REACHABLE_NOTE, filtered, load_catalogue
+
+    if language is not None and language.strip().lower() not in LANGUAGES:
+        known = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+        raise click.BadParameter(f"{language!r} is not one of {known}", param_hint="--language")
+    chosen = filtered(load_catalogue(), region, language and language.strip().lower())
+    if render.chosen_format(output_format) == "jsonl":
+        for entry in chosen:
+            record = {**vars(entry), "extractor_reads": entry.language in READ}
+            click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        render.catalogue_table(chosen, READ)
+        if not chosen:
+            click.echo("no feed of the catalogue has that region and language")
+    click.echo(NOT_REACHABLE_NOTE, err=True)
+
+
+@feeds.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def feeds_import(file: Path) -> None:
+    """Add the feeds of an OPML file (exported by another feed reader).
+
+    Each outline left out (no feed address, a link to another list, a URL given twice,
+    a scheme other than http/https, an address the collector refuses) is reported in
+    one line with its line number, and the rest are added; the exit status is then 1.
+    Feeds already in the feeds file are left as they are. A file that is not well-formed
+    XML, or that declares XML entities, is refused whole.
+    """
+    from infra.netguard import UnresolvedHostError
+    from ingest.feeds_config import FeedConfig, add_feeds, load_feeds
+    from ingest.opml import MAX_OPML_BYTES, OpmlError, read_opml
+
+    settings = get_settings()
+    path = settings.resolved_feeds_file
+    current = load_feeds(path)
+    try:
+        with file.open("rb") as handle:
+            data = handle.read(MAX_OPML_BYTES + 1)
+        reading = read_opml(data)
+    except OSError as error:
+        raise click.ClickException(f"{file}: cannot be read: {error.strerror}") from error
+    except OpmlError as error:
+        raise click.ClickException(f"{file}: {error}") from error
+    problems = list(reading.problems)
+    candidates: list[tuple[int, FeedConfig]] = []
+    for item in reading.feeds:
+        name = " ".join((item.title or "").split())[:200] or None
+        try:
+            candidates.append((item.line, FeedConfig(url=item.url, name=name)))
+        except ValidationError as error:
+            message = error.errors()[0]["msg"].removeprefix("Value error, ")
+            problems.append(f"line {item.line}: {item.url}: {message}; skipped")
+    present = {feed.url for feed in current}
+    fresh = [(line, feed) for line, feed in candidates if feed.url not in present]
+    looked_up = _look_up([feed.url for _, feed in fresh], settings.allow_private_addresses)
+    unresolved = 0
+    accepted: list[FeedConfig] = []
+    for line, feed in fresh:
+        error = looked_up.get(feed.url)
+        if error is not None and not isinstance(error, UnresolvedHostError):
+            problems.append(f"line {line}: {feed.url}: the collector refuses it: {error}; skipped")
+            continue
+        unresolved += feed.url not in looked_up or error is not None
+        accepted.append(feed)
+    for problem in sorted(problems, key=_line_number):
+        click.echo(f"{file}, {problem}", err=True)
+    if accepted:
+        add_feeds(path, accepted)
+    if reading.repeats:
+        lines = ", ".join(str(line) for line in reading.repeats[:10])
+        more = ", ..." if len(reading.repeats) > 10 else ""
+        click.echo(
+            f"{file}: {len(reading.repeats)} outlines repeat a feed listed before "
+            f"(lines {lines}{more}); each feed is added once",
+            err=True,
+        )
+    already = len(candidates) - len(fresh)
+    click.echo(
+        f"imported {len(accepted)} {'feed' if len(accepted) == 1 else 'feeds'} from {file} "
+        f"to {path}; {already} already there, {len(problems)} left out"
+    )
+    if unresolved:
+        click.echo(
+            f"warning: the hosts of {unresolved} imported feeds could not be looked up now "
+            "(no DNS here, or wrong names?); the collector keeps trying them and "
+            "`wirewatch feeds list` shows their failures",
+            err=True,
+        )
+    sys.exit(1 if problems else 0)
+
+
+def _line_number(problem: str) -> int:
+    """The line a ``line N: ...`` problem is about, for printing them in file order."""
+    head = problem.removeprefix("line ").split(":", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+@feeds.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def feeds_export(file: Path | None) -> None:
+    """Write the feeds as an OPML 2.0 list, to FILE or to the standard output, for
+    another feed reader or another wirewatch (`wirewatch feeds import`)."""
+    import datetime as dt
+
+    from ingest.feeds_config import load_feeds
+    from ingest.opml import write_opml
+
+    configured = load_feeds(get_settings().resolved_feeds_file)
+    document = write_opml(
+        [(feed.url, feed.name) for feed in configured],
+        title="wirewatch feeds",
+        created=dt.datetime.now(dt.UTC),
+    )
+    if file is None or str(file) == "-":
+        sys.stdout.buffer.write(document)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        file.write_bytes(document)
+    except OSError as error:
+        raise click.ClickException(f"{file}: cannot be written: {error.strerror}") from error
+    click.echo(f"exported {len(configured)} feeds to {file}")
