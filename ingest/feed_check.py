@@ -33,20 +33,24 @@ class CheckResult:
     bozo: str | None = None
 
 
+def _counted(count: int, one: str, several: str) -> str:
+    return f"{count} {one if count == 1 else several}"
+
+
 def describe_check(result: CheckResult) -> str:
     """One line: ``OK   URL: 3 articles, 0 entries unusable; HTTP 200, ...`` or
     ``FAIL URL: why``."""
     if not result.ok:
         return f"FAIL {result.url}: {result.error}"
     newest = (
-        result.newest.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        "last entry " + result.newest.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         if result.newest
-        else "no entry gives a date"
+        else "no entry is dated"
     )
     line = (
-        f"OK   {result.url}: {result.articles} articles, {result.unusable} entries unusable; "
-        f"HTTP {result.status}, {result.content_type or 'no content type'}; "
-        f"last entry {newest}"
+        f"OK   {result.url}: {_counted(result.articles, 'article', 'articles')}, "
+        f"{_counted(result.unusable, 'entry', 'entries')} unusable; "
+        f"HTTP {result.status}, {result.content_type or 'no content type'}; {newest}"
     )
     if result.final_url and result.final_url != result.url:
         line += f"; redirected to {result.final_url}"

@@ -429,8 +429,7 @@ def feeds_export(file: Path | None) -> None:
         created=dt.datetime.now(dt.UTC),
     )
     if file is None or str(file) == "-":
-        sys.stdout.buffer.write(document)
-        sys.stdout.buffer.flush()
+        click.echo(document, nl=False)
         return
     try:
         file.write_bytes(document)
