@@ -59,7 +59,11 @@ def collect(once: bool) -> None:
 
 @click.group()
 def feeds() -> None:
-    """The list of feeds to poll (a YAML file, WIREWATCH_FEEDS_FILE)."""
+    """The list of feeds to poll (a YAML file, WIREWATCH_FEEDS_FILE).
+
+    To start: `wirewatch feeds catalogue` lists public news feeds that report armed
+    conflict, `wirewatch feeds add --catalogue REGION` adds them; `wirewatch feeds
+    import FILE.opml` takes another feed reader's list."""
 
 
 # how long `feeds add` and `feeds import` wait for names to resolve before saying they
@@ -337,11 +341,11 @@ def feeds_catalogue(region: str | None, language: str | None, output_format: str
 def feeds_import(file: Path) -> None:
     """Add the feeds of an OPML file (exported by another feed reader).
 
-    Each outline left out (no feed address, a link to another list, a URL given twice,
-    a scheme other than http/https, an address the collector refuses) is reported in
-    one line with its line number, and the rest are added; the exit status is then 1.
-    Feeds already in the feeds file are left as they are. A file that is not well-formed
-    XML, or that declares XML entities, is refused whole.
+    Each outline left out (no feed address, a link to another list, a scheme other
+    than http/https, an address the collector refuses) is reported in one line with
+    its line number, and the rest are added; the exit status is then 1. A feed listed
+    in several folders is added once; one already in the feeds file is left as it is.
+    A file that is not well-formed XML, or that declares XML entities, is refused whole.
     """
     from infra.netguard import UnresolvedHostError
     from ingest.feeds_config import FeedConfig, add_feeds, load_feeds
