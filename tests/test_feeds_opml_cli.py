@@ -92,7 +92,9 @@ def test_adding_from_the_catalogue_twice_adds_nothing_the_second_time(env):
     [line] = unknown.stderr.strip().splitlines()
     assert "'afrika' is neither a region" in line and "did you mean africa" in line
     both = _run(env, "feeds", "add", "https://x.example/rss", "--catalogue", "europe")
-    assert both.returncode == 2 and "not both" in both.stderr
+    assert both.returncode == 2 and "give either a feed URL or --catalogue" in both.stderr
+    neither = _run(env, "feeds", "add")
+    assert neither.returncode == 2 and "give either a feed URL or --catalogue" in neither.stderr
 
 
 def test_importing_the_lists_other_readers_export(env):

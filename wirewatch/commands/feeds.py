@@ -145,7 +145,7 @@ def feeds_add(
     from ingest.feeds_config import FeedConfig, add_feed, load_feeds
 
     if (url is None) == (from_catalogue is None):
-        raise click.UsageError("give a feed URL or --catalogue REGION|NAME, not both")
+        raise click.UsageError("give either a feed URL or --catalogue REGION|NAME")
     settings = get_settings()
     path = settings.resolved_feeds_file
     current = load_feeds(path)
