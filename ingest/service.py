@@ -104,9 +104,9 @@ async def _poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
 
 
 def check_feeds(settings: Settings, feeds: list[FeedConfig], say=print) -> int:
-    """Fetch and parse FEEDS now, one after another, and SAY a line on each (what it
-    answered, how many articles, its newest entry); pushes and records nothing. 1 when
-    any failed."""
+    """Fetch and parse FEEDS now, as many at once as the collector polls, and SAY a
+    line on each in the order given (what it answered, how many articles, its newest
+    entry); pushes and records nothing. 1 when any failed."""
     return asyncio.run(_check(settings, feeds, say))
 
 
@@ -115,12 +115,22 @@ async def _check(settings: Settings, feeds: list[FeedConfig], say) -> int:
 
     limits = limits_from(settings.collect)
     client = make_client(limits)
+    pool = asyncio.Semaphore(settings.collector_concurrency)
+
+    async def one(feed: FeedConfig):
+        async with pool:
+            return await check_feed(client, feed, limits)
+
+    tasks: list[asyncio.Task] = []
     failures = 0
     try:
-        for feed in feeds:
-            result = await check_feed(client, feed, limits)
+        tasks = [asyncio.create_task(one(feed)) for feed in feeds]
+        for task in tasks:  # said in order, each as soon as it and those before are done
+            result = await task
             failures += not result.ok
             say(describe_check(result))
     finally:
+        for task in tasks:
+            task.cancel()
         await client.aclose()
     return 1 if failures else 0

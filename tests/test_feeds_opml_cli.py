@@ -210,6 +210,7 @@ def test_check_says_what_each_feed_answers(env):
         done = _run(env, "feeds", "check")
     assert done.returncode == 1
     lines = _check_lines(done.stdout)
+    assert list(lines) == [rss, atom, page, gone, moved, bomb]  # checked at once, said in order
     assert lines[rss] == (
         "OK 3 articles, 0 entries unusable; HTTP 200, application/rss+xml; "
         "last entry 2024-03-11 06:15 UTC"
