@@ -10,8 +10,8 @@ reported in one line with its line number, and the rest are kept. A URL listed a
 (readers export a feed once per folder it is in) is kept once, its repeats counted.
 
 listparser was tried and left aside: it reads OPML with an HTML parser in recovery mode,
-so a broken file is accepted without a word, and it drops empty or repeated entries
-silently, where each should be reported.
+so a broken file is accepted without a word, and it drops an outline with an empty
+address silently, where each outline left out should be reported.
 
 Writing uses the standard library's ElementTree: OPML 2.0, one outline per feed.
 """
@@ -67,6 +67,12 @@ def _label(title: str | None) -> str:
     return repr(title) if title else "an outline without text"
 
 
+def shown(value: str) -> str:
+    """VALUE for a one-line message: as it is, or quoted with its escapes when it holds
+    a character that is not printable (a line break written as ``&#10;``)."""
+    return value if value.isprintable() else repr(value)
+
+
 class _Reader(xml.sax.handler.ContentHandler):
     def __init__(self) -> None:
         super().__init__()
@@ -118,7 +124,7 @@ class _Reader(xml.sax.handler.ContentHandler):
                 self._problem(
                     outline.line,
                     f"{_label(outline.title)} has only a web page address "
-                    f"({outline.html_url}), no feed address (xmlUrl); skipped",
+                    f"({shown(outline.html_url)}), no feed address (xmlUrl); skipped",
                 )
 
     def _problem(self, line: int, message: str) -> None:
@@ -149,7 +155,7 @@ class _Reader(xml.sax.handler.ContentHandler):
             outline.is_feed = True
             self._problem(
                 line,
-                f"{_label(title)} points to another list ({attrs['url'].strip()}), which is "
+                f"{_label(title)} points to another list ({shown(attrs['url'].strip())}), which is "
                 "not fetched; import that file on its own",
             )
 

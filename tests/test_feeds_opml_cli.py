@@ -36,7 +36,7 @@ def env(tmp_path) -> dict[str, str]:
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
-        "WIREWATCH_FETCH_TOTAL_TIMEOUT": "5",
+        "WIREWATCH_FETCH_TOTAL_TIMEOUT": "20",  # the local server answers at once; a busy machine
     }
 
 
@@ -140,6 +140,17 @@ def test_each_bad_outline_is_one_line_and_the_rest_is_imported(env):
         "https://notitle.example/feed.xml",
     ]
     assert _configured(env)[0]["name"] == "Café du Front"
+
+    broken = Path(env["WIREWATCH_STATE_DIR"]).parent / "broken.opml"
+    broken.write_bytes(
+        b'<opml version="2.0"><body><outline text="x" xmlUrl="javascript:1&#10;FAKE"/>'
+        b"</body></opml>"
+    )
+    done = _run(env, "feeds", "import", str(broken))
+    [line] = done.stderr.strip().splitlines()  # the line break stays inside the one line
+    assert line.endswith(
+        "line 1: 'javascript:1\\nFAKE': only http and https are fetched, not 'javascript'; skipped"
+    )
 
     # allowed private addresses are imported (an operator's own feeds)
     allowed = _run(

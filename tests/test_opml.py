@@ -151,3 +151,20 @@ def test_what_we_write_is_opml_2_that_we_read_back_the_same():
         ("https://q.example/rss?a=1&b=2", "https://q.example/rss?a=1&b=2"),
     ]
     assert reading.problems == []
+
+
+def test_a_line_break_written_into_an_attribute_stays_inside_its_one_line():
+    reading = read_opml(
+        b'<opml version="2.0"><body>\n'
+        b'<outline text="Site" htmlUrl="https://a.example/&#10;FAKE: imported 99 feeds"/>\n'
+        b"</body></opml>"
+    )
+    [problem] = reading.problems
+    assert "\n" not in problem
+    assert "'https://a.example/\\nFAKE: imported 99 feeds'" in problem
+
+
+def test_a_list_of_more_outlines_than_any_reader_exports_is_refused():
+    many = b'<outline text="x" xmlUrl="https://a.example/"/>' * 20_001
+    with pytest.raises(OpmlError, match="more than 20000 outlines"):
+        read_opml(b'<opml version="2.0"><body>' + many + b"</body></opml>")

@@ -349,7 +349,7 @@ def feeds_import(file: Path) -> None:
     """
     from infra.netguard import UnresolvedHostError
     from ingest.feeds_config import FeedConfig, add_feeds, load_feeds
-    from ingest.opml import MAX_OPML_BYTES, OpmlError, read_opml
+    from ingest.opml import MAX_OPML_BYTES, OpmlError, read_opml, shown
 
     settings = get_settings()
     path = settings.resolved_feeds_file
@@ -370,7 +370,7 @@ def feeds_import(file: Path) -> None:
             candidates.append((item.line, FeedConfig(url=item.url, name=name)))
         except ValidationError as error:
             message = error.errors()[0]["msg"].removeprefix("Value error, ")
-            problems.append(f"line {item.line}: {item.url}: {message}; skipped")
+            problems.append(f"line {item.line}: {shown(item.url)}: {message}; skipped")
     present = {feed.url for feed in current}
     fresh = [(line, feed) for line, feed in candidates if feed.url not in present]
     looked_up = _look_up([feed.url for _, feed in fresh], settings.allow_private_addresses)
@@ -379,7 +379,9 @@ def feeds_import(file: Path) -> None:
     for line, feed in fresh:
         error = looked_up.get(feed.url)
         if error is not None and not isinstance(error, UnresolvedHostError):
-            problems.append(f"line {line}: {feed.url}: the collector refuses it: {error}; skipped")
+            problems.append(
+                f"line {line}: {shown(feed.url)}: the collector refuses it: {error}; skipped"
+            )
             continue
         unresolved += feed.url not in looked_up or error is not None
         accepted.append(feed)
