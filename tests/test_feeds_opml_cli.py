@@ -117,7 +117,7 @@ def test_importing_the_lists_other_readers_export(env):
     assert feeds["https://kavkaz.example/rss?lang=ru&section=news"] == "Кавказ Узел"
     assert feeds["https://frontline-diary.example/data/rss"] is None  # no title: the feed's
     repeated = _run(env, "feeds", "import", str(OPML / "feedly.opml"))
-    assert "1 outlines repeat a feed listed before (lines 13)" in repeated.stderr
+    assert "1 outline repeats a feed listed before (line 13)" in repeated.stderr
 
 
 def test_each_bad_outline_is_one_line_and_the_rest_is_imported(env):

@@ -198,7 +198,7 @@ def _add_from_catalogue(path: Path, current, wanted: str) -> None:
         add_feeds(path, [FeedConfig(url=entry.url, name=entry.publisher) for entry in new])
     already = len(chosen) - len(new)
     click.echo(
-        f"added {len(new)} {'feed' if len(new) == 1 else 'feeds'} of the catalogue "
+        f"added {_counted(len(new), 'feed', 'feeds')} of the catalogue "
         f"({wanted}) to {path}; {already} already there"
     )
     for entry in new:
@@ -393,23 +393,29 @@ def feeds_import(file: Path) -> None:
         lines = ", ".join(str(line) for line in reading.repeats[:10])
         more = ", ..." if len(reading.repeats) > 10 else ""
         click.echo(
-            f"{file}: {len(reading.repeats)} outlines repeat a feed listed before "
-            f"(lines {lines}{more}); each feed is added once",
+            f"{file}: {_counted(len(reading.repeats), 'outline repeats', 'outlines repeat')} "
+            f"a feed listed before ({'line' if len(reading.repeats) == 1 else 'lines'} "
+            f"{lines}{more}); each feed is added once",
             err=True,
         )
     already = len(candidates) - len(fresh)
     click.echo(
-        f"imported {len(accepted)} {'feed' if len(accepted) == 1 else 'feeds'} from {file} "
+        f"imported {_counted(len(accepted), 'feed', 'feeds')} from {file} "
         f"to {path}; {already} already there, {len(problems)} left out"
     )
     if unresolved:
         click.echo(
-            f"warning: the hosts of {unresolved} imported feeds could not be looked up now "
-            "(no DNS here, or wrong names?); the collector keeps trying them and "
-            "`wirewatch feeds list` shows their failures",
+            f"warning: the hosts of {_counted(unresolved, 'imported feed', 'imported feeds')} "
+            "could not be looked up now "
+            "(no DNS here, or wrong names?); the collector keeps trying, and "
+            "`wirewatch feeds list` shows the failures",
             err=True,
         )
     sys.exit(1 if problems else 0)
+
+
+def _counted(count: int, one: str, several: str) -> str:
+    return f"{count} {one if count == 1 else several}"
 
 
 def _line_number(problem: str) -> int:
