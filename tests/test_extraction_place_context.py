@@ -150,6 +150,23 @@ def test_group_spans_cover_acronyms_as_written_and_names_in_any_case():
     assert spans == ["arakan army", "KIA"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # glued to a letter, an apostrophe or a hyphen before: no name
+        ("the KIAs and pro-KIA men; d'KIA", []),
+        # a hyphen after is fine; a letter or an apostrophe's letter after is not
+        ("the KIA's base, KIA-held hills, KIAX", ["KIA"]),
+        # the longest name at a place wins, and the next starts after it
+        ("Boko Haram fighters and boko haram", ["Boko Haram", "boko haram"]),
+        # a letter that lowers to two keeps the offsets of what follows
+        ("İstanbul talks with the Arakan Army", ["Arakan Army"]),
+    ],
+)
+def test_group_names_stand_alone_as_words(text, expected):
+    assert [text[start:end] for start, end in group_spans(text)] == expected
+
+
 # --- 3 and 4. the administrative chain, districts in the gazetteer ----------------------------
 
 

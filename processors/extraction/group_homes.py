@@ -27,21 +27,25 @@ class GroupHome(NamedTuple):
     homes: tuple[str, ...]  # ISO 3166-1 alpha-2 codes, the main home first
 
 
-class _Patterns(NamedTuple):
-    acronyms: re.Pattern[str]
-    names: re.Pattern[str]
+class _Names(NamedTuple):
+    # Aho-Corasick automatons over the aliases: acronyms as written, searched in the text;
+    # other names lowered, searched in the lowered text. One pass over the text finds
+    # every alias wherever it occurs; the edges are checked only where one does.
+    acronyms: Any
+    names: Any
     by_alias: dict[str, GroupHome]  # alias (lowercase unless an acronym) -> group
-    # every name, lowered, in one Aho-Corasick automaton: most text names no group, and
-    # one pass over it says so before either pattern runs
-    gate: Any
 
 
-def _alternation(aliases: list[str]) -> str:
-    return "|".join(re.escape(alias) for alias in sorted(aliases, key=len, reverse=True))
+def _automaton(aliases: list[str]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for alias in aliases:
+        automaton.add_word(alias, len(alias))
+    automaton.make_automaton()
+    return automaton
 
 
 @lru_cache(maxsize=1)
-def _patterns() -> _Patterns:
+def _names() -> _Names:
     by_alias: dict[str, GroupHome] = {}
     acronyms: list[str] = []
     names: list[str] = []
@@ -55,39 +59,69 @@ def _patterns() -> _Patterns:
                 acronyms.append(alias)
                 by_alias[alias] = group
             else:
-                names.append(alias)
+                names.append(alias.lower())
                 by_alias[alias.lower()] = group
-    edge = r"(?<![\w'’-])(?:{})(?![\w’]|'\w)"
-    return _Patterns(
-        re.compile(edge.format(_alternation(acronyms))),
-        re.compile(edge.format(_alternation(names)), re.I),
-        by_alias,
-        _gate([*acronyms, *names]),
-    )
+    return _Names(_automaton(acronyms), _automaton(names), by_alias)
 
 
-def _gate(aliases: list[str]) -> Any:
-    automaton = ahocorasick.Automaton()
-    for alias in aliases:
-        automaton.add_word(alias.lower(), alias)
-    automaton.make_automaton()
-    return automaton
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """No letter, apostrophe or hyphen glued before the name, and no letter, curly
+    apostrophe or apostrophe and letter after it: "KIA-held", not "KIAs" or "pro-KIA"."""
+    if start > 0 and (_word_char(text[start - 1]) or text[start - 1] in "'’-"):
+        return False
+    if end < len(text):
+        after = text[end]
+        if _word_char(after) or after == "’":
+            return False
+        if after == "'" and end + 1 < len(text) and _word_char(text[end + 1]):
+            return False
+    return True
+
+
+def _scan(text: str, automaton: Any) -> list[tuple[int, int, str]]:
+    """(start, end, alias) of the aliases standing alone in TEXT, leftmost first and the
+    longest at each start, none overlapping the one before."""
+    lengths: dict[int, list[int]] = {}
+    for last, length in automaton.iter(text):
+        lengths.setdefault(last - length + 1, []).append(length)
+    found: list[tuple[int, int, str]] = []
+    cursor = 0
+    for start in sorted(lengths):
+        if start < cursor:
+            continue
+        for length in sorted(lengths[start], reverse=True):
+            if _stands_alone(text, start, start + length):
+                found.append((start, start + length, text[start : start + length]))
+                cursor = start + length
+                break
+    return found
 
 
 @text_cache(maxsize=8192)
 def group_mentions(text: str) -> tuple[tuple[int, int, GroupHome], ...]:
     """(start, end, group) of each known group's name in the text, in reading order."""
-    patterns = _patterns()
-    if next(patterns.gate.iter(text.lower()), None) is None:
-        return ()
+    names = _names()
     found = [
-        (m.start(), m.end(), patterns.by_alias[m.group()]) for m in patterns.acronyms.finditer(text)
+        (start, end, names.by_alias[alias]) for start, end, alias in _scan(text, names.acronyms)
     ]
     found += [
-        (m.start(), m.end(), patterns.by_alias[m.group().lower()])
-        for m in patterns.names.finditer(text)
+        (start, end, names.by_alias[alias])
+        for start, end, alias in _scan(_lowered(text), names.names)
     ]
     return tuple(sorted(found))
+
+
+def _lowered(text: str) -> str:
+    """The text lowered letter by letter, each letter in its place: a letter that lowers to
+    two ("İ") stays as it is, so that offsets in the result are offsets in the text."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
 def group_spans(text: str) -> list[tuple[int, int]]:
