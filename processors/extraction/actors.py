@@ -15,7 +15,9 @@ country where the event happened.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import ahocorasick
 
 from processors.extraction.countries import (
     DEMONYMS,
@@ -202,14 +204,41 @@ GROUPS: tuple[NamedGroup, ...] = (
 _NAMED = tuple((re.compile(group.pattern, re.I), group) for group in GROUPS)
 
 
+def _word_automaton(words: dict[str, set[int]]) -> Any:
+    automaton = ahocorasick.Automaton()
+    for word, groups in words.items():
+        automaton.add_word(word, frozenset(groups))
+    automaton.make_automaton()
+    return automaton
+
+
+def _group_words() -> tuple[Any, Any]:
+    """Two automatons from each group's words to the groups (by index) that have them:
+    acronyms as written, searched in the text; the rest searched in the lowered text."""
+    acronyms: dict[str, set[int]] = {}
+    words: dict[str, set[int]] = {}
+    for index, group in enumerate(GROUPS):
+        for word in group.words:
+            (acronyms if word.isupper() else words).setdefault(word, set()).add(index)
+    return _word_automaton(acronyms), _word_automaton(words)
+
+
+_ACRONYM_WORDS, _LOWER_WORDS = _group_words()
+
+
 def _named_groups(text: str) -> list[tuple[re.Match[str], NamedGroup]]:
     """Each named group's mentions, in reading order. Most text names no group: a group's
-    pattern runs only when one of its words is there."""
-    lowered = text.lower()
+    pattern runs only when one of its words is there, and one pass over the text says
+    which groups' words are."""
+    present: set[int] = set()
+    for _, groups in _ACRONYM_WORDS.iter(text):
+        present |= groups
+    for _, groups in _LOWER_WORDS.iter(text.lower()):
+        present |= groups
     found = []
-    for pattern, group in _NAMED:
-        if any((word in text) if word.isupper() else (word in lowered) for word in group.words):
-            found.extend((match, group) for match in pattern.finditer(text))
+    for index in sorted(present):
+        pattern, group = _NAMED[index]
+        found.extend((match, group) for match in pattern.finditer(text))
     return sorted(found, key=lambda item: item[0].start())
 
 
