@@ -84,3 +84,16 @@ def test_every_gated_pattern_finds_what_the_bare_pattern_finds():
             bare = [m.span() for m in pattern.pattern.finditer(text)]
             assert [m.span() for m in pattern.finditer(text)] == bare, (name, text)
             assert (pattern.search(text) is None) == (not bare), (name, text)
+
+
+def test_a_count_of_literals_bounds_the_matches():
+    """may_match_times says no only when the text cannot hold that many matches."""
+    pattern = gated(r"\b(?:goals?|league)\b", re.I)
+    assert not pattern.may_match_times("two GOALS in the league", 3)
+    assert pattern.may_match_times("two GOALS in the league", 2)
+    # three literals where no match stands: a bound, not a count of matches
+    assert pattern.may_match_times("goalkeepers, goalposts, goalless", 3)
+    for text in _sentences():
+        matches = len(pattern.pattern.findall(text))
+        assert pattern.may_match_times(text, matches) or matches == 0, text
+    assert gated(r"\w+").may_match_times("", 5)  # no literal to count: always possible

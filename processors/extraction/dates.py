@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -66,10 +67,15 @@ class ResolvedDate:
     evidence: str | None
 
 
+@lru_cache(maxsize=1024)  # about 600 zones exist; ZoneInfo's own cache keeps only 8 for sure
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
 def local_published(published: dt.datetime, timezone: str | None) -> dt.datetime:
     if timezone:
         try:
-            return published.astimezone(ZoneInfo(timezone))
+            return published.astimezone(_zone(timezone))
         except (ZoneInfoNotFoundError, ValueError, OverflowError):
             pass  # no such zone, or the first or last day of the calendar: keep UTC
     return published

@@ -11,6 +11,7 @@ folds unlike str.lower() (the long s "ſ", the Kelvin sign), which news copy doe
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -103,11 +104,12 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
 class Gated:
     """A compiled pattern searched only when the text holds one of its literals."""
 
-    __slots__ = ("needles", "pattern")
+    __slots__ = ("_own", "needles", "pattern")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self.needles = required_literals(pattern)
+        self._own: Any = None  # an automaton of this pattern's literals alone, if asked
         if self.needles:
             _LITERALS.update(self.needles)
             _AUTOMATON.clear()
@@ -116,6 +118,19 @@ class Gated:
     def possible(self, text: str) -> bool:
         """False only when no match can be in TEXT."""
         return self.needles is None or not self.needles.isdisjoint(literals_in(text))
+
+    def may_match_times(self, text: str, times: int) -> bool:
+        """False only when TEXT cannot hold TIMES matches: matches do not overlap and each
+        holds one of the literals, so there are no more of them than literals in the text."""
+        if self.needles is None or times <= 1:
+            return self.needles is None or times <= 0 or self.possible(text)
+        if self._own is None:
+            self._own = ahocorasick.Automaton()
+            for literal in self.needles:
+                self._own.add_word(literal, literal)
+            self._own.make_automaton()
+        hits = self._own.iter(text.lower())
+        return next(itertools.islice(hits, times - 1, None), None) is not None
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.pattern.search(text) if self.possible(text) else None

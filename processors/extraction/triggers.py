@@ -744,6 +744,8 @@ _REAL_VIOLENCE = gated(
 
 def is_figurative(text: str) -> bool:
     """Sport, markets, culture or campaigns using war words, with little sign of real violence."""
+    if not _FIGURATIVE_DOMAINS.may_match_times(text, 3):
+        return False  # most text holds too few of the domain words' letters to name three
     domain_words = {m.group(0).lower() for m in _FIGURATIVE_DOMAINS.finditer(text)}
     violence_words = {m.group(0).lower() for m in _REAL_VIOLENCE.finditer(text)}
     return len(domain_words) >= 3 and len(domain_words) > 2 * len(violence_words)
