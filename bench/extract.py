@@ -11,6 +11,8 @@ sides take turns, round by round, so a noisy moment on the machine falls on both
 figure is the median of its rounds. The text caches are emptied before each article, as
 a worker never reads the same text twice. Beside extraction, the cost of only parsing and
 re-serializing the same articles as JSON (the floor any stage pays) is timed too.
+Rates are given per second of wall time and per second of the side's own CPU time; the
+floor is judged on the latter, which other processes sharing the core do not inflate.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 get_gazetteer()
 print("ready", flush=True)
 for command in sys.stdin:
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     events = 0
     if command.strip() == "json":
         for line in lines:
@@ -64,7 +66,9 @@ for command in sys.stdin:
             found = extract_events(Article.model_validate_json(line))
             events += len(found)
             json.dumps([m.model_dump(mode="json") for m in found])
-    print(json.dumps({"seconds": time.perf_counter() - start, "events": events}), flush=True)
+    print(json.dumps({
+        "seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu, "events": events,
+    }), flush=True)
 """
 
 
@@ -83,6 +87,7 @@ class Side:
             preexec_fn=lambda: os.sched_setaffinity(0, {core}),
         )
         self.times: dict[str, list[float]] = {"json": [], "extract": []}
+        self.cpu: dict[str, list[float]] = {"json": [], "extract": []}
         self.events = 0
         if self._read() != "ready":
             raise SystemExit(f"bench/extract: the {name} side did not start (see above)")
@@ -100,10 +105,16 @@ class Side:
         self.process.stdin.flush()
         answer = json.loads(self._read())
         self.times[command].append(answer["seconds"])
+        self.cpu[command].append(answer["cpu"])
         self.events = max(self.events, answer["events"])
 
     def rate(self, command: str, articles: int) -> float:
         return articles / statistics.median(self.times[command])
+
+    def cpu_rate(self, command: str, articles: int) -> float:
+        """Articles per second of the side's own CPU time: what the core gives it, even
+        when other processes share that core (wall time then counts their turns too)."""
+        return articles / statistics.median(self.cpu[command])
 
     def close(self) -> None:
         if self.process.stdin is not None:
@@ -126,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         for directory in (ROOT / "tests" / "gold", ROOT / "seeds")
         for path in seed_files(directory)
     ]
-    lines = [seed.model_dump_json(exclude_none=True) for seed in seeds] * (args.repeat_to // len(seeds) + 1)
+    lines = [seed.model_dump_json(exclude_none=True) for seed in seeds] * (
+        args.repeat_to // len(seeds) + 1
+    )
     lines = lines[: max(args.repeat_to, len(seeds))]
     core = min(os.sched_getaffinity(0))
     with tempfile.TemporaryDirectory(prefix="wirewatch-bench-extract-") as work:
@@ -156,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         ("events found", lambda side: f"{side.events}"),
         ("JSON parse + serialize, articles/s", lambda s: f"{s.rate('json', len(lines)):.0f}"),
         ("extraction, articles/s", lambda s: f"{s.rate('extract', len(lines)):.0f}"),
+        ("extraction, articles/CPU-s", lambda s: f"{s.cpu_rate('extract', len(lines)):.0f}"),
         (
             "per article, ms",
             lambda s: f"{1000 * statistics.median(s.times['extract']) / len(lines):.2f}",
@@ -163,9 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     for label, cell in rows:
         print(f"{label:34}" + "".join(f"{cell(side):>{width}}" for side in sides))
-    after = sides[-1].rate("extract", len(lines))
+    after = sides[-1].cpu_rate("extract", len(lines))
     verdict = "PASS" if after >= FLOOR else "FAIL"
-    print(f"floor: working tree >= {FLOOR} articles/s on one core: {after:.0f}  {verdict}")
+    print(
+        f"floor: working tree >= {FLOOR} articles/s of one core's CPU time: {after:.0f}  {verdict}"
+    )
+    if os.getloadavg()[0] > 1.5:
+        print(
+            f"note: load average {os.getloadavg()[0]:.1f}: the wall-clock rates count other processes' turns"
+        )
     return 0
 
 
