@@ -1,4 +1,5 @@
-"""The HTTP API over the event store: read-only, every parameter checked.
+"""The HTTP API over the event store: read-only but for subscriptions made from the
+dashboard (`api.dashboard_api`), every parameter checked.
 
 FastAPI (on Starlette, served by uvicorn): the event models are pydantic already, so
 the OpenAPI description at ``/docs`` comes from the same types the pipeline sends, and
@@ -35,6 +36,7 @@ from sqlalchemy import Engine, text
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import ApiRefused, GuessThrottle, check_binding
+from api.dashboard_api import mount_dashboard_api
 from api.hosts import AllowedHostMiddleware
 from api.limits import BodyLimitMiddleware
 from api.metrics import MetricsMiddleware, RequestMetrics
@@ -299,6 +301,7 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
         return Response(prometheus_text(request_metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     mount_dashboard(app, api_settings, guesses)
+    mount_dashboard_api(app, settings, database, guarded)
 
     @app.get("/openapi.json", dependencies=guarded, include_in_schema=False)
     def openapi() -> JSONResponse:

@@ -10,6 +10,7 @@ A YAML file holds a list of subscriptions in the fields of ``schemas.alert.Subsc
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from pydantic import ValidationError
 from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, delete, func, select
 
 from infra.db import Migration, make_engine, migrate, upsertable_insert
+from infra.netguard import BlockedURLError, UnresolvedHostError, check_reachable
+from infra.redact import redact
 from infra.yaml_files import read_yaml
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
@@ -115,6 +118,32 @@ def check_targets(subscriptions: list[Subscription], files_dir: Path) -> None:
                 file_target(subscription.delivery.target, files_dir)
             except ValueError as error:
                 raise SubscriptionFileError(f"subscription {subscription.id}: {error}") from None
+
+
+# how long a webhook's host name may take to resolve before the check gives up on it
+LOOKUP_SECONDS = 5.0
+
+
+async def check_webhook(subscription: Subscription, allow_private: bool) -> str | None:
+    """SubscriptionFileError when the subscription's webhook is one delivery will refuse
+    (a loopback, private or link-local address, unless ALLOW_PRIVATE); a warning line
+    when its host does not resolve now (DNS down, or a wrong name: it is kept, and
+    delivery retries it); None when it is not a webhook or its host is fine."""
+    if subscription.delivery.kind != "webhook":
+        return None
+    url = subscription.delivery.target
+    try:
+        await asyncio.wait_for(check_reachable(url, allow_private), LOOKUP_SECONDS)
+    except TimeoutError:
+        return f"could not look up the webhook's host within {LOOKUP_SECONDS:g} s"
+    except UnresolvedHostError as error:
+        return f"{redact(str(error), url)}: delivery will keep trying it"
+    except BlockedURLError as error:
+        raise SubscriptionFileError(
+            f"subscription {subscription.id}: delivery will refuse this webhook: "
+            f"{redact(str(error), url)}"
+        ) from None
+    return None
 
 
 def load_yaml(path: Path) -> list[Subscription]:
