@@ -1,0 +1,366 @@
+"""An analyst's first hour on the dashboard, in a real headless Chromium against a real
+`wirewatch serve` holding the events the pipeline makes of seeds/: every marker in the
+map's view on load, a country chosen by its English name narrowing map, list and
+timeline and re-fitting the map, a range dragged on the timeline narrowing the list,
+the address reproducing the view after a reload (back and forward too), the place's
+precision, downloads of the view, and "Alert me" saving a subscription. The last test
+runs the pipeline on a real broker: the subscription made in the page receives the
+next matching event replayed. Screenshots go to ``<test output>/dashboard/first-hour``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sinks.alerts import subscriptions as store
+from sinks.event_formats import CSV_COLUMNS
+from sinks.storage import connect, upsert_events
+from tests import test_dashboard_browser as shared
+from tests.conftest import SEEDS
+from tests.services import api_server, wait_until, wirewatch_command
+from tests.test_api import LATEST, SEED_VERSIONS
+from tests.test_dashboard_browser import LOCATED, SHOTS, listed, open_dashboard, wait_for
+
+# the browser, the machine's Chromium, a served store of the seeds' events: as there
+browser, chromium, served = shared.browser, shared.chromium, shared.served
+
+pytestmark = pytest.mark.browser
+FIRST_HOUR = SHOTS / "first-hour"
+
+
+def _shot(driver, name: str) -> None:
+    FIRST_HOUR.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(FIRST_HOUR / name))
+
+
+def _js(driver, script: str, *args):
+    return driver.execute_script(f"return {script}", *args)
+
+
+def _in_view(driver) -> tuple[int, int]:
+    """(markers inside the map's view, markers on the map)."""
+    return tuple(_js(driver, "[window.wirewatch.markersInView(), window.wirewatch.markerCount()]"))
+
+
+def _timeline_counts(driver) -> dict[str, int]:
+    bars = _js(
+        driver,
+        "[...document.querySelectorAll('#timeline rect.bar')]"
+        ".map(b => [b.dataset.day, Number(b.dataset.events)])",
+    )
+    return dict(bars)
+
+
+def _choose_country(driver, name: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    field = driver.find_element(By.NAME, "country")
+    field.clear()
+    field.send_keys(name)
+    driver.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
+
+
+def _ids_where(predicate) -> list[str]:
+    return sorted(i for i, e in LATEST.items() if predicate(e))
+
+
+def _settled(driver, expected: list[str]) -> None:
+    """The list shows EXPECTED and the map has fitted them (every marker in view)."""
+    wait_for(driver, lambda d: sorted(listed(d)) == expected, f"listed {expected}")
+    located = sum(1 for i in expected if LATEST[i].location)
+    try:
+        wait_for(driver, lambda d: _in_view(d) == (located, located), "every marker in view")
+    except Exception:
+        raise AssertionError(
+            f"in view, of markers: {_in_view(driver)}; expected {located}"
+        ) from None
+
+
+def test_every_marker_is_in_view_on_load_with_a_legend_and_a_dated_timeline(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = served
+    open_dashboard(browser, base)
+    _settled(browser, sorted(LATEST))
+    assert _in_view(browser) == (LOCATED, LOCATED)
+    legend = browser.find_element(By.CSS_SELECTOR, ".legend").text
+    for label in ("Battles", "Explosions/Remote violence", "Protests", "killed", "centroid"):
+        assert label in legend
+    # the timeline: a bar a day with events, dates on its axis, the counts adding up
+    wait_for(browser, lambda d: sum(_timeline_counts(d).values()) == len(LATEST), "timeline")
+    counts = _timeline_counts(browser)
+    assert set(counts) == {e.event_date.isoformat() for e in LATEST.values()}
+    dates = _js(
+        browser, "[...document.querySelectorAll('#timeline text.date')].map(t => t.textContent)"
+    )
+    first, last = min(counts), max(counts)
+    assert dates[0] == first and dates[-1] == last and len(dates) >= 3
+    # the zoom stays where the bundled outlines still draw something
+    assert _js(browser, "window.wirewatch.zoom()") <= 7
+    _shot(browser, "loaded.png")
+
+
+def test_a_country_by_name_narrows_map_list_and_timeline_and_refits_the_map(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = served
+    open_dashboard(browser, base)
+    _settled(browser, sorted(LATEST))
+    world_zoom = _js(browser, "window.wirewatch.zoom()")
+    # the country field offers English names
+    offered = _js(
+        browser, "[...document.querySelectorAll('#country-names option')].map(o => o.value)"
+    )
+    assert "Azerbaijan" in offered and "Ukraine" in offered
+    _choose_country(browser, "Azerbaijan")
+    azerbaijan = _ids_where(lambda e: e.country == "AZ")
+    _settled(browser, azerbaijan)
+    assert _js(browser, "window.wirewatch.zoom()") > world_zoom  # fitted closer
+    wait_for(browser, lambda d: sum(_timeline_counts(d).values()) == len(azerbaijan), "timeline")
+    assert set(_timeline_counts(browser)) == {LATEST[i].event_date.isoformat() for i in azerbaijan}
+    assert "country=AZ" in browser.current_url
+    _shot(browser, "azerbaijan.png")
+    # a name that is no country: told so, the view unchanged
+    _choose_country(browser, "Atlantis")
+    wait_for(
+        browser, lambda d: 'no country "Atlantis"' in d.find_element(By.ID, "status").text, "told"
+    )
+    assert sorted(listed(browser)) == azerbaijan
+    # Clear: everything again, fitted to the world's events
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=reset]").click()
+    _settled(browser, sorted(LATEST))
+    assert _js(browser, "window.wirewatch.zoom()") == world_zoom
+    assert "?" not in browser.current_url
+
+
+def test_a_range_dragged_on_the_timeline_narrows_the_list(served, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    base, _ = served
+    open_dashboard(browser, base)
+    wait_for(browser, lambda d: sum(_timeline_counts(d).values()) == len(LATEST), "timeline")
+    # drag from the chart's start to just past the last bar of 2020
+    autumn = sorted(e.event_date.isoformat() for e in LATEST.values() if e.event_date.year == 2020)
+    chart = browser.find_element(By.CSS_SELECTOR, "#timeline svg")
+    last_bar = browser.find_element(By.CSS_SELECTOR, f'#timeline rect.bar[data-day="{autumn[-1]}"]')
+    box = _js(browser, "arguments[0].getBoundingClientRect().toJSON()", chart)
+    bar = _js(browser, "arguments[0].getBoundingClientRect().toJSON()", last_bar)
+    start_x = -box["width"] / 2 + 5  # left of the chart's first day, from its centre
+    end_x = bar["right"] + 1 - (box["left"] + box["width"] / 2)
+    ActionChains(browser).move_to_element_with_offset(
+        chart, start_x, 0
+    ).click_and_hold().move_to_element_with_offset(chart, end_x, 0).release().perform()
+    wait_for(
+        browser, lambda d: d.find_element(By.NAME, "date_to").get_attribute("value"), "dates set"
+    )
+    date_from = browser.find_element(By.NAME, "date_from").get_attribute("value")
+    date_to = browser.find_element(By.NAME, "date_to").get_attribute("value")
+    assert date_from <= autumn[0] and autumn[-1] <= date_to < "2021-01-01"
+    in_2020 = _ids_where(lambda e: e.event_date.year == 2020)
+    _settled(browser, in_2020)
+    assert len(in_2020) < len(LATEST)
+    # the rest of the timeline stays drawn, the chosen days marked
+    assert sum(_timeline_counts(browser).values()) == len(LATEST)
+    assert browser.find_elements(By.CSS_SELECTOR, "#timeline rect.chosen")
+    assert f"date_from={date_from}" in browser.current_url
+    _shot(browser, "timeline-range.png")
+
+
+def test_the_address_reproduces_the_view_after_a_reload_and_back_goes_back(served, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    base, _ = served
+    open_dashboard(browser, base)
+    _choose_country(browser, "Azerbaijan")
+    azerbaijan = _ids_where(lambda e: e.country == "AZ")
+    _settled(browser, azerbaijan)
+    Select(browser.find_element(By.NAME, "type")).select_by_value("battles")
+    browser.find_element(By.CSS_SELECTOR, "#filters button[type=submit]").click()
+    battles = _ids_where(lambda e: e.country == "AZ" and e.event_type == "battles")
+    nothing_or_some = battles
+    wait_for(browser, lambda d: "type=battles" in d.current_url, "the type in the address")
+    _settled(browser, nothing_or_some)
+    link = browser.current_url
+    browser.get("about:blank")
+    browser.get(link)  # the link, opened afresh
+    _settled(browser, battles)
+    assert browser.find_element(By.NAME, "country").get_attribute("value") == "Azerbaijan"
+    assert (
+        Select(browser.find_element(By.NAME, "type")).first_selected_option.get_attribute("value")
+        == "battles"
+    )
+    browser.refresh()
+    _settled(browser, battles)
+    browser.back()  # about:blank's entry is behind the link; go to the link's own history
+    browser.forward()
+    _settled(browser, battles)
+    # history within the page: back to Azerbaijan alone, then to everything
+    browser.get(f"{base}/")
+    _settled(browser, sorted(LATEST))
+    _choose_country(browser, "Azerbaijan")
+    _settled(browser, azerbaijan)
+    _choose_country(browser, "Ukraine")
+    _settled(browser, _ids_where(lambda e: e.country == "UA"))
+    browser.back()
+    _settled(browser, azerbaijan)
+    assert browser.find_element(By.NAME, "country").get_attribute("value") == "Azerbaijan"
+    browser.back()
+    _settled(browser, sorted(LATEST))
+    browser.forward()
+    _settled(browser, azerbaijan)
+    _shot(browser, "after-back-and-forward.png")
+
+
+def test_the_place_precision_is_shown_and_one_version_draws_no_toll_chart(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, _ = served
+    open_dashboard(browser, base)
+    district = next(e for e in LATEST.values() if e.location and e.location.precision == "admin2")
+    assert district.version == 1
+    item = browser.find_element(By.CSS_SELECTOR, f'#list li[data-id="{district.event_id}"]')
+    assert "district centroid" in item.text
+    item.find_element(By.TAG_NAME, "button").click()
+    wait_for(browser, lambda d: d.find_element(By.ID, "panel").is_displayed(), "the panel opens")
+    detail = browser.find_element(By.ID, "detail")
+    wait_for(browser, lambda d: "district centroid" in detail.text, "the precision in the panel")
+    assert detail.find_elements(By.CSS_SELECTOR, "svg.toll") == []
+    assert "One report so far" in detail.text
+    _shot(browser, "district-precision.png")
+    browser.find_element(By.ID, "close").click()
+    town = next(e for e in LATEST.values() if e.version > 1 and e.location)
+    browser.find_element(By.CSS_SELECTOR, f'#list li[data-id="{town.event_id}"] button').click()
+    wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#detail svg.toll"), "a chart")
+    assert "the town itself" in browser.find_element(By.ID, "detail").text
+
+
+def test_the_view_downloads_as_acled_csv_and_geojson(served, browser):
+    base, _ = served
+    open_dashboard(browser, base)
+    _choose_country(browser, "Azerbaijan")
+    azerbaijan = _ids_where(lambda e: e.country == "AZ")
+    _settled(browser, azerbaijan)
+    fetched = (
+        "const done = arguments[arguments.length - 1];"
+        "fetch(document.querySelector(arguments[0]).href).then(r => r.text()).then(done);"
+    )
+    table = browser.execute_async_script(fetched, "#download-csv")
+    rows = list(csv.DictReader(io.StringIO(table)))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    assert sorted(row["wirewatch_event_id"] for row in rows) == azerbaijan
+    assert {row["country"] for row in rows} == {"Azerbaijan"}
+    collection = json.loads(browser.execute_async_script(fetched, "#download-geojson"))
+    assert sorted(f["properties"]["event_id"] for f in collection["features"]) == azerbaijan
+
+
+def _alert_me(driver, kind: str, target: str, name: str) -> str:
+    """Fill and send the "Alert me" form; the line it answers with."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    if not driver.find_element(By.ID, "alert-dialog").is_displayed():
+        driver.find_element(By.ID, "alert-open").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "alert-dialog").is_displayed(), "dialog")
+    form = driver.find_element(By.ID, "alert-form")
+    Select(form.find_element(By.NAME, "kind")).select_by_value(kind)
+    for field, value in (("name", name), ("target", target)):
+        element = form.find_element(By.NAME, field)
+        element.clear()
+        element.send_keys(value)
+    form.find_element(By.ID, "alert-create").click()
+    result = driver.find_element(By.ID, "alert-result")
+    wait_for(driver, lambda d: result.text and result.text != "saving…", "an answer")
+    return result.text
+
+
+def test_alert_me_saves_the_view_as_a_subscription_and_refuses_a_loopback_webhook(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, database = served
+    open_dashboard(browser, base)
+    _choose_country(browser, "Azerbaijan")
+    _settled(browser, _ids_where(lambda e: e.country == "AZ"))
+    refused = _alert_me(browser, "webhook", "http://127.0.0.1:9/hook", "az hook")
+    assert "WIREWATCH_ALLOW_PRIVATE_ADDRESSES" in refused
+    _shot(browser, "alert-refused.png")
+    saved = _alert_me(browser, "file", "azerbaijan.jsonl", "az watch")
+    assert 'Saved "az-watch"' in saved, saved
+    _shot(browser, "alert-saved.png")
+    browser.find_element(By.ID, "alert-cancel").click()
+    subscription = store.get(store.connect(database), "az-watch")
+    assert subscription is not None and subscription.countries == ["AZ"]
+    box = subscription.bbox
+    assert box is not None
+    for event_id in _ids_where(lambda e: e.country == "AZ"):
+        where = LATEST[event_id].location
+        assert box.west <= where.lon <= box.east and box.south <= where.lat <= box.north
+    assert store.get(store.connect(database), "az-hook") is None
+
+
+@pytest.mark.kafka
+def test_alert_me_receives_the_next_matching_event_replayed(
+    pipeline_env, pipeline_settings, tmp_path, browser
+):
+    """The whole loop on a real broker: the page shows what is stored, "Alert me" on
+    Azerbaijan saves a file subscription, then the pipeline replays a report of a new
+    strike there; the alert lands in the file, and the event in the open page."""
+    barda = {"barda-rocket-attack-caspian-daily.md", "barda-rocket-attack-northgate.md"}
+    before = [e for e in SEED_VERSIONS if e.location is None or e.location.name != "Barda"]
+    database = pipeline_settings.resolved_database_url
+    upsert_events(connect(database), before)
+    env = {
+        **pipeline_env,
+        "WIREWATCH_SUBSCRIPTIONS_REFRESH_SECONDS": "0.5",
+        "WIREWATCH_TOPIC_PARTITIONS": "1",
+    }
+    served_env = {k: v for k, v in env.items() if k.startswith("WIREWATCH_")}
+    with api_server(database, Path(env["WIREWATCH_STATE_DIR"]), **served_env) as base:
+        azerbaijan_before = sorted({e.event_id for e in before if e.country == "AZ"})
+        browser.get(f"{base}/?country=AZ")
+        _settled(browser, azerbaijan_before)
+        saved = _alert_me(browser, "file", "az.jsonl", "az first hour")
+        assert 'Saved "az-first-hour"' in saved, saved
+        replayed = tmp_path / "replayed"
+        replayed.mkdir()
+        for name in sorted(barda)[:1]:
+            shutil.copy(SEEDS / name, replayed / name)
+        with (tmp_path / "worker.log").open("wb") as log:
+            worker = subprocess.Popen(
+                wirewatch_command("worker"), env=env, stdout=log, stderr=subprocess.STDOUT
+            )
+        try:
+            replay = subprocess.run(
+                wirewatch_command("replay", str(replayed)),
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            assert replay.returncode == 0, replay.stderr
+            alerts = pipeline_settings.resolved_alert_files_dir / "az.jsonl"
+
+            def delivered() -> list[dict]:
+                assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+                if not alerts.is_file():
+                    return []
+                return [json.loads(line) for line in alerts.read_text().splitlines()]
+
+            found = wait_until(delivered, 180, interval=1.0, what="the alert in the file")
+            assert [a["subscription_id"] for a in found] == ["az-first-hour"]
+            event = found[0]["event"]
+            assert event["country"] == "AZ" and event["location"]["name"] == "Barda"
+            # and the open page shows it, live
+            wait_for(browser, lambda d: event["event_id"] in listed(d), "listed live", 60)
+            _shot(browser, "alert-delivered.png")
+        finally:
+            worker.terminate()
+            worker.wait(30)
