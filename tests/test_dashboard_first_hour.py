@@ -57,8 +57,9 @@ const seen = (r) => {
   const hidden = under && x >= under.left && x <= under.right && y >= under.top && y <= under.bottom;
   return inMap && !hidden;
 };
+// (Leaflet empties the path of a marker far outside the view: no size, not drawn)
 const lone = [...document.querySelectorAll('#map path.leaflet-interactive')]
-  .map((p) => [p.getBoundingClientRect(), 1]);
+  .map((p) => [p.getBoundingClientRect(), 1]).filter(([r]) => r.width > 0);
 const groups = [...document.querySelectorAll('#map .marker-cluster')]
   .map((g) => [g.getBoundingClientRect(), Number(g.textContent)]);
 const all = [...lone, ...groups];
@@ -97,11 +98,12 @@ def _ids_where(predicate) -> list[str]:
     return sorted(i for i, e in LATEST.items() if predicate(e))
 
 
-def _settled(driver, expected: list[str]) -> None:
+def _settled(driver, expected: list[str], located: int | None = None) -> None:
     """The list shows EXPECTED and the map has fitted them: every marker in view, on
     two readings half a second apart (markers regroup for a moment after a zoom)."""
     wait_for(driver, lambda d: sorted(listed(d)) == expected, f"listed {expected}")
-    located = sum(1 for i in expected if LATEST[i].location)
+    if located is None:
+        located = sum(1 for i in expected if LATEST[i].location)
 
     def steady(d) -> bool:
         if _in_view(d) != (located, located):
@@ -254,6 +256,38 @@ def test_the_address_reproduces_the_view_after_a_reload_and_back_goes_back(serve
     _shot(browser, "after-back-and-forward.png")
 
 
+def test_a_live_event_outside_the_map_is_announced_and_one_click_shows_it(served, browser):
+    from selenium.webdriver.common.by import By
+
+    base, database = served
+    browser.get(f"{base}/?country=AZ")
+    azerbaijan = _ids_where(lambda e: e.country == "AZ")
+    _settled(browser, azerbaijan)
+    time.sleep(1.0)  # the page's stream is open
+    ganja = LATEST[azerbaijan[0]]
+    far = ganja.model_copy(
+        update={
+            "event_id": "far-away",
+            "version": 1,
+            "location": ganja.location.model_copy(update={"lat": 40.0, "lon": 20.0}),
+        }
+    )
+    upsert_events(connect(database), [far])
+    wait_for(browser, lambda d: "far-away" in listed(d), "listed live")
+    assert _in_view(browser)[0] == len(azerbaijan)  # not seen: the map stays where it was
+    button = browser.find_element(By.CSS_SELECTOR, "#status button.outside")
+    assert button.text == "1 outside the map: show"
+    _shot(browser, "live-outside.png")
+    button.click()
+    _settled(browser, sorted([*azerbaijan, "far-away"]), located=len(azerbaijan) + 1)
+    # the timeline counts it too
+    wait_for(
+        browser,
+        lambda d: sum(_timeline_counts(d).values()) == len(azerbaijan) + 1,
+        "the timeline recounted",
+    )
+
+
 def test_the_place_precision_is_shown_and_one_version_draws_no_toll_chart(served, browser):
     from selenium.webdriver.common.by import By
 
@@ -392,8 +426,13 @@ def test_alert_me_receives_the_next_matching_event_replayed(
             assert [a["subscription_id"] for a in found] == ["az-first-hour"]
             event = found[0]["event"]
             assert event["country"] == "AZ" and event["location"]["name"] == "Barda"
-            # and the open page shows it, live
+            # and the open page shows it, live, and counts it in the timeline
             wait_for(browser, lambda d: event["event_id"] in listed(d), "listed live", 60)
+            wait_for(
+                browser,
+                lambda d: sum(_timeline_counts(d).values()) == len(azerbaijan_before) + 1,
+                "the timeline recounted",
+            )
             _shot(browser, "alert-delivered.png")
         finally:
             worker.terminate()

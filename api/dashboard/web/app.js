@@ -39,7 +39,7 @@ const TILES_MAX_ZOOM = 14;
 const FIT_MAX_ZOOM = 6; // fitting a single place never zooms in further than this
 
 const state = {
-  events: new Map(), markers: new Map(), fresh: 0, stream: null, load: 0,
+  events: new Map(), markers: new Map(), fresh: 0, outside: 0, stream: null, load: 0, recount: null,
   countries: [], codeToName: new Map(), nameToCode: new Map(), days: [],
 };
 const map = L.map("map", { worldCopyJump: true, minZoom: 1, maxZoom: OFFLINE_MAX_ZOOM }).setView([25, 30], 2);
@@ -282,6 +282,7 @@ async function load(params) {
   fitToResults();
   const more = body.next_cursor ? ` (the first ${PAGE}; narrow the filters for the rest)` : "";
   state.fresh = 0;
+  state.outside = 0;
   status(`${plural(body.events.length, "event")}${more}`);
   timeline(params, generation);
   listen(params, body.stream_position);
@@ -299,6 +300,25 @@ function status(message) {
   const line = $("#status");
   line.replaceChildren(message);
   if (state.fresh) line.append(" ", element("span", { class: "new" }, `${state.fresh} new since loaded`));
+  if (state.outside) {
+    const button = element("button", { type: "button", class: "outside" }, `${state.outside} outside the map: show`);
+    button.addEventListener("click", () => { state.outside = 0; fitToResults(); status(plural(state.events.size, "event")); });
+    line.append(" ", button);
+  }
+}
+
+function fitControl() {
+  // a button under the zoom buttons: back to every result in view
+  const control = L.control({ position: "topleft" });
+  control.onAdd = () => {
+    const box = element("div", { class: "leaflet-bar" });
+    const button = element("a", { href: "#", role: "button", title: "Fit the map to the results", "aria-label": "Fit the map to the results", class: "fit" }, "⤢");
+    button.addEventListener("click", (clicked) => { clicked.preventDefault(); state.outside = 0; fitToResults(); });
+    L.DomEvent.disableClickPropagation(box);
+    box.append(button);
+    return box;
+  };
+  control.addTo(map);
 }
 
 // --- the timeline ------------------------------------------------------------------
@@ -438,8 +458,14 @@ function listen(params, position) {
   state.stream.addEventListener("version", (message) => {
     const event = JSON.parse(message.data);
     const known = state.events.has(event.event_id);
-    if (put(event, true) && !known) state.fresh += 1;
+    if (put(event, true) && !known) {
+      state.fresh += 1;
+      if (event.location && !map.getBounds().contains([event.location.lat, event.location.lon])) state.outside += 1;
+    }
     status(plural(state.events.size, "event"));
+    // the timeline counts it too, once a burst of versions is over
+    clearTimeout(state.recount);
+    state.recount = setTimeout(() => timeline(params, state.load), 1000);
   });
 }
 
@@ -654,6 +680,7 @@ window.wirewatch = {
 };
 
 legend();
+fitControl();
 targetHints();
 Promise.allSettled([baseMap(), loadCountries()]).finally(() => {
   const params = urlParams();
