@@ -437,3 +437,31 @@ def test_alert_me_receives_the_next_matching_event_replayed(
         finally:
             worker.terminate()
             worker.wait(30)
+
+
+def test_behind_a_token_the_signed_in_page_offers_names_and_saves_alerts(tmp_path, browser):
+    """With a token set, the page signed in (the cookie /login leaves) gets the country
+    names and saves a subscription; without signing in, the API refuses both."""
+    import httpx
+    from selenium.webdriver.common.by import By
+
+    database = f"sqlite:///{tmp_path / 'events.db'}"
+    upsert_events(connect(database), SEED_VERSIONS)
+    token = "first-hour-s3cret"
+    with api_server(database, tmp_path / "state", WIREWATCH_API_TOKEN=token) as base:
+        refused = httpx.post(
+            f"{base}/api/subscriptions",
+            json={"id": "x", "delivery": {"kind": "file", "target": "x.jsonl"}},
+        )
+        assert refused.status_code == 401
+        browser.get(f"{base}/")
+        browser.find_element(By.NAME, "token").send_keys(token)
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait_for(browser, lambda d: len(listed(d)) == len(LATEST), "signed in, every event")
+        _choose_country(browser, "Ukraine")
+        ukraine = _ids_where(lambda e: e.country == "UA")
+        _settled(browser, ukraine)
+        saved = _alert_me(browser, "file", "ukraine.jsonl", "ua watch")
+        assert 'Saved "ua-watch"' in saved, saved
+    subscription = store.get(store.connect(database), "ua-watch")
+    assert subscription is not None and subscription.countries == ["UA"]
