@@ -23,7 +23,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from api.hosts import host_name
+from api.hosts import host_allowed, host_name
 from infra.db import migrate
 from infra.settings import Settings
 from schemas.alert import Subscription, country_codes
@@ -47,13 +47,16 @@ def country_list() -> list[dict[str, str]]:
     return sorted(named, key=lambda country: country["name"])
 
 
-def same_origin(request: Request) -> bool:
-    """No Origin (not a browser's cross-site request), or one naming the host asked."""
+def same_origin(request: Request, allowed: tuple[str, ...]) -> bool:
+    """No Origin (not a browser's cross-site request), or one naming the host asked, or
+    (behind a proxy that rewrites Host) a host WIREWATCH_API_ALLOWED_HOSTS names."""
     origin = request.headers.get("origin")
     if origin is None:
         return True
     _scheme, _, rest = origin.partition("://")
-    return host_name(rest) == host_name(request.headers.get("host", ""))
+    if host_name(rest) == host_name(request.headers.get("host", "")):
+        return True
+    return "*" not in allowed and host_allowed(rest, allowed)
 
 
 def subscription_of(body: bytes) -> Subscription:
@@ -114,8 +117,13 @@ def mount_dashboard_api(
                 "application/json"
             ):
                 raise _Refused(415, "Content-Type", "expected application/json")
-            if not same_origin(request):
-                raise _Refused(403, "Origin", "subscriptions are made from this server's pages")
+            if not same_origin(request, settings.api.allowed_hosts):
+                raise _Refused(
+                    403,
+                    "Origin",
+                    "subscriptions are made from this server's own pages (behind a proxy "
+                    "that rewrites Host, name the public host in WIREWATCH_API_ALLOWED_HOSTS)",
+                )
             subscription = subscription_of(await request.body())
             try:
                 store.check_targets([subscription], settings.resolved_alert_files_dir)

@@ -23,8 +23,7 @@ def _client(tmp_path, **extra) -> tuple[TestClient, str]:
         database_url=url,
         state_dir=tmp_path / "state",
         kafka_bootstrap_servers="127.0.0.1:1",
-        api_allowed_hosts="testserver",
-        **extra,
+        **{"api_allowed_hosts": "testserver", **extra},
     )
     return TestClient(create_api(settings, connect(url))), url
 
@@ -120,6 +119,7 @@ def test_only_json_from_this_origin_is_read(tmp_path):
         headers={"Origin": "https://evil.example"},
     )
     assert elsewhere.status_code == 403
+    assert "WIREWATCH_API_ALLOWED_HOSTS" in elsewhere.json()["problem"]
     here = client.post(
         "/api/subscriptions", json=_file_subscription(), headers={"Origin": "http://testserver"}
     )
@@ -151,3 +151,13 @@ def test_countries_are_offered_by_english_name(tmp_path):
     assert by_name["Azerbaijan"] == "AZ" and by_name["Ukraine"] == "UA"
     names = [country["name"] for country in listed]
     assert names == sorted(names) and len(listed) > 240
+
+
+def test_behind_a_proxy_that_rewrites_host_the_public_name_is_this_origin(tmp_path):
+    client, _ = _client(tmp_path, api_allowed_hosts="testserver,events.example.org")
+    proxied = client.post(
+        "/api/subscriptions",
+        json=_file_subscription(),
+        headers={"Origin": "https://events.example.org"},
+    )
+    assert proxied.status_code == 201, proxied.text
