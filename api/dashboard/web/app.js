@@ -205,9 +205,13 @@ function legend() {
   // a strip along the map's foot: colours by type, sizes by toll, the dashed centroids
   const control = L.control({ position: "bottomleft" });
   control.onAdd = () => {
-    const strip = element("div", { class: "legend", role: "group", "aria-label": "Legend" });
+    // folded on a narrow screen, where it would hide half the map
+    const strip = element("details", { class: "legend" }, element("summary", {}, "Legend"));
+    strip.open = window.matchMedia("(min-width: 800px)").matches;
+    strip.addEventListener("toggle", () => { if (strip.open) fitToResults(); });
+    const body = element("div", { class: "legend-body" });
     for (const [type, colour] of Object.entries(TYPE_COLOURS)) {
-      strip.append(element("span", { class: "entry" }, element("span", { class: "dot", style: `background:${colour}` }), TYPE_LABELS[type]));
+      body.append(element("span", { class: "entry" }, element("span", { class: "dot", style: `background:${colour}` }), TYPE_LABELS[type]));
     }
     const sizes = element("span", { class: "entry sizes" });
     for (const killed of [0, 10, 50]) {
@@ -215,9 +219,10 @@ function legend() {
       sizes.append(element("span", { class: "ring", style: `width:${2 * r}px;height:${2 * r}px` }));
     }
     sizes.append("0, 10, 50 killed");
-    strip.append(sizes,
+    body.append(sizes,
       element("span", { class: "entry" }, element("span", { class: "ring dashed" }), "placed at a district, region or country centroid"),
       element("span", { class: "entry meta" }, "green numbers: events grouped nearby"));
+    strip.append(body);
     L.DomEvent.disableClickPropagation(strip);
     state.legend = strip;
     return strip;
@@ -385,7 +390,7 @@ function drawTimeline() {
     label.textContent = value;
     svg.append(label);
   }
-  const ticks = Math.max(2, Math.min(4, Math.floor((right - left) / 90) + 1));
+  const ticks = Math.max(2, Math.min(4, Math.floor((right - left) / 110) + 1));
   for (let i = 0; i < ticks; i += 1) {
     const n = span === 1 ? first : Math.round(first + (i / (ticks - 1)) * (span - 1));
     const tick = svgElement("line", { class: "axis", x1: x(n + 0.5), x2: x(n + 0.5), y1: bottom, y2: bottom + 4 });
