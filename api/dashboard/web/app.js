@@ -272,8 +272,14 @@ async function load(params) {
   const generation = ++state.load; // a later load wins over an earlier one still running
   $("#status").textContent = "loading…";
   updateDownloads(params);
-  const page = await fetch(`/api/events?${params}${params.toString() ? "&" : ""}limit=${PAGE}`);
-  const body = await page.json();
+  let page, body;
+  try {
+    page = await fetch(`/api/events?${params}${params.toString() ? "&" : ""}limit=${PAGE}`);
+    body = await page.json();
+  } catch (error) {
+    if (generation === state.load) status("the server did not answer: try again in a moment");
+    return;
+  }
   if (generation !== state.load) return;
   cluster.clearLayers();
   state.events.clear();
@@ -641,13 +647,21 @@ async function createAlert(submitted) {
   if (box) body.bbox = box;
   result.className = "";
   result.textContent = "saving…";
-  const response = await fetch("/api/subscriptions", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-  });
-  const answer = await response.json();
+  let response, answer;
+  try {
+    response = await fetch("/api/subscriptions", {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+    });
+    answer = await response.json();
+  } catch (error) {
+    result.className = "error";
+    result.textContent = "the server did not answer: nothing was saved";
+    return;
+  }
   if (!response.ok) {
     result.className = "error";
-    result.textContent = answer.problem ? `${answer.parameter}: ${answer.problem}` : `refused (${response.status})`;
+    result.textContent = answer.problem ? `${answer.parameter}: ${answer.problem}`
+      : `refused: ${answer.detail || response.status}`;
     return;
   }
   const saved = answer.subscription;
