@@ -43,7 +43,7 @@ ERRORS = {400: "bad request", 403: "forbidden", 409: "conflict", 415: "unsupport
 @functools.cache
 def country_list() -> list[dict[str, str]]:
     """Every ISO 3166 code the filters take, with its English name, by name."""
-    named = [{"code": code, "name": country_name(code)} for code in country_codes()]
+    named = [{"code": code, "name": country_name(code).strip()} for code in country_codes()]
     return sorted(named, key=lambda country: country["name"])
 
 

@@ -152,6 +152,7 @@ def test_countries_are_offered_by_english_name(tmp_path):
     assert by_name["Azerbaijan"] == "AZ" and by_name["Ukraine"] == "UA"
     names = [country["name"] for country in listed]
     assert names == sorted(names) and len(listed) > 240
+    assert all(name == name.strip() for name in names)  # GeoNames has one with a space after
 
 
 def test_behind_a_proxy_that_rewrites_host_the_public_name_is_this_origin(tmp_path):

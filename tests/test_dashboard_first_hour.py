@@ -163,6 +163,10 @@ def test_a_country_by_name_narrows_map_list_and_timeline_and_refits_the_map(serv
     assert set(_timeline_counts(browser)) == {LATEST[i].event_date.isoformat() for i in azerbaijan}
     assert "country=AZ" in browser.current_url
     _shot(browser, "azerbaijan.png")
+    # several, one of whose names holds a comma itself
+    _choose_country(browser, "Bonaire, Saint Eustatius and Saba, azerbaijan")
+    wait_for(browser, lambda d: "country=BQ%2CAZ" in d.current_url, "both, as ISO codes")
+    _settled(browser, azerbaijan)
     # a name that is no country: told so, the view unchanged
     _choose_country(browser, "Atlantis")
     wait_for(

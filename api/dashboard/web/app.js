@@ -103,17 +103,24 @@ async function loadCountries() {
 // --- the filters, the form and the address ---------------------------------------
 
 function countryCodes(typed) {
-  // "Azerbaijan, UA" -> ["AZ", "UA"]; an unknown name is an error naming close ones
+  // "Azerbaijan, UA" -> ["AZ", "UA"]; a name may hold a comma itself ("Bonaire, Saint
+  // Eustatius and Saba"): the longest run of parts that names a country wins
+  const parts = typed.split(",").map((p) => p.trim()).filter(Boolean);
   const codes = [];
-  for (const part of typed.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const code = state.nameToCode.get(part.toLowerCase())
-      || (/^[A-Za-z]{2}$/.test(part) ? part.toUpperCase() : null);
-    if (!code) {
-      const near = state.countries.filter((c) => c.name.toLowerCase().includes(part.toLowerCase().slice(0, 4)))
-        .slice(0, 3).map((c) => c.name);
-      throw new Error(`country: no country "${part}"${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}`);
+  for (let i = 0; i < parts.length;) {
+    let found = null;
+    for (let j = parts.length; j > i && !found; j -= 1) {
+      const code = state.nameToCode.get(parts.slice(i, j).join(", ").toLowerCase());
+      if (code) found = [code, j];
     }
-    if (!codes.includes(code)) codes.push(code);
+    if (!found && /^[A-Za-z]{2}$/.test(parts[i])) found = [parts[i].toUpperCase(), i + 1];
+    if (!found) {
+      const start = parts[i].toLowerCase().slice(0, 4);
+      const near = state.countries.filter((c) => c.name.toLowerCase().includes(start)).slice(0, 3).map((c) => c.name);
+      throw new Error(`country: no country "${parts[i]}"${near.length ? ` (did you mean ${near.join(", ")}?)` : ""}`);
+    }
+    if (!codes.includes(found[0])) codes.push(found[0]);
+    i = found[1];
   }
   return codes;
 }
