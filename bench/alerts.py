@@ -209,6 +209,7 @@ class LatencySide:
         extra_env: dict[str, str],
     ) -> None:
         self.name, self.tree, self.bootstrap = name, tree, bootstrap
+        self.extra_env = extra_env
         self.work = work / name
         self.work.mkdir(parents=True)
         self.env = {
@@ -357,7 +358,8 @@ def run_side(
             else None
             for name in pids
         }
-        return LatencyRun(side.name, sent, latencies, last_alert - start, used)
+        title = " ".join([side.name, *(f"{k}={v}" for k, v in side.extra_env.items())])
+        return LatencyRun(title, sent, latencies, last_alert - start, used)
     finally:
         producer.close()
         side.stop()
@@ -410,8 +412,7 @@ def bench_latency(args: argparse.Namespace, rng: random.Random) -> None:
                         f"before-{commit[:7]}", work / "baseline-tree", commit, bootstrap, work, {}
                     )
                 )
-            label = "after" + ("-" + ",".join(args.set) if args.set else "")
-            sides.append(LatencySide(label, ROOT, None, bootstrap, work, extra_env))
+            sides.append(LatencySide("after", ROOT, None, bootstrap, work, extra_env))
             runs = [
                 run_side(side, subscriptions, towns, broker, args.seconds, args.rate, args.workers)
                 for side in sides
