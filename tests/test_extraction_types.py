@@ -189,6 +189,81 @@ def test_civilians_are_still_victims_of_an_attack():
     assert _first("Gunmen killed five farmers in their fields near Jos, police said.") == S.ATTACK
 
 
+# the victims decide, never the agent: armed men killing unarmed people is an attack
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tribal militiamen kill four negotiators near Gardez.",
+        "Bandits kill 9 in two villages of Katsina.",
+        "A 16-year-old is shot in the leg by soldiers in Hebron.",
+        "Troopers Shot Him Dead Outside His Shop - Brother",
+        "A newlywed couple shot and killed by masked gunmen in Lashio",
+        "Army Soldiers Murder Shan Farmer Near Kyaukme",
+        "Border guards shoot and wound three Afghans who were crossing near Torkham.",
+    ],
+)
+def test_the_victims_not_the_agent_make_an_attack(sentence: str):
+    assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Troops Kill 'Dozens' Of Al-Shabaab Fighters in Jubaland - Spokesman",
+        "Troops Kill 12 Boko Haram, Free 30 Captives",
+        "27 killed yesterday including 9 regime forces",
+        "Eight Junta Soldiers Killed In Sagaing's Kani Township",
+        "Rebel Commander Killed in Shootout Near Bunia",
+        "Gang Members Escape Arrest, Kill Security Operative in Zaria",
+        "Air defences shoot down an enemy fighter jet over the border zone.",
+        "A military transport helicopter flying near Kramatorsk is shot down.",
+        "Rebels abduct 12 policemen during clashes with troops in Faryab province.",
+    ],
+)
+def test_armed_victims_make_a_battle(sentence: str):
+    assert _first(sentence) == S.ARMED_CLASH
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # explosives that destroy a thing are an explosion, not property destruction
+        ("Saboteurs blow up a gas pipeline in Sinai.", S.REMOTE_EXPLOSIVE_LANDMINE_IED),
+        (
+            "A car packed with explosives is detonated outside a campaign rally in Khost.",
+            S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+        ),
+        # drones told as "U.S. missile strikes"
+        ("Suspected U.S. missile strikes kill 9 in South Waziristan.", S.AIR_DRONE_STRIKE),
+        # a suicide bombing named only as an earlier matter does not retype the event
+        (
+            "A roadside bomb wounds six policemen in Peshawar, the city where 40 died in a "
+            "suicide bombing last week.",
+            S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+        ),
+        # deminers killed by the bomb they were defusing: the bomb went off
+        (
+            "Three deminers die while trying to defuse a landmine near Kandahar.",
+            S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+        ),
+        ("A van ploughs into a crowded street market in Lyon.", S.ATTACK),
+        # militias loyal to the government take ground for the state
+        (
+            "Militias loyal to the government captured the town of Sirte after a week of battle.",
+            S.GOVERNMENT_REGAINS_TERRITORY,
+        ),
+        # a headline's capitals: "Capture Five" is five people, not a place
+        ("Soldiers Kill 8 Insurgents, Capture Five In Gwoza", S.ARMED_CLASH),
+        (
+            "On the fourth day of protests in Lima, the death toll rises to 20.",
+            S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        ),
+    ],
+)
+def test_the_codebook_s_reading_of_mixed_wordings(sentence: str, expected: S):
+    assert _first(sentence) == expected
+
+
 # 10. Strategic developments
 @pytest.mark.parametrize(
     ("sentence", "expected"),

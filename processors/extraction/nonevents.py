@@ -102,13 +102,15 @@ _NOT_AN_ACT = gated(
 )
 _RELEASED = gated(
     r"\b(?:(?:is|are|was|were|been|being)\s+(?:\w+\s+)?(?:released|freed|acquitted|pardoned)|"
-    r"(?:releas(?:e|es|ed|ing)|free(?:s|d)?|pardon(?:s|ed)?)\s+(?:\w+\s+){0,4}?(?:detained|jailed|imprisoned|arrested))\b",
+    r"(?:releas(?:e|es|ed|ing)|free(?:s|d)?|pardon(?:s|ed)?)\s+(?:\w+\s+){0,4}?(?:detained|jailed|imprisoned|arrested)|"
+    r"(?:escap(?:e|es|ed|ing)|evad(?:e|es|ed|ing)|resist(?:s|ed|ing)?|avoid(?:s|ed|ing)?|dodg(?:e|es|ed|ing))\s+arrest)\b",
     re.I,
 )
 
 
 def released(sentence: str) -> bool:
-    """An arrest sentence that tells a release: no arrest happened today."""
+    """An arrest sentence that tells a release, or an arrest escaped or resisted: no
+    arrest happened."""
     return _RELEASED.search(sentence) is not None
 
 

@@ -18,7 +18,7 @@ from processors.extraction.literals import gated
 from schemas.taxonomy import SubEventType as S
 
 _CASUALTY = gated(
-    r"\b(?:kill(?:s|ed|ing)?|dead|deaths?|die[sd]?|dying|slain|martyr(?:s|ed|dom)?|"
+    r"\b(?:kill(?:s|ed|ing)?|murder(?:s|ed)?(?!\s+(?:of|case|cases|charges?|trials?|rate|suspects?))|dead|deaths?|die[sd]?|dying|slain|martyr(?:s|ed|dom)?|"
     r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|y|ies)|casualties|bod(?:y|ies)|remains|corpses?|"
     r"execut(?:e|es|ed|ing|ion|ions)|behead\w*|assassinat\w*|liquidat\w*|"
     r"eliminat(?:e|es|ed|ing)\s+(?:\d+|[a-z]+)\s+(?:\w+\s+)?(?:militants|insurgents|rebels|fighters|terrorists|members)|"
@@ -104,9 +104,9 @@ _VIOLENT_DEATH = gated(
     re.I,
 )
 _COMBATANTS = gated(
-    r"\b(?:soldiers?|troops|servicem[ae]n|fighters?|militants?|rebels?|insurgents?|jihadists?|"
+    r"\b(?:soldiers?|troops|servicem[ae]n|fighters?|militants?|rebels?|insurgents?|jihadists?|separatists?|guerrillas?|"
     r"policem[ae]n|police\s+officers?|officers?|commanders?|gunm[ae]n|militiam[ae]n|guards?|"
-    r"personnel|conscripts?|recruits|elements|commandos?|bodyguards?|terrorists?|paramilitar(?:y|ies)|"
+    r"personnel|conscripts?|recruits|elements|(?:security\s+)?operatives?|commandos?|bodyguards?|terrorists?|paramilitar(?:y|ies)|"
     r"village\s+(?:guards?|defen[cs]e\s+(?:volunteers?|forces?|guards?))|home\s+guards?|vigilantes?|"
     r"(?:civilian\s+)?joint\s+task\s+force|CJTF|self-defen[cs]e\s+(?:forces?|groups?|units?|militias?)|militias?|"
     r"(?:local|tribal|community|ethnic|pro-government|government-backed)\s+(?:militias?|fighters|guards?|defen[cs]e\s+forces?)|"
@@ -121,7 +121,7 @@ _COMBATANTS = gated(
 )
 _CIVILIANS = gated(
     r"\b(?:civilians?|citizens?|people|persons|residents|villagers|children|child|kids|women|woman|"
-    r"men|man|girls?|boys?|teenagers?|family|families|farmers?|herders?|shepherds?|worshippers|"
+    r"men|man|girls?|boys?|teenagers?|couples?|family|families|farmers?|herders?|shepherds?|worshippers|"
     r"students?|pupils|teachers?|doctors?|nurses?|journalists?|reporters?|activists?|traders?|"
     r"merchants?|drivers?|passengers|workers?|displaced|refugees|migrants|judges?|officials?|"
     r"mayors?|chiefs?|elders?|clerics?|imams?|priests?|candidates?|politicians?|young\s+m[ae]n)\b",
@@ -139,12 +139,102 @@ _SPEAKER = re.compile(
 )
 
 
+# a headline's source after a dash or colon: "... in Yobe - Official", "...: residents"
+_ATTRIBUTION = re.compile(r"\s*(?:\s[-–—]+|:)\s*(?:[\w'’.]+\s*){1,4}$")
+
+
 def _by_whom(sentence: str) -> S:
     """Battle when only combatants are hit, else an attack on civilians."""
-    sentence = _SPEAKER.sub(" ", sentence)
+    sentence = _SPEAKER.sub(" ", _ATTRIBUTION.sub("", sentence))
     if _COMBATANTS.search(sentence) and not _CIVILIANS.search(sentence):
         return S.ARMED_CLASH
     return S.ATTACK
+
+
+# The victims of a casualty statement, never its agent: the object of an active verb
+# ("militiamen kill six mediators", "soldiers shoot and wound four men"), else the
+# subject of a passive or intransitive one ("a 15-year-old is shot by police", "a couple
+# shot dead by gunmen", "two soldiers die").
+_HIT = gated(
+    r"\b(?:kill(?:s|ed|ing)?|shot|shoots?|murder(?:s|ed)?|wound(?:s|ed)?|injur(?:e|es|ed)|slain|"
+    r"slaughter(?:s|ed)?|massacre[sd]?|behead(?:s|ed)?|hack(?:s|ed)\s+to\s+death|execut(?:e|es|ed)|"
+    r"stab(?:s|bed)?|die[sd]?|dead)\b",
+    re.I,
+)
+_ACTIVE = re.compile(
+    r"(?:kills?|killing|shoots?|murders?|wounds?|injures?|slaughters?|massacres?|beheads?|executes?|stabs?)$",
+    re.I,
+)
+_TRANSITIVE = re.compile(
+    r"(?:killed|shot|murdered|wounded|injured|slaughtered|massacred|beheaded|executed|stabbed)$",
+    re.I,
+)
+_AUXILIARY_BEFORE = re.compile(
+    r"\b(?:is|are|was|were|been|being|be|get|gets|got|have|has|had)\s+(?:\w+\s+)?$", re.I
+)
+_OBJECT_AFTER = re.compile(
+    r"\s+(?:dead\s+)?(?:(?:at\s+least|more\s+than|some|about|nearly|up\s+to|over)\s+"
+    r"(?=\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|a\s+dozen|dozens|"
+    r"scores|hundreds)\b))?"
+    r"(?:\d|['‘’\"]|a\b|an\b|the\b|one\b|two\b|three\b|four\b|five\b|six\b|seven\b|eight\b|nine\b|ten\b|"
+    r"several\b|dozens\b|scores\b|many\b|his\b|her\b|their\b|its\b|him\b|them\b|"
+    r"(?!(?:In|On|At|Near|Over|During|After|As|By|From|With|For|Since|Amid|Across|Inside|Outside|Along|"
+    r"Around|Following|While|When|And|Or|But|To|Into|Yesterday|Today|Last|This|Early|Late)\b)(?-i:[A-Z]))",
+    re.I,
+)
+_SUBJECT_START = re.compile(r".*(?:^|[;:]|\b(?:as|after|when|while|where|but)\s)", re.I | re.S)
+
+
+# an armed group named as the victims: its members were hit
+_ARMED_GROUP = gated(
+    r"\b(?:Boko\s+Haram|ISIS|ISIL|(?-i:IS)|Islamic\s+State|Daesh|Taliban|al-Shabaa?b|Shabaa?b|Houthis?|"
+    r"al-Qaeda|AQAP|JNIM|ISWAP|guerr?ill?as?|Tatmadaw|PKK|YPG|SDF|HTS|Nusra|TNLA|MNDAA|(?-i:KIA|AA|PDFs?))\b",
+    re.I,
+)
+_BY_AGENT = re.compile(
+    r"\bby\s+(?:[\w'’-]+\s+){0,4}?[\w'’-]+(?=[,.;:]|\s+(?:in|on|at|near|during|after|as)\b|$)", re.I
+)
+
+
+def _victims_and_context(sentence: str) -> tuple[str, str] | None:
+    """The words naming who a casualty statement says was hit, and the sentence without
+    its agent (to read when the victims are only a number); None without a casualty verb."""
+    sentence = _SPEAKER.sub(" ", _ATTRIBUTION.sub("", sentence))
+    hit = _HIT.search(sentence)
+    if hit is None:
+        return None
+    verb = hit.group(0)
+    before = sentence[: hit.start()]
+    after = sentence[hit.end() : hit.end() + 120]
+    active = _ACTIVE.match(verb) is not None or (
+        _TRANSITIVE.match(verb) is not None
+        and _AUXILIARY_BEFORE.search(before) is None
+        and _OBJECT_AFTER.match(sentence, hit.end()) is not None
+    )
+    if active:
+        agent = _COMBATANTS.search(before)
+        context = (
+            sentence if agent is None else before[: agent.start()] + before[agent.end() :] + after
+        )
+        return after, context
+    start = _SUBJECT_START.match(before)
+    subject = before[start.end() if start else 0 :][-120:]
+    rest = _BY_AGENT.sub(" ", after)
+    return f"{subject} {rest}", _BY_AGENT.sub(" ", sentence)
+
+
+def _by_victims(sentence: str) -> S:
+    """Battle when the victims named are all combatants, else an attack on civilians;
+    victims told only as a number are read from the sentence without its agent."""
+    found = _victims_and_context(sentence)
+    if found is None:
+        return _by_whom(sentence)
+    victims, context = found
+    if _ARMED_GROUP.search(victims) and not _CIVILIANS.search(victims):
+        return S.ARMED_CLASH  # "troops kill 10 Boko Haram", "a raid against ISIS kills 11"
+    if _COMBATANTS.search(victims) or _CIVILIANS.search(victims):
+        return _by_whom(victims)
+    return _by_whom(context)
 
 
 def armed_victims(text: str) -> bool:
@@ -279,5 +369,5 @@ def _by_outcome(sentence: str) -> S | None:
         or _ASSASSINATION.search(sentence)
         or _WAR_LOSSES.search(sentence)
     ):
-        return _by_whom(sentence)
+        return _by_victims(sentence)
     return None

@@ -95,7 +95,7 @@ _EXCESSIVE = gated(
     r"(?:\w+\s+)?(?:protesters?|protestors?|demonstrators?|people|persons)\s+(?:\w+\s+){0,3}?"
     r"(?:killed|dead|died|die|injured|wounded|hurt)|"
     r"(?:killed|dead|died|die|dies|injured|wounded|hurt)\s+(?:\w+\s+){0,2}?(?:in|during|at)\s+(?:the\s+)?"
-    r"(?:\w+\s+){0,2}?(?:protests?|demonstrations?|rall(?:y|ies)|marches))\b",
+    r"(?:\w+\s+){0,2}?(?:protests?|demonstrations?|rall(?:y|ies)|marches)|death\s+toll)\b",
     re.I,
 )
 _INTERVENTION = gated(

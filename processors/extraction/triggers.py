@@ -84,6 +84,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"raids(?<!police\sraids)(?<!security\sraids)\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
             r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z])\w*)|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
+            r"(?:U\.?S\.?|American|CIA)\s+(?:[\w-]+\s+){0,2}?missile\s+(?:strikes?|attacks?)|"
             r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|"
             r"drones?\s+(?:\w+\s+){0,6}?(?:struck|strikes?|hit|hits|slam(?:s|med)|crash(?:es|ed)|drop(?:s|ped)|explode[sd]|target(?:s|ed)?|attack(?:s|ed)?|bomb(?:s|ed)?))\b",
         ),
@@ -96,6 +97,11 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"bombs?\s+(?:planted|placed|hidden|attached)|sticky\s+bombs?|magnetic\s+bombs?|"
             r"detonat(?:e|es|ed|ing)\s+(?:\w+\s+){0,3}?(?:bombs?|explosives?|devices?|IEDs?|car|vehicle|motorcycle)|"
             r"(?:roadside|car|motorcycle|truck|vehicle|bicycle|mine|landmine)[\s-]+(?:bomb\w*|blasts?|explosions?)|"
+            r"(?:blew|blow|blows|blowing)\s+up\s+(?:an?|the|two|three|several)\s+(?:[\w-]+\s+){0,3}?"
+            r"(?:pipelines?|bridges?|vehicles?|cars?|trucks?|buildings?|towers?|pylons?|railways?|rail\s+lines?|"
+            r"trains?|tankers?|checkpoints?|posts?|bases?|stations?|offices?|wells?|depots?)|"
+            r"rigged\s+with\s+explosives|(?:explosives?|bombs?|devices?)\s+(?:[\w'’-]+\s+){0,3}?(?:is|are|was|were)\s+detonated|"
+            r"(?:car|motorcycle|vehicle|truck|van)\s+(?:[\w'’-]+\s+){0,5}?(?:is|are|was|were)\s+detonated|"
             r"(?:bomb|bombing|bomb\s+attack)s?\s+(?:in|on|at|near|outside|kill\w*|wound\w*|injur\w*)|"
             r"(?:is|are|was|were|been|being)\s+(?:bombed|blown\s+up)|"
             r"(?:militants|saboteurs|insurgents|rebels|attackers|gunmen|jihadists|separatists)\s+bomb(?:s|ed)?\s+(?:an?|the)\b|"
@@ -127,7 +133,10 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)|overr(?:an|un|uns)|t(?:ook|akes?|aken|aking)\s+(?:full\s+)?control\s+(?:of|over))\s+"
             r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:towns?|city|cities|villages?|district|(?:air)?base|territory|airport|capital|"
             r"border\s+crossing|control|strongholds?|positions|(?:oil|gas)\s*fields?|dam|hills?)|"
-            r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?(?-i:[A-Z])\w*|"
+            r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?"
+            r"(?!(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Dozens|Scores|Many|Some|Him|Them|"
+            r"Suspects?|Members|Militants|Fighters|Soldiers|Terrorists|Insurgents|Rebels|Commanders?|Leaders?|"
+            r"Weapons|Arms|Ammunition|Hostages)\b)(?-i:[A-Z])\w*|"
             r"(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing))\s+(?:(?:at\s+least|more\s+than)\s+)?(?:\d+|two|three|four|five|six|several|dozens\s+of)\s+(?:\w+\s+)?(?:villages|towns|areas)|"
             r"(?:gain(?:s|ed)?|took|take|takes|taken|taking|restor(?:e|es|ed))\s+(?:full\s+)?control\s+(?:of|over|on)|"
             r"(?:seiz(?:e|es|ed|ing)|captur(?:e|es|ed|ing)|enter(?:s|ed|ing)?)\s+(?:[\w-]+\s+){0,5}?(?:\w+-)?(?:held|controlled)\s+(?:towns?|city|villages?|areas?|territory|district|neighbou?rhoods?)\b|"
@@ -179,6 +188,10 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"fighting\s+(?:in|near|around|on|at|for)\s+(?-i:[A-Z])\w*|fought|"
             r"(?:fierce|violent|heavy)\s+(?:clashes|battles)|battles?\s+(?:between|for|in|near|rage|continue)|"
             r"(?:are|is|were|was|continue\s+to\s+be|remain)\s+besieging|besieg(?:es|ed)\s+(?:the\s+)?(?:\w+\s+)?(?:towns?|city|cities|villages?|(?-i:[A-Z]))|"
+            r"shoot-?outs?|gunfights?|"
+            r"(?:shot|shoots?|shooting)\s+down\s+(?:an?\s+|the\s+|two\s+)?(?:[\w'’-]+\s+){0,3}?(?:military\s+|army\s+|air\s+force\s+|fighter\s+)?"
+            r"(?:helicopters?|jets?|warplanes?|fighters?|aircraft|planes?)(?<!passenger\splane)|"
+            r"(?:helicopters?|jets?|warplanes?|aircraft)\s+(?:[\w,'’-]+\s+){0,8}?(?:is|are|was|were|been)\s+shot\s+down|"
             r"ambush(?:ed|es|ing)?|repel(?:s|led)?\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:attack|assault|offensive|attempt)|"
             r"counter-?attacks?|attack(?:ed|s)?\s+(?:on\s+)?(?:a|an|the)\s+(?:\w+\s+)?(?:military|army|police|security|border)\s+"
             r"(?:base|post|outpost|checkpoint|check\s*post|convoy|patrol|barracks|station)|"
@@ -208,7 +221,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
             rf"\b{_ARMED}\s+(?:\w+\s+){{0,2}}?storm(?:s|ed)?\s+(?:a|an|the)\b|"
             r"\bassassinat(?:ed|es|e|ing|ion)\b|\bmass\s+shootings?\b|\bshooting\s+(?:spree|rampage|attack)\b|\b(?:knife|stabbing|machete|axe)\s+attacks?\b|\bmass\s+stabbing\b|\bstabbing\s+spree\b|"
-            r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+into\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
+            r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+into\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers|markets?|parades?|festivals?|cyclists))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
             r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|\b(?:is|are|was|were)\s+fired\s+(?:up)?on\b|"
             rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b|"
@@ -298,7 +311,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:loot(?:ed|ing)|ransack(?:ed|ing)|pillag(?:ed|ing)|"
             r"(?:(?:are|were|was|is)\s+set\s+(?:alight|ablaze|on\s+fire)|arsonists)|"
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
-            r"(?:destroy(?:s|ed|ing)?|blew\s+up|blow\s+up|blows\s+up)\s+(?:a|an|the|two|three|several)\b|"
+            r"(?:destroy(?:s|ed|ing)?)\s+(?:a|an|the|two|three|several)\b|"
             r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolish(?:es|ed)?|tear(?:s)?\s+down|tore\s+down|"
             r"raze[sd]?|bulldoz(?:e|es|ed))\s+(?:\w+\s+){0,5}?"
             r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles?|cars?|trucks?|tankers?|"
@@ -384,7 +397,7 @@ _EXPLOSIVE = frozenset(
     }
 )
 _CASUALTIES = gated(
-    r"\b(?:killed|killing|dead|died|wounded|wounding|injured|injuring|hurt|damaged|destroyed)\b",
+    r"\b(?:killed|killing|dead|die|dies|died|wounded|wounding|injured|injuring|hurt|damaged|destroyed)\b",
     re.I,
 )
 _PROTEST_WORDS = gated(
@@ -397,7 +410,7 @@ _STATE_AGENT = gated(
     r"\b(?:army|armed\s+forces|military|troops|soldiers|(?:government|regime|state|federal|security|"
     r"national|pro-government|loyalist)\s+(?:forces|troops)|forces\s+loyal\s+to\s+the\s+(?:government|regime)|"
     r"(?!(?:Democratic|Support|Mobili[sz]ation|Liberation|Resistance|Protection)\b)(?-i:[A-Z])\w+\s+(?:forces|troops|army)|"
-    r"police|gendarmes?|marines|special\s+forces)\b",
+    r"police|gendarmes?|marines|special\s+forces|[\w-]+\s+loyal\s+to\s+(?:the\s+)?(?:\w+\s+)?(?:government|regime|president))\b",
     re.I,
 )
 _NON_STATE_AGENT = gated(
@@ -405,7 +418,8 @@ _NON_STATE_AGENT = gated(
     r"factions?|opposition|guerrillas?|separatists?|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|"
     r"Syrian\s+Democratic\s+Forces|Rapid\s+Support\s+Forces|Popular\s+Mobili[sz]ation\s+(?:Forces|Units)|"
     r"al-Shabaa?b|Shabaa?b|Boko\s+Haram|Houthis?|M23|RSF|Rapid\s+Support|SDF|YPG|PKK|HTS|"
-    r"Tahrir\s+al-Sham|Nusra|al-Qaeda|JNIM|gangs?|bandits)\b",
+    r"Tahrir\s+al-Sham|Nusra|al-Qaeda|JNIM|gangs?|bandits)\b"
+    r"(?!\s+loyal\s+to\s+(?:the\s+)?(?:\w+\s+)?(?:government|regime|president))",
     re.I,
 )
 _TERRITORY = frozenset({S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY})
@@ -498,12 +512,18 @@ def event_triggers(sentence: str) -> list[S]:
         ):
             del positions[sub_type]  # "withdraws from the Paris accord", "Boeing pushes back ..."
     if not positions:
-        return []
+        # "suspects escape arrest and kill a policeman": the casualty is still told
+        found = untriggered_event(sentence)
+        return [found] if found is not None else []
     ordered = sorted(positions, key=lambda sub_type: positions[sub_type])
     if not ordered:
         return ordered
     for specific, replaced in _OVERRIDES:
-        if specific in positions and ordered[0] in replaced:
+        if (
+            specific in positions
+            and ordered[0] in replaced
+            and not _ANOTHER_SCENE.search(sentence, positions[ordered[0]], positions[specific])
+        ):
             ordered.remove(specific)
             ordered.insert(0, specific)
     if (
@@ -516,6 +536,13 @@ def event_triggers(sentence: str) -> list[S]:
     if S.ARRESTS in positions and ordered[0] != S.ARRESTS and _ARREST_FOR.search(sentence):
         ordered.remove(S.ARRESTS)  # "arrested for kidnapping two women": the arrest is the news
         ordered.insert(0, S.ARRESTS)
+    if (
+        ordered[0] == S.ABDUCTION_FORCED_DISAPPEARANCE
+        and S.ARMED_CLASH in positions
+        and _DURING_FIGHT.search(sentence)
+    ):
+        ordered.remove(S.ARMED_CLASH)  # "kidnap 19 policemen during clashes with troops"
+        ordered.insert(0, S.ARMED_CLASH)
     violent = [t for t in ordered if t in _VIOLENT]
     if ordered[0] in _CONTEXT and not violent:
         told = untriggered_event(sentence)  # "a defector and his mother were killed"
@@ -613,6 +640,18 @@ _OTHER_MATTER = re.compile(
 )
 
 
+# a battle that frames the other acts the sentence tells
+_DURING_FIGHT = re.compile(
+    r"\b(?:during|amid|in)\s+(?:the\s+)?(?:\w+\s+)?(?:clash(?:es)?|fighting|battles?|gun\s*battles?|"
+    r"firefights?|shoot-?outs?)\b",
+    re.I,
+)
+# a clause about another incident: "..., the same town where 74 died in a suicide bombing"
+_ANOTHER_SCENE = re.compile(
+    r"(?:,\s*|\s)(?:where|since|(?:a|one|two|three|four|five|\d+)\s+(?:days?|weeks?|months?)\s+"
+    r"(?:after|before|earlier))\s",
+    re.I,
+)
 _CIVILIAN_WORDS = re.compile(rf"\b{_CIVILIAN_TARGETS}\b", re.I)
 _PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
 _CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as|by)\s")
