@@ -176,6 +176,7 @@ VARIANTS: dict[str, str] = {
     "United States": "US",
     "UK": "GB",
     "Britain": "GB",
+    "Northern Ireland": "GB",
     "Turkiye": "TR",
     "Türkiye": "TR",
     "Nagorno-Karabakh": "AZ",

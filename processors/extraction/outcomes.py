@@ -196,9 +196,16 @@ _BY_AGENT = re.compile(
 )
 
 
-def _victims_and_context(sentence: str) -> tuple[str, str] | None:
-    """The words naming who a casualty statement says was hit, and the sentence without
-    its agent (to read when the victims are only a number); None without a casualty verb."""
+# where the words after a passive casualty verb stop naming its victims
+_PASSIVE_REST_END = re.compile(
+    r"[;:.]|,\s+(?!including|among)|\s(?:as|after|when|while|and|but)\s", re.I
+)
+
+
+def _victims_and_context(sentence: str) -> tuple[str, str, bool] | None:
+    """The words naming who a casualty statement says was hit, the sentence without its
+    agent (to read when the victims are only a number), and whether the verb is active
+    (its victims are its object); None without a casualty verb."""
     sentence = _SPEAKER.sub(" ", _ATTRIBUTION.sub("", sentence))
     hit = _HIT.search(sentence)
     if hit is None:
@@ -216,11 +223,13 @@ def _victims_and_context(sentence: str) -> tuple[str, str] | None:
         context = (
             sentence if agent is None else before[: agent.start()] + before[agent.end() :] + after
         )
-        return after, context
+        return after, context, True
     start = _SUBJECT_START.match(before)
     subject = before[start.end() if start else 0 :][-120:]
-    rest = _BY_AGENT.sub(" ", after)
-    return f"{subject} {rest}", _BY_AGENT.sub(" ", sentence)
+    rest = _BY_AGENT.sub(
+        " ", after[: m.start()] if (m := _PASSIVE_REST_END.search(after)) else after
+    )
+    return f"{subject} {rest}", _BY_AGENT.sub(" ", sentence), False
 
 
 def _by_victims(sentence: str) -> S:
@@ -229,8 +238,8 @@ def _by_victims(sentence: str) -> S:
     found = _victims_and_context(sentence)
     if found is None:
         return _by_whom(sentence)
-    victims, context = found
-    if _ARMED_GROUP.search(victims) and not _CIVILIANS.search(victims):
+    victims, context, active = found
+    if active and _ARMED_GROUP.search(victims) and not _CIVILIANS.search(victims):
         return S.ARMED_CLASH  # "troops kill 10 Boko Haram", "a raid against ISIS kills 11"
     if _COMBATANTS.search(victims) or _CIVILIANS.search(victims):
         return _by_whom(victims)

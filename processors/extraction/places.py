@@ -97,6 +97,7 @@ _TRAILING_REGION = re.compile(
     r"north|south|east|west|N\.|S\.)\s+)*"
     r"(?P<region>(?:(?:al|el|ar|as|ad)-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
 )
+_SPAN_BREAKS = frozenset("in at near on of from into outside around".split())  # noqa: SIM905
 _COMPASS_ABBREVIATIONS = frozenset("N S E W NE NW SE SW".split())  # noqa: SIM905
 # words around a name that frame it rather than belong to it: "Gwoza" of "Gwoza LGA" and
 # "Shan" of "Northern Shan State" are whole names, "Nye" of "Tamoe Nye" is not
@@ -377,7 +378,13 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                 )
                 # "Sagaing's" before a name frames it as the rest of its span's words do
                 owned = first > 0 and re.search(r"['’]s$", words[first - 1]) is not None
-                rest = ([] if owned else words[:first]) + words[first + size :]
+                # "Attacked In Mohnyin Township": a headline's capitals up to a preposition
+                # are no words of the name
+                lead = words[:first]
+                cut = max(
+                    (i + 1 for i, w in enumerate(lead) if w.lower() in _SPAN_BREAKS), default=0
+                )
+                rest = ([] if owned else lead[cut:]) + words[first + size :]
                 whole = all(word.lower().rstrip(".") in _FRAME_WORDS for word in rest)
                 found.append((name, start, locative or admin, admin, whole))
     return tuple(found)
