@@ -252,6 +252,17 @@ def test_armed_victims_make_a_battle(sentence: str):
             "Militias loyal to the government captured the town of Sirte after a week of battle.",
             S.GOVERNMENT_REGAINS_TERRITORY,
         ),
+        # a plot foiled, a load of explosives intercepted: weapons use disrupted
+        ("Intelligence agents foil a suicide bomb plot in Herat.", S.DISRUPTED_WEAPONS_USE),
+        (
+            "Soldiers intercepted a lorry loaded with explosives outside Gao.",
+            S.DISRUPTED_WEAPONS_USE,
+        ),
+        # a protester who dies is excessive force, whatever the police used
+        (
+            "A demonstrator dies after being struck by a tear gas canister in Basra.",
+            S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        ),
         # a headline's capitals: "Capture Five" is five people, not a place
         ("Soldiers Kill 8 Insurgents, Capture Five In Gwoza", S.ARMED_CLASH),
         (

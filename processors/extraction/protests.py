@@ -89,6 +89,7 @@ _EXCESSIVE = gated(
     + _CROWD
     + r"|(?:shot|shoot(?:s|ing)?|kill(?:s|ed|ing)?|beat(?:s|en|ing)?|injur(?:e|es|ed|ing)|"
     r"wound(?:s|ed|ing)?)\s+(?:dead\s+)?(?:\w+\s+){0,3}?(?:protesters?|protestors?|demonstrators?|marchers)|"
+    r"(?:protesters?|protestors?|demonstrators?|marchers)\s+(?:\w+\s+){0,2}?(?:die[sd]?|killed|shot\s+dead)\b|"
     r"(?:protesters?|protestors?|demonstrators?|marchers)\s+(?:[\w'’,-]+\s+){0,10}?(?:were|was|are|is|being|"
     r"have\s+been|had\s+been)\s+(?:\w+\s+)?(?:shot|killed|injured|wounded|hurt|beaten)|"
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|tens|hundreds)\s+(?:of\s+)?"
