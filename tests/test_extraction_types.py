@@ -263,6 +263,29 @@ def test_armed_victims_make_a_battle(sentence: str):
             "A demonstrator dies after being struck by a tear gas canister in Basra.",
             S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
         ),
+        # territory only aimed at has not changed hands: the fighting is the event
+        (
+            "The army launched an offensive aimed at retaking the town of Hit from the jihadists.",
+            S.ARMED_CLASH,
+        ),
+        # militias allied to the state take ground on the state's side
+        (
+            "Army units and allied tribal militias recaptured the village of Zuwara from IS.",
+            S.GOVERNMENT_REGAINS_TERRITORY,
+        ),
+        # a weapons depot hit by a blast is the target, not a find
+        (
+            "A blast rips through an ammunition depot in Tartus, killing four.",
+            S.REMOTE_EXPLOSIVE_LANDMINE_IED,
+        ),
+        ("A lorry rams pedestrians on a promenade in Nice.", S.ATTACK),
+        # a leading clause naming the earlier event the sentence's act answers
+        (
+            "Following last week's shelling of its outposts, the militia ambushes an army patrol near Beni.",
+            S.ARMED_CLASH,
+        ),
+        # a military convoy hit is an armed target, whoever struck it
+        ("Insurgents targeted a military convoy near Gao, killing three.", S.ARMED_CLASH),
         # a headline's capitals: "Capture Five" is five people, not a place
         ("Soldiers Kill 8 Insurgents, Capture Five In Gwoza", S.ARMED_CLASH),
         (

@@ -112,6 +112,7 @@ _COMBATANTS = gated(
     r"(?:local|tribal|community|ethnic|pro-government|government-backed)\s+(?:militias?|fighters|guards?|defen[cs]e\s+forces?)|"
     r"tribesm[ae]n|dozos?|Koglweogo|Imbonerakure|Mai-Mai|Mai\s+Mai|anti-balaka|Rangers|Levies|Frontier\s+Corps|"
     r"police(?:\s+(?:station|post|checkpoint|check\s*post|patrol|vehicle|convoy))?|check\s*posts?|checkpoints?|"
+    r"(?:military|army|security)\s+(?:convoys?|bases?|posts?|outposts?|patrols?|vehicles?|positions|barracks)|"
     r"security\s+(?:guards?|posts?|personnel)|members\s+of\s+(?:the\s+)?(?:[\w'’-]+\s+){0,4}?"
     r"(?:forces|army|militias?|factions?|organi[sz]ation|group|police|brigades?|units?|"
     r"Islamic\s+State|ISIS|SDF|Hezbollah|Corps)|(?:regime|government|security)\s+forces|"
@@ -219,7 +220,10 @@ def _victims_and_context(sentence: str) -> tuple[str, str, bool] | None:
         and _OBJECT_AFTER.match(sentence, hit.end()) is not None
     )
     if active:
-        agent = _COMBATANTS.search(before)
+        # the agent is the subject, named before any act: "Hezbollah targets a military
+        # convoy, killing two": the convoy is who was hit
+        act = _HOSTILE_ACT.search(before)
+        agent = _COMBATANTS.search(before[: act.start()] if act else before)
         context = (
             sentence if agent is None else before[: agent.start()] + before[agent.end() :] + after
         )

@@ -224,7 +224,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\bexecut(?:ed|es|e|ing)\s+(?:\w+\s+){0,3}?(?:civilians?|people|persons|men|man|women|woman|citizens?|members?|hostages?|prisoners?|captives?|detainees?|soldiers?|a\b|an\b|\d+)|"
             rf"\b{_ARMED}\s+(?:\w+\s+){{0,2}}?storm(?:s|ed)?\s+(?:a|an|the)\b|"
             r"\bassassinat(?:ed|es|e|ing|ion)\b|\bmass\s+shootings?\b|\bshooting\s+(?:spree|rampage|attack)\b|\b(?:knife|stabbing|machete|axe)\s+attacks?\b|\bmass\s+stabbing\b|\bstabbing\s+spree\b|"
-            r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+into\s+(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers|markets?|parades?|festivals?|cyclists))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
+            r"\b(?:ramming\s+attack|(?:truck|lorry|van|vehicle|car)\s+(?:[\w'’-]+\s+){0,3}?(?:rams?|rammed|plough(?:s|ed)|plow(?:s|ed)|driven|drove|slam(?:s|med))\s+(?:into\s+)?(?:a\s+|the\s+)?(?:\w+\s+){0,3}?(?:crowds?|civilians|people|pedestrians|revell?ers|shoppers|worshippers|protesters|marchers|markets?|parades?|festivals?|cyclists))\b|\bfatally\s+(?:shot|shoots?|shooting|stabb(?:ed|ing)|stabs?)\b|"
             r"\bshots\s+(?:are|were|was|have\s+been)\s+fired\s+at\b|\b(?:is|are|was|were)\s+fired\s+(?:up)?on\b|"
             rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b|"
@@ -328,6 +328,12 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
     )
 )
 
+# a leading clause that names the earlier event the sentence's own act answers
+_EARLIER_LEAD = re.compile(
+    r"^(?:Following|In\s+(?:response|retaliation|reaction)\s+to)\s+(?:an?|the|last|yesterday['’]s|"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day['’]s)\s+[^,;]{3,120}?,\s+",
+    re.I,
+)
 # (more specific reading, the readings it replaces when both are in one sentence)
 _OVERRIDES: tuple[tuple[S, frozenset[S]], ...] = (
     (S.ARMED_CLASH, frozenset({S.ATTACK, S.ARRESTS})),
@@ -428,6 +434,19 @@ _NON_STATE_AGENT = gated(
 _TERRITORY = frozenset({S.GOVERNMENT_REGAINS_TERRITORY, S.NON_STATE_ACTOR_OVERTAKES_TERRITORY})
 
 
+# a territory verb that is only aimed at: "aimed at retaking", "an attempt to capture"
+_ATTEMPT_BEFORE = re.compile(
+    r"\b(?:aim(?:s|ed|ing)?\s+(?:at|to)|attempt(?:s|ed|ing)?\s+to|attempts?\s+to|trying\s+to|tries\s+to|"
+    r"tried\s+to|try\s+to|bid\s+to|seek(?:s|ing)?\s+to|sought\s+to|push\s+to|drive\s+to|"
+    r"(?:operation|offensive|campaign|assault|battle|fight)\s+(?:\w+\s+){0,3}?(?:to|for)|"
+    r"in\s+order\s+to|so\s+as\s+to|fail(?:s|ed)?\s+to)\s+(?:\w+\s+)?$",
+    re.I,
+)
+_ALLIED_BEFORE = re.compile(
+    r"\b(?:allied|pro-government|pro-regime|loyalist|government-backed|state-backed|army-backed)\s+"
+    r"(?:[\w-]+\s+)?$",
+    re.I,
+)
 # an agent named in a prepositional phrase or as a modifier is not the clause's subject:
 # "Backed by air strikes against the rebels, troops retook ...", "the ISIS-held town"
 _IN_PHRASE = re.compile(
@@ -458,7 +477,10 @@ def _territory_direction(sentence: str, position: int) -> S:
         if by is not None:
             position, before = by.end(), ""
     state = _subjects(_STATE_AGENT, before)
-    rebels = _subjects(_NON_STATE_AGENT, before)
+    # "government forces and allied Shia militias recaptured ...": the state's side
+    rebels = [
+        r for r in _subjects(_NON_STATE_AGENT, before) if not _ALLIED_BEFORE.search(before[:r])
+    ]
     if state or rebels:
         return (
             S.GOVERNMENT_REGAINS_TERRITORY
@@ -476,6 +498,9 @@ def _territory_direction(sentence: str, position: int) -> S:
 def event_triggers(sentence: str) -> list[S]:
     """Sub-types whose trigger phrases appear in the sentence, the one it reports first;
     a casualty told by its outcome when no trigger phrase is there."""
+    lead = _EARLIER_LEAD.match(sentence)
+    if lead is not None and (told := event_triggers(sentence[lead.end() :])):
+        return told  # "Following an airstrike on its convoy, Hezbollah targets ...": the reply
     positions = {}
     matches = {}
     for sub_type, pattern in _TRIGGERS:
@@ -560,6 +585,16 @@ def event_triggers(sentence: str) -> list[S]:
         and not _PEACEFULLY.search(sentence)
     ):
         ordered.append(ordered.pop(0))  # a withdrawal after a battle: the battle
+    if (
+        S.DISRUPTED_WEAPONS_USE in ordered[1:] or ordered[0] == S.DISRUPTED_WEAPONS_USE
+    ) and _BARE_STORE.fullmatch(matches[S.DISRUPTED_WEAPONS_USE].group(0)):
+        others = [t for t in ordered if t != S.DISRUPTED_WEAPONS_USE]
+        if not others and (told := untriggered_event(sentence)) in _VIOLENT:
+            others = [told]
+        if others and others[0] in _VIOLENT:
+            # "an explosion strikes a weapons depot": the depot is the target
+            ordered = [*others, S.DISRUPTED_WEAPONS_USE]
+            del positions[S.DISRUPTED_WEAPONS_USE]
     disrupted = S.DISRUPTED_WEAPONS_USE in positions
     own_casualties = disrupted and _own_casualties(sentence, matches[S.DISRUPTED_WEAPONS_USE])
     if disrupted and ordered[0] in _EXPLOSIVE and not own_casualties:
@@ -576,6 +611,12 @@ def event_triggers(sentence: str) -> list[S]:
         and armed_victims(_victims(sentence, attack))
     ):
         ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
+    if ordered[0] in _TERRITORY and _ATTEMPT_BEFORE.search(sentence[: positions[ordered[0]]]):
+        # "an offensive aimed at retaking Fallujah": no ground changed hands yet
+        ordered = [
+            S.ARMED_CLASH,
+            *[t for t in ordered if t not in _TERRITORY and t != S.ARMED_CLASH],
+        ]
     if ordered[0] in _TERRITORY:
         direction = _territory_direction(sentence, positions[ordered[0]])
         ordered = [direction, *[t for t in ordered if t not in _TERRITORY]]
@@ -643,6 +684,9 @@ _OTHER_MATTER = re.compile(
 )
 
 
+_BARE_STORE = re.compile(
+    r"(?:arms|weapons|ammunition|munitions|explosives?)\s+(?:cache|caches|depot|stockpile)s?", re.I
+)
 # a battle that frames the other acts the sentence tells
 _DURING_FIGHT = re.compile(
     r"\b(?:during|amid|in)\s+(?:the\s+)?(?:\w+\s+)?(?:clash(?:es)?|fighting|battles?|gun\s*battles?|"
