@@ -286,6 +286,18 @@ def test_armed_victims_make_a_battle(sentence: str):
         ),
         # a military convoy hit is an armed target, whoever struck it
         ("Insurgents targeted a military convoy near Gao, killing three.", S.ARMED_CLASH),
+        # an unarmed person killed in an ambush is an attack; gunfire at a mosque too
+        ("A radio presenter is assassinated in an ambush outside Mosul.", S.ATTACK),
+        (
+            "Masked men open fire at a church in Kaduna, resulting in at least two deaths.",
+            S.ATTACK,
+        ),
+        ("A suicide truck bomber strikes a checkpoint outside Kirkuk.", S.SUICIDE_BOMB),
+        # missiles sent or deployed somewhere are a move, not a strike
+        (
+            "The ministry deploys Patriot air defence systems to the northern border.",
+            S.CHANGE_TO_GROUP_ACTIVITY,
+        ),
         # a headline's capitals: "Capture Five" is five people, not a place
         ("Soldiers Kill 8 Insurgents, Capture Five In Gwoza", S.ARMED_CLASH),
         (

@@ -241,7 +241,8 @@ def _by_victims(sentence: str) -> S:
     victims told only as a number are read from the sentence without its agent."""
     found = _victims_and_context(sentence)
     if found is None:
-        return _by_whom(sentence)
+        # "gunmen open fire at a mosque, resulting in one death": a place of civilians hit
+        return S.ATTACK if _FIRE_AT_CIVILIANS.search(sentence) else _by_whom(sentence)
     victims, context, active = found
     if active and _ARMED_GROUP.search(victims) and not _CIVILIANS.search(victims):
         return S.ARMED_CLASH  # "troops kill 10 Boko Haram", "a raid against ISIS kills 11"
@@ -313,6 +314,13 @@ _CIVILIAN_PLACES = gated(
     r"\b(?:bars?|restaurants?|caf[eé]s?|hotels?|shops?|markets?|churche?s?|mosques?|temples?|"
     r"schools?|universit(?:y|ies)|hospitals?|clinics?|homes?|houses?|villages?|camps?|buses|bus|"
     r"weddings?|funerals?|nightclubs?|malls?|embass(?:y|ies)|offices?)\b",
+    re.I,
+)
+_FIRE_AT_CIVILIANS = gated(
+    r"\b(?:open(?:s|ed)?\s+fire|fir(?:e|es|ed|ing)|shoot(?:s|ing)?)\s+(?:at|on|in|into|inside)\s+(?:an?|the)\s+"
+    r"(?:[\w'’-]+\s+)?(?:bars?|restaurants?|caf[eé]s?|hotels?|shops?|markets?|churche?s?|mosques?|temples?|"
+    r"schools?|universit(?:y|ies)|hospitals?|clinics?|homes?|houses?|buses|bus|weddings?|funerals?|"
+    r"nightclubs?|malls?|supermarkets?|crowds?|worshippers|passengers)\b",
     re.I,
 )
 _NAME_NEXT = re.compile(r"\s+(?:the\s+)?(?:(?:al|el)-)?[A-Z]")

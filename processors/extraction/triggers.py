@@ -45,7 +45,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
     for sub_type, pattern in (
         (
             S.SUICIDE_BOMB,
-            r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings|s)?|attack(?:er|ers|s)?|car\s+bomb(?:ing)?|blasts?|vests?)\b|"
+            r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings|s)?|attack(?:er|ers|s)?|(?:car|truck|vehicle)\s+bomb(?:er|ers|ing|s)?|blasts?|vests?)\b|"
             r"\bbl(?:ew|ows?)\s+(?:himself|herself|themselves)\s+up\b",
         ),
         (
@@ -302,8 +302,9 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:reinforcements?|(?:send|sends|sent|sending|bring|brings|brought|bringing|deploy(?:s|ed|ing)?|rush(?:es|ed)?|"
             r"dispatch(?:es|ed)?)\s+(?:more\s+|further\s+|new\s+|large\s+|military\s+|additional\s+|thousands\s+of\s+|"
             r"hundreds\s+of\s+|\d[\d,]*\s+)*(?=(?:reinforcements?|troops|soldiers|forces|tanks|warships|warplanes|fighter\s+jets|"
+            r"(?:[\w-]+\s+){0,4}?(?:missiles|(?:missile|air\s+defen[cs]e|anti-?aircraft)\s+(?:systems?|batter(?:y|ies)|launchers?))|"
             r"aircraft|(?:military\s+)?convoys?|(?:military\s+)?advisers|paratroopers|marines)\s+(?:to|into|towards?)\b)"
-            r"(?:\w+\s+){1,2}?(?:to|into|towards?)|"
+            r"(?:[\w-]+\s+){1,5}?(?:to|into|towards?)|"
             r"(?<!Popular\s)mobili[sz](?:ation|ations|e|es|ed|ing)(?!\s+(?:Forces|Units|Front|Committees?))|fortif(?:y|ies|ied|ying|ications?)|(?<=military\s)build-?up|"
             r"defect(?:s|ing|ions?|ors?)\b|defected\s+to|deserted|desertions?|"
             r"surrender(?:s|ed|ing)?(?!\s+of\s+weapons)|laid(?=\s+down\s+(?:their\s+)?(?:arms|weapons)\b)\s+\w+\s+(?:their\s+)?\w+|"
@@ -551,6 +552,13 @@ def event_triggers(sentence: str) -> list[S]:
             specific in positions
             and ordered[0] in replaced
             and not _ANOTHER_SCENE.search(sentence, positions[ordered[0]], positions[specific])
+            and not (
+                # "a singer is assassinated in an ambush": who was ambushed is unarmed
+                specific == S.ARMED_CLASH
+                and ordered[0] == S.ATTACK
+                and matches[S.ARMED_CLASH].group(0).lower().startswith("ambush")
+                and not armed_victims(_victims(sentence, matches[S.ATTACK]))
+            )
         ):
             ordered.remove(specific)
             ordered.insert(0, specific)
@@ -733,7 +741,10 @@ _NO_STRIKE = gated(
     r"\b(?:satellites?|spacecraft|space\s+(?:station|agency|launch|centre|center|port)|spaceport|"
     r"orbit(?:al)?|payload|launch\s+(?:pad|vehicle|site)|lift(?:s|ed)?\s+off|SpaceX|Falcon\s+9|"
     r"Atlas\s+V|Soyuz|Long\s+March|Ariane|cosmodrome|shell\s+(?:compan(?:y|ies)|firms?|corporations?|accounts?))\b|"
-    r"\b(?:buy|buys|bought|purchas\w+|acqui\w+|deal|contract|sale|sells?|sold|deliver\w*|order(?:s|ed)?)"
+    r"\b(?:sends?|sent|deploy(?:s|ed|ing)?|station(?:s|ed)?|mov(?:es|ed))\s+(?:[\w-]+\s+){0,5}?(?:missiles|rockets)"
+    r"(?:\s+(?:systems?|batter(?:y|ies)|launchers?))?\s+(?:to|into|in|near|along)\b|"
+    r"\b(?:buy|buys|bought|purchas\w+|acqui\w+|deal|contract|sale|sells?|sold|deliver\w*|order(?:s|ed)?|"
+    r"sends?|sent|deploy(?:s|ed|ing)?|station(?:s|ed)?|install(?:s|ed)?|mov(?:es|ed))"
     r"\s+(?:[\w-]+\s+){0,4}?(?:missile|rocket|air\s+defen[cs]e)\s+(?:systems?|batter(?:y|ies)|launchers?)\b|"
     r"(?-i:\bShell)(?:\s+(?:Oil|plc|Company|Nigeria|Energy|Petroleum|profits?|shares?|chief|executives?|"
     r"reported|reports|said|says|announced|posted|plans|agreed|signed)\b|['’]s\b)|"
