@@ -298,6 +298,25 @@ def test_armed_victims_make_a_battle(sentence: str):
             "The ministry deploys Patriot air defence systems to the northern border.",
             S.CHANGE_TO_GROUP_ACTIVITY,
         ),
+        # the protest's own acts, however far the verb: violent first, then lethal force
+        (
+            "Crowds march through Jos, setting fire to the ruling party's office.",
+            S.VIOLENT_DEMONSTRATION,
+        ),
+        (
+            "Three demonstrators, who had gathered to stop trucks leaving the mine, were shot "
+            "dead near Kolwezi.",
+            S.EXCESSIVE_FORCE_AGAINST_PROTESTERS,
+        ),
+        (
+            "Riot police end a two-week sit-in outside parliament in Lima.",
+            S.PROTEST_WITH_INTERVENTION,
+        ),
+        # a protest that only sets the scene of an armed attack
+        (
+            "As strikes over wages continue in Lagos, gunmen storm a police station in Ikeja.",
+            S.ARMED_CLASH,
+        ),
         # a headline's capitals: "Capture Five" is five people, not a place
         ("Soldiers Kill 8 Insurgents, Capture Five In Gwoza", S.ARMED_CLASH),
         (

@@ -61,7 +61,7 @@ _PROTESTERS_VIOLENT = gated(
     r"fireworks|firecrackers|flares|smoke\s+bombs)|stone-throwing|"
     r"petrol\s+bombs|molotov\s+cocktails|"
     r"(?:storm(?:s|ed|ing)?|ransack(?:s|ed|ing)?|vandali[sz](?:e|es|ed|ing)|smash(?:es|ed|ing)?|"
-    r"loot(?:s|ed|ing)?|torch(?:es|ed|ing)?|set\s+(?:\w+\s+)?(?:on\s+fire|alight|ablaze)|"
+    r"loot(?:s|ed|ing)?|torch(?:es|ed|ing)?|set\s+(?:\w+\s+)?(?:on\s+fire|alight|ablaze)|(?:setting|sets)\s+fire\s+to|"
     r"set\s+fire\s+to|br(?:eak|oke|eaks)\s+into|attack(?:s|ed|ing)?)\b)",
     re.I,
 )
@@ -90,7 +90,7 @@ _EXCESSIVE = gated(
     + r"|(?:shot|shoot(?:s|ing)?|kill(?:s|ed|ing)?|beat(?:s|en|ing)?|injur(?:e|es|ed|ing)|"
     r"wound(?:s|ed|ing)?)\s+(?:dead\s+)?(?:\w+\s+){0,3}?(?:protesters?|protestors?|demonstrators?|marchers)|"
     r"(?:protesters?|protestors?|demonstrators?|marchers)\s+(?:\w+\s+){0,2}?(?:die[sd]?|killed|shot\s+dead)\b|"
-    r"(?:protesters?|protestors?|demonstrators?|marchers)\s+(?:[\w'’,-]+\s+){0,10}?(?:were|was|are|is|being|"
+    r"(?:protesters?|protestors?|demonstrators?|marchers),?\s+(?:[\w'’,-]+\s+){0,16}?(?:were|was|are|is|being|"
     r"have\s+been|had\s+been)\s+(?:\w+\s+)?(?:shot|killed|injured|wounded|hurt|beaten)|"
     r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|tens|hundreds)\s+(?:of\s+)?"
     r"(?:\w+\s+)?(?:protesters?|protestors?|demonstrators?|people|persons)\s+(?:\w+\s+){0,3}?"
@@ -106,6 +106,9 @@ _INTERVENTION = gated(
     r"(?<!demonstrators\s)(?<!later\s)(?<!eventually\s)(?<!then\s)"
     r"dispers(?:e|es|ed|ing|al)(?!\s+(?:peacefully|quietly|calmly|without|on\s+(?:its|their)\s+own|later|by\s+(?:noon|midday|evening|nightfall)))|br(?:oke|eak|eaks|oken)\s+up|chas(?:e|es|ed|ing)|"
     r"kettl(?:e|ed|ing)|evict(?:s|ed|ing)?|clear(?:s|ed|ing)?\s+(?:\w+\s+)?(?:camp|square|site|streets?)|"
+    r"(?:end(?:s|ed)?|clear(?:s|ed)?|remov(?:e|es|ed)|raid(?:s|ed)?)\s+(?:an?|the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:sit-ins?|protest\s+camps?|encampments?|occupations?|blockades?)|"
+    r"(?:protesters|protestors|demonstrators)\s+(?:are|were)\s+(?:forcibly\s+)?removed|"
     r"arrest(?:s|ed|ing)?|detain(?:s|ed|ing)?|detentions|rounded\s+up|taken\s+into\s+custody)\b",
     re.I,
 )

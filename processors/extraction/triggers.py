@@ -335,6 +335,8 @@ _EARLIER_LEAD = re.compile(
     r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day['’]s)\s+[^,;]{3,120}?,\s+",
     re.I,
 )
+# a leading clause that sets the scene of the sentence's own act of violence
+_SCENE_LEAD = re.compile(r"^(?:As|Amid|While)\s+[^,;]{3,120}?,\s+", re.I)
 # (more specific reading, the readings it replaces when both are in one sentence)
 _OVERRIDES: tuple[tuple[S, frozenset[S]], ...] = (
     (S.ARMED_CLASH, frozenset({S.ATTACK, S.ARRESTS})),
@@ -502,6 +504,13 @@ def event_triggers(sentence: str) -> list[S]:
     lead = _EARLIER_LEAD.match(sentence)
     if lead is not None and (told := event_triggers(sentence[lead.end() :])):
         return told  # "Following an airstrike on its convoy, Hezbollah targets ...": the reply
+    scene = _SCENE_LEAD.match(sentence)
+    if (
+        scene is not None
+        and (told := event_triggers(sentence[scene.end() :]))
+        and told[0] in _VIOLENT
+    ):
+        return told  # "As protests continue in Jordan, gunmen storm a police station"
     positions = {}
     matches = {}
     for sub_type, pattern in _TRIGGERS:
