@@ -218,6 +218,13 @@ def test_the_victims_not_the_agent_make_an_attack(sentence: str):
         "Air defences shoot down an enemy fighter jet over the border zone.",
         "A military transport helicopter flying near Kramatorsk is shot down.",
         "Rebels abduct 12 policemen during clashes with troops in Faryab province.",
+        "Sixteen Islamists killed in northern Mali: army",
+        "Police kill three terror suspects in Diffa",
+        "Troops Storm Al-Shabaab Hideout, Kill Four",
+        "Senior Taliban Kingpin Killed in Kunduz",
+        "55 killed yesterday including 20 ISIS",
+        "Government troops attacked a KIA camp near Laiza on Monday.",
+        "Two killed in militant attack on an infantry battalion near Buthidaung",
     ],
 )
 def test_armed_victims_make_a_battle(sentence: str):

@@ -105,6 +105,8 @@ _VIOLENT_DEATH = gated(
 )
 _COMBATANTS = gated(
     r"\b(?:soldiers?|troops|servicem[ae]n|fighters?|militants?|rebels?|insurgents?|jihadists?|separatists?|guerrillas?|"
+    r"Islamists|kingpins?|battalions?|brigades?|regiments?|garrisons?|"
+    r"(?:terror(?:ist)?|militant|insurgent|jihadist|Boko\s+Haram|rebel)\s+suspects|"
     r"policem[ae]n|police\s+officers?|officers?|commanders?|gunm[ae]n|militiam[ae]n|guards?|"
     r"personnel|conscripts?|recruits|elements|(?:security\s+)?operatives?|commandos?|bodyguards?|terrorists?|paramilitar(?:y|ies)|"
     r"village\s+(?:guards?|defen[cs]e\s+(?:volunteers?|forces?|guards?))|home\s+guards?|vigilantes?|"
@@ -203,10 +205,11 @@ _PASSIVE_REST_END = re.compile(
 )
 
 
-def _victims_and_context(sentence: str) -> tuple[str, str, bool] | None:
+def _victims_and_context(sentence: str) -> tuple[str, str, bool, bool] | None:
     """The words naming who a casualty statement says was hit, the sentence without its
-    agent (to read when the victims are only a number), and whether the verb is active
-    (its victims are its object); None without a casualty verb."""
+    agent (to read when the victims are only a number), whether an armed group is named
+    as the victims themselves, and whether the agent is left out of the context (an
+    active verb's subject); None without a casualty verb."""
     sentence = _SPEAKER.sub(" ", _ATTRIBUTION.sub("", sentence))
     hit = _HIT.search(sentence)
     if hit is None:
@@ -221,19 +224,24 @@ def _victims_and_context(sentence: str) -> tuple[str, str, bool] | None:
     )
     if active:
         # the agent is the subject, named before any act: "Hezbollah targets a military
-        # convoy, killing two": the convoy is who was hit
+        # convoy, killing two": the convoy is who was hit, "soldiers raid a Boko Haram
+        # hideout, kill two": the hideout's men
         act = _HOSTILE_ACT.search(before)
-        agent = _COMBATANTS.search(before[: act.start()] if act else before)
-        context = (
-            sentence if agent is None else before[: agent.start()] + before[agent.end() :] + after
-        )
-        return after, context, True
+        context = (before[act.start() :] if act else "") + after
+        return after, context, True, True  # the object of an active verb is the victims
     start = _SUBJECT_START.match(before)
     subject = before[start.end() if start else 0 :][-120:]
     rest = _BY_AGENT.sub(
         " ", after[: m.start()] if (m := _PASSIVE_REST_END.search(after)) else after
     )
-    return f"{subject} {rest}", _BY_AGENT.sub(" ", sentence), False
+    # "a Boko Haram kingpin killed", "42 killed including 15 IS": the group's men
+    named = " ".join(subject.split()[-5:]) + " " + rest
+    return (
+        f"{subject} {rest}",
+        _BY_AGENT.sub(" ", sentence),
+        _ARMED_GROUP.search(named) is not None,
+        False,
+    )
 
 
 def _by_victims(sentence: str) -> S:
@@ -243,11 +251,13 @@ def _by_victims(sentence: str) -> S:
     if found is None:
         # "gunmen open fire at a mosque, resulting in one death": a place of civilians hit
         return S.ATTACK if _FIRE_AT_CIVILIANS.search(sentence) else _by_whom(sentence)
-    victims, context, active = found
-    if active and _ARMED_GROUP.search(victims) and not _CIVILIANS.search(victims):
-        return S.ARMED_CLASH  # "troops kill 10 Boko Haram", "a raid against ISIS kills 11"
+    victims, context, group_named, agent_dropped = found
+    if group_named and _ARMED_GROUP.search(victims) and not _CIVILIANS.search(victims):
+        return S.ARMED_CLASH  # "troops kill 10 Boko Haram", "a Boko Haram kingpin killed"
     if _COMBATANTS.search(victims) or _CIVILIANS.search(victims):
         return _by_whom(victims)
+    if agent_dropped and _ARMED_GROUP.search(context) and not _CIVILIANS.search(context):
+        return S.ARMED_CLASH
     return _by_whom(context)
 
 
@@ -361,7 +371,7 @@ def _by_act(sentence: str) -> S | None:
         places_hit = _PLACES_HIT.search(sentence) or _NAME_NEXT.match(after)
         return S.SHELLING_ARTILLERY_MISSILE_ATTACK if places_hit else None
     civilian_target = _CIVILIANS.search(after) or _CIVILIAN_PLACES.search(after)
-    if civilian_target and not _COMBATANTS.search(after):
+    if civilian_target and not _COMBATANTS.search(after) and not _ARMED_GROUP.search(after):
         return S.ATTACK  # "gunmen attacked a bar", "militants stormed a village"
     return S.ARMED_CLASH
 
