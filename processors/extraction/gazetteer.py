@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 7  # bump when the saved structure changes
+INDEX_FORMAT = 8  # bump when the saved structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -81,7 +81,7 @@ DISTRICT_ID_BASE = -1_000_000  # districts' ids count down from here, below the 
 _DISTRICT_WORDS = re.compile(
     r"^(?:cercle|district|distrito|departement|département|municipio|municipality)\s+(?:de\s+|d['’]\s*|of\s+)?|"
     r"\s+(?:district|sub-prefecture|prefecture|cercle|raion|rayon|territory|county|city|lga|"
-    r"local\s+government\s+area|zone|municipality|township|department|subdistrict)$",
+    r"local\s+government\s+area|zone|municipality|township|twsp|tsp|department|subdistrict)$",
     re.I,
 )
 
@@ -122,14 +122,36 @@ _ARTICLE = re.compile(rf"^(?:{'|'.join(sorted(ARABIC_ARTICLES))})\s+")
 _INNER_ARTICLE = re.compile(r"\s(?:al|el|ad|ar|as|an|ash|at|az|ath|ed|es|er|en|et|ul)\s")
 
 
+# the generic first word of an Arabic place name, as English news spells it, and one
+# spelling for all: "Ain Issa" and "Ayn Isa", "Tel Abyad" and "Tall Abyad" meet
+_HEAD_SPELLINGS = {
+    **dict.fromkeys(["ain", "ein", "ayn", "ayin"], "ayn"),
+    **dict.fromkeys(["tal", "tel", "tell", "tall"], "tal"),
+    **dict.fromkeys(["kafr", "kfar", "kefr", "kfr", "kafar"], "kafr"),
+    **dict.fromkeys(["deir", "dayr", "dair", "der"], "dayr"),
+    **dict.fromkeys(["beit", "bayt", "bait", "bet"], "bayt"),
+    **dict.fromkeys(["jabal", "jebel", "jabl", "jbel", "jabel"], "jabal"),
+    **dict.fromkeys(["khirbet", "khirbat", "kherbet", "khirbit"], "khirbat"),
+    **dict.fromkeys(["sheikh", "shaykh", "shekh", "sheik", "shaikh", "shaykh"], "shaykh"),
+    **dict.fromkeys(["jisr", "jesr"], "jisr"),
+}
+_HEAD = re.compile(rf"^(?:{'|'.join(sorted(_HEAD_SPELLINGS, key=len, reverse=True))})(?= )")
+_DOUBLED = re.compile(r"([a-z])\1+")
+
+
 @lru_cache(maxsize=65536)
 def article_free(key: str) -> str:
-    """A normalized name without its Arabic article or final "h": "al raqqah" -> "raqqa".
+    """A normalized name without its Arabic article, doubled letters or final "h", and
+    with one spelling of its generic first word: "al raqqah" -> "raqa".
 
-    "al-Raqqa", "Ar Raqqah" and "Raqqa" then meet, as do "Al-Bab" and "Bab".
+    "al-Raqqa", "Ar Raqqah" and "Raqqa" then meet, as do "Al-Bab" and "Bab", "Ain
+    Issa" and "Ayn Isa". A key of three letters or less is kept only with its article
+    ("al-Rai" and "Ar Ra'i" meet; "Rai" alone finds neither).
     """
     key = _ARTICLE.sub("", key)
     key = _INNER_ARTICLE.sub(" al ", key)  # "Jisr ash Shughur" and "Jisr al-Shughur"
+    key = _HEAD.sub(lambda match: _HEAD_SPELLINGS[match.group(0)], key)
+    key = _DOUBLED.sub(r"\1", key)
     return key[:-1] if key.endswith("h") and len(key) > 4 else key
 
 
@@ -190,7 +212,7 @@ class Gazetteer:
         by_stem: dict[str, set[int]] = defaultdict(set)
         for key, ids in index.items():
             stem = article_free(key)
-            if len(stem) >= 4:
+            if len(stem) >= 4 or (len(stem) == 3 and _ARTICLE.match(key)):
                 by_stem[stem].update(ids)
         self.stems = {
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
@@ -214,12 +236,26 @@ class Gazetteer:
         """Places carrying the name; with ``loose``, transliteration variants too."""
         key = normalize_name(name)
         ids = self.index.get(key, ())
-        if not ids and len(key) >= 4:
-            ids = self.stems.get(article_free(key), ())
+        if not ids:
+            ids = self._variant_ids(name, key, loose)
+        return [self.places[i] for i in ids]
+
+    def lookup_variant(self, name: str) -> list[Place]:
+        """Places whose name is a spelling variant of this one, leaving out those that
+        carry it as written: "Arbin" finds 'Irbin in Syria beside Arbin in France."""
+        key = normalize_name(name)
+        exact = set(self.index.get(key, ()))
+        return [self.places[i] for i in self._variant_ids(name, key, True) if i not in exact]
+
+    def _variant_ids(self, name: str, key: str, loose: bool) -> tuple[int, ...]:
+        stem = article_free(key)
+        ids: tuple[int, ...] = ()
+        if len(stem) >= 4 or (len(stem) == 3 and stem != key):
+            ids = self.stems.get(stem, ())
         if not ids and loose and len(key) >= 5 and len(loose_key := skeleton(name)) >= 4:
             # "Jobar" (jbr) is no spelling of Yabrud, nor "State" (stt) of Safita
             ids = self.skeletons.get(loose_key, ())
-        return [self.places[i] for i in ids]
+        return ids
 
     def lookup_region(self, name: str, loose: bool = True) -> list[Region]:
         """Regions called this, with or without "State", "Oblast", "Nord"/"North"...;

@@ -80,6 +80,21 @@ _HOLDER_AFTER = re.compile(
     r"ministry|army|police|mayor|spokes(?:man|woman|person))\b",
     re.I,
 )
+# what a region's name qualifies when it stands for the region: "Borno attacks",
+# "a Benue village", "Taraba violence"; a village or community "of Sagaing" is no town
+_QUALIFIED_AFTER = re.compile(
+    r"\s+(?i:villages?|communit(?:y|ies)|attacks?|violence|killings?|clash(?:es)?|"
+    r"massacres?|crisis|unrest|bombings?|blasts?|raids?)\b"
+)
+# "in Hajin east of Deir Ezzor", "a town 20 km north of Aleppo": the name after the
+# bearing is where it is measured from; the place named before it is where it happened
+_BEARING_BEFORE = re.compile(
+    r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+"
+    r"(?:the\s+)?(?:(?:city|town|province)\s+of\s+)?$",
+    re.I,
+)
+REFERENCE_PENALTY = 2.0
+_VILLAGE_AFTER = re.compile(r"^\s+(?i:villages?|communit(?:y|ies))\b")
 _DISTRICT_AFTER = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b", re.I)
 _LANDMARK_AFTER = re.compile(
     r"^\s+(?:nuclear\s+(?:power\s+)?plant|power\s+(?:plant|station)|dam|border|river|front)\b", re.I
@@ -87,7 +102,7 @@ _LANDMARK_AFTER = re.compile(
 # "Gwoza LGA", "Kyaukme district", "Namhsan township": the name is a second-level division
 _DIVISION_AFTER = re.compile(
     r"^\s+(?:(?i:district|township|sub-township|LGA|local\s+government(?:\s+area)?|"
-    r"sub-prefecture|raion|rayon|cercle))\b"
+    r"sub-prefecture|raion|rayon|cercle|twsp|tsp))\b"
 )
 # "in Gwoza, Borno", "Damboa LGA of Borno State", "Kutkai township, northern Shan State":
 # the region that follows a place says which of its namesakes
@@ -108,6 +123,8 @@ _FRAME_WORDS = frozenset(
         "province",
         "district",
         "township",
+        "twsp",
+        "tsp",
         "lga",
         "county",
         "division",
@@ -399,8 +416,14 @@ def _named_regions(
     sentence, whether it was named as a region: "Borno state", not just "Borno")."""
     named: dict[tuple[str, str], tuple[float, str, bool]] = {}
     for sentence, weight in weighted_sentences:
-        for name, _, locative, admin, _ in _candidates(sentence):
-            if not (admin or locative):
+        for name, start, locative, admin, _ in _candidates(sentence):
+            # "Fresh Borno attacks", "a Benue village": the region, as a qualifier
+            qualifier = (
+                bool(country_counts)
+                and name.lower() not in _COMMON_WORD_REGIONS
+                and _QUALIFIED_AFTER.match(sentence, start + len(name)) is not None
+            )
+            if not (admin or locative or qualifier):
                 continue
             regions = gazetteer.lookup_region(name, loose=admin)
             in_context = [r for r in regions if r.country in country_counts]
@@ -579,11 +602,18 @@ def resolve_place(
                 continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
                 # (no region of that name) is the land around the town
             after = sentence[start + len(name) :]
+            if _VILLAGE_AFTER.match(after) and region_key(name) in home_region_names:
+                continue  # "a Sagaing village": a village of the region, not the town
             division = _DIVISION_AFTER.match(after) is not None
             if not whole and division:
                 continue  # "Nye" of "Tamoe Nye sub-township": a fragment names nothing
             places = gazetteer.lookup(name)
             loose = not places
+            home_variants = (
+                [p for p in gazetteer.lookup_variant(name) if p.country in country_counts]
+                if whole and places and country_counts and all(p.country not in country_counts for p in places)
+                else []
+            )
             districts = (
                 gazetteer.lookup_district(name, loose=bool(country_counts)) if division else []
             )
@@ -604,6 +634,8 @@ def resolve_place(
                     if p.population >= LOOSE_MIN_POPULATION
                     and len(skeleton(name)) >= (4 if locative else 5)
                 ]
+            if home_variants:  # "Arbin" in Syria is 'Irbin, not the Arbin in France
+                places, loose = home_variants, True
             within = _trailing_regions(gazetteer, after, country_counts)
             if within:  # "in Gwoza, Borno": only what lies in Borno
                 places = [p for p in places if (p.country, p.admin1_code) in within]
@@ -628,6 +660,8 @@ def resolve_place(
                 base -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
             if _LANDMARK_AFTER.match(after):
                 base -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
+            if _BEARING_BEFORE.search(sentence, 0, start):
+                base -= REFERENCE_PENALTY  # "Hajin east of Deir Ezzor": a bearing from it
             for place in places[:25]:
                 if names_region and (place.country, place.admin1_code) not in suffixed:
                     continue  # "Borno" after "Borno state" is the state, not Borna in Saxony
