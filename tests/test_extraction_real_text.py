@@ -130,10 +130,6 @@ def test_a_group_named_like_a_foreign_town_is_not_the_place(
     assert event.fatalities == killed
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the event is placed in Baghdad, which '80 km north of Baghdad' only names as a bearing",
-)
 def test_a_town_given_as_a_bearing_is_not_the_place():
     # "80 km north of Baghdad" says where Khalis is; the fighting was in Khalis
     event = _one_event(
