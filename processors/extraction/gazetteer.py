@@ -141,18 +141,30 @@ _DOUBLED = re.compile(r"([a-z])\1+")
 
 @lru_cache(maxsize=65536)
 def article_free(key: str) -> str:
-    """A normalized name without its Arabic article, doubled letters or final "h", and
-    with one spelling of its generic first word: "al raqqah" -> "raqa".
+    """A normalized name without its Arabic article or final "h": "al raqqah" -> "raqqa".
 
-    "al-Raqqa", "Ar Raqqah" and "Raqqa" then meet, as do "Al-Bab" and "Bab", "Ain
-    Issa" and "Ayn Isa". A key of three letters or less is kept only with its article
-    ("al-Rai" and "Ar Ra'i" meet; "Rai" alone finds neither).
+    "al-Raqqa", "Ar Raqqah" and "Raqqa" then meet, as do "Al-Bab" and "Bab".
     """
     key = _ARTICLE.sub("", key)
     key = _INNER_ARTICLE.sub(" al ", key)  # "Jisr ash Shughur" and "Jisr al-Shughur"
-    key = _HEAD.sub(lambda match: _HEAD_SPELLINGS[match.group(0)], key)
-    key = _DOUBLED.sub(r"\1", key)
     return key[:-1] if key.endswith("h") and len(key) > 4 else key
+
+
+@lru_cache(maxsize=65536)
+def spelling_key(key: str) -> str:
+    """A looser key than `article_free` for spellings that keep their vowels: one
+    spelling of the generic first word, no doubled letters: "ain issa" and "ayn isa",
+    "tel abyad" and "tall abyad", "qudsaya" and "qudsayya" meet. Used only where a
+    spelling variant may be (`Gazetteer.lookup` with ``loose``).
+
+    A key of three letters or less counts only when the name carried an article
+    ("al-Rai" finds Ar Ra'i; "Rai" alone finds nothing by it): "" otherwise."""
+    stem = article_free(key)
+    stem = _HEAD.sub(lambda match: _HEAD_SPELLINGS[match.group(0)], stem)
+    stem = _DOUBLED.sub(r"\1", stem)
+    if len(stem) < 3 or (len(stem) == 3 and not _ARTICLE.match(key)):
+        return ""
+    return stem
 
 
 @lru_cache(maxsize=65536)
@@ -212,11 +224,22 @@ class Gazetteer:
         by_stem: dict[str, set[int]] = defaultdict(set)
         for key, ids in index.items():
             stem = article_free(key)
-            if len(stem) >= 4 or (len(stem) == 3 and _ARTICLE.match(key)):
+            if len(stem) >= 4:
                 by_stem[stem].update(ids)
         self.stems = {
             key: tuple(sorted(ids, key=lambda i: -places[i].population))
             for key, ids in by_stem.items()
+        }
+        # names by `spelling_key`, where it differs from the stem above (the rest are
+        # found among the stems by the same key)
+        by_spelling: dict[str, set[int]] = defaultdict(set)
+        for key, ids in index.items():
+            spelt = spelling_key(key)
+            if spelt and (spelt != article_free(key) or spelt not in self.stems):
+                by_spelling[spelt].update(ids)
+        self.spellings = {
+            key: tuple(sorted(ids, key=lambda i: -places[i].population))
+            for key, ids in by_spelling.items()
         }
         self.country_centres = _country_centres(
             place for place in places.values() if is_town(place)
@@ -244,14 +267,17 @@ class Gazetteer:
         """Places whose name is a spelling variant of this one, leaving out those that
         carry it as written: "Arbin" finds 'Irbin in Syria beside Arbin in France."""
         key = normalize_name(name)
-        exact = set(self.index.get(key, ()))
+        exact = set(self.index.get(key, ()) or self._variant_ids(name, key, False))
         return [self.places[i] for i in self._variant_ids(name, key, True) if i not in exact]
 
     def _variant_ids(self, name: str, key: str, loose: bool) -> tuple[int, ...]:
-        stem = article_free(key)
+        """Ids of the names that meet this one by its stem, and with ``loose`` by its
+        spelling key or skeleton: the first of these that finds any."""
         ids: tuple[int, ...] = ()
-        if len(stem) >= 4 or (len(stem) == 3 and stem != key):
-            ids = self.stems.get(stem, ())
+        if len(key) >= 4:
+            ids = self.stems.get(article_free(key), ())
+        if not ids and loose and (spelt := spelling_key(key)):
+            ids = tuple(dict.fromkeys(self.spellings.get(spelt, ()) + self.stems.get(spelt, ())))
         if not ids and loose and len(key) >= 5 and len(loose_key := skeleton(name)) >= 4:
             # "Jobar" (jbr) is no spelling of Yabrud, nor "State" (stt) of Safita
             ids = self.skeletons.get(loose_key, ())

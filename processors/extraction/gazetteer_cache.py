@@ -20,7 +20,7 @@ import msgpack
 from processors.extraction.gazetteer import Country, Gazetteer, Place, Region
 
 MAGIC = b"wirewatch-gazetteer-cache"
-CACHE_FORMAT = 2  # bump when the layout below changes
+CACHE_FORMAT = 3  # bump when the layout below changes
 
 
 def save(gazetteer: Gazetteer, path: Path, data_version: str) -> None:
@@ -78,6 +78,7 @@ def _state_of(gazetteer: Gazetteer) -> dict[str, Any]:
         "area_ids": sorted(gazetteer.area_ids),
         "skeletons": gazetteer.skeletons,
         "stems": gazetteer.stems,
+        "spellings": gazetteer.spellings,
         "country_centres": gazetteer.country_centres,
         "district_index": gazetteer.district_index,
         # regions by number in the list above: one object each, as when built
@@ -101,6 +102,7 @@ def _gazetteer_of(state: dict[str, Any]) -> Gazetteer:
     gazetteer.area_ids = frozenset(state["area_ids"])
     gazetteer.skeletons = dict(state["skeletons"])
     gazetteer.stems = dict(state["stems"])
+    gazetteer.spellings = dict(state["spellings"])
     gazetteer.country_centres = dict(state["country_centres"])
     gazetteer.district_index = dict(state["district_index"])
     gazetteer.region_index = {
