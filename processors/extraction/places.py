@@ -611,7 +611,10 @@ def resolve_place(
             loose = not places
             home_variants = (
                 [p for p in gazetteer.lookup_variant(name) if p.country in country_counts]
-                if whole and places and country_counts and all(p.country not in country_counts for p in places)
+                if whole
+                and places
+                and country_counts
+                and all(p.country not in country_counts for p in places)
                 else []
             )
             districts = (
