@@ -73,7 +73,7 @@ _GENERIC_HEADS = frozenset(
     "khan ein ain wadi tal tel tell tall deir dayr kafr kfar jabal jebel jabl beit bayt bir ras umm abu marj sahl qasr hayy jisr jesr nahr sheikh shekh shaykh mazraat khirbet khirbat qalaat maarrat ard puerto port porto san santa santo sao saint villa ciudad nueva nuevo fort mount lake cape".split()  # noqa: SIM905
 )
 _HEADLINE_WORDS = frozenset(
-    "explosion explosions clashes clash bombardment bombardments mine mines raids raid airstrikes airstrike shelling gunmen arab arabs kurdish kurds tribal sunni shiite shia christian christians muslim muslims druze alawite yazidi turkmen pashtun tuareg fulani hausa igbo tutsi hutu amhara oromo tigrayan somali baloch violent continued renewed fierce heavy several more human death deaths casualties martyrs killed wounded injured attack attacks regime forces factions fighting battles warplanes helicopters rebels militants security calm tension escalation assassination suicide unidentified unknown armed new fresh explosive bomb bombs car roadside military intelligence hospital hospitals school schools market markets mosque church base airbase airport road highway bridge camp prison desert countryside outskirts city town village villages province".split()  # noqa: SIM905
+    "coalition explosion explosions clashes clash bombardment bombardments mine mines raids raid airstrikes airstrike shelling gunmen arab arabs kurdish kurds tribal sunni shiite shia christian christians muslim muslims druze alawite yazidi turkmen pashtun tuareg fulani hausa igbo tutsi hutu amhara oromo tigrayan somali baloch violent continued renewed fierce heavy several more human death deaths casualties martyrs killed wounded injured attack attacks regime forces factions fighting battles warplanes helicopters rebels militants security calm tension escalation assassination suicide unidentified unknown armed new fresh explosive bomb bombs car roadside military intelligence hospital hospitals school schools market markets mosque church base airbase airport road highway bridge camp prison desert countryside outskirts city town village villages province".split()  # noqa: SIM905
 )
 _HOLDER_AFTER = re.compile(
     r"^['’]s\s+(?:\w+\s+)?(?:leader|governor|president|government|authorities|officials?|"
@@ -86,12 +86,14 @@ _QUALIFIED_AFTER = re.compile(
     r"\s+(?i:villages?|communit(?:y|ies)|attacks?|violence|killings?|clash(?:es)?|"
     r"massacres?|crisis|unrest|bombings?|blasts?|raids?)\b"
 )
-# "in Hajin east of Deir Ezzor", "a town 20 km north of Aleppo": the name after the
+# "in Hajin east of Deir Ezzor", "Khalis, 80 km north of Baghdad": the name after the
 # bearing is where it is measured from; the place named before it is where it happened
+# (alone, "clashes south of Aleppo", it is still the place)
 _BEARING_BEFORE = re.compile(
-    r"\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+"
-    r"(?:the\s+)?(?:(?:city|town|province)\s+of\s+)?$",
-    re.I,
+    r"[A-Z][\w'’-]*(?:\s+(?i:countryside|area|town|city|village|camp|base))?,?\s+"
+    r"(?i:(?:about|some|around)\s+)?(?i:\d+\s*(?:km|kilomet(?:re|er)s?|miles)\s+)?"
+    r"(?i:(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+"
+    r"(?:the\s+)?(?:(?:city|town|province)\s+of\s+)?)$"
 )
 REFERENCE_PENALTY = 2.0
 _VILLAGE_AFTER = re.compile(r"^\s+(?i:villages?|communit(?:y|ies))\b")
