@@ -83,3 +83,19 @@ def test_the_town_a_bearing_is_taken_from_is_not_the_place():
         "Hajīn",
         "locality",
     )
+
+
+def test_a_part_of_a_regions_countryside_is_not_its_largest_town():
+    """ "The northern countryside of Idlib" is placed among the towns north of Idlib
+    province's centre, without Idlib city, which would outweigh all of them."""
+    gazetteer = get_gazetteer()
+    key = next(
+        key
+        for key, region in gazetteer.regions.items()
+        if key[0] == "SY" and "Idlib" in region.name
+    )
+    region = gazetteer.regions[key]
+    largest = max(gazetteer.towns_by_region[key], key=lambda town: town.population)
+    lat, lon = gazetteer.part_of_region(key, "north", "")
+    assert lat > region.lat
+    assert abs(lat - largest.lat) + abs(lon - largest.lon) > 0.1

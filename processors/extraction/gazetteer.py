@@ -317,18 +317,28 @@ class Gazetteer:
         self, key: tuple[str, str], north_south: str, east_west: str
     ) -> tuple[float, float]:
         """The centre of a region's northern, south-eastern... part ("the southern
-        countryside of Idlib"): the population-weighted centre of its towns on that side of
-        its own centre. The region's centre when no town lies there."""
+        countryside of Idlib"): the plain mean of its towns on that side of its own
+        centre, leaving out its largest town (the countryside of Idlib is not Idlib city,
+        and one city would outweigh all the villages). The region's centre when no other
+        town lies there."""
         region = self.regions[key]
+        towns = self.towns_by_region.get(key, [])
+        largest = max(towns, key=lambda town: town.population, default=None)
         side = [
             town
-            for town in self.towns_by_region.get(key, ())
-            if (north_south != "north" or town.lat > region.lat)
+            for town in towns
+            if town is not largest
+            and (north_south != "north" or town.lat > region.lat)
             and (north_south != "south" or town.lat < region.lat)
             and (east_west != "east" or town.lon > region.lon)
             and (east_west != "west" or town.lon < region.lon)
         ]
-        return _centre(side) if side else (region.lat, region.lon)
+        if not side:
+            return region.lat, region.lon
+        return (
+            round(sum(town.lat for town in side) / len(side), 4),
+            round(sum(town.lon for town in side) / len(side), 4),
+        )
 
     @classmethod
     def build(cls, min_population: int = MIN_POPULATION, progress: Progress = _silent) -> Gazetteer:
