@@ -96,6 +96,7 @@ _BEARING_BEFORE = re.compile(
     r"(?:the\s+)?(?:(?:city|town|province)\s+of\s+)?)$"
 )
 REFERENCE_PENALTY = 2.0
+BEARING_WINDOW = 60  # characters before a name where its bearing phrase is looked for
 _VILLAGE_AFTER = re.compile(r"^\s+(?i:villages?|communit(?:y|ies))\b")
 _DISTRICT_AFTER = re.compile(r"^\s+(?:district|neighbou?rhood|quarter|suburb)\b", re.I)
 _LANDMARK_AFTER = re.compile(
@@ -665,7 +666,7 @@ def resolve_place(
                 base -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
             if _LANDMARK_AFTER.match(after):
                 base -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
-            if _BEARING_BEFORE.search(sentence, 0, start):
+            if _BEARING_BEFORE.search(sentence[max(0, start - BEARING_WINDOW) : start]):
                 base -= REFERENCE_PENALTY  # "Hajin east of Deir Ezzor": a bearing from it
             for place in places[:25]:
                 if names_region and (place.country, place.admin1_code) not in suffixed:
