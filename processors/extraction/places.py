@@ -423,7 +423,7 @@ def _named_regions(
             # "Fresh Borno attacks", "a Benue village": the region, as a qualifier
             qualifier = (
                 bool(country_counts)
-                and name.lower() not in _COMMON_WORD_REGIONS
+                and name.lower() not in COMMON_WORD_REGIONS
                 and _QUALIFIED_AFTER.match(sentence, start + len(name)) is not None
             )
             if not (admin or locative or qualifier):
@@ -465,7 +465,7 @@ CONTEXT_TOWN_POPULATION = 50_000
 
 
 # capitalized in a headline, these region names are more often plain words
-_COMMON_WORD_REGIONS = frozenset(
+COMMON_WORD_REGIONS = frozenset(
     [
         "delta",
         "plateau",
@@ -504,7 +504,7 @@ def named_region_countries(
     found: dict[str, int] = {}
     for sentence in sentences:
         for name, _, locative, admin, _ in _candidates(sentence):
-            if not (admin or locative or anywhere) or name.lower() in _COMMON_WORD_REGIONS:
+            if not (admin or locative or anywhere) or name.lower() in COMMON_WORD_REGIONS:
                 continue
             countries = {region.country for region in gazetteer.lookup_region(name, loose=False)}
             if not countries or len(countries) > (2 if admin else 1):

@@ -19,40 +19,18 @@ import re
 
 from processors.extraction.gazetteer import Gazetteer
 from processors.extraction.group_homes import group_spans
-from processors.extraction.places import ResolvedPlace, region_display_name
+from processors.extraction.places import (
+    COMMON_WORD_REGIONS,
+    ResolvedPlace,
+    region_display_name,
+)
 from schemas.event import Location
 
 _NAME = re.compile(
     r"(?<![\w'’-])(?:(?:al|el|ad|ar|as|an|ash|at)-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}"
 )
-_COMMON_WORDS = frozenset(
-    [
-        "delta",
-        "plateau",
-        "rivers",
-        "lakes",
-        "central",
-        "capital",
-        "coast",
-        "upper",
-        "lower",
-        "unity",
-        "federal",
-        "territory",
-        "border",
-        "mountain",
-        "islands",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northern",
-        "southern",
-        "eastern",
-        "western",
-        "national",
-    ]
-)
+# the region names more often plain words, and "National" of "National Assembly"
+_COMMON_WORDS = COMMON_WORD_REGIONS | {"national"}
 _IN_BEFORE = re.compile(r"\b(?:in|of|across|throughout)\s+(?:the\s+)?$", re.I)
 _STATE_AFTER = re.compile(r"^\s+(?i:state|region|province|governorate|division)\b")
 
