@@ -255,7 +255,11 @@ class Settings(BaseSettings):
         "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch; conflict news monitor)"
     )
     allow_private_addresses: bool = Field(
-        default=False, description="Allow feeds on loopback/private/link-local addresses."
+        default=False,
+        description=(
+            "Allow loopback/private/link-local addresses: for feeds (the collector, "
+            "`feeds add`/`import`) and for webhook targets alike."
+        ),
     )
     fulltext: bool = Field(default=False, description="Fetch each article page for its full text.")
     metrics_port: int | None = Field(

@@ -126,8 +126,11 @@ class InProcessPipeline:
     handlers (`processors.stages`) over plain dicts, with the same retention.
 
     ``wirewatch extract --merge``, ``wirewatch evaluate --merge`` and the benchmarks use
-    it; the faust worker runs the same handlers as separate stages over Kafka. As in the
-    worker, each stage scans its state for evictions every ``evict_every`` messages
+    it. The faust worker runs the same handlers over Kafka, two to an agent
+    (dedup+extract, merge+route; `processors.stream.app`), with the extractor the
+    settings name within their time budget (`processors.budgeted_extraction`); here the
+    extractor is the one given (the project's own, unbudgeted, by default) and nothing
+    is routed to subscriptions or stored. As in the worker, each stage scans its state for evictions every ``evict_every`` messages
     (500), so a file of fewer articles keeps all of them whatever their dates: an
     article republished after the window is then still a copy.
     """

@@ -1,5 +1,6 @@
-"""The command groups of ``wirewatch``, one module each, in the order the data flows:
-the broker (``kafka``), message contracts (``schema``), getting articles in (``feeds``:
-feeds, collect, replay), running the pipeline (``pipeline``: worker, up), extraction
-offline (``extraction``: extract, evaluate), what came out (``events``), and who is
-told (``subscriptions``, ``alerts``). ``wirewatch.cli`` gathers them."""
+"""The 15 commands of ``wirewatch``, one module per group, in the order the data flows:
+the broker (``kafka``), message contracts (``schema``: schemas), getting articles in
+(``feeds``: feeds, collect, replay), running the pipeline (``pipeline``: worker, up),
+extraction offline (``extraction``: extract, evaluate), what came out (``events``,
+``serve``), who is told (``subscriptions``, ``alerts``), and what went wrong or where
+it stands (``dlq``, ``status``). ``wirewatch.cli`` gathers them."""
