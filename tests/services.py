@@ -289,15 +289,23 @@ def api_server(
         process.wait(30)
 
 
-def loopback_host_name() -> str:
+# under .test (reserved, RFC 6761): no real resolver knows it
+REBINDING_NAME = "rebinding.wirewatch.test"
+
+
+def loopback_host_name(monkeypatch: pytest.MonkeyPatch) -> str:
     """A name, not loopback by definition as `localhost` is, that resolves to 127.0.0.1
-    alone: a stand-in for a name that turns private (DNS rebinding). This machine's
-    host name usually does, through /etc/hosts; the test is skipped, saying so, if not."""
-    name = socket.gethostname()
-    try:
-        found = {info[4][0] for info in socket.getaddrinfo(name, 80, type=socket.SOCK_STREAM)}
-    except socket.gaierror:
-        found = set()
-    if found != {"127.0.0.1"}:
-        pytest.skip(f"the host name {name!r} does not resolve to 127.0.0.1 alone ({found})")
-    return name
+    alone: a stand-in for a name that turns private (DNS rebinding). The resolver is
+    this test's for that name (`socket.getaddrinfo`, which the event loop's lookups
+    call; every other name still goes to the system's), so the test runs on every
+    machine, whatever its host name maps to, and no query for it leaves the machine."""
+    system = socket.getaddrinfo
+
+    def resolve(host, port, family=0, type=0, proto=0, flags=0):
+        name = host.decode() if isinstance(host, bytes) else host
+        if isinstance(name, str) and name.rstrip(".").lower() == REBINDING_NAME:
+            host = "127.0.0.1"  # numeric: answered without a lookup
+        return system(host, port, family, type, proto, flags)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    return REBINDING_NAME

@@ -271,11 +271,13 @@ def test_private_webhook_targets_are_refused_unless_allowed(receiver):
     assert "127.0.0.1" in error or "not public" in error or "private" in error
 
 
-def test_a_webhook_whose_name_turns_private_when_connecting_is_refused_for_good(receiver):
+def test_a_webhook_whose_name_turns_private_when_connecting_is_refused_for_good(
+    receiver, monkeypatch
+):
     """check_url passed (as for a name that resolved to a public address a moment
     before); the client's connection-time check refuses it, and it is not retried."""
     v1, _ = _ganja_versions()
-    target = receiver.url("/hook").replace("127.0.0.1", loopback_host_name())
+    target = receiver.url("/hook").replace("127.0.0.1", loopback_host_name(monkeypatch))
     sub = _sub(delivery={"kind": "webhook", "target": target})
 
     async def run():

@@ -7,14 +7,16 @@ import datetime as dt
 import gzip
 import random
 import resource
+import socket
 import tracemalloc
 import zlib
 
+import httpcore
 import httpx
 import pytest
 
 from infra.http import parse_retry_after
-from infra.netguard import BlockedURLError, check_url, guarded_transport
+from infra.netguard import BlockedURLError, PublicOnlyBackend, check_url, guarded_transport
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.fetch import FetchError, FetchLimits, fetch, make_client
 from ingest.normalize import normalize_entry
@@ -341,11 +343,11 @@ def test_a_redirect_to_a_private_address_is_refused():
     assert caught.value.kind == "blocked"
 
 
-def test_the_transport_refuses_a_private_address_when_it_connects():
+def test_the_transport_refuses_a_private_address_when_it_connects(monkeypatch):
     """What stops DNS rebinding: a name that passed check_url and resolves to a private
     address by the time of the connection is still refused (a name resolving to
     127.0.0.1 stands in)."""
-    name = loopback_host_name()
+    name = loopback_host_name(monkeypatch)
     with FeedServer() as server:
         server.fixture("/rss.xml", "rss2.xml")
         url = server.url("/rss.xml").replace("127.0.0.1", name)
@@ -357,6 +359,34 @@ def test_the_transport_refuses_a_private_address_when_it_connects():
         with pytest.raises(BlockedURLError, match=f"{name} resolves to a non-public"):
             asyncio.run(get(allow_private=False))
         assert asyncio.run(get(allow_private=True)) == 200
+
+
+def test_a_name_resolving_to_a_public_and_a_private_address_is_refused(monkeypatch):
+    """One private address among public ones is enough to refuse a name: a client picks
+    any of them. The answer lists the public address first, so checking only the first
+    (or refusing only when all are private) would let it through."""
+    answer = ["93.184.215.14", "10.0.0.5"]
+
+    def resolve(host, port, family=0, type=0, proto=0, flags=0):
+        assert host == "mixed.wirewatch.test", host  # no other name is looked up
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port or 0)) for a in answer]
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    with pytest.raises(BlockedURLError, match=r"non-public address \(10\.0\.0\.5\)"):
+        asyncio.run(check_url("http://mixed.wirewatch.test/rss", allow_private=False))
+
+    class Refused(httpcore.AsyncNetworkBackend):
+        """The network underneath: any connection reaching it is a failure of the guard."""
+
+        async def connect_tcp(self, host, port, *args, **kwargs):
+            raise AssertionError(f"connected to {host}:{port}")
+
+    backend = PublicOnlyBackend(Refused())
+    with pytest.raises(BlockedURLError, match=r"10\.0\.0\.5"):
+        asyncio.run(backend.connect_tcp("mixed.wirewatch.test", 80))
+    answer.reverse()  # the same refusal whichever comes first
+    with pytest.raises(BlockedURLError, match=r"10\.0\.0\.5"):
+        asyncio.run(check_url("http://mixed.wirewatch.test/rss", allow_private=False))
 
 
 POLICY = SchedulePolicy(default_minutes=15, min_minutes=5, max_minutes=1440, jitter=0.1)
