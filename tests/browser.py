@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -63,6 +63,26 @@ def _which(name: str) -> str | None:
 def installed_browser() -> tuple[Path, Path] | None:
     """This machine's Chromium and its ChromeDriver, when it has both."""
     return find_pair(_which, _version_line)
+
+
+def under_ci(environ: Mapping[str, str]) -> bool:
+    """CI=true (or 1, yes), as CI services set it."""
+    return environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def browser_for_tests(environ: Mapping[str, str]) -> tuple[Path, Path]:
+    """The machine's Chromium and ChromeDriver for the browser tests. Without them the
+    tests are skipped, saying how to install them; under CI they fail instead: CI must
+    run them, and a skip there would pass unseen."""
+    import pytest
+
+    found = installed_browser()
+    if found is None:
+        missing = f"no Chromium with its ChromeDriver: `make browser` (as root: {INSTALL_AS_ROOT})"
+        if under_ci(environ):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return found
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from sinks.storage import connect, upsert_events
-from tests.browser import INSTALL_AS_ROOT, installed_browser
+from tests.browser import browser_for_tests
 from tests.conftest import REPO
 from tests.services import api_server
 from tests.test_api import LATEST, SEED_VERSIONS
@@ -37,15 +37,8 @@ def served(tmp_path) -> Iterator[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def chromium() -> tuple[Path, Path]:
-    """The machine's Chromium and ChromeDriver. Without them the tests are skipped,
-    saying how to install them; under CI (CI=true) they fail instead: CI must run them."""
-    found = installed_browser()
-    if found is None:
-        missing = f"no Chromium with its ChromeDriver: `make browser` (as root: {INSTALL_AS_ROOT})"
-        if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    return found
+    """The machine's Chromium and ChromeDriver; skipped without them, failed under CI."""
+    return browser_for_tests(os.environ)
 
 
 @pytest.fixture
