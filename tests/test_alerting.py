@@ -13,6 +13,7 @@ import time
 import httpx
 import pytest
 
+from infra.http import parse_retry_after
 from ingest.seeds import load_seed
 from processors.alerting import (
     Sent,
@@ -296,6 +297,36 @@ def test_backoff_grows_with_jitter_and_honours_retry_after():
         delay = policy.delay(attempt)
         assert ceiling / 2 <= delay <= ceiling
     assert policy.delay(1, retry_after=3.0) == 3.0
+
+
+def test_a_huge_retry_after_is_capped_at_the_longest_delay():
+    """A receiver asking for a day (or a date years away) waits max_delay, not the day."""
+    policy = sending.RetryPolicy(base_delay=1.0, max_delay=8.0)
+    for header in ("86400", "999999999", "Wed, 01 Jan 2070 00:00:00 GMT"):
+        asked = parse_retry_after(header)
+        assert asked is not None and asked > policy.max_delay, header
+        assert policy.delay(1, asked) == policy.max_delay, header
+        assert policy.delay(5, asked) == policy.max_delay, header
+    assert policy.delay(1, 7.5) == 7.5  # under the cap it is obeyed as it is
+
+
+def test_a_sender_told_to_retry_after_a_day_retries_after_the_cap(receiver):
+    """Through a real receiver: its 503 says Retry-After: 86400; with max_delay 0.2 s
+    the second attempt delivers (a missing cap would wait the day: the bound below
+    turns that into a failure, not a hang)."""
+    v1, _ = _ganja_versions()
+    receiver.fail_first["/hook"] = 1
+    receiver.retry_after["/hook"] = "86400"
+    sub = _sub(delivery={"kind": "webhook", "target": receiver.url("/hook")})
+
+    async def run():
+        async with channels.webhook_client(5, allow_private=True) as client:
+            policy = sending.RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.2)
+            sender = sending.Sender(client, policy, True)
+            return await asyncio.wait_for(sender.send(_alert(v1), sub), timeout=60)
+
+    assert asyncio.run(run()) == (True, 2, None)
+    assert [r.status for r in receiver.received] == [503, 200]
 
 
 def test_email_goes_over_smtp_in_text_and_html():

@@ -57,12 +57,14 @@ class WebhookServer:
     ``status[path]`` answers that status always; ``delay[path]`` waits that many seconds
     before answering (a slow receiver); ``hostile[path]`` answers as `Hostile` says, and
     ``sent[path]`` counts the bytes of answer that went out on that path before the
-    client hung up (``sent_each[path]``: the same, per request)."""
+    client hung up (``sent_each[path]``: the same, per request); ``retry_after[path]``
+    is sent as the Retry-After header of that path's 503 answers."""
 
     received: list[Received] = field(default_factory=list)
     fail_first: dict[str, int] = field(default_factory=dict)
     status: dict[str, int] = field(default_factory=dict)
     delay: dict[str, float] = field(default_factory=dict)
+    retry_after: dict[str, str] = field(default_factory=dict)
     hostile: dict[str, Hostile] = field(default_factory=dict)
     sent_each: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
@@ -101,6 +103,8 @@ class WebhookServer:
                     self.close_connection = True
                     return
                 self.send_response(code)
+                if code == 503 and self.path in receiver.retry_after:
+                    self.send_header("Retry-After", receiver.retry_after[self.path])
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
