@@ -27,3 +27,10 @@ def slow_on_request(article):
             except Exception:
                 pass
     return extract_events(article)
+
+
+def sleeps_as_titled(article):
+    """Title "sleep 1.2": sleeps that many seconds, then finds no events. For the
+    budget's edge: work a known time under or over it."""
+    time.sleep(float(article.title.removeprefix("sleep ")))
+    return []

@@ -128,6 +128,19 @@ def test_the_worker_s_extractor_stops_a_slow_article_and_reads_the_next():
     assert mention.location is not None and mention.location.name == "Kharkiv"
 
 
+def test_the_budget_lets_work_just_under_it_finish_and_stops_work_just_over_it():
+    """The budget's edge is the setting's, not a multiple of it: with 2 s, an article
+    taking 1.2 s is read and one taking 3 s is stopped (a budget counted double, or
+    half, would get one of them wrong). The margins leave room for a busy machine."""
+    extract = budgeted_extractor(
+        Settings(extractor="tests.slow_extractor:sleeps_as_titled", extract_budget_seconds=2)
+    )
+    assert extract(_article("sleep 1.2")) == []
+    with pytest.raises(OverBudget, match=r"longer than 2 s"):
+        extract(_article("sleep 3"))
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_an_extractor_that_does_not_load_is_a_setting_error():
     with pytest.raises(SettingUnusable, match="WIREWATCH_EXTRACTOR"):
         named_extractor("tests.no_such_module:extract")
