@@ -5,6 +5,7 @@ import random
 
 import pytest
 
+from infra.settings import Settings
 from ingest.seeds import load_seed
 from processors.dedup import ArticleIndex, IndexEntry, _lean, signature_of
 from processors.offline import InProcessPipeline
@@ -113,6 +114,41 @@ def test_a_date_far_in_the_future_does_not_evict_the_present():
 def _words(seed: int, count: int) -> list[str]:
     rng = random.Random(seed)
     return [f"w{rng.randrange(5000)}" for _ in range(count)]
+
+
+def _pair(shared: int, length: int = 203) -> tuple[str, str, float]:
+    """Two bodies of LENGTH distinct words, the first SHARED of them in common, and the
+    Jaccard similarity of their 4-word shingles: shared-3 shingles in common out of
+    2*(length-3)-(shared-3) (every shingle touching a fresh word is the body's own)."""
+    first = [f"a{i}" for i in range(length)]
+    second = first[:shared] + [f"b{i}" for i in range(length - shared)]
+    common = shared - 3
+    return " ".join(first), " ".join(second), common / (2 * (length - 3) - common)
+
+
+@pytest.mark.parametrize(
+    ("shared", "band", "kind"),
+    [(149, (0.55, 0.60), "new"), (168, (0.65, 0.75), "copy")],
+    ids=["just-under-0.60", "between-0.60-and-0.75"],
+)
+def test_the_threshold_s_edge_one_pair_just_under_and_one_between_0_60_and_0_75(
+    monkeypatch, shared, band, kind
+):
+    """The default threshold is 0.6 (DEFAULT_THRESHOLD, and the worker's setting): a
+    pair whose similarity (true and estimated) is 0.58 is two articles, one at 0.70 a
+    copy. A threshold moved to 0.75, or down to 0.5, gets one of them wrong."""
+    monkeypatch.delenv("WIREWATCH_DEDUP_THRESHOLD", raising=False)
+    first, second, jaccard = _pair(shared)
+    assert band[0] < jaccard < band[1], jaccard
+    estimate = _lean(signature_of(first)).jaccard(_lean(signature_of(second)))
+    assert band[0] < estimate < band[1], estimate  # MinHash agrees with the count
+    published = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    for index in (ArticleIndex(), ArticleIndex(Settings().state.dedup_threshold)):
+        index.add(IndexEntry("a" * 32, "h1", signature_of(first), "S", published))
+        verdict = index.check("b" * 32, "h2", signature_of(second))
+        assert verdict.kind == kind, (index.threshold, estimate, verdict)
+        if kind == "copy":
+            assert verdict.original_id == "a" * 32 and verdict.similarity == round(estimate, 3)
 
 
 def test_an_lsh_candidate_under_the_threshold_is_not_a_copy():
