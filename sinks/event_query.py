@@ -46,6 +46,8 @@ from sqlalchemy.sql import Select
 
 from infra.geo import EARTH_RADIUS_KM
 from schemas.event import Event
+from schemas.inputs import BoundingBox as Box
+from schemas.inputs import box_value
 from schemas.taxonomy import EventType, SubEventType
 from sinks.storage import event_versions_table, events_table, record_text, stored_event
 
@@ -65,28 +67,6 @@ class QueryError(Exception):
         super().__init__(f"{parameter}: {problem}")
         self.parameter = parameter
         self.problem = problem
-
-
-@dataclass(frozen=True)
-class Box:
-    """A bounding box in degrees. West greater than east crosses the antimeridian."""
-
-    west: float
-    south: float
-    east: float
-    north: float
-
-    @classmethod
-    def parse(cls, value: str) -> Box:
-        parts = _floats(value, 4, "west,south,east,north")
-        box = cls(*parts)
-        if not (-180 <= box.west <= 180 and -180 <= box.east <= 180):
-            raise ValueError("longitudes must lie between -180 and 180")
-        if not (-90 <= box.south <= 90 and -90 <= box.north <= 90):
-            raise ValueError("latitudes must lie between -90 and 90")
-        if box.south > box.north:
-            raise ValueError("south is above north")
-        return box
 
 
 @dataclass(frozen=True)
@@ -156,7 +136,7 @@ class EventQuery(BaseModel):
     @field_validator("bbox", mode="before")
     @classmethod
     def _box(cls, value: Any) -> Any:
-        return Box.parse(value) if isinstance(value, str) else value
+        return box_value(value)
 
     @field_validator("near", mode="before")
     @classmethod
@@ -414,7 +394,7 @@ def _box_around(point: Point, km: float) -> Box:
         dlon = math.degrees(math.asin(reach))
         west = (point.lon - dlon + 540) % 360 - 180
         east = (point.lon + dlon + 540) % 360 - 180
-    return Box(west, south, east, north)
+    return Box(west=west, south=south, east=east, north=north)
 
 
 def _within(

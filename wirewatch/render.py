@@ -474,8 +474,7 @@ def describe_subscription(sub: Subscription) -> str:
     if sub.radius:
         parts.append(f"{sub.radius.km:g} km around {sub.radius.lat:g},{sub.radius.lon:g}")
     if sub.bbox:
-        box = sub.bbox
-        parts.append(f"box {box.south:g},{box.west:g},{box.north:g},{box.east:g}")
+        parts.append(f"box {sub.bbox} (west,south,east,north)")
     if sub.event_types or sub.sub_event_types:
         parts.append(
             "types "

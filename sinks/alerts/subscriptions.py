@@ -6,6 +6,12 @@ A YAML file holds a list of subscriptions in the fields of ``schemas.alert.Subsc
       radius: {lat: 40.68, lon: 46.36, km: 50}
       min_fatalities: 1
       delivery: {kind: webhook, target: "https://hooks.example/wirewatch", secret: "s3cret"}
+    - id: caucasus
+      bbox: [44.7, 38.4, 50.4, 41.9]   # west, south, east, north, as GeoJSON
+      delivery: {kind: file, target: caucasus.jsonl}
+
+A box may also be written "44.7,38.4,50.4,41.9", or by its sides' names
+({west: 44.7, south: 38.4, ...}, in any order): see `schemas.inputs`.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from infra.redact import HIDDEN
 from infra.settings import get_settings
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
+from schemas.inputs import parse_box
 from sinks.alerts.deliver import send_now
 from wirewatch import render
 
@@ -39,7 +40,7 @@ def subscriptions() -> None:
 @click.option("--country", "countries", multiple=True, help="ISO code; repeat for several")
 @click.option("--near", default=None, help="LAT,LON of a place to watch (with --km)")
 @click.option("--km", type=float, default=None, help="radius around --near")
-@click.option("--bbox", default=None, help="SOUTH,WEST,NORTH,EAST")
+@click.option("--bbox", default=None, help="WEST,SOUTH,EAST,NORTH in degrees (as GeoJSON)")
 @click.option("--type", "event_types", multiple=True, help="event type slug, e.g. battles")
 @click.option("--sub-type", "sub_event_types", multiple=True, help="sub-event type slug")
 @click.option("--actor", "actors", multiple=True, help="part of an actor's name")
@@ -96,8 +97,10 @@ def subscriptions_add(
         lat, lon = _floats(near, 2, "--near")
         record["radius"] = {"lat": lat, "lon": lon, "km": km}
     if bbox is not None:
-        south, west, north, east = _floats(bbox, 4, "--bbox")
-        record["bbox"] = {"south": south, "west": west, "north": north, "east": east}
+        try:
+            record["bbox"] = parse_box(bbox).model_dump()
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--bbox") from None
     try:
         subscription = Subscription.model_validate_json(json.dumps(record))
     except ValidationError as error:

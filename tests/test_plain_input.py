@@ -1,0 +1,114 @@
+"""What people type, read one way everywhere (issue 25): a box is west,south,east,north
+in `events list`, the API, `subscriptions add` and subscription files, and a file in
+the old order is refused with the fix.
+
+Through the command line in process, the API's app over a real SQLite store holding
+the events the pipeline makes of seeds/."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_api
+from infra.settings import Settings
+from sinks.storage import connect, upsert_events
+from tests.services import invoke_wirewatch
+from tests.test_api import LATEST, SEED_VERSIONS
+
+GANJA = next(e for e in LATEST.values() if e.location and e.location.name == "Ganja")
+AROUND_GANJA = (
+    f"{GANJA.location.lon - 0.3},{GANJA.location.lat - 0.3},"
+    f"{GANJA.location.lon + 0.3},{GANJA.location.lat + 0.3}"
+)
+
+
+@pytest.fixture
+def env(tmp_path) -> dict[str, str]:
+    database = f"sqlite:///{tmp_path / 'events.db'}"
+    upsert_events(connect(database), SEED_VERSIONS)
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
+        "WIREWATCH_DATABASE_URL": database,
+        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
+    }
+
+
+@pytest.fixture
+def client(env) -> TestClient:
+    settings = Settings(
+        database_url=env["WIREWATCH_DATABASE_URL"],
+        kafka_bootstrap_servers="127.0.0.1:1",
+        api_allowed_hosts="testserver",
+    )
+    return TestClient(create_api(settings))
+
+
+def run(env, *args: str) -> subprocess.CompletedProcess:
+    return invoke_wirewatch(env, *args)
+
+
+def _matched(env, subscription: str) -> str:
+    tested = run(env, "subscriptions", "test", subscription)
+    assert tested.returncode == 0, tested.stderr
+    return tested.stdout
+
+
+def test_the_same_four_numbers_are_the_same_box_in_the_cli_the_api_and_subscriptions(env, client):
+    listed = run(env, "events", "list", "--format", "jsonl", "--bbox", AROUND_GANJA)
+    assert listed.returncode == 0, listed.stderr
+    assert GANJA.event_id in listed.stdout
+    found = client.get("/api/events", params={"bbox": AROUND_GANJA}).json()["events"]
+    assert [e["event_id"] for e in found] == [GANJA.event_id]
+    added = run(env, "subscriptions", "add", "g", "--bbox", AROUND_GANJA, "--file", "g.jsonl")
+    assert added.returncode == 0, added.stderr
+    assert re.match(r"1 stored events? match", _matched(env, "g"))
+
+
+def test_a_box_in_the_old_order_is_refused_with_the_numbers_in_the_new_one(env, client):
+    # Myanmar, south,west,north,east: read as west,south,east,north, south is 95
+    old = "20,95,22,97"
+    for args in (
+        ("events", "list", "--bbox", old),
+        ("subscriptions", "add", "m", "--bbox", old, "--file", "m.jsonl"),
+    ):
+        refused = run(env, *args)
+        assert refused.returncode == 2, refused.stdout
+        assert "give west,south,east,north: 95,20,97,22" in refused.stderr
+        assert "Traceback" not in refused.stderr
+    answer = client.get("/api/events", params={"bbox": old})
+    assert answer.status_code == 400
+    assert answer.json()["parameter"] == "bbox"
+    assert "give west,south,east,north: 95,20,97,22" in answer.json()["problem"]
+
+
+def test_a_subscription_file_reads_a_box_as_a_list_or_by_its_sides_names(env, tmp_path):
+    lon, lat = GANJA.location.lon, GANJA.location.lat
+    path = tmp_path / "subs.yaml"
+    path.write_text(
+        f"- {{id: listed, bbox: [{lon - 0.3}, {lat - 0.3}, {lon + 0.3}, {lat + 0.3}],"
+        " delivery: {kind: file, target: a.jsonl}}\n"
+        f"- {{id: written, bbox: '{AROUND_GANJA}', delivery: {{kind: file, target: b.jsonl}}}}\n"
+        # a file of the old order names its sides: read as the names say
+        f"- {{id: named, bbox: {{south: {lat - 0.3}, west: {lon - 0.3}, north: {lat + 0.3},"
+        f" east: {lon + 0.3}}}, delivery: {{kind: file, target: c.jsonl}}}}\n"
+    )
+    loaded = run(env, "subscriptions", "load", str(path))
+    assert loaded.returncode == 0, loaded.stderr
+    for name in ("listed", "written", "named"):
+        assert re.match(r"1 stored events? match", _matched(env, name))
+
+
+def test_a_subscription_file_with_a_list_in_the_old_order_is_refused_in_one_line(env, tmp_path):
+    path = tmp_path / "subs.yaml"
+    path.write_text("- {id: m, bbox: [20, 95, 22, 97], delivery: {kind: file, target: m.jsonl}}\n")
+    refused = run(env, "subscriptions", "load", str(path))
+    assert refused.returncode == 1
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "subscription 1" in lines[0]
+    assert "give west,south,east,north: 95,20,97,22" in lines[0]
+    assert run(env, "subscriptions", "list", "--format", "jsonl").stdout.strip() == ""
