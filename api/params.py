@@ -3,7 +3,6 @@ check, written once for every endpoint that takes the filters."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Query, Request
@@ -16,14 +15,17 @@ PAGE_PARAMETERS = frozenset({"limit", "cursor", "format", "last_event_id"})
 
 def event_query_parameters(
     request: Request,
-    country: Annotated[list[str], Query(description="ISO 3166 alpha-2; several: any of them")] = [],  # noqa: B006
+    country: Annotated[
+        list[str], Query(description="ISO 3166 code or English name; several: any of them")
+    ] = [],  # noqa: B006
     type: Annotated[list[str], Query(description="event type slug, e.g. battles")] = [],  # noqa: B006
     sub_type: Annotated[list[str], Query(description="sub-event type slug")] = [],  # noqa: B006
     actor: Annotated[str | None, Query(description="part of either actor's name")] = None,
-    date_from: Annotated[dt.date | None, Query(description="event date, from (YYYY-MM-DD)")] = None,
-    date_to: Annotated[dt.date | None, Query(description="event date, to, inclusive")] = None,
+    # dates as text: read by `schemas.inputs`, as the command line's are
+    date_from: Annotated[str | None, Query(description="event date, from (YYYY-MM-DD)")] = None,
+    date_to: Annotated[str | None, Query(description="event date, to, inclusive")] = None,
     updated_since: Annotated[
-        dt.datetime | None, Query(description="stored or changed at or after (ISO 8601)")
+        str | None, Query(description="stored or changed at or after (ISO 8601)")
     ] = None,
     bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
     near: Annotated[str | None, Query(description="lat,lon; with km")] = None,

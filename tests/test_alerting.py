@@ -138,7 +138,7 @@ def test_subscriptions_load_from_yaml_with_clear_errors(tmp_path):
     [sub] = load_yaml(good)
     assert sub.radius.km == 50 and sub.delivery.secret == "s"
     bad = tmp_path / "bad.yaml"
-    bad.write_text("- id: x\n  countries: [Azerbaijan]\n  delivery: {kind: file, target: /tmp/a}\n")
+    bad.write_text("- id: x\n  countries: [Azerbajan]\n  delivery: {kind: file, target: /tmp/a}\n")
     with pytest.raises(SubscriptionFileError, match=r"subscription 1: .*countries"):
         load_yaml(bad)
 

@@ -7,6 +7,7 @@ the events the pipeline makes of seeds/."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -112,3 +113,84 @@ def test_a_subscription_file_with_a_list_in_the_old_order_is_refused_in_one_line
     assert len(lines) == 1 and "subscription 1" in lines[0]
     assert "give west,south,east,north: 95,20,97,22" in lines[0]
     assert run(env, "subscriptions", "list", "--format", "jsonl").stdout.strip() == ""
+
+
+def _error_line(result: subprocess.CompletedProcess) -> str:
+    """The one line of a refusal (click prints the usage above it)."""
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    return line
+
+
+AZERBAIJAN = {e.event_id for e in LATEST.values() if e.country == "AZ"}
+
+
+def test_a_country_is_its_iso_code_or_its_english_name_everywhere(env, client, tmp_path):
+    for given in ("Azerbaijan", "azerbaijan", "AZ", "aze"):
+        listed = run(env, "events", "list", "--format", "jsonl", "--country", given)
+        assert listed.returncode == 0, listed.stderr
+        assert {json.loads(line)["event_id"] for line in listed.stdout.splitlines()} == AZERBAIJAN
+    found = client.get("/api/events", params={"country": ["Azerbaijan", "Ukraine"]}).json()
+    assert {e["country"] for e in found["events"]} == {"AZ", "UA"}
+    added = run(env, "subscriptions", "add", "az", "--country", "Azerbaijan", "--file", "a.jsonl")
+    assert added.returncode == 0, added.stderr
+    assert _matched(env, "az").startswith(f"{len(AZERBAIJAN)} stored events match")
+    path = tmp_path / "subs.yaml"
+    path.write_text("- {id: ua, countries: [Ukraine], delivery: {kind: file, target: u.jsonl}}\n")
+    assert run(env, "subscriptions", "load", str(path)).returncode == 0
+    listed = run(env, "subscriptions", "list", "--format", "jsonl").stdout
+    assert {json.loads(line)["id"]: json.loads(line)["countries"] for line in listed.splitlines()}[
+        "ua"
+    ] == ["UA"]
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [("Azerbajan", "Azerbaijan (AZ)"), ("XX", "give an ISO 3166 code"), ("Congo", "(CD)")],
+)
+def test_an_unknown_country_is_refused_alike_in_every_command_naming_the_closest(
+    env, client, tmp_path, given, named
+):
+    lines = {
+        _error_line(run(env, "events", "list", "--country", given)),
+        _error_line(run(env, "events", "export", "--country", given)),
+        _error_line(run(env, "subscriptions", "add", "x", "--country", given, "--file", "x.jsonl")),
+    }
+    assert len(lines) == 1, lines  # the same words
+    [line] = lines
+    assert f"unknown country {given!r}" in line and named in line and "--country" in line
+    answer = client.get("/api/events", params={"country": given})
+    assert answer.status_code == 400 and answer.json()["parameter"] == "country"
+    assert named in answer.json()["problem"] and "regular expression" not in answer.text
+    path = tmp_path / "subs.yaml"
+    path.write_text(
+        f"- {{id: x, countries: [{given}], delivery: {{kind: file, target: x.jsonl}}}}\n"
+    )
+    loaded = run(env, "subscriptions", "load", str(path))
+    assert loaded.returncode == 1 and named in loaded.stderr
+    assert len(loaded.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "given", "expected"),
+    [
+        ("date_from", "01/05/2026", "expected a date as YYYY-MM-DD"),
+        ("date_to", "2026-5-1", "expected a date as YYYY-MM-DD"),
+        ("updated_since", "yesterday", "expected a time as ISO 8601"),
+    ],
+)
+def test_a_bad_date_is_refused_giving_the_format(env, client, option, given, expected):
+    line = _error_line(run(env, "events", "list", "--" + option.replace("_", "-"), given))
+    assert expected in line and given in line
+    answer = client.get("/api/events", params={option: given})
+    assert answer.status_code == 400 and answer.json()["parameter"] == option
+    assert expected in answer.json()["problem"]
+
+
+def test_dates_and_times_in_their_formats_are_read(env, client):
+    day = GANJA.event_date.isoformat()
+    for params in ({"date_from": day, "date_to": day}, {"updated_since": "2000-01-01"}):
+        assert client.get("/api/events", params=params).status_code == 200
+    listed = run(env, "events", "list", "--format", "jsonl", "--updated-since", "2000-01-01T00:00Z")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == len(LATEST)

@@ -24,7 +24,7 @@ def _sub(**delivery) -> dict:
 @pytest.mark.parametrize(
     ("record", "reason"),
     [
-        ({**_sub(target="https://hooks.example/x"), "countries": ["ZZ"]}, "unknown ISO 3166"),
+        ({**_sub(target="https://hooks.example/x"), "countries": ["ZZ"]}, "unknown country"),
         (_sub(target="file:///etc/passwd"), "http(s) URL"),
         (_sub(target="ftp://hooks.example/x"), "http(s) URL"),
         (_sub(target="notaurl"), "http(s) URL"),

@@ -15,7 +15,7 @@ from wirewatch import render
 FILTERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (
         "--country",
-        "ISO 3166 alpha-2 code; repeat or comma-separate for several",
+        "ISO 3166 code or English name; repeat or comma-separate for several",
         {"multiple": True},
     ),
     (
@@ -26,7 +26,7 @@ FILTERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("--sub-type", "sub-event type slug (air_drone_strike, ...); repeatable", {"multiple": True}),
     ("--actor", "part of either actor's name", {}),
     ("--date-from", "event date from, YYYY-MM-DD", {}),
-    ("--date-to", "event date to, inclusive", {}),
+    ("--date-to", "event date to, inclusive, YYYY-MM-DD", {}),
     ("--updated-since", "stored or changed at or after (ISO 8601)", {}),
     ("--bbox", "west,south,east,north in degrees", {}),
     ("--near", "lat,lon (with --km)", {}),

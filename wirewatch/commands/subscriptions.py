@@ -14,7 +14,7 @@ from infra.redact import HIDDEN
 from infra.settings import get_settings
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
-from schemas.inputs import parse_box
+from schemas.inputs import country_list, parse_box
 from sinks.alerts.deliver import send_now
 from wirewatch import render
 
@@ -37,7 +37,9 @@ def subscriptions() -> None:
 @subscriptions.command("add")
 @click.argument("subscription_id")
 @click.option("--name", default=None)
-@click.option("--country", "countries", multiple=True, help="ISO code; repeat for several")
+@click.option(
+    "--country", "countries", multiple=True, help="ISO 3166 code or English name; repeatable"
+)
 @click.option("--near", default=None, help="LAT,LON of a place to watch (with --km)")
 @click.option("--km", type=float, default=None, help="radius around --near")
 @click.option("--bbox", default=None, help="WEST,SOUTH,EAST,NORTH in degrees (as GeoJSON)")
@@ -81,10 +83,14 @@ def subscriptions_add(
         raise click.UsageError("give exactly one of --webhook, --email, --file")
     if (near is None) != (km is None):
         raise click.UsageError("--near and --km go together")
+    try:
+        codes = country_list(list(countries))
+    except ValueError as error:  # worded as `events list` words it
+        raise click.BadParameter(str(error), param_hint="--country") from None
     record: dict[str, object] = {
         "id": subscription_id,
         "name": name,
-        "countries": [c.upper() for c in countries],
+        "countries": codes,
         "event_types": list(event_types),
         "sub_event_types": list(sub_event_types),
         "actors": list(actors),
