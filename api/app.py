@@ -48,14 +48,17 @@ from sinks import event_formats
 from sinks.event_changes import changes_after, current_position, parse_position
 from sinks.event_query import (
     MAX_LIMIT,
+    AmbiguousId,
     EventQuery,
     QueryError,
+    event_in_full,
     event_stats,
     find_events,
     get_event,
     get_versions,
     iter_events,
     problem_of,
+    resolve_event_id,
 )
 from sinks.storage import connect
 
@@ -235,29 +238,31 @@ def create_api(settings: Settings, engine: Engine | None = None) -> FastAPI:
                 yield ": keep-alive\n\n"
 
     @app.get("/api/events/{event_id}", dependencies=guarded, summary="One event, in full")
-    def one_event(event_id: str) -> dict[str, Any]:
+    def one_event(event_id: str) -> Response:
         """The event with its sources, independent sources, evidence, toll ranges, the
-        history of each field, and every version stored."""
+        history of each field, and every version stored. EVENT_ID is the whole id or
+        any prefix of 8 or more characters that starts one event's id alone (409, with
+        the candidates, when it starts several)."""
         if len(event_id) > 64 or not event_id.isprintable():
             raise QueryError("event_id", "no event id is that long or holds control characters")
-        event = get_event(database, event_id)
-        if event is None:
-            raise HTTPException(404, f"no event {event_id}")
-        versions = get_versions(database, event_id)
-        return {
-            "event": event.model_dump(mode="json"),
-            "versions": [
+        try:
+            found = resolve_event_id(database, event_id)
+        except AmbiguousId as error:
+            return JSONResponse(
                 {
-                    "version": stored.version,
-                    "stored_at": stored.stored_at.isoformat(),
-                    "fatalities": stored.event.fatalities,
-                    "injured": stored.event.injured,
-                    "sources": stored.event.sources,
-                    "event": stored.event.model_dump(mode="json"),
-                }
-                for stored in versions
-            ],
-        }
+                    "error": "ambiguous",
+                    "parameter": "event_id",
+                    "problem": str(error),
+                    "candidates": error.candidates,
+                },
+                status_code=409,
+            )
+        event = get_event(database, found) if found else None
+        if found is None or event is None:
+            raise HTTPException(
+                404, f"no event {event_id} (an id, or 8 or more of its first characters)"
+            )
+        return JSONResponse(event_in_full(event, get_versions(database, found)))
 
     @app.get("/api/stats", dependencies=guarded, summary="Counts for charts")
     def stats(query: Annotated[EventQuery, Depends(event_query_parameters)]) -> dict[str, Any]:

@@ -641,6 +641,44 @@ def iter_events(engine: Engine, query: EventQuery, batch: int = 1000) -> Iterato
             yield stored_event(row.record)
 
 
+MIN_PREFIX = 8  # characters of an id that may stand for it (the tables show 12)
+_CANDIDATES = 10  # ids an ambiguous prefix is answered with, at most
+
+
+class AmbiguousId(Exception):
+    """An id prefix that starts several events' ids: which ones (the first few)."""
+
+    def __init__(self, prefix: str, candidates: list[str]) -> None:
+        shown = ", ".join(candidates[:_CANDIDATES]) + (
+            ", ..." if len(candidates) > _CANDIDATES else ""
+        )
+        super().__init__(
+            f"{prefix!r} starts the ids of several events: {shown}; give more of the id"
+        )
+        self.prefix = prefix
+        self.candidates = candidates[:_CANDIDATES]
+
+
+def resolve_event_id(engine: Engine, given: str) -> str | None:
+    """The id of the event GIVEN names: its whole id, or a prefix of MIN_PREFIX or more
+    characters that starts one event's id alone. None when none; AmbiguousId when
+    several. Read through the primary key's index: the ids from GIVEN on, in order."""
+    if not given or len(given) > 64 or not given.isprintable():
+        return None
+    c = events_table.c
+    with engine.connect() as connection:
+        exact = connection.execute(select(c.event_id).where(c.event_id == given)).scalar()
+        if exact is not None or len(given) < MIN_PREFIX:
+            return exact
+        following = connection.execute(
+            select(c.event_id).where(c.event_id > given).order_by(c.event_id).limit(_CANDIDATES + 1)
+        ).scalars()
+        found = [event_id for event_id in following if event_id.startswith(given)]
+    if len(found) > 1:
+        raise AmbiguousId(given, found)
+    return found[0] if found else None
+
+
 def get_event(engine: Engine, event_id: str) -> Event | None:
     with engine.connect() as connection:
         record = connection.execute(
@@ -673,6 +711,25 @@ def get_versions(engine: Engine, event_id: str) -> list[StoredVersion]:
         )
         for version, stored_at, record in rows
     ]
+
+
+def event_in_full(event: Event, versions: list[StoredVersion]) -> dict[str, Any]:
+    """An event and every version stored of it, as the API's ``/api/events/{id}`` and
+    ``wirewatch events show --format json`` give them."""
+    return {
+        "event": event.model_dump(mode="json"),
+        "versions": [
+            {
+                "version": stored.version,
+                "stored_at": stored.stored_at.isoformat(),
+                "fatalities": stored.event.fatalities,
+                "injured": stored.event.injured,
+                "sources": stored.event.sources,
+                "event": stored.event.model_dump(mode="json"),
+            }
+            for stored in versions
+        ],
+    }
 
 
 def count_events(engine: Engine, query: EventQuery) -> int:

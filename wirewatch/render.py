@@ -33,6 +33,7 @@ from sinks.alerts.channels import shown_target
 
 if TYPE_CHECKING:
     from ingest.dead_letters import LetterCount, StoredLetter
+    from sinks.event_query import StoredVersion
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -203,6 +204,81 @@ def event_line(item: Event) -> str:
         f"killed {_count(item.fatalities)}, injured {_count(item.injured)} "
         f"[{', '.join(item.sources)}] v{item.version}"
     )
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """COUNT NOUN, the noun in the number the count asks for: "1 event", "2 events"."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def _moment_text(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _figure(name: str, value: int | None, span: Any) -> str:
+    if value is None:
+        return f"{name} unknown"
+    if span is None or span.low.value == span.high.value:
+        return f"{name} {value}"
+    return f"{name} {value} (reports said {span.low.value} to {span.high.value})"
+
+
+def event_in_full(item: Event, versions: Sequence[StoredVersion]) -> list[str]:
+    """`wirewatch events show`: the event, its sources with their links, its evidence,
+    every version stored and the history of each field, as lines of plain text."""
+    place = item.location
+    where = (
+        f"{place.name}{f' ({place.admin1})' if place.admin1 else ''}, {place.precision} "
+        f"at {place.lat},{place.lon}"
+        if place
+        else "place unknown"
+    )
+    actors = "; ".join(actor for actor in (item.actor1, item.actor2) if actor) or "unknown"
+    lines = [
+        f"event {item.event_id}, version {item.version} ({counted(len(versions), 'version')}"
+        " stored)",
+        f"  {item.event_date.isoformat()}  {item.country}  {where}",
+        f"  {item.event_type.value}: {item.sub_event_type.value}",
+        f"  actors: {actors}",
+        "  "
+        + ", ".join(
+            (
+                _figure("killed", item.fatalities, item.fatalities_range),
+                _figure("injured", item.injured, item.injured_range),
+            )
+        ),
+        f"  first seen {_moment_text(item.first_seen)}, last updated "
+        f"{_moment_text(item.last_updated)}; confidence {item.confidence:g}",
+        "",
+        f"{counted(len(item.sources), 'source')}: {', '.join(item.sources)}"
+        + (f" ({len(item.independent_sources)} independent)" if item.independent_sources else ""),
+    ]
+    if item.reports:
+        lines.append("links:")
+        for report in item.reports:
+            lines.append(
+                f"  {_moment_text(report.published)}  {report.source}  "
+                f"{report.url or '(no address)'}"
+                + ("  (republished)" if report.republished else "")
+            )
+    lines += ["", "evidence:", *(f"  - {' '.join(text.split())}" for text in item.evidence)]
+    lines += ["", "versions:"]
+    for stored in versions:
+        event = stored.event
+        lines.append(
+            f"  v{stored.version}  stored {_moment_text(stored.stored_at)}  "
+            f"{event.sub_event_type.value}, killed {_count(event.fatalities)}, "
+            f"injured {_count(event.injured)}  sources: {', '.join(event.sources)}"
+        )
+    if item.history:
+        lines += ["", "history (each value a field took, and who reported it):"]
+        for revision in item.history:
+            value = "-" if revision.value is None else revision.value
+            lines.append(
+                f"  {revision.field}: {value}  "
+                f"({revision.source}, {_moment_text(revision.published)})"
+            )
+    return lines
 
 
 def _ago(value) -> str:

@@ -134,3 +134,45 @@ def events_export(output_format: str, out: Path | None, **filters: Any) -> None:
             handle.close()
     if out:
         click.echo(f"wrote {out}", err=True)
+
+
+@events.command("show")
+@click.argument("event_id")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json is the API's /api/events/ID",
+)
+def events_show(event_id: str, output_format: str) -> None:
+    """One event in full: every version, the evidence, the sources and their links.
+    EVENT_ID is the whole id or 8 or more of its first characters (the tables' 12 do)."""
+    import json
+
+    from sinks.event_query import (
+        AmbiguousId,
+        event_in_full,
+        get_event,
+        get_versions,
+        resolve_event_id,
+    )
+    from sinks.storage import connect
+
+    engine = connect(get_settings().resolved_database_url)
+    try:
+        found = resolve_event_id(engine, event_id)
+    except AmbiguousId as error:
+        raise click.ClickException(str(error)) from None
+    event = get_event(engine, found) if found else None
+    if found is None or event is None:
+        raise click.ClickException(
+            f"no event {event_id!r} (give its id, or 8 or more of its first characters)"
+        )
+    versions = get_versions(engine, found)
+    if output_format == "json":
+        click.echo(json.dumps(event_in_full(event, versions), ensure_ascii=False))
+        return
+    for line in render.event_in_full(event, versions):
+        click.echo(render.printable(line))
