@@ -66,59 +66,27 @@ def feeds() -> None:
     import FILE.opml` takes another feed reader's list."""
 
 
-# how long `feeds add` and `feeds import` wait for names to resolve before saying they
-# could not tell
-LOOKUP_SECONDS = 5.0
-
-
 def _look_up(urls: list[str], allow_private: bool) -> dict[str, Exception | None]:
-    """URL -> why the collector would not fetch it (BlockedURLError; its subclass
-    UnresolvedHostError when the name does not resolve now), None when it would. All
-    looked up at once in a thread of their own, so a resolver that hangs delays the
-    command by LOOKUP_SECONDS at most; a URL not answered by then is left out."""
-    import asyncio
-    import threading
+    """URL -> why the collector would not fetch it, None when it would (`wirewatch.reach`:
+    the check `subscriptions add` makes of a webhook)."""
+    from wirewatch.reach import look_up
 
-    from infra.netguard import BlockedURLError, check_reachable
-
-    found: dict[str, Exception | None] = {}
-
-    async def one(url: str) -> None:
-        try:
-            await check_reachable(url, allow_private)
-            found[url] = None
-        except BlockedURLError as error:
-            found[url] = error
-
-    async def every() -> None:
-        await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
-
-    thread = threading.Thread(target=lambda: asyncio.run(every()), daemon=True)
-    thread.start()
-    thread.join(LOOKUP_SECONDS)
-    return dict(found)
+    return look_up(urls, allow_private)
 
 
 def _collector_refusal(url: str, allow_private: bool) -> str | None:
     """Why the collector would not fetch URL with these settings, as a warning line;
     None when it would."""
-    from infra.netguard import UnresolvedHostError
+    from wirewatch.reach import refusal
 
-    found = _look_up([url], allow_private)
-    if url not in found:
-        return (
-            f"warning: could not look up the host of {url} within {LOOKUP_SECONDS:g} s; "
-            "`wirewatch feeds poll` tries it now"
-        )
-    error = found[url]
-    if error is None:
-        return None
-    if isinstance(error, UnresolvedHostError):
-        return (
-            f"warning: {error} (DNS down, or a wrong name?); the collector keeps trying "
-            "and `wirewatch feeds list` shows its failures"
-        )
-    return f"warning: the collector will refuse to fetch it: {error}"
+    return refusal(
+        url,
+        allow_private,
+        shown=url,
+        refused="the collector will refuse to fetch it",
+        try_now="`wirewatch feeds poll`",
+        failures="the collector keeps trying and `wirewatch feeds list` shows its failures",
+    )
 
 
 @feeds.command("add")

@@ -118,6 +118,28 @@ def subscriptions_add(
         raise click.ClickException(str(error)) from error
     store.save(store.connect(settings.resolved_database_url), subscription)
     click.echo(f"saved subscription {subscription.id}")
+    warning = _sender_refusal(subscription, settings.allow_private_addresses)
+    if warning:
+        click.echo(warning, err=True)
+
+
+def _sender_refusal(subscription: Subscription, allow_private: bool) -> str | None:
+    """Why the alert sender would not post to SUBSCRIPTION's webhook, as a warning line
+    (its address with the secret parts hidden), the check `feeds add` makes; None when
+    it would, or when alerts go elsewhere."""
+    from sinks.alerts.channels import shown_target
+    from wirewatch.reach import refusal
+
+    if subscription.delivery.kind != "webhook":
+        return None
+    return refusal(
+        subscription.delivery.target,
+        allow_private,
+        shown=shown_target(subscription),
+        refused=f"alerts to {shown_target(subscription)} will not be sent",
+        try_now=f"`wirewatch subscriptions test {subscription.id} --send`",
+        failures="each alert is retried and `wirewatch alerts list` shows the failures",
+    )
 
 
 @subscriptions.command("load")
@@ -136,6 +158,10 @@ def subscriptions_load(path: Path) -> None:
     for subscription in loaded:
         store.save(engine, subscription)
     click.echo(f"saved {len(loaded)} subscriptions from {path}")
+    for subscription in loaded:
+        warning = _sender_refusal(subscription, settings.allow_private_addresses)
+        if warning:
+            click.echo(f"{warning} (subscription {subscription.id})", err=True)
 
 
 @subscriptions.command("list")
