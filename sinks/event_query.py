@@ -48,7 +48,13 @@ from schemas.event import Event
 from schemas.inputs import BoundingBox as Box
 from schemas.inputs import box_value, country_list, parse_date, parse_moment
 from schemas.taxonomy import EventType, SubEventType
-from sinks.storage import event_versions_table, events_table, record_text, stored_event
+from sinks.storage import (
+    SEARCH_CONFIG,
+    event_versions_table,
+    events_table,
+    record_text,
+    stored_event,
+)
 
 MAX_LIMIT = 1000
 MAX_TEXT = 200  # characters of a search or a name: more is no query an analyst types
@@ -446,10 +452,12 @@ def _has_source(source: str, dialect: str) -> ColumnElement[bool]:
 def _matches(q: str, dialect: str) -> ColumnElement[bool]:
     words = _search_words(q)
     if dialect == "postgresql":
+        # stemmed as the column is (migration 9); each word letters and digits only
         return literal_column("events.search").op("@@")(
-            func.to_tsquery("simple", " & ".join(w.lower() for w in words))
+            func.to_tsquery(SEARCH_CONFIG, " & ".join(w.lower() for w in words))
         )
-    # FTS5: each word quoted, so it is a word, never an operator
+    # FTS5: each word quoted, so it is a word, never an operator; stemmed by the index's
+    # own tokenizer (Porter, migration 9)
     match = " ".join('"' + w + '"' for w in words)
     return text(
         "events.rowid IN (SELECT rowid FROM events_search WHERE events_search MATCH :match)"

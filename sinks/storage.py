@@ -6,8 +6,9 @@ arriving late never overwrites a newer one.
 
 ``events`` also holds, in columns, what queries filter on (`sinks.event_query`): the
 actors, the region, the place's precision, and the text searched for words (evidence,
-place, actors, outlets), indexed by the database's own full-text search: an FTS5 table
-kept in step by triggers on SQLite, a generated ``tsvector`` column on PostgreSQL.
+place, actors, outlets), indexed by the database's own full-text search by the words'
+stems: an FTS5 table with the Porter stemmer kept in step by triggers on SQLite, a
+generated ``tsvector`` column of the English configuration on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -152,25 +153,34 @@ def _add_query_columns_v2(engine: Engine) -> None:
             connection.execute(text("CREATE INDEX ix_events_search ON events USING gin (search)"))
             return
         # SQLite: an FTS5 index over the events table's own text, kept in step by triggers
-        connection.execute(
-            text(
-                "CREATE VIRTUAL TABLE events_search USING fts5("
-                "search_text, content='events', content_rowid='rowid', tokenize='unicode61')"
-            )
+        _create_sqlite_search(connection, "unicode61")
+
+
+_SEARCH_TRIGGERS = (
+    "CREATE TRIGGER events_search_insert AFTER INSERT ON events BEGIN "
+    "INSERT INTO events_search(rowid, search_text) VALUES (new.rowid, new.search_text); END",
+    "CREATE TRIGGER events_search_delete AFTER DELETE ON events BEGIN "
+    "INSERT INTO events_search(events_search, rowid, search_text) "
+    "VALUES ('delete', old.rowid, old.search_text); END",
+    "CREATE TRIGGER events_search_update AFTER UPDATE OF search_text ON events BEGIN "
+    "INSERT INTO events_search(events_search, rowid, search_text) "
+    "VALUES ('delete', old.rowid, old.search_text); "
+    "INSERT INTO events_search(rowid, search_text) VALUES (new.rowid, new.search_text); END",
+)
+
+
+def _create_sqlite_search(connection: Connection, tokenize: str) -> None:
+    """SQLite's FTS5 index of ``search_text`` with TOKENIZE, filled from the events
+    stored, and the triggers that keep it in step."""
+    connection.execute(
+        text(
+            "CREATE VIRTUAL TABLE events_search USING fts5("
+            f"search_text, content='events', content_rowid='rowid', tokenize='{tokenize}')"
         )
-        connection.execute(text("INSERT INTO events_search(events_search) VALUES ('rebuild')"))
-        for trigger in (
-            "CREATE TRIGGER events_search_insert AFTER INSERT ON events BEGIN "
-            "INSERT INTO events_search(rowid, search_text) VALUES (new.rowid, new.search_text); END",
-            "CREATE TRIGGER events_search_delete AFTER DELETE ON events BEGIN "
-            "INSERT INTO events_search(events_search, rowid, search_text) "
-            "VALUES ('delete', old.rowid, old.search_text); END",
-            "CREATE TRIGGER events_search_update AFTER UPDATE OF search_text ON events BEGIN "
-            "INSERT INTO events_search(events_search, rowid, search_text) "
-            "VALUES ('delete', old.rowid, old.search_text); "
-            "INSERT INTO events_search(rowid, search_text) VALUES (new.rowid, new.search_text); END",
-        ):
-            connection.execute(text(trigger))
+    )
+    connection.execute(text("INSERT INTO events_search(events_search) VALUES ('rebuild')"))
+    for trigger in _SEARCH_TRIGGERS:
+        connection.execute(text(trigger))
 
 
 def _order_versions_v3(engine: Engine) -> None:
@@ -316,6 +326,33 @@ def _index_places_by_day_v8(engine: Engine) -> None:
             connection.execute(text(trigger))
 
 
+# the text-search configuration PostgreSQL indexes and searches with (migration 9)
+SEARCH_CONFIG = "english"
+
+
+def _stem_search_v9(engine: Engine) -> None:
+    """Words found by their stem, so "shelling" finds "shelled" and "missile" finds
+    "Missiles": SQLite's FTS5 index rebuilt with the Porter stemmer over unicode61's
+    words, PostgreSQL's tsvector column made again with the English configuration.
+    Both are filled from the events already stored, in the migration's transaction."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP INDEX ix_events_search"))
+            connection.execute(text("ALTER TABLE events DROP COLUMN search"))
+            connection.execute(
+                text(
+                    "ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS "
+                    f"(to_tsvector('{SEARCH_CONFIG}', coalesce(search_text, ''))) STORED"
+                )
+            )
+            connection.execute(text("CREATE INDEX ix_events_search ON events USING gin (search)"))
+            return
+        for trigger in ("insert", "delete", "update"):
+            connection.execute(text(f"DROP TRIGGER events_search_{trigger}"))
+        connection.execute(text("DROP TABLE events_search"))
+        _create_sqlite_search(connection, "porter unicode61")
+
+
 # Versioned migrations: append, never edit. Each runs once, in order.
 MIGRATIONS: tuple[Migration, ...] = (
     (1, _create_v1),
@@ -326,6 +363,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     (6, _fold_actors_v6),
     (7, _index_orders_v7),
     (8, _index_places_by_day_v8),
+    (9, _stem_search_v9),
 )
 
 
