@@ -487,7 +487,7 @@ def test_replay_and_show_of_an_offset_read_that_letter_alone(pipeline_env, pipel
         return done, [(int(n), at) for n, at in READ.findall(done.stderr)]
 
     replayed, reads = read_by("replay", "articles.raw", "--offset", "37")
-    assert "sent 1 of 1 letters" in replayed.stdout
+    assert "sent 1 of 1 letter back" in replayed.stdout
     assert reads == [(1, "37")]
     assert read_topic(pipeline_settings, "articles.raw", stop_at=1) == [values[37]]
     _, reads = read_by("replay", "articles.raw", "--offset", "38", "--offset", "3", "--dry-run")

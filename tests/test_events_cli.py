@@ -78,3 +78,18 @@ def test_events_export_writes_acled_csv_geojson_and_json_lines(env, tmp_path):
     assert features and {f["properties"]["country"] for f in features} == {"AZ"}
     lines = run(env, "events", "export", "--format", "jsonl").stdout.splitlines()
     assert len(lines) == len(LATEST)
+
+
+def test_the_table_keeps_words_whole_and_counts_agree_in_number(env):
+    """At 120 columns the place column once broke "Mogadish|u"; "1 events"."""
+    wide = {**env, "COLUMNS": "120"}
+    table = run(wide, "events", "list", "--format", "table")
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0].strip() == f"{len(LATEST)} events"
+    places = {e.location.name for e in LATEST.values() if e.location}
+    for place in places:
+        assert sum(place in line for line in lines) == 1, place
+    one = run(wide, "events", "list", "--format", "table", "--country", "SO")
+    assert one.stdout.splitlines()[0].strip() == "1 event"
+    assert "Mogadishu" in one.stdout

@@ -4,8 +4,11 @@ default when the output is not a terminal.
 
 A table fits the terminal's width. Columns that identify a row or are read at a glance
 (dates, ids, counts, statuses) never wrap or shrink; the free-text ones (places,
-outlets, URLs, errors) share what width is left, folding onto more lines, none
-narrower than its ``min_width``. Borders are light, so that text keeps the space.
+outlets, URLs, errors) share what width is left, wrapping at spaces onto more lines,
+each as wide as its longest word when the width allows (a word is never broken; one
+wider than its column ends in an ellipsis), none narrower than its ``min_width``.
+Counts agree in number ("1 event", "2 events"). Borders are light, so that text
+keeps the space.
 
 Every cell and every printed line is text, never rich markup: titles, places, outlets,
 errors and URLs come from feeds, webhooks and dead letters, and ``[/bold]`` in one must
@@ -77,6 +80,10 @@ def _natural(column: Column, cells: Sequence[str]) -> int:
     return max(cell_len(line) for line in lines)
 
 
+def _longest_word(cells: Sequence[str]) -> int:
+    return max((cell_len(word) for cell in cells for word in cell.split()), default=0)
+
+
 def fit_columns(
     columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int
 ) -> dict[int, int]:
@@ -88,6 +95,13 @@ def fit_columns(
     widths do not fit, the droppable columns go, highest DROP first.
     """
     natural = [_natural(column, [row[i] for row in rows]) for i, column in enumerate(columns)]
+    # a folding column wraps at spaces: as wide as its longest word, every word is whole
+    whole_words = [
+        natural[i]
+        if column.keep
+        else min(natural[i], max(column.min_width, _longest_word([row[i] for row in rows])))
+        for i, column in enumerate(columns)
+    ]
     least = [
         natural[i] if column.keep else min(column.min_width, natural[i])
         for i, column in enumerate(columns)
@@ -97,13 +111,22 @@ def fit_columns(
     def room(widths: Sequence[int]) -> int:
         return width - GUTTER * len(shown) - sum(widths[i] for i in shown)
 
-    for index in sorted(
+    droppable = sorted(
         (i for i, column in enumerate(columns) if column.drop),
         key=lambda i: (-columns[i].drop, -i),
-    ):
-        if room(least) >= 0:
+    )
+    for index in droppable:  # words whole, leaving out what must go for that
+        if room(whole_words) >= 0:
             break
         shown.remove(index)
+    if room(whole_words) >= 0:
+        least = whole_words
+    else:  # even so too narrow: the least widths, and long words cut with an ellipsis
+        shown = list(range(len(columns)))
+        for index in droppable:
+            if room(least) >= 0:
+                break
+            shown.remove(index)
     if room(natural) >= 0:
         return {i: natural[i] for i in shown}
     widths = {i: least[i] for i in shown}
@@ -150,7 +173,9 @@ def print_table(
         pad_edge=True,
     )
     for i, width in widths.items():
-        overflow = "ignore" if specs[i].keep else "fold"
+        # wrapped at spaces; a word wider than its column is cut with an ellipsis, never
+        # broken onto the next line ("fold" would break "Mogadishu" as "Mogadish|u")
+        overflow = "ignore" if specs[i].keep else "ellipsis"
         table.add_column(specs[i].header, width=width, no_wrap=specs[i].keep, overflow=overflow)
     for row in rows:
         table.add_row(
@@ -194,7 +219,7 @@ def events_table(events: list[Event], console: Console | None = None) -> None:
         )
         for item in events
     )
-    print_table(f"{len(events)} events", columns, rows, console)
+    print_table(counted(len(events), "event"), columns, rows, console)
 
 
 def event_line(item: Event) -> str:
@@ -331,7 +356,7 @@ def feeds_table(
         )
         for feed, health in rows
     )
-    print_table(f"{len(rows)} feeds", columns, cells, console)
+    print_table(counted(len(rows), "feed"), columns, cells, console)
 
 
 def catalogue_table(feeds, read_languages: Collection[str], console: Console | None = None) -> None:
@@ -356,10 +381,7 @@ def catalogue_table(feeds, read_languages: Collection[str], console: Console | N
         )
         for feed in feeds
     )
-    count = len(feeds)
-    print_table(
-        f"{count} {'feed' if count == 1 else 'feeds'} in the catalogue", columns, cells, console
-    )
+    print_table(f"{counted(len(feeds), 'feed')} in the catalogue", columns, cells, console)
 
 
 def subscriptions_table(found: list[Subscription], console: Console | None = None) -> None:
@@ -368,7 +390,7 @@ def subscriptions_table(found: list[Subscription], console: Console | None = Non
         for sub in found
     )
     columns = (Column("id", keep=True), Column("watches", min_width=16), Column("delivery"))
-    print_table(f"{len(found)} subscriptions", columns, rows, console)
+    print_table(counted(len(found), "subscription"), columns, rows, console)
 
 
 def alerts_table(rows, console: Console | None = None) -> None:
@@ -397,7 +419,7 @@ def alerts_table(rows, console: Console | None = None) -> None:
         )
         for row in rows
     )
-    print_table(f"{len(rows)} alerts", columns, cells, console)
+    print_table(counted(len(rows), "alert"), columns, cells, console)
 
 
 def dead_letter_counts_table(counts: list[LetterCount], console: Console | None = None) -> None:
@@ -410,7 +432,7 @@ def dead_letter_counts_table(counts: list[LetterCount], console: Console | None 
         for count in counts
     )
     total = sum(count.letters for count in counts)
-    print_table(f"{total} dead letters", ("topic", "letters", "offsets"), rows, console)
+    print_table(counted(total, "dead letter"), ("topic", "letters", "offsets"), rows, console)
 
 
 def dead_letter_row(stored: StoredLetter) -> dict[str, Any]:
@@ -457,7 +479,7 @@ def dead_letters_table(letters: list[StoredLetter], console: Console | None = No
         )
         for stored in letters
     )
-    title = f"{len(letters)} dead letters" + (f" in {letters[0].topic}" if letters else "")
+    title = counted(len(letters), "dead letter") + (f" in {letters[0].topic}" if letters else "")
     columns = ("offset", "time", "stage", "reason", "bytes", "original")
     print_table(title, columns, rows, console, cut={"reason"})
 
@@ -475,8 +497,7 @@ def status_table(document: dict[str, Any], console: Console | None = None) -> No
         console.print(
             plain(
                 f"broker     up at {broker['servers']}; group {broker['group']} "
-                f"({broker['group_state']}), {len(workers)} worker"
-                + ("s" if len(workers) != 1 else "")
+                f"({broker['group_state']}), {counted(len(workers), 'worker')}"
             )
         )
         print_table(
@@ -516,12 +537,12 @@ def status_table(document: dict[str, Any], console: Console | None = None) -> No
         console.print(
             plain(
                 f"collector  last poll {_ago(_moment(collector['last_poll']))} "
-                f"({collector['feeds_polled']} feeds polled)"
+                f"({counted(collector['feeds_polled'], 'feed')} polled)"
             )
         )
         for feed, languages in collector.get("not_english", {}).items():
             console.print(
-                f"           {sum(languages.values())} articles skipped, not English "
+                f"           {counted(sum(languages.values()), 'article')} skipped, not English "
                 f"({languages_line(languages)}): {feed}"
             )
     events = document["events"]

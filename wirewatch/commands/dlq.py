@@ -129,9 +129,12 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
         click.echo(f"offset {offset}: skipped: {render.printable(why)}", err=True)
     if dry_run:
         for resend in plan.send:
-            click.echo(f"offset {resend.offset}: would send {len(resend.value):,} bytes")
+            click.echo(
+                f"offset {resend.offset}: would send {len(resend.value):,} byte"
+                + ("" if len(resend.value) == 1 else "s")
+            )
         click.echo(
-            f"would send {len(plan.send)} of {len(chosen)} letters back to {source}; "
+            f"would send {len(plan.send)} of {render.counted(len(chosen), 'letter')} back to {source}; "
             f"{len(plan.skipped)} skipped (--dry-run: nothing sent)"
         )
         sys.exit(1 if plan.skipped else 0)
@@ -141,7 +144,7 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
             click.echo(f"offset {resend.offset}: not sent: {error}", err=True)
             failed += 1
     click.echo(
-        f"sent {len(plan.send) - failed} of {len(chosen)} letters back to {source} on "
+        f"sent {len(plan.send) - failed} of {render.counted(len(chosen), 'letter')} back to {source} on "
         f"{settings.bootstrap_servers}; {len(plan.skipped)} skipped, {failed} failed"
     )
     sys.exit(1 if plan.skipped or failed else 0)

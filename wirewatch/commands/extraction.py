@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from infra.settings import get_settings
+from wirewatch import render
 
 
 @click.command()
@@ -117,13 +118,13 @@ def evaluate(gold: tuple[Path, ...], show_misses: bool, merge: bool) -> None:
     click.echo(
         f"detection  precision {report.precision:.3f}  recall {report.recall:.3f}  F1 {report.f1:.3f}"
     )
-    click.echo(f"over {report.true_positives} matched events, accuracy of:")
+    click.echo(f"over {render.counted(report.true_positives, 'matched event')}, accuracy of:")
     for name in FIELDS:
         click.echo(f"  {name:<15} {report.accuracy(name):.3f}")
     for name in ACTOR_FIELDS:
         checked = report.actors_checked[name]
         click.echo(f"  {name:<15} {report.actor_accuracy(name):.3f}  (over {checked} annotated)")
-    click.echo(f"over all {expected} expected events, paired or not:")
+    click.echo(f"over all {render.counted(expected, 'expected event')}, paired or not:")
     click.echo(
         f"  {'country_any':<15} {report.country_any:.3f}  "
         f"({report.country_any_found}/{expected} with their country among the article's predicted)"

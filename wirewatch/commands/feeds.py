@@ -42,7 +42,7 @@ def replay(directory: Path | None) -> None:
     for error in report.failed:
         click.echo(f"skipped {error.path}: {error.reason}", err=True)
     click.echo(
-        f"replayed {len(report.sent)} articles from {directory} to "
+        f"replayed {render.counted(len(report.sent), 'article')} from {directory} to "
         f"{settings.topic('articles.raw')} on {settings.bootstrap_servers}; {len(report.failed)} failed"
     )
     sys.exit(0 if report.ok else 1)
@@ -166,7 +166,7 @@ def _add_from_catalogue(path: Path, current, wanted: str) -> None:
         add_feeds(path, [FeedConfig(url=entry.url, name=entry.publisher) for entry in new])
     already = len(chosen) - len(new)
     click.echo(
-        f"added {_counted(len(new), 'feed', 'feeds')} of the catalogue "
+        f"added {render.counted(len(new), 'feed', 'feeds')} of the catalogue "
         f"({wanted}) to {path}; {already} already there"
     )
     for entry in new:
@@ -361,29 +361,25 @@ def feeds_import(file: Path) -> None:
         lines = ", ".join(str(line) for line in reading.repeats[:10])
         more = ", ..." if len(reading.repeats) > 10 else ""
         click.echo(
-            f"{file}: {_counted(len(reading.repeats), 'outline repeats', 'outlines repeat')} "
+            f"{file}: {render.counted(len(reading.repeats), 'outline repeats', 'outlines repeat')} "
             f"a feed listed before ({'line' if len(reading.repeats) == 1 else 'lines'} "
             f"{lines}{more}); each feed is added once",
             err=True,
         )
     already = len(candidates) - len(fresh)
     click.echo(
-        f"imported {_counted(len(accepted), 'feed', 'feeds')} from {file} "
+        f"imported {render.counted(len(accepted), 'feed', 'feeds')} from {file} "
         f"to {path}; {already} already there, {len(problems)} left out"
     )
     if unresolved:
         click.echo(
-            f"warning: the hosts of {_counted(unresolved, 'imported feed', 'imported feeds')} "
+            f"warning: the hosts of {render.counted(unresolved, 'imported feed', 'imported feeds')} "
             "could not be looked up now "
             "(no DNS here, or wrong names?); the collector keeps trying, and "
             "`wirewatch feeds list` shows the failures",
             err=True,
         )
     sys.exit(1 if problems else 0)
-
-
-def _counted(count: int, one: str, several: str) -> str:
-    return f"{count} {one if count == 1 else several}"
 
 
 def _line_number(problem: str) -> int:

@@ -157,7 +157,7 @@ def subscriptions_load(path: Path) -> None:
     engine = store.connect(settings.resolved_database_url)
     for subscription in loaded:
         store.save(engine, subscription)
-    click.echo(f"saved {len(loaded)} subscriptions from {path}")
+    click.echo(f"saved {render.counted(len(loaded), 'subscription')} from {path}")
     for subscription in loaded:
         warning = _sender_refusal(subscription, settings.allow_private_addresses)
         if warning:
@@ -228,7 +228,10 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     if sub is None:
         raise click.ClickException(f"no subscription {subscription_id!r}")
     matched = [e for e in list_events(connect(settings.resolved_database_url)) if matches(sub, e)]
-    click.echo(f"{len(matched)} stored events match {sub.id} ({render.describe_subscription(sub)})")
+    click.echo(
+        f"{render.counted(len(matched), 'stored event matches', 'stored events match')} "
+        f"{sub.id} ({render.describe_subscription(sub)})"
+    )
     for event in matched[:limit]:
         click.echo(f"  {event_line(event)}")
     if not send:
@@ -239,6 +242,6 @@ def subscriptions_test(subscription_id: str, send: bool, limit: int) -> None:
     outcome = asyncio.run(send_now(settings.delivery, alert, sub, record=None))
     if not outcome.delivered:
         raise click.ClickException(
-            f"test delivery failed after {outcome.attempts} attempt(s): {outcome.error}"
+            f"test delivery failed after {render.counted(outcome.attempts, 'attempt')}: {outcome.error}"
         )
     click.echo(f"test alert delivered to {sub.delivery.kind} {shown_target(sub)}")
