@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from processors.extraction.literals import Gated, gated
+from processors.extraction.named_sides import named_side_event
 from processors.extraction.nonevents import no_event, released
 from processors.extraction.outcomes import armed_victims, is_accident, untriggered_event
 from processors.extraction.protests import PROTEST_NOUNS, PROTEST_TYPES, escalation, stronger
@@ -88,7 +89,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z])\w*)|"
             r"(?:guided|glide|barrel)\s+(?:aerial\s+)?bombs?|drone\s+(?:strikes?|attacks?)|"
             r"(?:U\.?S\.?|American|CIA)\s+(?:[\w-]+\s+){0,2}?missile\s+(?:strikes?|attacks?)|"
-            r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|"
+            r"(?:attack|kamikaze|armed|Shahed|explosive-laden)\s+drones?|(?:bombed|attacked|struck|hit)\s+(?:with|by)\s+(?:an?\s+)?drones?|"
             r"drones?\s+(?:\w+\s+){0,6}?(?:struck|strikes?|hit|hits|slam(?:s|med)|crash(?:es|ed)|drop(?:s|ped)|explode[sd]|target(?:s|ed)?|attack(?:s|ed)?|bomb(?:s|ed)?))\b",
         ),
         (
@@ -110,13 +111,13 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:militants|saboteurs|insurgents|rebels|attackers|gunmen|jihadists|separatists)\s+bomb(?:s|ed)?\s+(?:an?|the)\b|"
             r"(?:double|twin|triple|multiple|series\s+of)\s+(?:bombings?|blasts|explosions)|"
             r"explosions?\s+(?:of\s+(?:an?\s+|more\s+|two\s+)?(?:IEDs?|mines?|landmines?|bombs?|booby|car|motorcycle|explosive|device)|"
-            r"(?:\w+\s+){0,2}?(?:targets?|targeted|hits?|pounds?|pounded|rock(?:s|ed)|shak(?:es|ed)|shook|struck|kill\w*))|"
+            r"(?:\w+\s+){0,2}?(?:targets?|targeted|hits?|pounds?|pounded|rock(?:s|ed)|rattl(?:e|es|ed)|shak(?:es|ed)|shook|struck|kill\w*))|"
             r"blasts?\s+(?:\w+\s+){0,2}?(?:targets?|targeted|hits?|rock(?:s|ed)|kill\w*|wound\w*|injur\w*|struck))\b",
         ),
         (
             S.SHELLING_ARTILLERY_MISSILE_ATTACK,
             r"\b(?:missiles?|rockets?|(?-i:[Ss]hell)(?:s|ed|ing|fire)?|artillery|mortars?|howitzers?|"
-            r"multiple[\s-]launch|Grad|Smerch|bombardment|ballistic|projectiles?|"
+            r"multiple[\s-]launch|Grad|Smerch|bombardments?|ballistic|projectiles?|"
             r"bombs?\s+(?:struck|hit|landed|fell|rained))\b|"
             r"\b(?:forces|army|troops|regime|artillery)\s+(?:\w+\s+){0,3}?(?:shell(?:s|ed)?|pound(?:s|ed)?|bombard(?:s|ed)?)\b",
         ),
@@ -171,7 +172,16 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         ),
         (
             S.ARMED_CLASH,
-            r"\b(?:clash(?:ed|es|ing)?|gun\s*battles?|firefights?|fire\s*fights?|exchang(?:ed|e|es)\s+(?:heavy\s+)?(?:gun)?fire|"
+            r"\b(?:clash(?:ed|es|ing)?|gun\s*battles?|gun\s*fights?|gunfire\s+fights?|firefights?|fire\s*fights?|"
+            r"exchang(?:ed|e|es)\s+(?:heavy\s+)?(?:gun)?(?:fire|shots)|cult\s+(?:wars?|clash(?:es)?|battles?|fights?)|"
+            r"engag(?:ed|es|e|ing)\s+in\s+(?:an?\s+)?(?:\w+\s+)?(?:fight(?:s|ing)?|battles?|combat|clash(?:es)?|gunfire|firefights?)|"
+            r"fighting\s+(?:reported|flares?|flared|spread(?:s|ing)?|drives?|drove|forc(?:es|ed)|displac(?:es|ed)|"
+            r"br(?:oke|eaks?)-out|escalating|on\s+(?:\d+|two|three|four|several|multiple)\s+fronts)|"
+            r"(?:sustained|fresh|heavy|fierce|deadly|bloody|intense)\s+(?-i:[A-Z])[\w'’-]*\s+fighting|"
+            r"(?:sustained|fresh|deadly|bloody)\s+fighting|battles?\s+(?:edges?|edged|spreads?|spread|nears?|neared|reach(?:es|ed)?)|"
+            r"(?:police\s+(?:stations?|posts?|outposts?)|checkpoints?|outposts?|(?:military|army|junta|police|security|regime)\s+"
+            r"(?:[\w'’-]+\s+)?(?:posts?|bases?|camps?|offices?|convoys?|columns?|stations?|barracks|positions))\s+"
+            r"(?:[\w'’-]+\s+){0,5}?(?:(?:was|were|is|are|being|been)\s+)?(?:attacked|ambushed|raided|stormed|overrun|bombed)|"
             r"(?:heavy\s+)?gunfire\s+(?:erupt(?:s|ed)?|broke\s+out|breaks\s+out)|"
             r"fir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:[\w'’-]+\s+){0,2}?(?:posts|positions|troops|soldiers|checkpoints?|patrols?)|"
             r"(?:heavy|fierce|violent|intense|renewed|ongoing)\s+(?:fighting|battles|confrontations)|"
@@ -205,7 +215,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"\b(?:abduct(?:ed|ion|ions|s|ing)?|kidnap(?:ped|ping|pings|s)?|taken\s+hostage|"
             r"t(?:ook|akes?|aking)\s+(?:\w+\s+){0,3}hostages?|forcibly\s+disappeared|hijack(?:ed|s|ing)?|"
             r"pirates\s+(?:\w+\s+){0,2}?(?:seiz(?:e|es|ed)|captur(?:e|es|ed)|board(?:s|ed)?)|"
-            r"seiz(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?hostages|hold(?:s|ing)?\s+(?:\w+\s+){0,2}?hostages?)\b",
+            r"seiz(?:e|es|ed|ing)\s+(?:\w+\s+){0,2}?hostages|hold(?:s|ing)?\s+(?:\w+\s+){0,4}?hostages?)\b",
         ),
         (
             S.SEXUAL_VIOLENCE,
@@ -213,7 +223,8 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         ),
         (
             S.MOB_VIOLENCE,
-            r"\bmob\b.{0,60}?\b(?:beat|lynched|killed|attacked|torched|burned|set\s+fire|stoned|hacked)\b|"
+            r"\bmob\b.{0,60}?\b(?:beat|lynched|kill(?:s|ed)?|attack(?:s|ed)?|torched|burned|set\s+fire|stoned|hacked)\b|"
+            r"\bmob\s+(?:killings?|attacks?|justice|violence)\b|"
             r"\blynch(?:ed|ing|ings)?\b",
         ),
         (
@@ -229,7 +240,9 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             rf"\bfir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:\w+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
             r"\braid(?:s|ed)?\s+on\s+(?:a|the)\s+(?:\w+\s+)?(?:village|town|camp|market|school|church|mosque)\b|"
             rf"\battacks?\s+(?:by\s+(?:[\w'’–-]+\s+){{1,4}}?)?(?:on|against)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
-            r"\b(?:deadly|fatal|terrorist|terror|militant)\s+attacks?\b",
+            r"\b(?:deadly|fatal|terrorist|terror|militant)\s+attacks?\b|"
+            r"\bburn(?:s|t|ed|ing)?\s+(?:\w+\s+){0,3}?alive\b|\bbeaten\s+to\s+death\b|\bdecapitat(?:e|es|ed|ing)\b|"
+            r"\bcult\s+(?:killings?|attacks?)\b",
         ),
         (
             S.VIOLENT_DEMONSTRATION,
@@ -316,10 +329,14 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"(?:(?:are|were|was|is)\s+set\s+(?:alight|ablaze|on\s+fire)|arsonists)|"
             r"(?:militants|rebels|insurgents|gunmen|fighters|jihadists|Taliban|attackers|saboteurs)\s+(?:\w+\s+){0,2}?"
             r"(?:destroy(?:s|ed|ing)?)\s+(?:a|an|the|two|three|several)\b|"
-            r"(?:torched|burned\s+down|burnt\s+down|set\s+fire\s+to|demolish(?:es|ed)?|tear(?:s)?\s+down|tore\s+down|"
-            r"raze[sd]?|bulldoz(?:e|es|ed))\s+(?:\w+\s+){0,5}?"
-            r"(?:houses|homes|shops|markets?|villages?|buildings?|churches|mosques|schools?|vehicles?|cars?|trucks?|tankers?|"
-            r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?|tents|shelters|structures|parts\s+of))\b",
+            r"(?:(?:torch(?:es|ed|ing)?|set\s+fire\s+to|demolish(?:es|ed)?|tear(?:s)?\s+down|tore\s+down|"
+            r"raze[sd]?|bulldoz(?:e|es|ed))\s+(?:[\w'’-]+\s+){0,5}?|"
+            r"burn(?:s|ed|t|ing)?(?:\s+down)?\s+(?:(?!(?:in|at|on|inside|near|for)\s)[\w'’,-]+\s+){0,3}?)"
+            r"(?:houses?|homes?|shops|markets?|villages?|communit(?:y|ies)|buildings?|church(?:es)?|mosques?|schools?|vehicles?|cars?|trucks?|tankers?|"
+            r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?|tents|shelters|structures|parts\s+of)|"
+            r"arson\s+(?:attacks?|campaigns?)|"
+            r"(?:houses|homes|villages?|buildings|shops|properties|fields)\s+(?:\w+\s+){0,2}?"
+            r"(?:razed|torched|burnt|burned(?:\s+down)?|set\s+(?:on\s+fire|ablaze|alight)))\b",
         ),
         (
             S.ARRESTS,
@@ -519,7 +536,7 @@ def event_triggers(sentence: str) -> list[S]:
             positions[sub_type] = match.start()
             matches[sub_type] = match
     if not positions:
-        found = untriggered_event(sentence)
+        found = untriggered_event(sentence) or named_side_event(sentence)
         return [found] if found is not None and not no_event(sentence, len(sentence)) else []
     if is_accident(sentence):
         return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
@@ -589,7 +606,9 @@ def event_triggers(sentence: str) -> list[S]:
         ordered.remove(S.ARMED_CLASH)  # "kidnap 19 policemen during clashes with troops"
         ordered.insert(0, S.ARMED_CLASH)
     violent = [t for t in ordered if t in _VIOLENT]
-    if ordered[0] in _CONTEXT and not violent:
+    if ordered[0] == S.LOOTING_PROPERTY_DESTRUCTION and _LOOKED_BACK.match(sentence):
+        violent = []  # "Following the killing of three soldiers, tankers were set alight"
+    elif ordered[0] in _CONTEXT and not violent:
         told = untriggered_event(sentence)  # "a defector and his mother were killed"
         violent = [told] if told in _VIOLENT else []
         ordered = violent + ordered
@@ -667,8 +686,16 @@ _ARREST_FOR = gated(
     r"(?:kidnapping|abducting|raping|rape|assault\w*|murder\w*|killing|robb\w*|hijacking)\b",
     re.I,
 )
-# words of strategy that yield to any violence the same sentence tells
-_CONTEXT = frozenset({S.CHANGE_TO_GROUP_ACTIVITY, S.HEADQUARTERS_OR_BASE_ESTABLISHED})
+_LOOKED_BACK = re.compile(r"(?:following|after|(?:a\s+|two\s+|\w+\s+)?days?\s+after|since)\b", re.I)
+# words of strategy that yield to any violence the same sentence tells; a torching in
+# which people are killed is the killing ("troops kill five in an arson attack")
+_CONTEXT = frozenset(
+    {
+        S.CHANGE_TO_GROUP_ACTIVITY,
+        S.HEADQUARTERS_OR_BASE_ESTABLISHED,
+        S.LOOTING_PROPERTY_DESTRUCTION,
+    }
+)
 _VIOLENT = frozenset(
     sub_type
     for sub_type in S

@@ -1,0 +1,278 @@
+"""Events told by who did them: a named armed side as the subject of an act of violence.
+
+Local conflict news names its sides by the words of the place, not by "gunmen" or
+"militants": "the junta", "PDF fighters", "KIA", "herdsmen", "cultists", "Boko Haram",
+"NAF jets". A sentence with no trigger phrase and no casualty word the outcome rule
+knows still reports an event when such a side (a word below, or a group on the
+project's list) is
+
+- the subject of an act of violence right after its name, with at most a few names or
+  adverbs between ("KIA, PDF fight military", "herders murder 11 persons", "junta troops
+  torch six villages", "NAF jets obliterate a meeting venue"); fight and battle need an
+  armed side as their object ("the army fights corruption" is none), strike and hit no
+  deal, note or balance;
+- the agent of a passive act ("tortured and murdered by the junta", "shot by gunmen");
+- the one hit: "two PDF members killed", "19 junta personnel killed".
+
+Its type follows ACLED: fighting between armed sides, or an armed side hit, is an armed
+clash; killing or attacking anyone else is an attack on civilians; an air force's act is
+an air strike, a bombing on the ground a remote explosive; torching or razing homes is
+property destruction, burning people alive an attack. Police are a side only when they
+kill, shoot or beat: a police raid is an arrest. An accident or a disaster named in
+the sentence makes no event.
+"""
+
+from __future__ import annotations
+
+import re
+
+from processors.extraction.group_homes import group_mentions
+from processors.extraction.literals import gated
+from processors.extraction.outcomes import is_accident
+from schemas.taxonomy import SubEventType as S
+
+# sides named by a word, in any case; the group list adds the named groups
+_SIDE = gated(
+    r"(?<![\w-])(?:juntas?|Tatmadaw|military|army|troops?|soldiers?|servicem[ae]n|regime|"
+    r"(?:regime|junta|government|security|state|federal|military|pro-junta)\s+(?:forces|troops|soldiers|personnel)|"
+    r"police(?:men)?|policem[ae]n|cops?|air\s*force|airforce|(?:fighter\s+)?jets?|air\s*crafts?|"
+    r"militias?|militiam[ae]n|militia\s+members|vigilantes?|vigilance\s+groups?|"
+    r"herds?m[ae]n|herders|Fulani|cultists?|cult\s+(?:members?|groups?|gangs?)|Islamists?|"
+    r"insurgents?|terrorists?|militants?|rebels?|gunm[ae]n|bandits?|guerrill?as?|"
+    r"resistance\s+(?:forces?|fighters?|groups?|members?|army)|"
+    r"anti-(?:regime|junta|government|coup)\s+(?:groups?|guerrill?as?|fighters|forces|militias?|resistance)|(?:local\s+)?resistance|"
+    r"(?:people['’]s\s+)?defen[cs]e\s+(?:forces?|force\s+members)|Pyu\s+Saw\s+Htee|rangers?|"
+    r"Boko\s+Haram|B['’]\s?Haram|mercenaries|armed\s+(?:men|groups?|mercenaries))(?![\w-])",
+    re.I,
+)
+# acronyms of sides the group list does not carry as such, as written
+_SIDE_ACRONYM = re.compile(r"(?<![\w-])(?:PDFs?|AA|NAF|BHT|KNDF|CDF|SAC)(?![\w-])")
+_AIR_SIDE = re.compile(
+    r"air\s*force|airforce|jets?|air\s*crafts?|NAF|aircraft|warplanes?|helicopters?|drones?", re.I
+)
+_POLICE_SIDE = re.compile(r"police|policem|cops?\b", re.I)
+# who is a civilian when hit, though armed when acting: herders, a farmer's group
+_CIVILIAN_SIDE = re.compile(r"herds?m|herders|Fulani", re.I)
+
+_KILL = (
+    r"kill(?:s|ed|ing)?|murder(?:s|ed|ing)?|slaughter(?:s|ed|ing)?|butcher(?:s|ed|ing)?|"
+    r"massacre[sd]?|execut(?:e|es|ed|ing)|behead(?:s|ed)?|decapitat(?:e|es|ed)|"
+    r"shoot(?:s|ing)?|shot|torture[sd]?|beat(?:s|en)?|hack(?:s|ed)?|slit|stab(?:s|bed)?"
+)
+_ATTACK = (
+    r"attack(?:s|ed)?(?!\s+(?:helicopters?|aircraft|jets?|planes?|dogs?|ads?|submarines?|drones?|boats?))|"
+    r"raid(?:s|ed)?|ambush(?:es|ed)?|storm(?:s|ed)?|invade[sd]?|sack(?:s|ed)?"
+)
+_STRIKE = r"strike|strikes|struck|hit|hits|target(?:s|ed)?|pound(?:s|ed)?"
+_AIR_ACT = (
+    r"bomb(?:s|ed)?|blast(?:s|ed)?|obliterat(?:e|es|ed)|destroy(?:s|ed)?|degrad(?:e|es|ed)|"
+    r"neutrali[sz](?:e|es|ed)"
+)
+_GROUND_ACT = (
+    r"bomb(?:s|ed)?|neutrali[sz](?:e|es|ed)|intercept(?:s|ed)?|dislodg(?:e|es|ed)|clear(?:s|ed)?|"
+    r"destroy(?:s|ed)?|rescue[sd]?|rescuing|overr(?:an|un|uns)"
+)
+_FIGHT = r"fight(?:s)?|battl(?:e|es|ed)|clash(?:es|ed)?|engag(?:e|es|ed)"
+_BURN = r"torch(?:es|ed)?|burn(?:s|ed|t)?|raze[sd]?|loot(?:s|ed)?|set\s+fire\s+to"
+_ACT = re.compile(
+    rf"(?P<verb>(?P<kill>{_KILL})|(?P<attack>{_ATTACK})|(?P<strike>{_STRIKE})|(?P<air>{_AIR_ACT})|"
+    rf"(?P<ground>{_GROUND_ACT})|(?P<fight>{_FIGHT})|(?P<burn>{_BURN}))(?![\w-])",
+    re.I,
+)
+# what may stand between a side's name and its verb: more names, the side's members,
+# adverbs ("KIA, PDF fight", "junta troops allegedly torch", "Boko Haram fighters")
+_GAP_WORD = re.compile(
+    r"(?:and|&|allies|troops|forces|soldiers|fighters|members|militants|gunmen|personnel|"
+    r"columns?|units?|men|groups?|jets|reportedly|allegedly|again|also|suspected|has|have|had|"
+    r"(?!(?:In|On|At|Of|For|With|To|The|An?|Against|From|By|After|As|Over|Into|Amid|Despite|"
+    r"Under|Near|Says?|Said|Is|Are|Was|Were|Be|Been|Not|No|Will|Would|Could|"
+    r"May|Must|Should|Can|Seeks?|Vows?|Plans?|Wants?|Denies|Deny|Warns?|Accused|Demands?|Calls?|"
+    r"Urges?|Asks?|Blames?|Condemns?|Threatens?|Faces?|Reports?|Claims?|Orders?|Needs?|Fears?)$)[A-Z][\w'’/-]*|"
+    r"\w+ly)$"
+)
+_GAP_MAX = 3
+# the object of a strike that is no act of violence: "strikes a deal", "hits back"
+_NOT_STRUCK = re.compile(
+    r"\s+(?:an?\s+|the\s+)?(?:deals?|agreements?|accords?|balance|chord|notes?|tone|poses?|back|out|"
+    r"gold|records?|bargains?|compromises?|truces?|ceasefires?|jackpot|headlines|snags?|roadblocks?|"
+    r"(?:\w+\s+)?(?:markets?|shares|stocks|prices|economy|budget|corruption|fires?|floods?|"
+    r"covid|virus|disease|locusts?|rumou?rs?|critics|claims?|reports?))\b",
+    re.I,
+)
+# the hit side: "two PDF members killed", "junta personnel killed", "Ranger killed"
+_HIT = re.compile(
+    r"\s+(?:(?:[\w'’-]+\s+){0,2}?)(?:killed|slain|dead|died|die|wounded|injured|casualties)\b", re.I
+)
+_BY = re.compile(
+    r"\b(?P<verb>killed|slain|murdered|shot|slaughtered|butchered|massacred|executed|beheaded|decapitated|"
+    r"tortured|beaten|hacked|attacked|ambushed|raided|torched|burned|burnt|razed|bombed|looted)\s+"
+    r"(?:[\w'’,-]+\s+){0,4}?by\s+(?:the\s+|a\s+|an\s+)?",
+    re.I,
+)
+# a side's operation told as a noun, with the side named anywhere: "the junta launches an
+# offensive", "the town is under siege by the military", "killed in junta custody"
+_OPERATION = gated(
+    r"\b(?:(?:launch(?:es|ed|ing)?|intensif(?:y|ies|ied|ying)|step(?:s|ped|ping)?\s+up|"
+    r"continu(?:e|es|ed|ing)|beg(?:in|ins|an)|resum(?:e|es|ed))\s+(?:\w+\s+){0,3}?"
+    r"(?!(?:charm|diplomatic|media|legal|peace|PR|public|cyber|propaganda|political|campaign)\b)"
+    r"(?:[\w-]+\s+)?(?:offensives?|attacks|assaults?|fighting|ground\s+operations?|military\s+operations?)|"
+    r"offensives?\s+(?:continues?|against)|under\s+(?:heavy\s+)?(?:[\w'’-]+\s+){0,2}?(?:attack|siege)|"
+    r"heavy\s+(?:losses|casualties)|killed\s+in\s+(?:\w+\s+)?custody)\b",
+    re.I,
+)
+_PASSIVE_VERB = re.compile(r"\w+ed|shot|slain|beaten|struck|hit|overrun", re.I)
+_BY_NEXT = re.compile(r"\s*by\b", re.I)
+_CAPTIVES = re.compile(r"\b(?:hostages?|captives?|abduct\w*|kidnap\w*|captivity)\b", re.I)
+# a disaster or a mishap: no act of violence, whoever is named
+_MISHAP = gated(
+    r"\b(?:crash(?:es|ed)?|collisions?|collided|derail\w*|capsiz\w*|drown\w*|earthquakes?|floods?|"
+    r"landslides?|storms?|cyclones?|hurricanes?|typhoons?|lightning|wildfires?|outbreaks?|epidemic|pandemic)\b",
+    re.I,
+)
+# killings of an earlier time, or a tally of many: "mass graves", "in the last five days"
+_EARLIER = gated(
+    r"\b(?:mass\s+graves?|exhum\w*|(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years))\b",
+    re.I,
+)
+# an act told as the background of another matter: "... after police shot a man"
+_BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
+# people killed, with no side named: in a headline, "Four civilians killed in Rakhine"
+_UNNAMED_KILLING = gated(
+    r"\b(?:(?:civilians?|villagers|farmers)\s+(?:\w+\s+){0,2}?(?:killed|slain|murdered|massacred|shot\s+dead)|"
+    r"feared\s+killed)\b",
+    re.I,
+)
+_ALIVE = re.compile(r"\s+(?:\w+\s+){0,3}?alive\b", re.I)
+_CIVILIAN_OBJECT = re.compile(
+    r"\b(?:civilians?|villagers?|people|persons|residents|locals|children|child|women|woman|men|man|"
+    r"girls?|boys?|youths?|famil(?:y|ies)|farmers?|worshippers|students?|pupils|teachers?|traders?|"
+    r"vendors?|passengers|travell?ers?|commuters|drivers?|workers?|refugees|displaced|IDPs|monks?|"
+    r"abbots?|priests?|pastors?|imams?|Christians|Muslims|administrators?|officials?|wife|husband|"
+    r"father|mother|sons?|daughters?|teenagers?|elderly|lawyers?|activists?|journalists?|"
+    r"villages?|communit(?:y|ies)|homes?|houses?|churche?s?|mosques?|schools?|hospitals?|markets?|"
+    r"vehicles?|bus(?:es)?|cars?|civilian\s+\w+|\d+|two|three|four|five|six|seven|eight|nine|ten|"
+    r"dozens|scores|hundreds)\b",
+    re.I,
+)
+_STOP_OBJECT = re.compile(
+    r"[.;:!?]|\s(?:as|after|while|when|in|at|near|on|over|amid|despite)\s", re.I
+)
+
+
+def _sides(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, words) of each armed side the text names, in reading order."""
+    found = [(m.start(), m.end(), m.group(0)) for m in _SIDE.finditer(text)]
+    found += [(m.start(), m.end(), m.group(0)) for m in _SIDE_ACRONYM.finditer(text)]
+    found += [(start, end, text[start:end]) for start, end, _ in group_mentions(text)]
+    return sorted(found)
+
+
+def _is_side(text: str) -> bool:
+    return bool(_SIDE.search(text) or _SIDE_ACRONYM.search(text) or group_mentions(text))
+
+
+def _object(text: str, start: int) -> str:
+    after = text[start : start + 80]
+    stop = _STOP_OBJECT.search(after)
+    return after[: stop.start()] if stop else after
+
+
+def _act_after(text: str, end: int) -> re.Match[str] | None:
+    """The verb a side's name is the subject of: the first word after it that is one,
+    with only names, members and adverbs between."""
+    position = end
+    for _ in range(_GAP_MAX + 1):
+        while position < len(text) and text[position] in " ,’'/":
+            position += 1
+        act = _ACT.match(text, position)
+        if act is not None:
+            return act
+        word = re.match(r"[\w'’&/-]+", text[position:])
+        if word is None or not _GAP_WORD.match(word.group(0)):
+            return None
+        position += word.end()
+    return None
+
+
+def _by_act(text: str, side: str, act: re.Match[str]) -> S | None:
+    """The sub-type of the act a side is the subject of, or None when it is no violence."""
+    obj = _object(text, act.end())
+    if _PASSIVE_VERB.fullmatch(act.group("verb")) and (not obj.strip() or _BY_NEXT.match(obj)):
+        # "three PDF members killed near Taze", "junta outpost attacked": the side was hit
+        return S.ATTACK if _CIVILIAN_SIDE.match(side) else S.ARMED_CLASH
+    police = bool(_POLICE_SIDE.match(side))
+    if _AIR_SIDE.search(side) and (act.group("air") or act.group("strike") or act.group("kill")):
+        return S.AIR_DRONE_STRIKE
+    if act.group("kill"):
+        if _ALIVE.match(text, act.end()) and act.group("verb").lower().startswith("burn"):
+            return S.ATTACK
+        return S.ARMED_CLASH if _armed(obj) and not _CIVILIAN_OBJECT.search(obj) else S.ATTACK
+    if police:
+        return None  # a police raid or clearance is an arrest, told by its own words
+    if act.group("burn"):
+        return S.ATTACK if _ALIVE.match(text, act.end()) else S.LOOTING_PROPERTY_DESTRUCTION
+    if act.group("fight"):
+        return S.ARMED_CLASH if _armed(obj) else None
+    if act.group("strike") and _NOT_STRUCK.match(text, act.end()):
+        return None
+    if act.group("air") and act.group("verb").lower().startswith("bomb"):
+        return S.REMOTE_EXPLOSIVE_LANDMINE_IED
+    if act.group("ground") or act.group("air"):
+        verb = act.group("verb").lower()
+        if verb.startswith(("destroy", "clear", "overr")) and not obj.strip():
+            return None
+        if verb.startswith("rescu") and not (_is_side(text[act.end() :]) or _CAPTIVES.search(text)):
+            return None  # "the army rescues flood victims": no armed side to rescue from
+        return S.ARMED_CLASH
+    if _CIVILIAN_OBJECT.search(obj) and not _armed(obj):
+        return S.ATTACK
+    return S.ARMED_CLASH
+
+
+def _armed(text: str) -> bool:
+    return _is_side(text) or bool(
+        re.search(
+            r"\b(?:convoys?|columns?|outposts?|posts?|bases?|camps?|checkpoints?|positions?|"
+            r"stations?|barracks|hideouts?|strongholds?|units?|battalions?|brigades?|offices?)\b",
+            text,
+            re.I,
+        )
+    )
+
+
+def named_side_event(sentence: str) -> S | None:
+    """The sub-type of the event a named armed side's act reports (see the module's rule),
+    else None."""
+    if is_accident(sentence) or _MISHAP.search(sentence) or _EARLIER.search(sentence):
+        return None
+    if _UNNAMED_KILLING.search(sentence):
+        return S.ATTACK
+    for start, end, side in _sides(sentence):
+        if _BACKGROUND.search(sentence, max(0, start - 16), start):
+            continue
+        act = _act_after(sentence, end)
+        if act is not None:
+            found = _by_act(sentence, side, act)
+            if found is not None:
+                return found
+        hit = _HIT.match(sentence, end)
+        if hit is not None and not _CIVILIAN_SIDE.match(side):
+            return S.ARMED_CLASH
+        if hit is not None:
+            return S.ATTACK
+    operation = _OPERATION.search(sentence)
+    if operation is not None:
+        return S.ATTACK if operation.group(0).lower().startswith("killed") else S.ARMED_CLASH
+    for by in _BY.finditer(sentence):
+        after = sentence[by.end() : by.end() + 40]
+        named = _sides(after)
+        if named and named[0][0] <= 12:
+            verb = by.group("verb").lower()
+            if verb.startswith(("torch", "burn", "raze", "loot")):
+                return S.LOOTING_PROPERTY_DESTRUCTION
+            if verb == "bombed":
+                air = _AIR_SIDE.search(named[0][2])
+                return S.AIR_DRONE_STRIKE if air else S.REMOTE_EXPLOSIVE_LANDMINE_IED
+            before = sentence[max(0, by.start() - 60) : by.start()]
+            return S.ARMED_CLASH if _is_side(before) else S.ATTACK
+    return None
