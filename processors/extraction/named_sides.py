@@ -40,7 +40,8 @@ _SIDE = gated(
     r"herds?m[ae]n|herders|Fulani|cultists?|cult\s+(?:members?|groups?|gangs?)|Islamists?|"
     r"insurgents?|terrorists?|militants?|rebels?|gunm[ae]n|bandits?|guerrill?as?|"
     r"resistance\s+(?:forces?|fighters?|groups?|members?|army)|"
-    r"anti-(?:regime|junta|government|coup)\s+(?:groups?|guerrill?as?|fighters|forces|militias?|resistance)|(?:local\s+)?resistance|"
+    r"(?:anti|pro)-(?:regime|junta|government|coup|military)\s+(?:groups?|guerrill?as?|fighters|forces|"
+    r"militias?|resistance|gunmen)|armed\s+forces|(?:local\s+)?resistance|"
     r"(?:people['’]s\s+)?defen[cs]e\s+(?:forces?|force\s+members)|Pyu\s+Saw\s+Htee|rangers?|"
     r"Boko\s+Haram|B['’]\s?Haram|mercenaries|armed\s+(?:men|groups?|mercenaries))(?![\w-])",
     re.I,
@@ -57,13 +58,13 @@ _CIVILIAN_SIDE = re.compile(r"herds?m|herders|Fulani", re.I)
 _KILL = (
     r"kill(?:s|ed|ing)?|murder(?:s|ed|ing)?|slaughter(?:s|ed|ing)?|butcher(?:s|ed|ing)?|"
     r"massacre[sd]?|execut(?:e|es|ed|ing)|behead(?:s|ed)?|decapitat(?:e|es|ed)|"
-    r"shoot(?:s|ing)?|shot|torture[sd]?|beat(?:s|en)?|hack(?:s|ed)?|slit|stab(?:s|bed)?"
+    r"shoot(?:s|ing)?|shot|torture[sd]?|slit|stab(?:s|bed)?"
 )
 _ATTACK = (
     r"attack(?:s|ed)?(?!\s+(?:helicopters?|aircraft|jets?|planes?|dogs?|ads?|submarines?|drones?|boats?))|"
-    r"raid(?:s|ed)?|ambush(?:es|ed)?|storm(?:s|ed)?|invade[sd]?|sack(?:s|ed)?"
+    r"raid(?:s|ed)?|assault(?:s|ed)?|ambush(?:es|ed)?|storm(?:s|ed)?|invade[sd]?|sack(?:s|ed)?"
 )
-_STRIKE = r"strike|strikes|struck|hit|hits|target(?:s|ed)?|pound(?:s|ed)?"
+_STRIKE = r"strike|strikes|struck|hit|hits|pound(?:s|ed)?"
 _AIR_ACT = (
     r"bomb(?:s|ed)?|blast(?:s|ed)?|obliterat(?:e|es|ed)|destroy(?:s|ed)?|degrad(?:e|es|ed)|"
     r"neutrali[sz](?:e|es|ed)"
@@ -73,7 +74,9 @@ _GROUND_ACT = (
     r"destroy(?:s|ed)?|rescue[sd]?|rescuing|overr(?:an|un|uns)"
 )
 _FIGHT = r"fight(?:s)?|battl(?:e|es|ed)|clash(?:es|ed)?|engag(?:e|es|ed)"
-_BURN = r"torch(?:es|ed)?|burn(?:s|ed|t)?|raze[sd]?|loot(?:s|ed)?|set\s+fire\s+to"
+_BURN = (
+    r"bl(?:ow|ows|ew)\s+up|torch(?:es|ed)?|burn(?:s|ed|t)?|raze[sd]?|loot(?:s|ed)?|set\s+fire\s+to"
+)
 _ACT = re.compile(
     rf"(?P<verb>(?P<kill>{_KILL})|(?P<attack>{_ATTACK})|(?P<strike>{_STRIKE})|(?P<air>{_AIR_ACT})|"
     rf"(?P<ground>{_GROUND_ACT})|(?P<fight>{_FIGHT})|(?P<burn>{_BURN}))(?![\w-])",
@@ -84,6 +87,7 @@ _ACT = re.compile(
 _GAP_WORD = re.compile(
     r"(?:and|&|allies|troops|forces|soldiers|fighters|members|militants|gunmen|personnel|"
     r"columns?|units?|men|groups?|jets|reportedly|allegedly|again|also|suspected|has|have|had|"
+    r"(?i:continu|beg[iu]n|start)\w*\s+to|"
     r"(?!(?:In|On|At|Of|For|With|To|The|An?|Against|From|By|After|As|Over|Into|Amid|Despite|"
     r"Under|Near|Says?|Said|Is|Are|Was|Were|Be|Been|Not|No|Will|Would|Could|"
     r"May|Must|Should|Can|Seeks?|Vows?|Plans?|Wants?|Denies|Deny|Warns?|Accused|Demands?|Calls?|"
@@ -117,11 +121,29 @@ _OPERATION = gated(
     r"(?!(?:charm|diplomatic|media|legal|peace|PR|public|cyber|propaganda|political|campaign)\b)"
     r"(?:[\w-]+\s+)?(?:offensives?|attacks|assaults?|fighting|ground\s+operations?|military\s+operations?)|"
     r"offensives?\s+(?:continues?|against)|under\s+(?:heavy\s+)?(?:[\w'’-]+\s+){0,2}?(?:attack|siege)|"
-    r"heavy\s+(?:losses|casualties)|killed\s+in\s+(?:\w+\s+)?custody)\b",
+    r"heavy\s+(?:loss(?:es)?|casualties)|open(?:s|ed|ing)?\s+(?:a\s+)?new\s+front|"
+    r"claim(?:s|ed)?\s+(?:an?\s+)?(?:\w+\s+)?(?:attacks?|ambush(?:es)?|raids?)\s+(?:on|in|against|at)|"
+    r"(?:military|ground|clearance)\s+operations?\s+underway|conduct(?:s|ed|ing)?\s+(?:\w+\s+)?"
+    r"(?:military|ground|clearance)\s+operations?|(?:mov(?:e|es|ed)|push(?:es|ed)?)\s+into\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:strongholds?|enclaves?|hideouts?)|(?:on|go(?:es)?|went)\s+(?:a\s+)?(?:killing\s+)?rampage|"
+    r"killed\s+in\s+(?:\w+\s+)?custody)\b",
     re.I,
 )
 _PASSIVE_VERB = re.compile(r"\w+ed|shot|slain|beaten|struck|hit|overrun", re.I)
 _BY_NEXT = re.compile(r"\s*by\b", re.I)
+_WEAPON = re.compile(
+    r"\b(?:bombs?|mines?|landmines?|IEDs?|explosives?|shells?|shelling|mortars?|rockets?|missiles?|"
+    r"grenades?|drones?|air\s*strikes?|gunfire|bullets?|snipers?)\b",
+    re.I,
+)
+_NOT_SHOT = re.compile(
+    r"\b(?:films?|videos?|photos?|pictures|scenes?|movies?|rumou?rs?|hoops|goals?|penalt(?:y|ies))\b",
+    re.I,
+)
+_SACKED_PLACE = re.compile(
+    r"\b(?:villages?|towns?|communit(?:y|ies)|cit(?:y|ies)|camps?|bases?)\b", re.I
+)
+_NAME = re.compile(r"\s*(?:the\s+)?[A-Z]")
 _CAPTIVES = re.compile(r"\b(?:hostages?|captives?|abduct\w*|kidnap\w*|captivity)\b", re.I)
 # a disaster or a mishap: no act of violence, whoever is named
 _MISHAP = gated(
@@ -134,14 +156,21 @@ _EARLIER = gated(
     r"\b(?:mass\s+graves?|exhum\w*|(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years))\b",
     re.I,
 )
+# "no militants were killed": nothing happened to anyone
+_NONE_HURT = gated(
+    r"\b(?:no|nobody|none|neither)\b(?:\s+[\w-]+){0,3}?\s+(?:were|was|is|are|got)?\s*(?:killed|hurt|injured|wounded)\b",
+    re.I,
+)
 # an act told as the background of another matter: "... after police shot a man"
 _BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
 # people killed, with no side named: in a headline, "Four civilians killed in Rakhine"
 _UNNAMED_KILLING = gated(
-    r"\b(?:(?:civilians?|villagers|farmers)\s+(?:\w+\s+){0,2}?(?:killed|slain|murdered|massacred|shot\s+dead)|"
+    r"\b(?:(?:civilians?|villagers|farmers)\s+(?:[\w'’-]+\s+){0,4}?(?:killed|slain|murdered|massacred|shot\s+dead|"
+    r"found\s+dead)|"
     r"feared\s+killed)\b",
     re.I,
 )
+_KILLING_OPERATION = re.compile(r"custody|rampage", re.I)
 _ALIVE = re.compile(r"\s+(?:\w+\s+){0,3}?alive\b", re.I)
 _CIVILIAN_OBJECT = re.compile(
     r"\b(?:civilians?|villagers?|people|persons|residents|locals|children|child|women|woman|men|man|"
@@ -187,7 +216,7 @@ def _act_after(text: str, end: int) -> re.Match[str] | None:
         act = _ACT.match(text, position)
         if act is not None:
             return act
-        word = re.match(r"[\w'’&/-]+", text[position:])
+        word = re.match(r"(?:(?:continu|beg[iu]n|start)\w*\s+to|[\w'’&/-]+)", text[position:], re.I)
         if word is None or not _GAP_WORD.match(word.group(0)):
             return None
         position += word.end()
@@ -197,36 +226,44 @@ def _act_after(text: str, end: int) -> re.Match[str] | None:
 def _by_act(text: str, side: str, act: re.Match[str]) -> S | None:
     """The sub-type of the act a side is the subject of, or None when it is no violence."""
     obj = _object(text, act.end())
-    if _PASSIVE_VERB.fullmatch(act.group("verb")) and (not obj.strip() or _BY_NEXT.match(obj)):
-        # "three PDF members killed near Taze", "junta outpost attacked": the side was hit
+    verb = act.group("verb").lower()
+    if _PASSIVE_VERB.fullmatch(verb) and (not obj.strip() or _BY_NEXT.match(obj)):
+        # "three PDF members killed near Taze", "junta outpost attacked": the side was hit,
+        # by arms or an armed side when one is named ("soldiers hit by pay cuts" is none)
+        by = _BY_NEXT.match(obj)
+        if by is not None and not (_is_side(obj[by.end() :]) or _WEAPON.search(obj)):
+            return None
         return S.ATTACK if _CIVILIAN_SIDE.match(side) else S.ARMED_CLASH
-    police = bool(_POLICE_SIDE.match(side))
+    if _NOT_STRUCK.match(text, act.end()) or _NOT_SHOT.search(obj):
+        return None  # "strikes a deal", "hits back", "shoots a film"
     if _AIR_SIDE.search(side) and (act.group("air") or act.group("strike") or act.group("kill")):
-        return S.AIR_DRONE_STRIKE
+        return S.AIR_DRONE_STRIKE if obj.strip() else None
     if act.group("kill"):
-        if _ALIVE.match(text, act.end()) and act.group("verb").lower().startswith("burn"):
+        if _CIVILIAN_OBJECT.search(obj) or not _armed(obj):
             return S.ATTACK
-        return S.ARMED_CLASH if _armed(obj) and not _CIVILIAN_OBJECT.search(obj) else S.ATTACK
-    if police:
+        return S.ARMED_CLASH
+    if _POLICE_SIDE.match(side):
         return None  # a police raid or clearance is an arrest, told by its own words
     if act.group("burn"):
+        if verb.startswith("bl"):
+            return S.LOOTING_PROPERTY_DESTRUCTION if obj.strip() else None
         return S.ATTACK if _ALIVE.match(text, act.end()) else S.LOOTING_PROPERTY_DESTRUCTION
-    if act.group("fight"):
+    if act.group("air") and verb.startswith("bomb"):
+        return S.REMOTE_EXPLOSIVE_LANDMINE_IED if obj.strip() else None
+    if verb.startswith("rescu"):
+        rescued = _is_side(text[act.end() :]) or _CAPTIVES.search(text)
+        return S.ARMED_CLASH if rescued else None  # "the army rescues flood victims"
+    if verb.startswith("sack") and not _SACKED_PLACE.search(obj):
+        return None  # "the junta sacks its central bank governor"
+    if act.group("fight") or act.group("strike") or act.group("ground") or act.group("air"):
+        # "fights corruption", "clears snow", "destroys seized drugs": no armed object
         return S.ARMED_CLASH if _armed(obj) else None
-    if act.group("strike") and _NOT_STRUCK.match(text, act.end()):
-        return None
-    if act.group("air") and act.group("verb").lower().startswith("bomb"):
-        return S.REMOTE_EXPLOSIVE_LANDMINE_IED
-    if act.group("ground") or act.group("air"):
-        verb = act.group("verb").lower()
-        if verb.startswith(("destroy", "clear", "overr")) and not obj.strip():
-            return None
-        if verb.startswith("rescu") and not (_is_side(text[act.end() :]) or _CAPTIVES.search(text)):
-            return None  # "the army rescues flood victims": no armed side to rescue from
+    if _armed(obj):
         return S.ARMED_CLASH
-    if _CIVILIAN_OBJECT.search(obj) and not _armed(obj):
+    if _CIVILIAN_OBJECT.search(obj):
         return S.ATTACK
-    return S.ARMED_CLASH
+    # "attack near the border": a noun, placed; "attacks press freedom": no violence
+    return S.ARMED_CLASH if not obj.strip() or _NAME.match(obj) else None
 
 
 def _armed(text: str) -> bool:
@@ -243,7 +280,12 @@ def _armed(text: str) -> bool:
 def named_side_event(sentence: str) -> S | None:
     """The sub-type of the event a named armed side's act reports (see the module's rule),
     else None."""
-    if is_accident(sentence) or _MISHAP.search(sentence) or _EARLIER.search(sentence):
+    if (
+        is_accident(sentence)
+        or _MISHAP.search(sentence)
+        or _EARLIER.search(sentence)
+        or _NONE_HURT.search(sentence)
+    ):
         return None
     if _UNNAMED_KILLING.search(sentence):
         return S.ATTACK
@@ -261,8 +303,9 @@ def named_side_event(sentence: str) -> S | None:
         if hit is not None:
             return S.ATTACK
     operation = _OPERATION.search(sentence)
-    if operation is not None:
-        return S.ATTACK if operation.group(0).lower().startswith("killed") else S.ARMED_CLASH
+    if operation is not None and _is_side(sentence):
+        killing = _KILLING_OPERATION.search(operation.group(0))
+        return S.ATTACK if killing else S.ARMED_CLASH
     for by in _BY.finditer(sentence):
         after = sentence[by.end() : by.end() + 40]
         named = _sides(after)

@@ -83,7 +83,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"jets?\s+(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|pound(?:s|ed)?|raid(?:s|ed)?|target(?:s|ed)?)|"
             r"aircraft\s+(?:\w+\s+)?(?:bomb(?:s|ed)?|str(?:uck|ike)s?|hit|hits|attack(?:s|ed)?|fire[sd]?|target(?:s|ed)?)|"
             r"helicopters?\s+(?:\w+\s+)?(?:drop(?:s|ped)?|fire[sd]?|target(?:s|ed)?|bomb(?:s|ed)?|attack(?:s|ed)?)|"
-            r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|bombing\s+raids?|air\s+force\s+(?:\w+\s+)?(?:bombs?|bombed|strikes?|struck|hits?|targets?|targeted|raids?|raided)|aerial\s+(?:bombardment|bombs?|attacks?|targeting)|"
+            r"helicopter\s+gunships?|gunships?|bombed\s+from\s+the\s+air|bombing\s+raids?|air\s+force\s+(?:\w+\s+)?(?:bombs?|bombed|strikes?|struck|hits?|targets?|targeted|raids?|raided)|aerial\s+(?:bombardments?|bombs?|attacks?|targeting)|"
             r"strikes\s+(?:pound|pounded|target|targeted|targeting|hit|hammer|hammered|kill\w*)|explosive\s+barrels?|"
             r"raids(?<!police\sraids)(?<!security\sraids)\s+(?:target|targeted|pound|pounded|hit)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
             r"(?:town|city|village|countryside|areas?|neighbou?rhoods?|outskirts|(?-i:[A-Z])\w*)|"
@@ -135,7 +135,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         (
             S.NON_STATE_ACTOR_OVERTAKES_TERRITORY,
             r"\b(?:(?:seiz(?:ed|es|e|ing)|captur(?:ed|es|e|ing)|overr(?:an|un|uns)|t(?:ook|akes?|aken|aking)\s+(?:full\s+)?control\s+(?:of|over))\s+"
-            r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:towns?|city|cities|villages?|district|(?:air)?base|territory|airport|capital|"
+            r"(?:the\s+)?(?:[\w-]+\s+){0,2}?(?:towns?|townships?|city|cities|villages?|district|(?:air)?base|territory|airport|capital|"
             r"border\s+crossing|control|strongholds?|positions|(?:oil|gas)\s*fields?|dam|hills?)|"
             r"(?:seiz(?:ed|es|e)|captur(?:ed|es|e)|overr(?:an|un|uns))\s+(?:(?:most|parts?|much|all)\s+of\s+)?(?:the\s+)?"
             r"(?!(?:One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Several|Dozens|Scores|Many|Some|Him|Them|"
