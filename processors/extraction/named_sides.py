@@ -107,7 +107,7 @@ _NOT_STRUCK = re.compile(
 _HIT = re.compile(
     r"\s+(?:(?:[\w'’-]+\s+){0,2}?)(?:killed|slain|dead|died|die|wounded|injured|casualties)\b", re.I
 )
-_BY = re.compile(
+_BY = gated(
     r"\b(?P<verb>killed|slain|murdered|shot|slaughtered|butchered|massacred|executed|beheaded|decapitated|"
     r"tortured|beaten|hacked|attacked|ambushed|raided|torched|burned|burnt|razed|bombed|looted)\s+"
     r"(?:[\w'’,-]+\s+){0,4}?by\s+(?:the\s+|a\s+|an\s+)?",
@@ -280,6 +280,9 @@ def _armed(text: str) -> bool:
 def named_side_event(sentence: str) -> S | None:
     """The sub-type of the event a named armed side's act reports (see the module's rule),
     else None."""
+    sides = _sides(sentence)
+    if not sides and not _UNNAMED_KILLING.search(sentence):
+        return None  # most sentences: no side, no killing
     if (
         is_accident(sentence)
         or _MISHAP.search(sentence)
@@ -289,7 +292,7 @@ def named_side_event(sentence: str) -> S | None:
         return None
     if _UNNAMED_KILLING.search(sentence):
         return S.ATTACK
-    for start, end, side in _sides(sentence):
+    for start, end, side in sides:
         if _BACKGROUND.search(sentence, max(0, start - 16), start):
             continue
         act = _act_after(sentence, end)
@@ -303,7 +306,7 @@ def named_side_event(sentence: str) -> S | None:
         if hit is not None:
             return S.ATTACK
     operation = _OPERATION.search(sentence)
-    if operation is not None and _is_side(sentence):
+    if operation is not None:
         killing = _KILLING_OPERATION.search(operation.group(0))
         return S.ATTACK if killing else S.ARMED_CLASH
     for by in _BY.finditer(sentence):
