@@ -41,6 +41,9 @@ def _first(sentence: str) -> S | None:
         ("Regime launches a fresh offensive in the northern hills", S.ARMED_CLASH),
         ("Hlaing town under siege by the military", S.ARMED_CLASH),
         ("Two men killed in junta custody", S.ATTACK),
+        # an attack told as a noun: its victims named before it, else a fight
+        ("Four bodies found after a herdsmen attack on Agwan", S.ATTACK),
+        ("Junta attack near Mawlu repelled, resistance says", S.ARMED_CLASH),
         # civilians killed, no side named
         ("Four villagers killed in Kinmun village", S.ATTACK),
     ],

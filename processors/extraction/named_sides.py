@@ -172,17 +172,22 @@ _UNNAMED_KILLING = gated(
 )
 _KILLING_OPERATION = re.compile(r"custody|rampage", re.I)
 _ALIVE = re.compile(r"\s+(?:\w+\s+){0,3}?alive\b", re.I)
-_CIVILIAN_OBJECT = re.compile(
-    r"\b(?:civilians?|villagers?|people|persons|residents|locals|children|child|women|woman|men|man|"
+_CIVILIAN_WORDS = (
+    r"civilians?|villagers?|people|persons|residents|locals|children|child|women|woman|men|man|"
     r"girls?|boys?|youths?|famil(?:y|ies)|farmers?|worshippers|students?|pupils|teachers?|traders?|"
     r"vendors?|passengers|travell?ers?|commuters|drivers?|workers?|refugees|displaced|IDPs|monks?|"
     r"abbots?|priests?|pastors?|imams?|Christians|Muslims|administrators?|officials?|wife|husband|"
     r"father|mother|sons?|daughters?|teenagers?|elderly|lawyers?|activists?|journalists?|"
     r"villages?|communit(?:y|ies)|homes?|houses?|churche?s?|mosques?|schools?|hospitals?|markets?|"
-    r"vehicles?|bus(?:es)?|cars?|civilian\s+\w+|\d+|two|three|four|five|six|seven|eight|nine|ten|"
-    r"dozens|scores|hundreds)\b",
+    r"vehicles?|bus(?:es)?|cars?|civilian\s+\w+"
+)
+# whom an act hit, when it names them: people, their places, or a number of them
+_CIVILIAN_OBJECT = re.compile(
+    rf"\b(?:{_CIVILIAN_WORDS}|\d+|two|three|four|five|six|seven|eight|nine|ten|dozens|scores|hundreds)\b",
     re.I,
 )
+# civilians or their dead named anywhere: "bodies recovered after a herdsmen attack"
+_CIVILIAN_HARM = re.compile(rf"\b(?:{_CIVILIAN_WORDS}|bod(?:y|ies)|corpses?)\b", re.I)
 _STOP_OBJECT = re.compile(
     r"[.;:!?]|\s(?:as|after|while|when|in|at|near|on|over|amid|despite)\s", re.I
 )
@@ -262,8 +267,10 @@ def _by_act(text: str, side: str, act: re.Match[str]) -> S | None:
         return S.ARMED_CLASH
     if _CIVILIAN_OBJECT.search(obj):
         return S.ATTACK
-    # "attack near the border": a noun, placed; "attacks press freedom": no violence
-    return S.ARMED_CLASH if not obj.strip() or _NAME.match(obj) else None
+    if not obj.strip():
+        # "attack near the border": a noun, placed; its victims, if any, named elsewhere
+        return S.ATTACK if _CIVILIAN_HARM.search(text[: act.start()]) else S.ARMED_CLASH
+    return S.ARMED_CLASH if _NAME.match(obj) else None  # "attacks press freedom": no violence
 
 
 def _armed(text: str) -> bool:
