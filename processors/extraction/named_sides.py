@@ -6,20 +6,27 @@ Local conflict news names its sides by the words of the place, not by "gunmen" o
 knows still reports an event when such a side (a word below, or a group on the
 project's list) is
 
-- the subject of an act of violence right after its name, with at most a few names or
-  adverbs between ("KIA, PDF fight military", "herders murder 11 persons", "junta troops
-  torch six villages", "NAF jets obliterate a meeting venue"); fight and battle need an
-  armed side as their object ("the army fights corruption" is none), strike and hit no
-  deal, note or balance;
+- the subject of an act of violence right after its name, with at most a few names,
+  members or adverbs between ("KIA, PDF fight military", "herders murder 11 persons",
+  "junta troops torch six villages", "NAF jets obliterate a meeting venue"). The act
+  needs an object that can be hit: fighting, striking, clearing or destroying an armed
+  side or its post ("the army fights corruption", "troops clear snow" are none);
+  attacking an armed side, people or a named place ("attacks press freedom" is none);
+  sacking a village, not a governor; rescuing from a side or from captivity;
 - the agent of a passive act ("tortured and murdered by the junta", "shot by gunmen");
-- the one hit: "two PDF members killed", "19 junta personnel killed".
+- the one hit: "two PDF members killed", "junta outpost attacked" (by arms or a side
+  when an agent is named: "soldiers hit by pay cuts" is none);
+- named with an operation told as a noun: "launches an offensive", "under siege",
+  "opens a new front", "claims an attack on a column", "moves into a stronghold".
+People killed with no side named ("four civilians killed in ...") are an attack too.
 
 Its type follows ACLED: fighting between armed sides, or an armed side hit, is an armed
 clash; killing or attacking anyone else is an attack on civilians; an air force's act is
-an air strike, a bombing on the ground a remote explosive; torching or razing homes is
-property destruction, burning people alive an attack. Police are a side only when they
-kill, shoot or beat: a police raid is an arrest. An accident or a disaster named in
-the sentence makes no event.
+an air strike, a bombing on the ground a remote explosive; torching, razing or blowing
+up property is property destruction, burning people alive an attack. Police are a side
+only when they kill, shoot or torture: a police raid is an arrest. An accident or a
+disaster, a tally, a mass grave, "nobody was hurt", or an act after "after" or
+"following" (the background of another matter) makes no event.
 """
 
 from __future__ import annotations
