@@ -101,6 +101,7 @@ def test_no_event_from_named_sides(sentence: str) -> None:
         ("Battles edge closer to the town of Mawlu", S.ARMED_CLASH),
         ("Twelve killed in renewed cult war in Ekpoma", S.ARMED_CLASH),
         ("Two military checkpoints attacked in Kyaungon", S.ARMED_CLASH),
+        ("An army convoy marching into Lanmaw was attacked, killing six soldiers", S.ARMED_CLASH),
         ("Police station in Sinbo attacked overnight", S.ARMED_CLASH),
         (
             "Security tightened as more explosions rattle the jade town",

@@ -660,6 +660,7 @@ def event_triggers(sentence: str) -> list[S]:
         ordered[0] in _PROTEST_SIDE_READINGS
         and PROTEST_NOUNS.search(sentence)
         and not _NON_STATE_AGENT.search(sentence)
+        and not _ARMED_MARCH.search(sentence)
         and not _PLANNED_PROTEST.search(sentence)
     ):
         # "clashes between demonstrators and police", "64 arrested as crowds marched"
@@ -672,6 +673,11 @@ def event_triggers(sentence: str) -> list[S]:
 
 # territory verbs that say nothing of ground without an armed side: "Boeing pushes back"
 _MOVED = re.compile(r"(?:dr(?:ove|ive|iv)|push|forc|chas|flush|recover|regain|reclaim)", re.I)
+# "a military convoy marching into the town was attacked": no protest anywhere
+_ARMED_MARCH = gated(
+    r"\b(?:army|troops|soldiers|forces|column|convoy)\s+(?:\w+\s+){0,2}?(?:marched|marching)\b",
+    re.I,
+)
 # "the army marches on the capital" is no protest
 _TROOPS_MARCH = re.compile(
     r"\b(?:army|troops|soldiers|forces|rebels|militants|fighters|column)\s+(?:\w+\s+){0,2}?march\w*\s+\w+$",
