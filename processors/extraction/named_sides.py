@@ -170,6 +170,20 @@ _NONE_HURT = gated(
 )
 # an act told as the background of another matter: "... after police shot a man"
 _BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
+# an armed side's post or convoy hit, told with no side: "two checkpoints attacked in ..."
+_TARGET_HIT = gated(
+    r"\b(?:police\s+(?:stations?|posts?|outposts?)|checkpoints?|outposts?|(?:military|army|junta|police|"
+    r"security|regime)\s+(?:[\w'’-]+\s+)?(?:posts?|bases?|camps?|offices?|convoys?|columns?|stations?|barracks|"
+    r"positions))\s+(?:[\w'’-]+\s+){0,5}?(?:(?:was|were|is|are|being|been)\s+)?"
+    r"(?:attacked|ambushed|raided|stormed|overrun|bombed)\b",
+    re.I,
+)
+# property destroyed, told with no side: "over 300 houses razed", "oil fields set on fire"
+_PROPERTY_HIT = gated(
+    r"\b(?:houses|homes|villages?|buildings|shops|properties|fields)\s+(?:\w+\s+){0,2}?"
+    r"(?:razed|torched|burnt|burned(?:\s+down)?|set\s+(?:on\s+fire|ablaze|alight))\b",
+    re.I,
+)
 # people killed, with no side named: in a headline, "Four civilians killed in Rakhine"
 _UNNAMED_KILLING = gated(
     r"\b(?:(?:civilians?|villagers|farmers)\s+(?:[\w'’-]+\s+){0,4}?(?:killed|slain|murdered|massacred|shot\s+dead|"
@@ -197,6 +211,17 @@ _CIVILIAN_OBJECT = re.compile(
 _CIVILIAN_HARM = re.compile(rf"\b(?:{_CIVILIAN_WORDS}|bod(?:y|ies)|corpses?)\b", re.I)
 _STOP_OBJECT = re.compile(
     r"[.;:!?]|\s(?:as|after|while|when|in|at|near|on|over|amid|despite)\s", re.I
+)
+
+
+# every word one of the readings needs: a sentence with none of them is never searched
+_ANY_ACT = gated(
+    r"kill|murder|slaughter|butcher|massacr|execut|behead|decapitat|shoot|shot|tortur|slit|stab|"
+    r"attack|raid|assault|ambush|storm|invade|sack|strike|struck|hit|pound|bomb|blast|obliterat|"
+    r"destroy|degrad|neutrali|intercept|dislodg|clear|rescu|overr|fight|battl|clash|engag|torch|"
+    r"burn|raze|loot|blow|blew|fire|ablaze|alight|slain|dead|die|wound|injur|casualties|offensive|siege|loss|"
+    r"front|claim|operation|stronghold|enclave|hideout|rampage|custody",
+    re.I,
 )
 
 
@@ -294,9 +319,15 @@ def _armed(text: str) -> bool:
 def named_side_event(sentence: str) -> S | None:
     """The sub-type of the event a named armed side's act reports (see the module's rule),
     else None."""
+    if not _ANY_ACT.possible(sentence):
+        return None  # most sentences: no word of an act, a hit or an operation at all
     sides = _sides(sentence)
-    if not sides and not _UNNAMED_KILLING.search(sentence):
-        return None  # most sentences: no side, no killing
+    if not sides and not (
+        _UNNAMED_KILLING.search(sentence)
+        or _TARGET_HIT.search(sentence)
+        or _PROPERTY_HIT.search(sentence)
+    ):
+        return None  # most sentences: no side, no killing, no post or home hit
     if (
         is_accident(sentence)
         or _MISHAP.search(sentence)
@@ -306,6 +337,10 @@ def named_side_event(sentence: str) -> S | None:
         return None
     if _UNNAMED_KILLING.search(sentence):
         return S.ATTACK
+    if _TARGET_HIT.search(sentence):
+        return S.ARMED_CLASH
+    if _PROPERTY_HIT.search(sentence):
+        return S.LOOTING_PROPERTY_DESTRUCTION
     for start, end, side in sides:
         if _BACKGROUND.search(sentence, max(0, start - 16), start):
             continue

@@ -179,9 +179,6 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"br(?:oke|eaks?)-out|escalating|on\s+(?:\d+|two|three|four|several|multiple)\s+fronts)|"
             r"(?:sustained|fresh|heavy|fierce|deadly|bloody|intense)\s+(?-i:[A-Z])[\w'’-]*\s+fighting|"
             r"(?:sustained|fresh|deadly|bloody)\s+fighting|battles?\s+(?:edges?|edged|spreads?|spread|nears?|neared|reach(?:es|ed)?)|"
-            r"(?:police\s+(?:stations?|posts?|outposts?)|checkpoints?|outposts?|(?:military|army|junta|police|security|regime)\s+"
-            r"(?:[\w'’-]+\s+)?(?:posts?|bases?|camps?|offices?|convoys?|columns?|stations?|barracks|positions))\s+"
-            r"(?:[\w'’-]+\s+){0,5}?(?:(?:was|were|is|are|being|been)\s+)?(?:attacked|ambushed|raided|stormed|overrun|bombed)|"
             r"(?:heavy\s+)?gunfire\s+(?:erupt(?:s|ed)?|broke\s+out|breaks\s+out)|"
             r"fir(?:e|es|ed|ing)\s+(?:up)?on\s+(?:[\w'’-]+\s+){0,2}?(?:posts|positions|troops|soldiers|checkpoints?|patrols?)|"
             r"(?:heavy|fierce|violent|intense|renewed|ongoing)\s+(?:fighting|battles|confrontations)|"
@@ -223,8 +220,8 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
         ),
         (
             S.MOB_VIOLENCE,
-            r"\bmob\b.{0,60}?\b(?:beat|lynched|kill(?:s|ed)?|attack(?:s|ed)?|torched|burned|set\s+fire|stoned|hacked)\b|"
-            r"\bmob\s+(?:killings?|attacks?|justice|violence)\b|"
+            r"\bmob\b(?=.{0,60}?\b(?:beat|lynched|kill(?:s|ed)?|attack(?:s|ed)?|torched|burned|set\s+fire|stoned|hacked)\b)|"
+            r"\bmob(?=\s+(?:killings?|attacks?|justice|violence)\b)|"
             r"\blynch(?:ed|ing|ings)?\b",
         ),
         (
@@ -242,7 +239,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             rf"\battacks?\s+(?:by\s+(?:[\w'’–-]+\s+){{1,4}}?)?(?:on|against)\s+(?:an?\s+|the\s+)?(?:[\w'’-]+\s+){{0,2}}?{_CIVILIAN_TARGETS}\b|"
             r"\b(?:deadly|fatal|terrorist|terror|militant)\s+attacks?\b|"
             r"\bburn(?:s|t|ed|ing)?\s+(?:\w+\s+){0,3}?alive\b|\bbeaten\s+to\s+death\b|\bdecapitat(?:e|es|ed|ing)\b|"
-            r"\bcult\s+(?:killings?|attacks?)\b",
+            r"\bcult(?=\s+(?:killings?|attacks?)\b)",
         ),
         (
             S.VIOLENT_DEMONSTRATION,
@@ -334,9 +331,7 @@ _TRIGGERS: tuple[tuple[S, Gated], ...] = tuple(
             r"burn(?:s|ed|t|ing)?(?:\s+down)?\s+(?:(?!(?:in|at|on|inside|near|for)\s)[\w'’,-]+\s+){0,3}?)"
             r"(?:houses?|homes?|shops|markets?|villages?|communit(?:y|ies)|buildings?|church(?:es)?|mosques?|schools?|vehicles?|cars?|trucks?|tankers?|"
             r"health\s+cent(?:re|er)s?|clinics?|crops|granaries|offices?|tents|shelters|structures|parts\s+of)|"
-            r"arson\s+(?:attacks?|campaigns?)|"
-            r"(?:houses|homes|villages?|buildings|shops|properties|fields)\s+(?:\w+\s+){0,2}?"
-            r"(?:razed|torched|burnt|burned(?:\s+down)?|set\s+(?:on\s+fire|ablaze|alight)))\b",
+            r"arson(?=\s+(?:attacks?|campaigns?)\b))\b",
         ),
         (
             S.ARRESTS,
