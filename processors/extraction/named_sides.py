@@ -34,12 +34,11 @@ from __future__ import annotations
 import re
 
 from processors.extraction.group_homes import group_mentions
-from processors.extraction.literals import gated
 from processors.extraction.outcomes import is_accident
 from schemas.taxonomy import SubEventType as S
 
 # sides named by a word, in any case; the group list adds the named groups
-_SIDE = gated(
+_SIDE = re.compile(
     r"(?<![\w-])(?:juntas?|Tatmadaw|military|army|troops?|soldiers?|servicem[ae]n|regime|"
     r"(?:regime|junta|government|security|state|federal|military|pro-junta)\s+(?:forces|troops|soldiers|personnel)|"
     r"police(?:men)?|policem[ae]n|cops?|air\s*force|airforce|(?:fighter\s+)?jets?|air\s*crafts?|"
@@ -114,7 +113,7 @@ _NOT_STRUCK = re.compile(
 _HIT = re.compile(
     r"\s+(?:(?:[\w'’-]+\s+){0,2}?)(?:killed|slain|dead|died|die|wounded|injured|casualties)\b", re.I
 )
-_BY = gated(
+_BY = re.compile(
     r"\b(?P<verb>killed|slain|murdered|shot|slaughtered|butchered|massacred|executed|beheaded|decapitated|"
     r"tortured|beaten|hacked|attacked|ambushed|raided|torched|burned|burnt|razed|bombed|looted)\s+"
     r"(?:[\w'’,-]+\s+){0,4}?by\s+(?:the\s+|a\s+|an\s+)?",
@@ -122,7 +121,7 @@ _BY = gated(
 )
 # a side's operation told as a noun, with the side named anywhere: "the junta launches an
 # offensive", "the town is under siege by the military", "killed in junta custody"
-_OPERATION = gated(
+_OPERATION = re.compile(
     r"\b(?:(?:launch(?:es|ed|ing)?|intensif(?:y|ies|ied|ying)|step(?:s|ped|ping)?\s+up|"
     r"continu(?:e|es|ed|ing)|beg(?:in|ins|an)|resum(?:e|es|ed))\s+(?:\w+\s+){0,3}?"
     r"(?!(?:charm|diplomatic|media|legal|peace|PR|public|cyber|propaganda|political|campaign)\b)"
@@ -153,25 +152,25 @@ _SACKED_PLACE = re.compile(
 _NAME = re.compile(r"\s*(?:the\s+)?[A-Z]")
 _CAPTIVES = re.compile(r"\b(?:hostages?|captives?|abduct\w*|kidnap\w*|captivity)\b", re.I)
 # a disaster or a mishap: no act of violence, whoever is named
-_MISHAP = gated(
+_MISHAP = re.compile(
     r"\b(?:crash(?:es|ed)?|collisions?|collided|derail\w*|capsiz\w*|drown\w*|earthquakes?|floods?|"
     r"landslides?|storms?|cyclones?|hurricanes?|typhoons?|lightning|wildfires?|outbreaks?|epidemic|pandemic)\b",
     re.I,
 )
 # killings of an earlier time, or a tally of many: "mass graves", "in the last five days"
-_EARLIER = gated(
+_EARLIER = re.compile(
     r"\b(?:mass\s+graves?|exhum\w*|(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years))\b",
     re.I,
 )
 # "no militants were killed": nothing happened to anyone
-_NONE_HURT = gated(
+_NONE_HURT = re.compile(
     r"\b(?:no|nobody|none|neither)\b(?:\s+[\w-]+){0,3}?\s+(?:were|was|is|are|got)?\s*(?:killed|hurt|injured|wounded)\b",
     re.I,
 )
 # an act told as the background of another matter: "... after police shot a man"
 _BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
 # an armed side's post or convoy hit, told with no side: "two checkpoints attacked in ..."
-_TARGET_HIT = gated(
+_TARGET_HIT = re.compile(
     r"\b(?:police\s+(?:stations?|posts?|outposts?)|checkpoints?|outposts?|(?:military|army|junta|police|"
     r"security|regime)\s+(?:[\w'’-]+\s+)?(?:posts?|bases?|camps?|offices?|convoys?|columns?|stations?|barracks|"
     r"positions))\s+(?:[\w'’-]+\s+){0,5}?(?:(?:was|were|is|are|being|been)\s+)?"
@@ -179,13 +178,13 @@ _TARGET_HIT = gated(
     re.I,
 )
 # property destroyed, told with no side: "over 300 houses razed", "oil fields set on fire"
-_PROPERTY_HIT = gated(
+_PROPERTY_HIT = re.compile(
     r"\b(?:houses|homes|villages?|buildings|shops|properties|fields)\s+(?:\w+\s+){0,2}?"
     r"(?:razed|torched|burnt|burned(?:\s+down)?|set\s+(?:on\s+fire|ablaze|alight))\b",
     re.I,
 )
 # people killed, with no side named: in a headline, "Four civilians killed in Rakhine"
-_UNNAMED_KILLING = gated(
+_UNNAMED_KILLING = re.compile(
     r"\b(?:(?:civilians?|villagers|farmers)\s+(?:[\w'’-]+\s+){0,4}?(?:killed|slain|murdered|massacred|shot\s+dead|"
     r"found\s+dead)|"
     r"feared\s+killed)\b",
@@ -214,8 +213,10 @@ _STOP_OBJECT = re.compile(
 )
 
 
-# every word one of the readings needs: a sentence with none of them is never searched
-_ANY_ACT = gated(
+# every word one of the readings needs: a sentence with none of them is never searched.
+# These patterns are plain, not gated: their short stems in the shared literal gate would
+# cost every gated search of every sentence more than this fallback saves
+_ANY_ACT = re.compile(
     r"kill|murder|slaughter|butcher|massacr|execut|behead|decapitat|shoot|shot|tortur|slit|stab|"
     r"attack|raid|assault|ambush|storm|invade|sack|strike|struck|hit|pound|bomb|blast|obliterat|"
     r"destroy|degrad|neutrali|intercept|dislodg|clear|rescu|overr|fight|battl|clash|engag|torch|"
@@ -319,7 +320,7 @@ def _armed(text: str) -> bool:
 def named_side_event(sentence: str) -> S | None:
     """The sub-type of the event a named armed side's act reports (see the module's rule),
     else None."""
-    if not _ANY_ACT.possible(sentence):
+    if not _ANY_ACT.search(sentence):
         return None  # most sentences: no word of an act, a hit or an operation at all
     sides = _sides(sentence)
     if not sides and not (
