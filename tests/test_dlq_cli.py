@@ -222,7 +222,7 @@ def test_list_show_and_replay_letters_on_the_broker(pipeline_env, pipeline_setti
     assert skipped.startswith("offset 2: skipped: truncated: the letter holds only the first")
     assert read_topic_to_end(pipeline_settings, "articles.raw") == [b"\x00\xff not JSON", BIG]
     only = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--stage", "store")
-    assert "sent 0 of 1 letters" in only.stdout
+    assert "sent 0 of 1 letter back" in only.stdout
 
     # the file altered since it was kept: refused, in one line, by show and by replay
     apart.write_bytes(BIG.replace(b"not", b"NOT", 1))
@@ -231,7 +231,7 @@ def test_list_show_and_replay_letters_on_the_broker(pipeline_env, pipeline_setti
     [line] = altered.stderr.splitlines()
     assert f"@1: {apart} does not match the letter's SHA-256" in line
     again = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--offset", "1")
-    assert "sent 0 of 1 letters" in again.stdout and "does not match" in again.stderr
+    assert "sent 0 of 1 letter back" in again.stdout and "does not match" in again.stderr
 
 
 @pytest.mark.kafka
@@ -307,7 +307,7 @@ def test_a_replayed_letter_goes_through_a_real_worker_once(pipeline_env, pipelin
 
     for _ in range(2):
         sent = _wirewatch(pipeline_env, "dlq", "replay", "articles.raw", "--offset", "1")
-        assert sent.returncode == 0 and "sent 1 of 1 letters" in sent.stdout, sent.stderr
+        assert sent.returncode == 0 and "sent 1 of 1 letter back" in sent.stdout, sent.stderr
         wait_until(lambda: list(list_events(engine)), 120, what="the replayed article stored")
         wait_until(settled, 120, interval=1.0, what="the worker to consume everything")
         [event] = list_events(engine)

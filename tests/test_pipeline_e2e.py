@@ -219,7 +219,7 @@ def test_replay_reports_a_malformed_seed_and_sends_the_others(
     result = _replay(pipeline_env, seeds)
     assert result.returncode == 1
     assert f"skipped {seeds / 'no-date.md'}: front matter lacks published" in result.stderr
-    assert "replayed 1 articles" in result.stdout
+    assert "replayed 1 article from" in result.stdout
     time.sleep(0.5)
     values = read_topic_to_end(pipeline_settings, "articles.raw")
     assert len(values) == 1
