@@ -76,18 +76,26 @@ def box_of(numbers: Sequence[float]) -> BoundingBox:
     raise ValueError(f"{problem} (the order is {BOX_ORDER})")
 
 
-def parse_box(text: str) -> BoundingBox:
-    """A box written as "west,south,east,north" (the CLI's and the API's form)."""
+def parse_floats(text: str, count: int, shape: str) -> list[float]:
+    """COUNT finite numbers written apart by commas ("lat,lon", a box), or ValueError
+    naming SHAPE: the one reader of numbers typed on a command line or in a query."""
     parts = text.split(",")
-    if len(text) > 100 or len(parts) != 4:
-        raise ValueError(f"expected {BOX_ORDER} in degrees, 4 numbers apart by commas")
+    if len(text) > 100 or len(parts) != count:
+        raise ValueError(f"expected {shape}")
     try:
         numbers = [float(part) for part in parts]
     except ValueError:
-        raise ValueError(f"expected {BOX_ORDER} in degrees, as numbers") from None
+        raise ValueError(f"expected {shape}, as numbers") from None
     if not all(math.isfinite(n) for n in numbers):
-        raise ValueError(f"expected {BOX_ORDER} in degrees, as finite numbers")
-    return box_of(numbers)
+        raise ValueError(f"expected {shape}, as finite numbers")
+    return numbers
+
+
+def parse_box(text: str) -> BoundingBox:
+    """A box written as "west,south,east,north" (the CLI's and the API's form)."""
+    if len(text) > 100 or text.count(",") != 3:
+        raise ValueError(f"expected {BOX_ORDER} in degrees, 4 numbers apart by commas")
+    return box_of(parse_floats(text, 4, f"{BOX_ORDER} in degrees"))
 
 
 def box_value(value: Any) -> Any:

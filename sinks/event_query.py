@@ -46,7 +46,7 @@ from sqlalchemy.sql import Select
 from infra.geo import EARTH_RADIUS_KM
 from schemas.event import Event
 from schemas.inputs import BoundingBox as Box
-from schemas.inputs import box_value, country_list, parse_date, parse_moment
+from schemas.inputs import box_value, country_list, parse_date, parse_floats, parse_moment
 from schemas.taxonomy import EventType, SubEventType
 from sinks.storage import (
     SEARCH_CONFIG,
@@ -81,23 +81,10 @@ class Point:
 
     @classmethod
     def parse(cls, value: str) -> Point:
-        lat, lon = _floats(value, 2, "lat,lon")
+        lat, lon = parse_floats(value, 2, "lat,lon")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError("latitude must lie between -90 and 90, longitude between -180 and 180")
         return cls(lat, lon)
-
-
-def _floats(value: str, count: int, shape: str) -> list[float]:
-    parts = value.split(",")
-    if len(value) > 100 or len(parts) != count:
-        raise ValueError(f"expected {shape}")
-    try:
-        numbers = [float(part) for part in parts]
-    except ValueError:
-        raise ValueError(f"expected {shape}, as numbers") from None
-    if not all(math.isfinite(n) for n in numbers):
-        raise ValueError(f"expected {shape}, as finite numbers")
-    return numbers
 
 
 # no control characters (PostgreSQL refuses a NUL in text outright)
