@@ -228,6 +228,22 @@ def serve_env(database_url: str, state_dir: Path, **settings: str) -> dict[str, 
     }
 
 
+def api_test_client(database_url: str):
+    """The API over DATABASE_URL in-process (Starlette's TestClient), no broker and the
+    test client's own host name allowed."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_api
+    from infra.settings import Settings
+
+    settings = Settings(
+        database_url=database_url,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        api_allowed_hosts="testserver",
+    )
+    return TestClient(create_api(settings))
+
+
 @contextmanager
 def api_server(
     database_url: str,

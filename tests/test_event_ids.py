@@ -9,15 +9,12 @@ makes of seeds/, and two more whose ids share their first 16 characters."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_api
-from infra.settings import Settings
 from sinks.storage import connect, upsert_events
-from tests.services import invoke_wirewatch
+from tests.services import api_test_client, invoke_wirewatch, serve_env
 from tests.test_api import LATEST, SEED_VERSIONS
 
 REVISED = next(e for e in LATEST.values() if e.version > 1 and e.reports)
@@ -32,21 +29,12 @@ def env(database_url, tmp_path) -> dict[str, str]:
         [*SEED_VERSIONS, *(REVISED.model_copy(update={"event_id": twin}) for twin in TWINS)],
     )
     engine.dispose()
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": database_url,
-        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
-    }
+    return serve_env(database_url, tmp_path / "state")
 
 
 @pytest.fixture
 def client(env) -> TestClient:
-    settings = Settings(
-        database_url=env["WIREWATCH_DATABASE_URL"],
-        kafka_bootstrap_servers="127.0.0.1:1",
-        api_allowed_hosts="testserver",
-    )
-    return TestClient(create_api(settings))
+    return api_test_client(env["WIREWATCH_DATABASE_URL"])
 
 
 def test_the_api_takes_a_unique_prefix_of_eight_or_more_characters(client):

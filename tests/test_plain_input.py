@@ -8,17 +8,14 @@ the events the pipeline makes of seeds/."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_api
-from infra.settings import Settings
 from sinks.storage import connect, upsert_events
-from tests.services import invoke_wirewatch
+from tests.services import api_test_client, invoke_wirewatch, serve_env
 from tests.test_api import LATEST, SEED_VERSIONS
 
 GANJA = next(e for e in LATEST.values() if e.location and e.location.name == "Ganja")
@@ -32,21 +29,12 @@ AROUND_GANJA = (
 def env(tmp_path) -> dict[str, str]:
     database = f"sqlite:///{tmp_path / 'events.db'}"
     upsert_events(connect(database), SEED_VERSIONS)
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
-        "WIREWATCH_DATABASE_URL": database,
-        "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
-    }
+    return serve_env(database, tmp_path / "state")
 
 
 @pytest.fixture
 def client(env) -> TestClient:
-    settings = Settings(
-        database_url=env["WIREWATCH_DATABASE_URL"],
-        kafka_bootstrap_servers="127.0.0.1:1",
-        api_allowed_hosts="testserver",
-    )
-    return TestClient(create_api(settings))
+    return api_test_client(env["WIREWATCH_DATABASE_URL"])
 
 
 def run(env, *args: str) -> subprocess.CompletedProcess:

@@ -11,12 +11,10 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_api
 from infra.db import make_engine, migrate
-from infra.settings import Settings
 from sinks import storage
 from sinks.storage import connect, upsert_events
-from tests.services import invoke_wirewatch
+from tests.services import api_test_client, invoke_wirewatch
 from tests.test_api import LATEST, SEED_VERSIONS
 
 SHELLED = {e.event_id for e in LATEST.values() if "shelled" in " ".join(e.evidence)}
@@ -32,12 +30,7 @@ def _found(client: TestClient, q: str) -> set[str]:
 
 
 def _client(database_url: str) -> TestClient:
-    settings = Settings(
-        database_url=database_url,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        api_allowed_hosts="testserver",
-    )
-    return TestClient(create_api(settings))
+    return api_test_client(database_url)
 
 
 def _searched_by_stems(database_url: str, tmp_path) -> None:
