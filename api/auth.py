@@ -16,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fastapi import Request
+
 from infra.settings import ApiSection
 
 MIN_TOKEN_LENGTH = 16  # off loopback
@@ -23,6 +25,7 @@ MIN_TOKEN_LENGTH = 16  # off loopback
 PLACEHOLDER_PREFIX = "change-me"
 MAX_CLIENTS = 10_000
 FORGET_AFTER_SECONDS = 3600.0  # a client quiet this long starts afresh
+TOKEN_COOKIE = "wirewatch_token"  # the dashboard's copy of the token (api.ui)
 
 
 class ApiRefused(RuntimeError):
@@ -59,6 +62,16 @@ def check_binding(api: ApiSection) -> None:
             f"{MIN_TOKEN_LENGTH} characters (it has {len(token)}): "
             "e.g. openssl rand -hex 32"
         )
+
+
+def client_of(request: Request) -> str:
+    """Who is guessing: the peer's address (a trusted proxy's X-Forwarded-For, when
+    WIREWATCH_API_FORWARDED_ALLOW_IPS names the proxy)."""
+    return request.client.host if request.client else "unknown"
+
+
+def throttled(wait: int) -> str:
+    return f"too many wrong tokens from this address: wait {wait} s before the next try"
 
 
 @dataclass

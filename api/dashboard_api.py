@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
-from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
 from api.hosts import host_allowed, host_name
+from api.state import GUARDED, ApiState, Shared
 from infra.db import migrate
-from infra.settings import Settings
 from schemas.alert import Subscription, country_codes
 from sinks.alerts import subscriptions as store
 from sinks.event_formats import country_name
@@ -75,75 +73,76 @@ class _Refused(Exception):
         self.status, self.parameter, self.problem = status, parameter, problem
 
 
-def mount_dashboard_api(
-    app: FastAPI, settings: Settings, database: Engine, guarded: Sequence[Any]
-) -> None:
-    """GET /api/countries and POST /api/subscriptions, behind the token like /api."""
-    migrated: list[bool] = []
+# behind the token like /api
+router = APIRouter(dependencies=GUARDED)
 
-    def saved_unless_taken(subscription: Subscription) -> bool:
-        if not migrated:
-            migrate(database, "subscriptions", store.MIGRATIONS)
-            migrated.append(True)
-        if store.get(database, subscription.id) is not None:
-            return False
-        store.save(database, subscription)
-        return True
 
-    @app.get("/api/countries", dependencies=list(guarded), summary="Countries by name")
-    def countries() -> dict[str, list[dict[str, str]]]:
-        """The ISO 3166 codes the ``country`` filter takes, each with its English name."""
-        return {"countries": country_list()}
+def saved_unless_taken(shared: ApiState, subscription: Subscription) -> bool:
+    """SUBSCRIPTION saved, or False when its id is taken (the table made at first use)."""
+    database = shared.database
+    if "subscriptions" not in shared.migrated:
+        migrate(database, "subscriptions", store.MIGRATIONS)
+        shared.migrated.add("subscriptions")
+    if store.get(database, subscription.id) is not None:
+        return False
+    store.save(database, subscription)
+    return True
 
-    @app.post(
-        "/api/subscriptions",
-        dependencies=list(guarded),
-        summary="A subscription, from a view",
-        status_code=201,
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "description": f"A subscription as JSON: {SUBSCRIPTION_FIELDS}",
-                "content": {"application/json": {"schema": {"type": "object"}}},
-            }
-        },
-    )
-    async def create_subscription(request: Request) -> JSONResponse:
-        """Save a new subscription, checked as ``wirewatch subscriptions add`` checks
-        one: 201 with the subscription (and a ``warning`` when its webhook's host does
-        not resolve now), 400 naming the field at fault, 409 when the id is taken."""
-        try:
-            if request.headers.get("content-type", "").split(";")[0].strip() != (
-                "application/json"
-            ):
-                raise _Refused(415, "Content-Type", "expected application/json")
-            if not same_origin(request, settings.api.allowed_hosts):
-                raise _Refused(
-                    403,
-                    "Origin",
-                    "subscriptions are made from this server's own pages (behind a proxy "
-                    "that rewrites Host, name the public host in WIREWATCH_API_ALLOWED_HOSTS)",
-                )
-            subscription = subscription_of(await request.body())
-            try:
-                store.check_targets([subscription], settings.resolved_alert_files_dir)
-                warning = await store.check_webhook(subscription, settings.allow_private_addresses)
-            except store.SubscriptionFileError as error:
-                raise _Refused(400, "delivery.target", str(error)) from None
-            if not await run_in_threadpool(saved_unless_taken, subscription):
-                raise _Refused(
-                    409, "id", f"a subscription {subscription.id!r} exists: choose another id"
-                )
-        except _Refused as refused:
-            return JSONResponse(
-                {
-                    "error": ERRORS[refused.status],
-                    "parameter": refused.parameter,
-                    "problem": refused.problem,
-                },
-                status_code=refused.status,
+
+@router.get("/api/countries", summary="Countries by name")
+def countries() -> dict[str, list[dict[str, str]]]:
+    """The ISO 3166 codes the ``country`` filter takes, each with its English name."""
+    return {"countries": country_list()}
+
+
+@router.post(
+    "/api/subscriptions",
+    summary="A subscription, from a view",
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": f"A subscription as JSON: {SUBSCRIPTION_FIELDS}",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    },
+)
+async def create_subscription(request: Request, shared: Shared) -> JSONResponse:
+    """Save a new subscription, checked as ``wirewatch subscriptions add`` checks
+    one: 201 with the subscription (and a ``warning`` when its webhook's host does
+    not resolve now), 400 naming the field at fault, 409 when the id is taken."""
+    settings = shared.settings
+    try:
+        if request.headers.get("content-type", "").split(";")[0].strip() != ("application/json"):
+            raise _Refused(415, "Content-Type", "expected application/json")
+        if not same_origin(request, shared.api.allowed_hosts):
+            raise _Refused(
+                403,
+                "Origin",
+                "subscriptions are made from this server's own pages (behind a proxy "
+                "that rewrites Host, name the public host in WIREWATCH_API_ALLOWED_HOSTS)",
             )
-        shown: dict[str, Any] = json.loads(subscription.model_dump_json())
-        if shown["delivery"].get("secret"):
-            shown["delivery"]["secret"] = "(hidden)"
-        return JSONResponse({"subscription": shown, "warning": warning}, status_code=201)
+        subscription = subscription_of(await request.body())
+        try:
+            store.check_targets([subscription], settings.resolved_alert_files_dir)
+            warning = await store.check_webhook(subscription, settings.allow_private_addresses)
+        except store.SubscriptionFileError as error:
+            raise _Refused(400, "delivery.target", str(error)) from None
+        saved = await run_in_threadpool(saved_unless_taken, shared, subscription)
+        if not saved:
+            raise _Refused(
+                409, "id", f"a subscription {subscription.id!r} exists: choose another id"
+            )
+    except _Refused as refused:
+        return JSONResponse(
+            {
+                "error": ERRORS[refused.status],
+                "parameter": refused.parameter,
+                "problem": refused.problem,
+            },
+            status_code=refused.status,
+        )
+    shown: dict[str, Any] = json.loads(subscription.model_dump_json())
+    if shown["delivery"].get("secret"):
+        shown["delivery"]["secret"] = "(hidden)"
+    return JSONResponse({"subscription": shown, "warning": warning}, status_code=201)

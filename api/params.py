@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
 from sinks.event_query import EventQuery, QueryError, query_of
 
@@ -59,3 +59,6 @@ def event_query_parameters(
         q=q,
         sort=sort,
     )
+
+
+Filters = Annotated[EventQuery, Depends(event_query_parameters)]  # a route's filters
