@@ -1,64 +1,57 @@
 """Query parameters read into an `EventQuery`, and a bad one named: the API's input
-check, written once for every endpoint that takes the filters."""
+check, written once for every endpoint that takes the filters. The parameters are
+made from the model (`sinks.query_vocabulary`): their names, types, descriptions and
+bounds are the model's, so the OpenAPI description says what the model checks."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import inspect
+from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 
 from sinks.event_query import EventQuery, QueryError, query_of
+from sinks.query_vocabulary import Filter, filters
 
 # parameters beside the filters, which the endpoints read themselves
 PAGE_PARAMETERS = frozenset({"limit", "cursor", "format", "last_event_id"})
 
 
-def event_query_parameters(
-    request: Request,
-    country: Annotated[
-        list[str], Query(description="ISO 3166 code or English name; several: any of them")
-    ] = [],  # noqa: B006
-    type: Annotated[list[str], Query(description="event type slug, e.g. battles")] = [],  # noqa: B006
-    sub_type: Annotated[list[str], Query(description="sub-event type slug")] = [],  # noqa: B006
-    actor: Annotated[str | None, Query(description="part of either actor's name")] = None,
-    # dates as text: read by `schemas.inputs`, as the command line's are
-    date_from: Annotated[str | None, Query(description="event date, from (YYYY-MM-DD)")] = None,
-    date_to: Annotated[str | None, Query(description="event date, to, inclusive")] = None,
-    updated_since: Annotated[
-        str | None, Query(description="stored or changed at or after (ISO 8601)")
-    ] = None,
-    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees")] = None,
-    near: Annotated[str | None, Query(description="lat,lon; with km")] = None,
-    km: Annotated[float | None, Query(description="radius around near")] = None,
-    min_killed: Annotated[int | None, Query(description="at least this many killed")] = None,
-    min_casualties: Annotated[int | None, Query(description="killed and injured")] = None,
-    source: Annotated[str | None, Query(description="an outlet, as stored")] = None,
-    q: Annotated[str | None, Query(description="words in the evidence, place or actors")] = None,
-    sort: Annotated[
-        str, Query(description="-date, date, -updated, updated, -killed, killed")
-    ] = "-date",
-) -> EventQuery:
+def event_query_parameters(request: Request, **given: Any) -> EventQuery:
+    """The filters of REQUEST as a query; a 400 naming an unknown parameter or the
+    first bad value. (Its parameters, one per filter, are set below.)"""
     known = set(EventQuery.model_fields) | PAGE_PARAMETERS
     for name in request.query_params:
         if name not in known:
             raise QueryError(name, f"no such parameter (known: {', '.join(sorted(known))})")
-    return query_of(
-        country=country,
-        type=type,
-        sub_type=sub_type,
-        actor=actor,
-        date_from=date_from,
-        date_to=date_to,
-        updated_since=updated_since,
-        bbox=bbox,
-        near=near,
-        km=km,
-        min_killed=min_killed,
-        min_casualties=min_casualties,
-        source=source,
-        q=q,
-        sort=sort,
+    return query_of(**given)
+
+
+def _parameter(each: Filter) -> inspect.Parameter:
+    """A filter as FastAPI reads a parameter: text, or a number, typed before the model
+    reads it, with the model's description and bounds."""
+    query = Query(description=each.help, **each.bounds)
+    if each.many:
+        typed: Any = list[each.typed]  # type: ignore[name-defined]
+        default: Any = []
+    elif each.default is None:
+        typed, default = each.typed | None, None
+    else:
+        typed, default = each.typed, each.default
+    return inspect.Parameter(
+        each.name,
+        inspect.Parameter.KEYWORD_ONLY,
+        default=default,
+        annotation=Annotated[typed, query],
     )
 
+
+event_query_parameters.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+    [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        *(_parameter(each) for each in filters()),
+    ],
+    return_annotation=EventQuery,
+)
 
 Filters = Annotated[EventQuery, Depends(event_query_parameters)]  # a route's filters

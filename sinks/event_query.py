@@ -97,21 +97,53 @@ class EventQuery(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    country: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = ()
-    type: tuple[EventType, ...] = ()
-    sub_type: tuple[SubEventType, ...] = ()
-    actor: Name | None = None  # a substring of either actor, any case
-    date_from: dt.date | None = None  # event date, inclusive
-    date_to: dt.date | None = None
-    updated_since: dt.datetime | None = None  # stored (a new version) at or after
-    bbox: Box | None = None
-    near: Point | None = None
-    km: Annotated[float, Field(gt=0, le=20_000)] | None = None
-    min_killed: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
-    min_casualties: Annotated[int, Field(ge=0, le=20_000_000)] | None = None
-    source: Name | None = None  # an outlet, exactly as stored
-    q: Name | None = None  # words, all of them, in the evidence, place, actors or outlets
-    sort: Sort = "-date"
+    # each description is the filter's help, in the API and on the command line alike
+    # (`sinks.query_vocabulary`); each bound is checked there too
+    country: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(
+        (),
+        description="ISO 3166 code or English name; several (repeated or comma-separated): "
+        "any of them",
+    )
+    type: tuple[EventType, ...] = Field(
+        (),
+        description="event type slug (battles, explosions_remote_violence, ...); "
+        "several: any of them",
+    )
+    sub_type: tuple[SubEventType, ...] = Field(
+        (), description="sub-event type slug (air_drone_strike, ...); several: any of them"
+    )
+    actor: Name | None = Field(None, description="part of either actor's name, in any case")
+    date_from: dt.date | None = Field(None, description="event date from, YYYY-MM-DD")
+    date_to: dt.date | None = Field(None, description="event date to, inclusive, YYYY-MM-DD")
+    updated_since: dt.datetime | None = Field(
+        None,
+        description="stored (a new version) at or after this time, ISO 8601 (no zone: UTC)",
+    )
+    bbox: Box | None = Field(
+        None,
+        description="west,south,east,north in degrees (west greater than east crosses "
+        "the antimeridian)",
+    )
+    near: Point | None = Field(None, description="lat,lon in degrees; with km")
+    km: Annotated[float, Field(gt=0, le=20_000)] | None = Field(
+        None, description="radius around near, in km"
+    )
+    min_killed: Annotated[int, Field(ge=0, le=10_000_000)] | None = Field(
+        None, description="at least this many killed"
+    )
+    min_casualties: Annotated[int, Field(ge=0, le=20_000_000)] | None = Field(
+        None, description="at least this many killed and injured"
+    )
+    source: Name | None = Field(None, description="an outlet, exactly as stored")
+    q: Name | None = Field(
+        None,
+        description="words, all of them (stemmed: attack finds attacks), in the evidence, "
+        "the place and its region, the actors or the outlets",
+    )
+    sort: Sort = Field(
+        "-date",
+        description="the order: -date (the default), date, -updated, updated, -killed or killed",
+    )
 
     @field_validator("country", mode="before")
     @classmethod

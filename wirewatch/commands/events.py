@@ -10,39 +10,28 @@ from typing import Any
 import click
 
 from infra.settings import get_settings
+from sinks.query_vocabulary import Filter, filters
 from wirewatch import render
 
-FILTERS: tuple[tuple[str, str, dict[str, Any]], ...] = (
-    (
-        "--country",
-        "ISO 3166 code or English name; repeat or comma-separate for several",
-        {"multiple": True},
-    ),
-    (
-        "--type",
-        "event type slug (battles, explosions_remote_violence, ...); repeatable",
-        {"multiple": True},
-    ),
-    ("--sub-type", "sub-event type slug (air_drone_strike, ...); repeatable", {"multiple": True}),
-    ("--actor", "part of either actor's name", {}),
-    ("--date-from", "event date from, YYYY-MM-DD", {}),
-    ("--date-to", "event date to, inclusive, YYYY-MM-DD", {}),
-    ("--updated-since", "stored or changed at or after (ISO 8601)", {}),
-    ("--bbox", "west,south,east,north in degrees", {}),
-    ("--near", "lat,lon (with --km)", {}),
-    ("--km", "radius around --near", {"type": float}),
-    ("--min-killed", "at least this many killed", {"type": int}),
-    ("--min-casualties", "at least this many killed and injured", {"type": int}),
-    ("--source", "an outlet, as stored", {}),
-    ("--q", "words in the evidence, place, actors or outlets", {}),
-    ("--sort", "-date (default), date, -updated, updated, -killed, killed", {"default": "-date"}),
-)
+
+def _option(each: Filter) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A filter as an option: a number typed and bounded as the model bounds it, text
+    given several times when the model takes several; the model reads the rest."""
+    extra: dict[str, Any] = {"multiple": True} if each.many else {"default": each.default}
+    bounds = each.bounds
+    if each.typed is int:
+        extra["type"] = click.IntRange(bounds.get("ge"), bounds.get("le"))
+    elif each.typed is float:
+        extra["type"] = click.FloatRange(
+            bounds.get("gt", bounds.get("ge")), bounds.get("le"), min_open="gt" in bounds
+        )
+    return click.option(each.option, each.name, help=each.help, **extra)
 
 
 def event_filters(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The API's filters as options, the same names with dashes."""
-    for option, help_text, extra in reversed(FILTERS):
-        command = click.option(option, help=help_text, **extra)(command)
+    """The API's filters as options, the same names with dashes, the same help."""
+    for each in reversed(filters()):
+        command = _option(each)(command)
     return command
 
 
