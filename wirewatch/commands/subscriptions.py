@@ -14,19 +14,9 @@ from infra.redact import HIDDEN
 from infra.settings import get_settings
 from schemas.alert import Subscription
 from schemas.dead_letter import describe_error
-from schemas.inputs import country_list, parse_box
+from schemas.inputs import country_list, parse_box, parse_floats
 from sinks.alerts.deliver import send_now
 from wirewatch import render
-
-
-def _floats(text: str, count: int, what: str) -> list[float]:
-    try:
-        values = [float(part) for part in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != count:
-        raise click.BadParameter(f"{what}: expected {count} comma-separated numbers, got {text!r}")
-    return values
 
 
 @click.group()
@@ -100,7 +90,10 @@ def subscriptions_add(
         "delivery": {"kind": targets[0][0], "target": targets[0][1], "secret": secret},
     }
     if near is not None:
-        lat, lon = _floats(near, 2, "--near")
+        try:
+            lat, lon = parse_floats(near, 2, "lat,lon")
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--near") from None
         record["radius"] = {"lat": lat, "lon": lon, "km": km}
     if bbox is not None:
         try:
