@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-from starlette.responses import StreamingResponse
+from sse_starlette import EventSourceResponse
 from starlette.types import Receive, Scope, Send
 
 
@@ -39,13 +39,14 @@ class Slot:
             self._slots.open -= 1
             self._slots = None
 
-    def response(self, content: AsyncIterator[str], **options: Any) -> StreamingResponse:
-        """A streaming response that gives the slot back when it ends."""
+    def response(self, content: AsyncIterator[Any], **options: Any) -> EventSourceResponse:
+        """An event stream (sse-starlette's response, OPTIONS its arguments) that gives
+        the slot back when it ends."""
         return _SlotResponse(self, content, **options)
 
 
-class _SlotResponse(StreamingResponse):
-    def __init__(self, slot: Slot, content: AsyncIterator[str], **options: Any) -> None:
+class _SlotResponse(EventSourceResponse):
+    def __init__(self, slot: Slot, content: AsyncIterator[Any], **options: Any) -> None:
         super().__init__(content, **options)
         self._slot = slot
 

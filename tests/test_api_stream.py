@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import queue
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,14 @@ import pytest
 
 from sinks.storage import connect, upsert_events
 from tests.conftest import fresh_postgres_database
-from tests.services import api_server
+from tests.services import (
+    api_server,
+    free_port,
+    port_is_open,
+    serve_env,
+    wait_until,
+    wirewatch_command,
+)
 from tests.test_api import LATEST, SEED_VERSIONS
 
 
@@ -206,3 +214,29 @@ def test_concurrent_opens_are_admitted_up_to_the_cap_and_no_further(tmp_path):
     for base in _serve(url, tmp_path, WIREWATCH_API_MAX_STREAMS="5"):
         statuses = asyncio.run(_open_at_once(f"{base}/api/events/stream", 60))
         assert statuses.count(200) == 5 and statuses.count(503) == 55
+
+
+def test_a_stop_ends_an_open_stream_cleanly(tmp_path):
+    """`wirewatch serve` told to stop while a reader listens ends the stream with its
+    closing chunk: the reader sees the stream end, not a connection cut mid-body (as
+    when the stream ran on until uvicorn's graceful timeout closed it)."""
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    port = free_port()
+    process = subprocess.Popen(
+        wirewatch_command("serve", "--port", str(port)),
+        env=serve_env(url, tmp_path / "state"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until(lambda: port_is_open("127.0.0.1", port), 120, 0.2, "the server")
+        with httpx.stream("GET", f"http://127.0.0.1:{port}/api/events/stream", timeout=30) as got:
+            lines = got.iter_lines()
+            assert next(lines)  # the stream is open: its first line came
+            process.terminate()
+            rest = list(lines)  # a body cut short raises httpx.RemoteProtocolError
+        assert all(not line.startswith(("data", "event")) for line in rest)
+        process.wait(30)  # it stops (uvicorn exits by the signal it was sent)
+    finally:
+        process.kill()
+        process.wait(30)
