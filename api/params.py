@@ -32,7 +32,7 @@ def _parameter(each: Filter) -> inspect.Parameter:
     reads it, with the model's description and bounds."""
     query = Query(description=each.help, **each.bounds)
     if each.many:
-        typed: Any = list[each.typed]  # type: ignore[name-defined]
+        typed: Any = list[each.typed]  # type: ignore[valid-type]
         default: Any = []
     elif each.default is None:
         typed, default = each.typed | None, None
