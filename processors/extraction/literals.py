@@ -43,11 +43,17 @@ def _automaton() -> Any:
 
 
 @text_cache(maxsize=256)
+def lowered(text: str) -> str:
+    """The text in lower case, once per text: the gate and the match count both read it."""
+    return text.lower()
+
+
+@text_cache(maxsize=256)
 def literals_in(text: str) -> frozenset[str]:
     """Which gated patterns' literals the text holds, in one pass."""
     if not _LITERALS:
         return frozenset()
-    return frozenset(literal for _, literal in _automaton().iter(text.lower()))
+    return frozenset(literal for _, literal in _automaton().iter(lowered(text)))
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -129,7 +135,7 @@ class Gated:
             for literal in self.needles:
                 self._own.add_word(literal, literal)
             self._own.make_automaton()
-        hits = self._own.iter(text.lower())
+        hits = self._own.iter(lowered(text))
         return next(itertools.islice(hits, times - 1, None), None) is not None
 
     def search(self, text: str) -> re.Match[str] | None:
