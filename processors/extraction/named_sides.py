@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 
 from processors.extraction.group_homes import group_mentions
-from processors.extraction.outcomes import is_accident
+from processors.extraction.outcomes import tells_no_new_harm
 from schemas.taxonomy import SubEventType as S
 
 # sides named by a word, in any case; the group list adds the named groups
@@ -151,22 +151,6 @@ _SACKED_PLACE = re.compile(
 )
 _NAME = re.compile(r"\s*(?:the\s+)?[A-Z]")
 _CAPTIVES = re.compile(r"\b(?:hostages?|captives?|abduct\w*|kidnap\w*|captivity)\b", re.I)
-# a disaster or a mishap: no act of violence, whoever is named
-_MISHAP = re.compile(
-    r"\b(?:crash(?:es|ed)?|collisions?|collided|derail\w*|capsiz\w*|drown\w*|earthquakes?|floods?|"
-    r"landslides?|storms?|cyclones?|hurricanes?|typhoons?|lightning|wildfires?|outbreaks?|epidemic|pandemic)\b",
-    re.I,
-)
-# killings of an earlier time, or a tally of many: "mass graves", "in the last five days"
-_EARLIER = re.compile(
-    r"\b(?:mass\s+graves?|exhum\w*|(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years))\b",
-    re.I,
-)
-# "no militants were killed": nothing happened to anyone
-_NONE_HURT = re.compile(
-    r"\b(?:no|nobody|none|neither)\b(?:\s+[\w-]+){0,3}?\s+(?:were|was|is|are|got)?\s*(?:killed|hurt|injured|wounded)\b",
-    re.I,
-)
 # an act told as the background of another matter: "... after police shot a man"
 _BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
 # an armed side's post or convoy hit, told with no side: "two checkpoints attacked in ..."
@@ -329,12 +313,7 @@ def named_side_event(sentence: str) -> S | None:
         or _PROPERTY_HIT.search(sentence)
     ):
         return None  # most sentences: no side, no killing, no post or home hit
-    if (
-        is_accident(sentence)
-        or _MISHAP.search(sentence)
-        or _EARLIER.search(sentence)
-        or _NONE_HURT.search(sentence)
-    ):
+    if tells_no_new_harm(sentence):
         return None
     if _UNNAMED_KILLING.search(sentence):
         return S.ATTACK

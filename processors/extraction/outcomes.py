@@ -279,6 +279,10 @@ _TALLY = gated(
 
 # a mass grave or an exhumation reports killings of an earlier time, not a new incident
 _EARLIER_KILLINGS = gated(r"\b(?:mass\s+graves?|exhum\w*)\b", re.I)
+# "in the last five days": a span of many days, not one incident's
+_PAST_SPAN = gated(
+    r"\b(?:in|over|during)\s+the\s+(?:past|last)\s+(?:\w+\s+)?(?:days|weeks|months|years)\b", re.I
+)
 # a weapon or an armed agent: with one, an "explosion" or a death is no accident
 _ARMED_CONTEXT = gated(
     r"\b(?:bomb\w*|IEDs?|explosive\s+devices?|mines?|landmines?|grenades?|rockets?|missiles?|shell(?:s|ing)|"
@@ -292,6 +296,17 @@ _NONE_HURT = gated(
     r"\b(?:no|without|nobody|none|neither)\b(?:\s+\w+){0,3}?\s+(?:casualt|kill|dead|death|injur|wound|hurt)",
     re.I,
 )
+
+
+def tells_no_new_harm(sentence: str) -> bool:
+    """A mishap or a disaster (whatever else is named), killings of an earlier time or a
+    tally of many, or nobody hurt: no casualty of a new act of violence is told."""
+    return bool(
+        _NOT_CONFLICT.search(sentence)
+        or _EARLIER_KILLINGS.search(sentence)
+        or _PAST_SPAN.search(sentence)
+        or _NONE_HURT.search(sentence)
+    )
 
 
 def is_accident(sentence: str) -> bool:
