@@ -2,15 +2,20 @@
 
 1. The protesters used violence, told as a verb, an adjective or a noun ("turned
    violent", "unrest", "pushing and shoving", blocking roads, tearing down barriers,
-   stones or petrol bombs thrown at police, a building stormed): a violent demonstration.
-2. Protesters killed or injured, live fire, "excessive force", a crackdown: excessive
-   force against protesters.
+   stones or petrol bombs thrown at police, a building stormed, seized or occupied, walls
+   climbed): a violent demonstration.
+2. Protesters killed or injured, shoved or beaten, live fire, "excessive" or "lethal
+   force", a crackdown, deaths the protest resulted in: excessive force against
+   protesters.
 3. Tear gas, pepper spray, water cannon, dispersal, chasing, detentions at the
    protest: a protest with intervention.
 4. Otherwise: a peaceful protest.
 
 The first reading found wins: protesters who threw stones and were then shot make a
-violent demonstration, as ACLED codes it.
+violent demonstration, as ACLED codes it. The event's own sentences are its first and
+the later ones that still speak of the protest: those naming it, and the one right after
+the first that goes on with its crowd or its police ("They climbed the embassy's walls",
+"Security forces then opened fire").
 """
 
 from __future__ import annotations
@@ -62,7 +67,10 @@ _PROTESTERS_VIOLENT = gated(
     r"petrol\s+bombs|molotov\s+cocktails|"
     r"(?:storm(?:s|ed|ing)?|ransack(?:s|ed|ing)?|vandali[sz](?:e|es|ed|ing)|smash(?:es|ed|ing)?|"
     r"loot(?:s|ed|ing)?|torch(?:es|ed|ing)?|set\s+(?:\w+\s+)?(?:on\s+fire|alight|ablaze)|(?:setting|sets)\s+fire\s+to|"
-    r"set\s+fire\s+to|br(?:eak|oke|eaks)\s+into|attack(?:s|ed|ing)?)\b)",
+    r"set\s+fire\s+to|br(?:eak|oke|eaks)\s+into|attack(?:s|ed|ing)?|"
+    r"(?:seiz(?:e|es|ed|ing)|occup(?:y|ies|ied|ying))\s+(?:the\s+|a\s+|an\s+|several\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:buildings?|offices?|ministry|ministries|parliament|headquarters|town\s+halls?|city\s+halls?)|"
+    r"climb(?:s|ed|ing)?\s+(?:over\s+|up\s+)?(?:the\s+)?(?:[\w'’-]+\s+)?(?:walls?|fences?|gates?))\b)",
     re.I,
 )
 # who did it: a protester doing it, or it done "by protesters"; police storming a camp
@@ -75,7 +83,8 @@ _POLICE_ACT = re.compile(
 _BY_PROTESTERS = re.compile(rf"\s*(?:\w+\s+){{0,3}}?by\s+(?:\w+\s+){{0,2}}?{_CROWD}", re.I)
 _CROWD_BEFORE = re.compile(rf"\b{_PROTEST_CROWD}\b(?:\s+[\w'’,-]+){{0,8}}?\s*$", re.I)
 _NEEDS_AGENT = re.compile(
-    r"^(?:storm|ransack|vandal|smash|loot|torch|set|br(?:eak|oke)|attack|fir)", re.I
+    r"^(?:storm|ransack|vandal|smash|loot|torch|set|br(?:eak|oke)|attack|fir|seiz|occup|climb)",
+    re.I,
 )
 # "blocked main roads in a peaceful campaign of civil disobedience": a sit-in on a road
 _PEACEFUL = gated(
@@ -84,10 +93,13 @@ _PEACEFUL = gated(
 )
 _BLOCKING = re.compile(r"block", re.I)
 _EXCESSIVE = gated(
-    r"\b(?:live\s+(?:fire|rounds|ammunition|bullets)|excessive\s+force|crackdown|cracked\s+down|"
+    r"\b(?:live\s+(?:fire|rounds|ammunition|bullets)|(?:excessive|lethal|deadly)\s+force|"
+    r"crackdown(?!\s+on\s+(?:\w+\s+){0,3}?(?:social\s+media|online|internet|dissent|corruption|crime))|cracked\s+down|"
+    r"(?:resulting\s+in|leaving|left|caus(?:ing|ed))\s+(?:at\s+least\s+|more\s+than\s+)?(?:\d+|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|dozens\s+of|scores\s+of)\s+(?:\w+\s+)?(?:deaths|dead)|"
     r"(?:open(?:s|ed)?\s+fire|fir(?:e|es|ed|ing))\s+(?:live\s+\w+\s+)?(?:on|at|into)\s+(?:\w+\s+){0,3}?"
     + _CROWD
-    + r"|(?:shot|shoot(?:s|ing)?|kill(?:s|ed|ing)?|beat(?:s|en|ing)?|injur(?:e|es|ed|ing)|"
+    + r"|(?:shot|shoot(?:s|ing)?|kill(?:s|ed|ing)?|beat(?:s|en|ing)?|injur(?:e|es|ed|ing)|shov(?:e|es|ed|ing)|"
     r"wound(?:s|ed|ing)?)\s+(?:dead\s+)?(?:\w+\s+){0,3}?(?:protesters?|protestors?|demonstrators?|marchers)|"
     r"(?:protesters?|protestors?|demonstrators?|marchers)\s+(?:\w+\s+){0,2}?(?:die[sd]?|killed|shot\s+dead)\b|"
     r"(?:protesters?|protestors?|demonstrators?|marchers),?\s+(?:[\w'’,-]+\s+){0,16}?(?:were|was|are|is|being|"
@@ -124,9 +136,21 @@ def _by_protesters(text: str, match: re.Match[str]) -> bool:
     return _CROWD_BEFORE.search(before) is not None and _POLICE_ACT.search(before) is None
 
 
+# a sentence that goes on with the protest's crowd or its police, naming neither
+_GOES_ON = re.compile(
+    r"^(?:They|Some(?:\s+of\s+them)?|Many(?:\s+of\s+them)?|Others|The\s+crowds?|Police|"
+    r"(?:The\s+)?(?:riot\s+police|police|security\s+forces|troops|soldiers|(?:[A-Z]\w+\s+){1,3}(?:Forces|Police)))\b"
+)
+
+
 def _later(sentences: list[str]) -> list[str]:
-    """The event's own sentence, and the later ones that still speak of the protest."""
-    return sentences[:1] + [s for s in sentences[1:] if PROTEST_NOUNS.search(s)]
+    """The event's own sentence, and the later ones that still speak of the protest: those
+    naming it, and the next one when it goes on with the crowd or the police."""
+    return sentences[:1] + [
+        s
+        for i, s in enumerate(sentences[1:])
+        if PROTEST_NOUNS.search(s) or (i == 0 and _GOES_ON.match(s))
+    ]
 
 
 def protesters_violent(text: str) -> bool:
