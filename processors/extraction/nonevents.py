@@ -6,12 +6,19 @@ actors; it does not code the talk around them, diplomacy, justice, accidents or 
 - A claim of responsibility or a blame for an attack reported before ("X claims
   responsibility for the bombing", "Y blames Z for Monday's attack"): the claim comes
   before the attack's words and names it as known (a definite article, a past day).
+- A perpetrator identified ("the attacker is identified as ...", "police identify the
+  gunman as ..."): the attacker or the identifying verb comes before the attack's words.
+- A ban on protests imposed, lifted or overturned ("the city bans demonstrations", "a
+  court overturns the ban on rallies"); "thousands march despite a ban" stays a march.
+- A report or documents that state, blame or show ("a report by X blames air strikes
+  for ...", "declassified documents show ..."): a look at many events, or at old ones,
+  not one new event.
 - Sanctions, expelled diplomats, conventions and treaties: diplomacy.
 - An industrial accident: a plant, factory, furnace, refinery, pipeline, tanker or
   warehouse exploding, burning or leaking gas. The rule is anchored on the industrial
   object, and a weapon or an armed agent named anywhere keeps the event: a bomb hidden
   in a container stays a bomb.
-- A judicial execution, an arrest warrant, a court's order: justice.
+- A judicial execution, an arrest warrant, a court's order, ruling or award: justice.
 - Sport and metaphor ("a clash of oars", "the contract was fought for").
 - An arrest with nothing political or armed in the article: ordinary crime.
 """
@@ -31,9 +38,31 @@ _CLAIM_OR_BLAME = gated(
 # the attack the claim is about is one already told: "the attack", "Monday's bombing"
 _KNOWN_ATTACK = re.compile(
     r"\s*(?:the|these|those|this|that|yesterday['’]s|last\s+\w+['’]s|"
-    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day['’]s|recent|earlier|previous|(?:an?|the)\s+(?:\w+\s+){0,6}?"
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day['’]s|recent|earlier|previous|(?:an?|the)\s+(?:\w+\s+){0,10}?"
     r"(?:on\s+(?:\d{1,2}\s+)?(?:January|February|March|April|May|June|July|August|September|October|"
     r"November|December)|last\s+(?:week|month|year)|earlier\s+this))\b",
+    re.I,
+)
+_IDENTIFIED = gated(
+    r"\b(?:(?:attackers?|gunm[ae]n|suspects?|bombers?|perpetrators?|shooters?|assailants?|killers?|"
+    r"culprits?|m[ae]n|wom[ae]n)\b[^.;:]{0,120}?\b(?:is|are|was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?"
+    r"identified|identif(?:y|ies|ied|ying)\s+(?:the\s+|a\s+|two\s+|three\s+|one\s+)?(?:[\w-]+\s+)?"
+    r"(?:attackers?|gunm[ae]n|suspects?|bombers?|perpetrators?|shooters?|assailants?|killers?|culprits?))\b",
+    re.I,
+)
+_PROTEST_BAN = gated(
+    r"\b(?:(?:ban(?:s|ned)?|prohibit(?:s|ed)?|outlaw(?:s|ed)?|forbid(?:s)?|forbade)\s+(?:all\s+|further\s+|public\s+|"
+    r"street\s+|mass\s+|opposition\s+)?(?:protests|demonstrations|rallies|gatherings|marches)|"
+    r"(?:overturn(?:s|ed)?|uph(?:olds?|eld)|lift(?:s|ed)?|impos(?:e|es|ed)|extend(?:s|ed)?|scrap(?:s|ped)?|"
+    r"revok(?:e|es|ed))\s+(?:[\w'’-]+\s+){0,4}?ban\s+on\s+(?:\w+\s+)?(?:protests|demonstrations|rallies|"
+    r"gatherings|marches))\b",
+    re.I,
+)
+_REPORT = gated(
+    r"^(?:[\w'’-]+\s+){0,3}?(?:an?\s+|the\s+|new\s+)*(?:\w+\s+)?(?:report|study|survey|documents|inquiry)\s+"
+    r"(?:by|from|of|released|published|issued)\s+[^.;,]{0,100}?\b(?:states?|says|finds|found|blames?|shows?|"
+    r"estimates?|documents|concludes?|accuses)\b|"
+    r"^(?:[\w'’-]+\s+){0,3}?(?:documents|cables|files|records|papers)\s+(?:show|shows|reveal|reveals|suggest|suggests)\b",
     re.I,
 )
 _DIPLOMACY = gated(
@@ -71,7 +100,9 @@ _JUSTICE = gated(
     r"\b(?:arrest\s+warrants?|warrants?\s+(?:for|of)\s+(?:the\s+)?arrest|red\s+notice|"
     r"stay\s+of\s+(?:[\w'’-]+\s+){0,3}?execution|death\s+row|lethal\s+injection|death\s+(?:sentence|penalty)|"
     r"execut(?:es|ed|ion\s+of)\s+(?:[\w'’-]+\s+){0,5}?for\s+(?:drug|murder|rape|trafficking|(?:his|her|their)\s+role|"
-    r"crimes?|killing)|(?:judge|court)\s+(?:\w+\s+){0,3}?orders?)\b",
+    r"crimes?|killing)|(?:judge|court)\s+(?:\w+\s+){0,3}?orders?|"
+    r"(?:court|judge|tribunal)\s+(?:\w+\s+){0,2}?(?:slams?|rules?|ruled|awards?|awarded|convicts?|acquits?|fines?|"
+    r"upholds?|overturns?|dismiss(?:es|ed)?))\b",
     re.I,
 )
 _SPORT_OR_METAPHOR = gated(
@@ -116,13 +147,19 @@ def released(sentence: str) -> bool:
 
 def no_event(sentence: str, first_trigger: int) -> bool:
     """True when the sentence's trigger words report no new event of ACLED's: a claim or
-    blame about a known attack, diplomacy, an industrial accident, justice, sport."""
+    blame about a known attack, a perpetrator identified, a ban on protests, a report,
+    diplomacy, an industrial accident, justice, sport."""
     claim = _CLAIM_OR_BLAME.search(sentence)
     if (
         claim is not None
         and claim.start() <= first_trigger
         and _KNOWN_ATTACK.match(sentence, claim.end())
     ):
+        return True
+    identified = _IDENTIFIED.search(sentence)
+    if identified is not None and identified.start() <= first_trigger:
+        return True  # "the attacker is identified as ...": the attack was told before
+    if _PROTEST_BAN.search(sentence) or _REPORT.search(sentence):
         return True
     reaction = _REACTION.search(sentence)
     if reaction is not None and reaction.start() <= first_trigger:
