@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from processors.extraction import extract_events
-from processors.extraction.triggers import event_triggers
+from processors.extraction.triggers import event_triggers, new_event_text
 from processors.offline import article_from_record
 from schemas.taxonomy import SubEventType as S
 
@@ -450,3 +450,216 @@ def test_an_arrest_after_an_attack_leaves_the_attack_the_event():
     )
     assert _first(sentence) == S.ATTACK
     assert _first("Police arrested four men in connection with the bombing in Lyon.") == S.ARRESTS
+
+
+# --- a second pass over the phenomena (issue 24, items 6-11), one test each -----------------
+
+
+def test_the_sentence_after_a_protest_that_goes_on_with_its_crowd_escalates_it():
+    text = (
+        "Students rallied outside the consulate in Bamako on Tuesday against the new visa rules. "
+        "They climbed over the consulate's fence and pulled down its flag."
+    )
+    assert _types("Students rally in Bamako", text)[:1] == [S.VIOLENT_DEMONSTRATION]
+
+
+def test_protesters_who_occupy_a_ministry_riot():
+    sentence = "Protesters occupied the agriculture ministry building in Kyiv on Friday."
+    assert _first(sentence) == S.VIOLENT_DEMONSTRATION
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two officers were filmed shoving an elderly protester to the pavement at a march in Leeds.",
+        "Demonstrations against the tax rose in Lagos, resulting in at least five deaths.",
+    ],
+)
+def test_force_on_protesters_told_by_a_shove_or_by_deaths_is_excessive(sentence: str):
+    assert _first(sentence) == S.EXCESSIVE_FORCE_AGAINST_PROTESTERS
+
+
+def test_a_crackdown_online_is_no_force_against_a_march():
+    sentence = (
+        "Hundreds of nationalists marched in Warsaw amid a crackdown on their accounts "
+        "on social media."
+    )
+    assert _first(sentence) == S.PEACEFUL_PROTEST
+
+
+def test_stun_grenades_are_riot_control_not_a_grenade_attack():
+    sentence = "Police fired stun grenades and rubber bullets at striking dock workers in Durban."
+    assert _first(sentence) == S.PROTEST_WITH_INTERVENTION
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A gunman opened fire and killed two people at a rally for the mayor in Quito.",
+        "Police reported three stabbings at a march by two rival groups in Portland.",
+    ],
+)
+def test_violence_by_an_attacker_at_a_rally_is_an_attack(sentence: str):
+    assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The governor lifted the curfew imposed following the riots in the port city of Durres.",
+        "The cabinet resigned in response to the rally held against it in Sofia.",
+    ],
+)
+def test_a_protest_named_only_as_the_background_is_no_protest(sentence: str):
+    assert _first(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Police in Manila say they discovered bomb-making materials in a rented flat.",
+        "Air defences intercept and down three drones over the port of Aden.",
+    ],
+)
+def test_weapons_found_and_drones_intercepted_are_disrupted_weapons_use(sentence: str):
+    assert _first(sentence) == S.DISRUPTED_WEAPONS_USE
+
+
+def test_a_cache_found_where_deaths_of_another_day_are_named_is_weapons_found():
+    sentence = (
+        "A weapons cache was found in a farmhouse near Ngala where two soldiers died in June."
+    )
+    assert _first(sentence) == S.DISRUPTED_WEAPONS_USE
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Armed men in unmarked uniforms have taken over the airport of Kismayo.",
+        "The rebels captured one of the last remaining strongholds of the army near Goma.",
+    ],
+)
+def test_ground_taken_over_by_a_non_state_side(sentence: str):
+    assert _first(sentence) == S.NON_STATE_ACTOR_OVERTAKES_TERRITORY
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Militants launched a fatal attack on a KNU base near Myawaddy.",
+        "A soldier and a trader were killed in an attack on convoys near Lashio.",
+        "The junta's column suffers heavy casualties near Kalay.",
+        "Thirty people were killed in Jolo between the army and armed groups on Sunday.",
+    ],
+)
+def test_an_armed_side_hit_or_two_sides_fighting_is_a_battle(sentence: str):
+    assert _first(sentence) == S.ARMED_CLASH
+
+
+def test_an_attack_on_an_aid_convoy_stays_an_attack_on_civilians():
+    sentence = "Gunmen killed four drivers in an attack on an aid convoy near Mopti."
+    assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "The army sent reinforcements to the town of Diffa after the attack.",
+            S.CHANGE_TO_GROUP_ACTIVITY,
+        ),
+        (
+            "Militia fighters torched granaries in Ndele in an arson attack.",
+            S.LOOTING_PROPERTY_DESTRUCTION,
+        ),
+    ],
+)
+def test_a_strategic_move_never_yields_to_an_act_read_by_the_fallback(sentence: str, expected: S):
+    assert _first(sentence) == expected
+
+
+def test_a_strategic_move_with_casualties_told_is_the_violence():
+    sentence = "Gunmen burned 12 houses and killed four farmers in Kauru."
+    assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The attacker who stabbed three people in Leeds on Tuesday is identified as a local man.",
+        "Prosecutors in Lyon identify the attacker as a student who stabbed two teachers.",
+        "The mayor of Lima bans demonstrations in the old town ahead of the summit.",
+        "A court in Vienna overturns the city's ban on protests against the lockdown.",
+        "A report from a monitoring group finds that drone strikes killed 12 civilians in Marib.",
+        "Newly released files show that the army knew of the massacre in 1982.",
+        "A court in Abuja awards damages to the widow of a man killed by police.",
+        "The suspect in the murders in Bristol died of a self-inflicted gunshot wound.",
+    ],
+)
+def test_talk_justice_and_looks_back_report_no_event(sentence: str):
+    assert _first(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The government of Peru apologises to farmers injured at a protest near a copper mine.",
+        "The town holds services remembering the miners killed in the clashes.",
+        "The opposition had scheduled a march in Dhaka for Friday.",
+        "A former governor dies after having been wounded in the attack on his convoy in Kano.",
+        "The minister accuses the rebels of faking evidence of a chemical attack in Idlib.",
+    ],
+)
+def test_apologies_remembrance_plans_old_wounds_and_fakes_are_no_new_event(sentence: str):
+    assert new_event_text(sentence) == ""
+
+
+def test_a_blame_for_an_attack_named_with_its_date_is_no_new_event():
+    sentence = (
+        "The interior ministry blames a little-known cell for an attack on a crowded church "
+        "in the centre of Lahore on 3 March."
+    )
+    assert _first(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A synagogue in Lyon is torched overnight.",
+        "A refugee centre was burned down in Dresden.",
+        "ISIL destroys an ancient temple in the desert near Hatra.",
+        "Saboteurs attacked the gas pipeline to Jordan near El Arish.",
+    ],
+)
+def test_property_destroyed_without_a_victim_is_property_destruction(sentence: str):
+    assert _first(sentence) == S.LOOTING_PROPERTY_DESTRUCTION
+
+
+def test_helicopters_that_destroy_a_target_are_an_air_strike():
+    sentence = "Army helicopters destroyed a rebel fuel convoy near Tal Afar."
+    assert _first(sentence) == S.AIR_DRONE_STRIKE
+
+
+def test_an_illness_word_does_not_excuse_a_death_by_gunfire():
+    sentence = (
+        "A health worker carrying coronavirus vaccines was killed when his car was hit by "
+        "gunfire near Sittwe."
+    )
+    assert _first(sentence) == S.ATTACK
+
+
+def test_a_truck_driven_into_a_crowd_at_a_fireworks_show_is_no_accident():
+    sentence = (
+        "A van ploughed into a crowd of spectators at a fireworks show in Marseille, killing 12."
+    )
+    assert _first(sentence) == S.ATTACK
+
+
+def test_a_tribe_that_attacks_a_town_is_an_armed_side():
+    sentence = "Hundreds of men from a rival clan attacked the town of Bor on Sunday."
+    assert _first(sentence) is not None
+
+
+def test_a_coast_guard_that_kills_a_crew_is_an_armed_agent():
+    sentence = "The coast guard stopped a fishing boat near Kismayo, killing its captain."
+    assert _first(sentence) == S.ATTACK

@@ -23,7 +23,8 @@ People killed with no side named ("four civilians killed in ...") are an attack 
 Its type follows ACLED: fighting between armed sides, or an armed side hit, is an armed
 clash; killing or attacking anyone else is an attack on civilians; an air force's act is
 an air strike, a bombing on the ground a remote explosive; torching, razing or blowing
-up property is property destruction, burning people alive an attack. Police are a side
+up property, or destroying a shrine, a monument or homes, is property destruction,
+burning people alive an attack. Police are a side
 only when they kill, shoot or torture: a police raid is an arrest. An accident or a
 disaster, a tally, a mass grave, "nobody was hurt", or an act after "after" or
 "following" (the background of another matter) makes no event.
@@ -150,6 +151,12 @@ _SACKED_PLACE = re.compile(
     r"\b(?:villages?|towns?|communit(?:y|ies)|cit(?:y|ies)|camps?|bases?)\b", re.I
 )
 _NAME = re.compile(r"\s*(?:the\s+)?[A-Z]")
+# what a side destroys that is no armed object: places of worship, heritage, homes
+_HERITAGE = re.compile(
+    r"\b(?:monaster(?:y|ies)|church(?:es)?|mosques?|shrines?|temples?|tombs?|mausole(?:um|ums|a)|"
+    r"museums?|arch(?:es)?|ruins|statues?|heritage|homes|houses|villages?)\b",
+    re.I,
+)
 _CAPTIVES = re.compile(r"\b(?:hostages?|captives?|abduct\w*|kidnap\w*|captivity)\b", re.I)
 # an act told as the background of another matter: "... after police shot a man"
 _BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
@@ -277,6 +284,8 @@ def _by_act(text: str, side: str, act: re.Match[str]) -> S | None:
         return S.ARMED_CLASH if rescued else None  # "the army rescues flood victims"
     if verb.startswith("sack") and not _SACKED_PLACE.search(obj):
         return None  # "the junta sacks its central bank governor"
+    if verb.startswith("destroy") and _HERITAGE.search(obj):
+        return S.LOOTING_PROPERTY_DESTRUCTION  # "ISIS destroys a monastery"
     if act.group("fight") or act.group("strike") or act.group("ground") or act.group("air"):
         # "fights corruption", "clears snow", "destroys seized drugs": no armed object
         return S.ARMED_CLASH if _armed(obj) else None

@@ -7,7 +7,9 @@ A casualty statement (killed, died, wounded, executed, bodies found...) opens an
 event when the same sentence names how (a weapon), by whom (an armed agent) or in
 what (fighting, an ambush). Its type follows the weapon first, then the victims:
 combatants killed by armed men is a battle, anyone else is an attack on civilians.
-A death from an accident, a disaster or an illness is no event however it is told.
+A death from an accident, a disaster or an illness is no event however it is told,
+unless a weapon or an armed agent is named too ("a worker collecting virus samples is
+shot dead": the virus is no cause of death).
 """
 
 from __future__ import annotations
@@ -36,14 +38,15 @@ _NOT_CONFLICT = gated(
     r"gas\s+(?:leak|explosion|cylinder)|boiler|fireworks?|(?:mine|colliery|tunnel|building|bridge|roof|wall|house|dam|structure|ceiling|stage)s?\s+(?:\w+\s+)?collaps\w*|collaps\w*\s+of\s+(?:an?|the)\s+(?:\w+\s+)?(?:mine|colliery|tunnel|building|bridge|roof|wall|house|dam|structure|ceiling)|"
     r"(?:house|building|factory|forest|bush|wild)\s*fires?|blaze|capsized|sank|shipwreck|"
     r"poisoning|food\s+poisoning|suicide\s+(?:note|rate|prevention)|committed\s+suicide|"
-    r"took\s+(?:his|her|their)\s+own\s+li(?:fe|ves))\b",
+    r"took\s+(?:his|her|their)\s+own\s+li(?:fe|ves)|self-inflicted)\b",
     re.I,
 )
 _SUICIDE = gated(
     r"\bsuicide\s+(?:bomb\w*|attack\w*|car|vest|blast)|\bblew\s+(?:himself|herself|themselves)\s+up\b",
     re.I,
 )
-_GRENADE = gated(r"\bgrenades?\b", re.I)
+# a stun grenade is riot control, no weapon of war
+_GRENADE = gated(r"\b(?<!stun\s)(?<!stun-)grenades?\b", re.I)
 _AIR = gated(
     r"\b(?:warplanes?|war\s+planes|jets?|aircraft|helicopters?|gunships?|drones?|UAVs?|"
     r"air\s*-?\s*strikes?|air\s+raids?|airstrikes?|aerial|barrel\s+bombs?|air\s+force|"
@@ -79,6 +82,23 @@ _BATTLE = gated(
     re.I,
 )
 _ASSASSINATION = gated(r"\bassassinat\w*", re.I)
+# "killed on Mindanao between the government and armed groups": two armed sides fought
+_ARMED_WORD = (
+    r"(?:government|army|military|troops|soldiers|forces|police|junta|regime|rebels?|militants?|"
+    r"insurgents?|jihadists?|militias?|armed\s+groups?|guerrill?as?|fighters|separatists)"
+)
+# "the army suffers heavy casualties": an armed side hit, whoever hit it
+_SIDE_LOSSES = gated(
+    r"\b(?:army|military|junta|troops|forces|soldiers|regime|convoys?|columns?|rebels|militants|"
+    r"insurgents|fighters|militias?|Army|Tatmadaw)\s+(?:\w+\s+)?suffer(?:s|ed|ing)?\s+"
+    r"(?:heavy\s+|huge\s+|serious\s+|more\s+|significant\s+)?(?:casualties|losses)\b",
+    re.I,
+)
+_BETWEEN_SIDES = gated(
+    rf"\bbetween\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,3}}?{_ARMED_WORD}\s+and\s+(?:the\s+)?"
+    rf"(?:[\w'’-]+\s+){{0,3}}?{_ARMED_WORD}\b",
+    re.I,
+)
 # words that only war reporting uses for its dead ("martyrs", "human losses")
 _WAR_LOSSES = gated(r"\b(?:martyr(?:s|ed|dom)?|human\s+losses|casualties)\b", re.I)
 _GUN = gated(
@@ -88,7 +108,7 @@ _GUN = gated(
     r"open\s+fire|opens\s+fire|live\s+(?:fire|rounds|ammunition)|stabb\w*|stabs?|machetes?|knives|"
     r"armed\s+m[ae]n|armed\s+groups?|assailants?|attackers?|militants?|insurgents?|rebels?|jihadists?|"
     r"militia\w*|bandits?|gangs?|cartel|terrorists?|extremists?|fighters|factions?|cells|"
-    r"soldiers?|troops|forces|army|military|police(?:men)?|guards|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
+    r"soldiers?|troops|forces|army|military|police(?:men)?|guards|coast\s*guards?|navy|commandos?|regime|Islamic\s+State|ISIS|ISIL|"
     r"(?-i:IS)|Taliban|al-Shabaa?b|Boko\s+Haram|Houthis?|SDF|YPG|PKK|Hezbollah|Hamas|"
     r"(?-i:Ahrar|Jaysh|Jaish|Jabhat|Faylaq|Failaq|Liwa|Hayyaat|Harakat|Fateh\s+al-Sham))\b",
     re.I,
@@ -108,6 +128,9 @@ _COMBATANTS = gated(
     r"Islamists|kingpins?|battalions?|brigades?|regiments?|garrisons?|"
     r"(?:terror(?:ist)?|militant|insurgent|jihadist|Boko\s+Haram|rebel)\s+suspects|"
     r"policem[ae]n|police\s+officers?|officers?|commanders?|gunm[ae]n|militiam[ae]n|guards?|"
+    r"reinforcements|"
+    r"(?:people['’]s\s+)?defen[cs]e\s+forces?|resistance\s+(?:forces?|fighters?|members?)|"
+    r"bases?|outposts?|garrisons?|"
     r"personnel|conscripts?|recruits|elements|(?:security\s+)?operatives?|commandos?|bodyguards?|terrorists?|paramilitar(?:y|ies)|"
     r"village\s+(?:guards?|defen[cs]e\s+(?:volunteers?|forces?|guards?))|home\s+guards?|vigilantes?|"
     r"(?:civilian\s+)?joint\s+task\s+force|CJTF|self-defen[cs]e\s+(?:forces?|groups?|units?|militias?)|militias?|"
@@ -201,7 +224,7 @@ _BY_AGENT = re.compile(
 
 # where the words after a passive casualty verb stop naming its victims
 _PASSIVE_REST_END = re.compile(
-    r"[;:.]|,\s+(?!including|among)|\s(?:as|after|when|while|and|but)\s", re.I
+    r"[;:.]|,\s+(?!including|among)|\s(?:as|after|when|while|and|but|trying|attempting)\s", re.I
 )
 
 
@@ -262,7 +285,10 @@ def _by_victims(sentence: str) -> S:
 
 
 def armed_victims(text: str) -> bool:
-    """Whether the people TEXT names as hit are all armed: soldiers, guards, militants."""
+    """Whether the people TEXT names as hit are all armed: soldiers, guards, militants, a
+    named armed group's base ("an attack on a KIA base")."""
+    if _ARMED_GROUP.search(text) and not _CIVILIANS.search(text):
+        return True
     return _by_whom(text) == S.ARMED_CLASH
 
 
@@ -287,13 +313,22 @@ _PAST_SPAN = gated(
 _ARMED_CONTEXT = gated(
     r"\b(?:bomb\w*|IEDs?|explosive\s+devices?|mines?|landmines?|grenades?|rockets?|missiles?|shell(?:s|ing)|"
     r"mortars?|artillery|drones?|air\s*strikes?|militants?|insurgents?|rebels?|jihadists?|gunm[ae]n|"
-    r"attack(?:s|ed|ers)?|suicide\s+bomb\w*|terror\w*)\b",
+    r"attack(?:s|ed|ers)?|suicide\s+bomb\w*|terror\w*|"
+    r"(?:plough|plow|ram|rammed|drove|drives|slam)\w*\s+into\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:crowds?|revell?ers|pedestrians|people|shoppers|worshippers|protesters|marchers))\b",
     re.I,
 )
 
 
 _NONE_HURT = gated(
     r"\b(?:no|without|nobody|none|neither)\b(?:\s+\w+){0,3}?\s+(?:casualt|kill|dead|death|injur|wound|hurt)",
+    re.I,
+)
+
+
+# gunfire that hit someone: no accident or illness word makes that death a natural one
+_SHOT_AT = gated(
+    r"\b(?:hit|struck|riddled|sprayed)\s+(?:by|with)\s+(?:\w+\s+)?(?:gunfire|bullets)|shot\s+dead|gunned\s+down\b",
     re.I,
 )
 
@@ -319,7 +354,8 @@ def is_accident(sentence: str) -> bool:
 _ARMED_SIDE = gated(
     r"\b(?:forces|troops|army|regime|soldiers|rebels|militants|insurgents|jihadists|fighters|factions?|"
     r"militias?|militiamen|gunmen|cells|Islamic\s+State|ISIS|ISIL|(?-i:IS)|Daesh|Taliban|al-Shabaa?b|"
-    r"Boko\s+Haram|Houthis?|SDF|YPG|PKK|HTS|Tahrir\s+al-Sham|Hezbollah|Hamas|coalition|organi[sz]ation)\b",
+    r"Boko\s+Haram|Houthis?|SDF|YPG|PKK|HTS|Tahrir\s+al-Sham|Hezbollah|Hamas|coalition|organi[sz]ation|"
+    r"tribes?|tribesm[ae]n|clans?|clansm[ae]n)\b",
     re.I,
 )
 _HOSTILE_ACT = gated(
@@ -359,7 +395,11 @@ _AIR_RAIDS = gated(
 def untriggered_event(sentence: str) -> S | None:
     """The sub-type of the event a sentence with no trigger phrase reports, else None:
     by its casualties first, then by an armed side's act on another."""
-    if _NOT_CONFLICT.search(sentence) or _TALLY.search(sentence) or _NONE_HURT.search(sentence):
+    if (
+        (_NOT_CONFLICT.search(sentence) and not _SHOT_AT.search(sentence))
+        or _TALLY.search(sentence)
+        or _NONE_HURT.search(sentence)
+    ):
         return None
     if _CASUALTY.search(sentence) and not _EARLIER_KILLINGS.search(sentence):
         found = _by_outcome(sentence)
@@ -407,7 +447,7 @@ def _by_outcome(sentence: str) -> S | None:
         return S.ATTACK
     if _BODIES_FOUND.search(sentence):
         return S.ATTACK if _VIOLENT_DEATH.search(sentence) else None
-    if _BATTLE.search(sentence):
+    if _BATTLE.search(sentence) or _BETWEEN_SIDES.search(sentence) or _SIDE_LOSSES.search(sentence):
         return S.ARMED_CLASH
     if (
         _FIGHT.search(sentence)
