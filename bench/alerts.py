@@ -44,6 +44,8 @@ from revision import export_revision, resolve_revision, revision_env
 from sqlalchemy import func, select
 from synthetic import COUNTRY_NAMES, report, report_towns
 
+from harness.services import kafka_broker, wait_until
+from harness.webhook_server import WebhookServer
 from infra.kafka_admin import ensure_topics
 from infra.language import detect_language
 from infra.settings import Settings
@@ -54,8 +56,6 @@ from schemas.event import Event, Location
 from schemas.taxonomy import SubEventType, cameo_root_of, event_type_of
 from sinks.alerts import state as delivery_state
 from sinks.alerts import subscriptions as store
-from tests.services import kafka_broker, wait_until
-from tests.webhook_server import WebhookServer
 
 ROOT = Path(__file__).resolve().parents[1]
 QUIET = 10.0  # seconds without a new alert that end a latency run

@@ -156,7 +156,7 @@ def requests_of(kind: str, rng: random.Random, towns: list) -> dict[str, str]:
 
 def time_queries(url: str, runs: int, towns: list, code: Path | None) -> dict[str, list[float]]:
     """RUNS requests of each kind to a `wirewatch serve` of CODE (this tree: None)."""
-    from tests.services import api_server  # here: a fill child may run older code
+    from harness.services import api_server  # here: a fill child may run older code
 
     timings: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as state, api_server(url, Path(state), code) as base:
@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument("--baseline", default=BEFORE_DATED_PLACES)
     parser.add_argument("--no-baseline", action="store_true")
     args = parser.parse_args()
-    from tests.services import postgres_server
+    from harness.services import postgres_server
 
     towns = report_towns(500, WIDE_COUNTRY_NAMES, population=50_000)
     work = Path(tempfile.mkdtemp(prefix="wirewatch-bench-api-"))

@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from harness.feed_server import FeedServer, rss_with_items
+from harness.services import kafka_broker
 from infra.kafka_admin import ensure_topics
 from infra.settings import Settings
 from ingest.collector import Collector
@@ -27,8 +29,6 @@ from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
 from ingest.producer import make_producer, send_article
 from schemas.article import Article, article_id_for
-from tests.feed_server import FeedServer, rss_with_items
-from tests.services import kafka_broker
 
 FEEDS, ENTRIES = 100, 50
 

@@ -43,11 +43,11 @@ from revision import export_revision, resolve_revision, revision_env
 from sqlalchemy import select
 from synthetic import WIDE_COUNTRY_NAMES, report, report_towns
 
+from harness.services import kafka_broker, wait_until
 from infra.kafka_admin import ensure_topics
 from infra.settings import Settings
 from schemas.article import Article
 from sinks.storage import connect, event_versions_table
-from tests.services import kafka_broker, wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE_FEWER_HOPS = "698551d"  # the worker with six agents and five topics per article

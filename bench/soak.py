@@ -75,6 +75,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from kafka import KafkaProducer
 from synthetic import report, report_towns
 
+from harness.feed_server import FeedServer
+from harness.kafka_helpers import pipeline_lag, read_topic
+from harness.services import free_port_pair, wirewatch_command
+from harness.webhook_server import MB, Hostile, WebhookServer
 from infra.broker import LocalBroker
 from infra.settings import Settings
 from schemas.alert import Subscription
@@ -83,10 +87,6 @@ from schemas.topics import ARTICLES_RAW
 from sinks.alerts import state as delivery_state
 from sinks.alerts import subscriptions as subscription_store
 from sinks.storage import connect, list_events
-from tests.feed_server import FeedServer
-from tests.kafka_helpers import pipeline_lag, read_topic
-from tests.services import free_port_pair, wirewatch_command
-from tests.webhook_server import MB, Hostile, WebhookServer
 
 POLL_SECONDS = 3.0
 ITEMS_PER_FEED = 200  # the newest items each feed lists: far more than a poll misses

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from harness.services import free_port_pair, kafka_broker, postgres_server, wirewatch_command
 from infra.settings import Settings
-from tests.services import free_port_pair, kafka_broker, postgres_server, wirewatch_command
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"

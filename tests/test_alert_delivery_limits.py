@@ -14,15 +14,15 @@ import time
 import httpx
 import pytest
 
+from harness.services import wait_until
+from harness.webhook_server import MB, Hostile, WebhookServer
 from schemas.alert import Subscription
 from sinks.alerts import channels
 from sinks.alerts import sender as sending
 from sinks.alerts import state as delivery_state
 from sinks.alerts.deliver import deliver
-from tests.services import wait_until
 from tests.smtp_server import smtp_inbox
 from tests.test_alerting import _alert, _ganja_versions, _sub
-from tests.webhook_server import MB, Hostile, WebhookServer
 
 # a kernel's socket buffers on loopback hold a few MB: what a client that stopped
 # reading after a few kB still lets a receiver send

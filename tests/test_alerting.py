@@ -13,6 +13,8 @@ import time
 import httpx
 import pytest
 
+from harness.services import invoke_wirewatch, loopback_host_name
+from harness.webhook_server import WebhookServer
 from infra.http import parse_retry_after
 from ingest.seeds import load_seed
 from processors.alerting import (
@@ -29,9 +31,7 @@ from sinks.alerts import sender as sending
 from sinks.alerts import state as delivery_state
 from sinks.alerts.subscriptions import SubscriptionFileError, load_yaml
 from tests.conftest import SEEDS
-from tests.services import invoke_wirewatch, loopback_host_name
 from tests.smtp_server import smtp_inbox
-from tests.webhook_server import WebhookServer
 
 GANJA = (40.6828, 46.3606)
 

@@ -10,14 +10,14 @@ from collections import Counter
 
 import pytest
 
+from harness.kafka_helpers import pipeline_lag
+from harness.services import wait_until
+from harness.webhook_server import WebhookServer
 from sinks.alerts import channels
 from sinks.alerts import state as delivery_state
 from sinks.alerts import subscriptions as store
 from tests.conftest import ON_BOTH_DATABASES, wirewatch_command
-from tests.kafka_helpers import pipeline_lag
-from tests.services import wait_until
 from tests.smtp_server import smtp_inbox
-from tests.webhook_server import WebhookServer
 
 pytestmark = pytest.mark.kafka
 

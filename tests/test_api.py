@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from api.app import ApiRefused, check_binding, create_api
+from harness.services import api_server, invoke_wirewatch, serve_env
 from infra.settings import Settings
 from ingest.seeds import load_seed, seed_files
 from processors.offline import InProcessPipeline
@@ -22,7 +23,6 @@ from schemas.event import Event
 from sinks.event_formats import CSV_COLUMNS
 from sinks.storage import connect, upsert_events
 from tests.conftest import SEEDS
-from tests.services import api_server, invoke_wirewatch, serve_env
 
 
 def _seed_versions() -> list[Event]:

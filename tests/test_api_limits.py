@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from harness.services import api_server, free_port, serve_env, wirewatch_command
 from sinks.storage import connect, upsert_events
-from tests.services import api_server, free_port, serve_env, wirewatch_command
 from tests.test_api import SEED_VERSIONS
 
 TOKEN = "a-test-token-long-enough"

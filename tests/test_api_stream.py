@@ -18,7 +18,7 @@ import pytest
 
 from sinks.storage import connect, upsert_events
 from tests.conftest import fresh_postgres_database
-from tests.services import (
+from harness.services import (
     api_server,
     free_port,
     port_is_open,

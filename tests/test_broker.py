@@ -2,9 +2,9 @@
 
 import pytest
 
+from harness.services import free_port_pair
 from infra.broker import LocalBroker, MavenProgress, fetch_jars, pinned_kafka_version
 from infra.settings import Settings
-from tests.services import free_port_pair
 
 pytestmark = pytest.mark.kafka
 

@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from tests.services import free_port, wirewatch_command
+from harness.services import free_port, wirewatch_command
 
 
 def _run(tmp_path, *args: str, **settings: str) -> tuple[subprocess.CompletedProcess, float]:

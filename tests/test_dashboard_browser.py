@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.services import api_server
 from sinks.storage import connect, upsert_events
 from tests.browser import browser_for_tests
 from tests.conftest import REPO
-from tests.services import api_server
 from tests.test_api import LATEST, SEED_VERSIONS
 
 pytestmark = pytest.mark.browser

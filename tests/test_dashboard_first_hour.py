@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.services import api_server, wait_until, wirewatch_command
 from sinks.alerts import subscriptions as store
 from sinks.event_formats import CSV_COLUMNS
 from sinks.storage import connect, upsert_events
 from tests import test_dashboard_browser as shared
 from tests.conftest import SEEDS
-from tests.services import api_server, wait_until, wirewatch_command
 from tests.test_api import LATEST, SEED_VERSIONS
 from tests.test_dashboard_browser import LOCATED, SHOTS, listed, open_dashboard, wait_for
 

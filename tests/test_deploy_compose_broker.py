@@ -16,11 +16,11 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
+from harness.services import free_port, free_port_pair
 from infra.broker import LocalBroker
 from infra.kafka_admin import BrokerRefused, ensure_topics
 from infra.settings import Settings
 from tests.conftest import REPO
-from tests.services import free_port, free_port_pair
 
 pytestmark = pytest.mark.kafka
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 
+from harness.kafka_helpers import pipeline_lag, read_topic, read_topic_to_end
+from harness.services import free_port, wait_until
 from infra.kafka_admin import ensure_topics
 from ingest.dead_letters import (
     DeadLetterProblem,
@@ -30,8 +32,6 @@ from ingest.seeds import load_seed
 from schemas.dead_letter import MAX_INLINE_BYTES, DeadLetter, OriginalUnavailable, dead_letter
 from sinks.storage import connect, count_versions, list_events
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import pipeline_lag, read_topic, read_topic_to_end
-from tests.services import free_port, wait_until
 
 SOURCE = "t1.articles.raw"
 BIG = b"\x00" + b"not json " * 70_000  # over MAX_INLINE_BYTES: kept apart

@@ -3,6 +3,7 @@
 import datetime as dt
 import os
 
+from harness.services import invoke_wirewatch
 from ingest.seeds import load_seed
 from processors.evaluation import (
     ACTOR_FIELDS,
@@ -17,7 +18,6 @@ from processors.evaluation import (
 from processors.extraction import extract_events
 from schemas.taxonomy import EventType, SubEventType, event_type_of
 from tests.conftest import REPO, SEEDS
-from tests.services import invoke_wirewatch
 
 
 def test_every_seed_is_annotated_and_scored():

@@ -13,8 +13,8 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.services import api_test_client, invoke_wirewatch, serve_env
 from sinks.storage import connect, upsert_events
-from tests.services import api_test_client, invoke_wirewatch, serve_env
 from tests.test_api import LATEST, SEED_VERSIONS
 
 REVISED = next(e for e in LATEST.values() if e.version > 1 and e.reports)

@@ -12,9 +12,9 @@ import subprocess
 
 import pytest
 
+from harness.services import invoke_wirewatch
 from sinks.event_formats import CSV_COLUMNS
 from sinks.storage import connect, upsert_events
-from tests.services import invoke_wirewatch
 from tests.test_api import LATEST, SEED_VERSIONS
 
 

@@ -10,8 +10,8 @@ import subprocess
 
 import pytest
 
+from harness.services import invoke_wirewatch, wirewatch_command
 from processors import offline
-from tests.services import invoke_wirewatch, wirewatch_command
 
 GOOD = {
     "title": "Shelling in Donetsk",

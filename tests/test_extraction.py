@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from harness.services import invoke_wirewatch
 from ingest.seeds import load_seed
 from processors.extraction import extract_events
 from processors.extraction.actors import assign_actors
@@ -20,7 +21,6 @@ from processors.offline import article_from_record, extract_lines
 from schemas.article import Article
 from schemas.taxonomy import EventType, SubEventType
 from tests.conftest import SEEDS
-from tests.services import invoke_wirewatch
 
 EXPECTED = {
     # file: (sub-type, date, country, place, killed, injured, actor1)

@@ -15,6 +15,8 @@ import httpcore
 import httpx
 import pytest
 
+from harness.feed_server import FIXTURES, FeedServer
+from harness.services import loopback_host_name
 from infra.http import parse_retry_after
 from infra.netguard import BlockedURLError, PublicOnlyBackend, check_url, guarded_transport
 from ingest.feed_parse import FeedParseError, parse_feed
@@ -27,8 +29,6 @@ from ingest.schedule import (
     publishing_interval,
     success_interval,
 )
-from tests.feed_server import FIXTURES, FeedServer
-from tests.services import loopback_host_name
 
 LOOPBACK = FetchLimits(
     total_timeout=5, connect_timeout=2, max_bytes=2 * 1024 * 1024, allow_private=True

@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
+from harness.feed_server import FeedServer
 from tests.conftest import ON_BOTH_DATABASES, wirewatch_command
-from tests.feed_server import FeedServer
 
 pytestmark = pytest.mark.kafka
 
@@ -67,9 +67,9 @@ def test_collect_keeps_running_through_bad_feeds_and_stops_on_ctrl_c(
 ):
     import signal
 
+    from harness.kafka_helpers import read_topic_to_end
+    from harness.services import wait_until
     from ingest.feed_store import FeedStore
-    from tests.kafka_helpers import read_topic_to_end
-    from tests.services import wait_until
 
     env = {
         **pipeline_env,
@@ -113,7 +113,7 @@ def test_collect_keeps_running_through_bad_feeds_and_stops_on_ctrl_c(
 
 
 def test_feeds_poll_polls_one_feed_now_through_the_collector(pipeline_env, pipeline_settings):
-    from tests.kafka_helpers import read_topic_to_end
+    from harness.kafka_helpers import read_topic_to_end
 
     env = {**pipeline_env, "WIREWATCH_ALLOW_PRIVATE_ADDRESSES": "true"}
     with FeedServer() as server:
@@ -158,7 +158,7 @@ def test_feeds_poll_polls_one_feed_now_through_the_collector(pipeline_env, pipel
 def test_feeds_poll_with_no_broker_is_one_line(tmp_path):
     import os
 
-    from tests.services import free_port
+    from harness.services import free_port
 
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from harness.services import invoke_wirewatch
 from infra.yaml_files import MAX_YAML_BYTES
 from ingest.feeds_config import (
     FeedConfig,
@@ -19,7 +20,6 @@ from ingest.feeds_config import (
     load_feeds,
     remove_feed,
 )
-from tests.services import invoke_wirewatch
 
 COMMENTED = """\
 # feeds we watch; ask the desk before adding one

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from harness.feed_server import FeedServer
+from harness.services import invoke_wirewatch
 from ingest.feed_catalogue import filtered, load_catalogue
 from ingest.opml import read_opml, write_opml
-from tests.feed_server import FeedServer
-from tests.services import invoke_wirewatch
 
 OPML = Path(__file__).parent / "fixtures" / "opml"
 # real feeds from other projects, kept outside the repository (next to its checkout, or

@@ -7,9 +7,9 @@ import os
 
 import pytest
 
+from harness.services import invoke_wirewatch
 from ingest.seeds import SeedError, load_seed
 from processors.evaluation import GoldError, load_gold
-from tests.services import invoke_wirewatch
 
 HEAD = "---\ntitle: T\nsource: S\nurl: https://x.example/a\npublished: 2020-10-11T09:40:00Z\n"
 EVENT = "events:\n- sub_event_type: armed_clash\n  event_date: 2020-10-11\n  country: AZ\n"

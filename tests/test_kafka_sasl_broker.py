@@ -15,6 +15,8 @@ import pytest
 import trustme
 from cryptography.hazmat.primitives import serialization
 
+from harness.kafka_helpers import pipeline_lag, read_topic
+from harness.services import free_port, free_port_pair, wait_until, wirewatch_command
 from infra.broker import LocalBroker
 from infra.kafka_admin import BrokerRefused, ensure_topics
 from infra.settings import Settings
@@ -23,8 +25,6 @@ from ingest.seeds import load_seed
 from schemas.article import Article
 from sinks.storage import connect, list_events
 from tests.conftest import SEEDS
-from tests.kafka_helpers import pipeline_lag, read_topic
-from tests.services import free_port, free_port_pair, wait_until, wirewatch_command
 
 pytestmark = pytest.mark.kafka
 

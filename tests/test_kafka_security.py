@@ -16,10 +16,10 @@ import trustme
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 from pydantic import SecretStr, ValidationError
 
+from harness.services import invoke_wirewatch
 from infra.kafka_security import kafka_python_options
 from infra.settings import KafkaSection, Settings
 from processors.stream.credentials import faust_credentials, tls_context
-from tests.services import invoke_wirewatch
 
 PASSWORD = "pa55-w0rd-never-shown"
 BROKER = "kafka.example:9093"

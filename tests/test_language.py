@@ -12,13 +12,13 @@ from collections import Counter
 
 import pytest
 
+from harness.services import wirewatch_command
 from infra.language import UNDETERMINED, detect_language, is_read
 from ingest.feed_store import FeedStore
 from processors import stages
 from processors.offline import InProcessPipeline, extract_lines, skip_summary
 from processors.window import Retention
 from schemas.article import Article
-from tests.services import wirewatch_command
 
 ENGLISH = [
     "Gunmen kill 12 villagers in Zamfara",

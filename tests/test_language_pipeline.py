@@ -13,10 +13,10 @@ import httpx
 import pytest
 from kafka import KafkaProducer
 
+from harness.kafka_helpers import pipeline_lag, read_topic
+from harness.services import free_port, wait_until
 from schemas.article import Article
 from tests.conftest import wirewatch_command
-from tests.kafka_helpers import pipeline_lag, read_topic
-from tests.services import free_port, wait_until
 from tests.test_observability_e2e import _one, _samples
 
 pytestmark = pytest.mark.kafka

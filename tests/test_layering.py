@@ -80,3 +80,31 @@ def test_the_foundation_imports_no_stage():
     beyond the topic registry."""
     for path in sorted((ROOT / "infra").rglob("*.py")):
         assert _imports(path) <= {"infra", "schemas"}, _module(path)
+
+
+def _imported_names(path: Path) -> set[str]:
+    """Every top-level name a file imports (absolute imports), anywhere in it."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_harness_stands_above_the_runtime_and_below_the_tests_and_benches():
+    """`harness` (real services, feed and webhook servers, topic readers) is what tests/
+    and bench/ share: no runtime package imports it or the tests, the harness imports
+    no test, and no bench reaches into tests/ for a helper."""
+    wrong = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            wrong += [
+                f"{_module(path)} imports {name}"
+                for name in _imported_names(path) & {"harness", "tests", "bench"}
+            ]
+    for folder, refused in (("harness", {"tests", "bench"}), ("bench", {"tests"})):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            wrong += [f"{_module(path)} imports {name}" for name in _imported_names(path) & refused]
+    assert wrong == [], "\n".join(wrong)

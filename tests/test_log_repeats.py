@@ -11,8 +11,8 @@ import time
 import httpx
 import pytest
 
+from harness.services import free_port, wait_until, wirewatch_command
 from infra.logs import Repeats
-from tests.services import free_port, wait_until, wirewatch_command
 
 
 def _record(name: str, message: str, *args: object, level: int = logging.WARNING):

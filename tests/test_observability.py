@@ -297,8 +297,8 @@ def test_wirewatch_serve_logs_json_lines_when_asked(tmp_path):
     import subprocess
     import time
 
+    from harness.services import free_port, serve_env, wirewatch_command
     from infra.broker import port_is_open
-    from tests.services import free_port, serve_env, wirewatch_command
 
     port = free_port()
     env = serve_env(

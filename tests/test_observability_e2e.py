@@ -14,11 +14,11 @@ import pytest
 from kafka import KafkaProducer
 from prometheus_client.parser import text_string_to_metric_families
 
+from harness.kafka_helpers import pipeline_lag, read_topic
+from harness.services import free_port, wait_until
 from sinks.alerts import subscriptions as subscription_store
 from sinks.storage import connect, count_versions
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import pipeline_lag, read_topic
-from tests.services import free_port, wait_until
 
 pytestmark = pytest.mark.kafka
 
@@ -257,7 +257,7 @@ def test_status_shows_the_workers_of_the_group_while_they_run(
 
 
 def test_status_without_a_broker_says_so_in_one_line_and_shows_the_database(tmp_path):
-    from tests.services import free_port as unused_port
+    from harness.services import free_port as unused_port
 
     env = {
         "PATH": "/usr/bin:/bin",

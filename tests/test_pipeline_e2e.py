@@ -11,19 +11,19 @@ import time
 import pytest
 from kafka import KafkaProducer
 
-from ingest.dead_letters import read_apart
-from ingest.seeds import load_seed, seed_files
-from schemas.dead_letter import DeadLetter
-from sinks.storage import connect, count_versions, list_events
-from tests.conftest import ON_BOTH_DATABASES, SEEDS, wirewatch_command
-from tests.kafka_helpers import (
+from harness.kafka_helpers import (
     group_members,
     lag_by_partition,
     pipeline_lag,
     read_topic,
     read_topic_to_end,
 )
-from tests.services import wait_until
+from harness.services import wait_until
+from ingest.dead_letters import read_apart
+from ingest.seeds import load_seed, seed_files
+from schemas.dead_letter import DeadLetter
+from sinks.storage import connect, count_versions, list_events
+from tests.conftest import ON_BOTH_DATABASES, SEEDS, wirewatch_command
 
 pytestmark = pytest.mark.kafka
 

@@ -4,7 +4,7 @@ in the venv (what `make postgres` installs without root)."""
 
 from pathlib import Path
 
-from tests.services import _postgres_bindir, postgres_bindir_among
+from harness.services import _postgres_bindir, postgres_bindir_among
 
 
 def _bindir(root: Path, *parts: str) -> Path:

@@ -11,10 +11,10 @@ import os
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.services import api_test_client, invoke_wirewatch
 from infra.db import make_engine, migrate
 from sinks import storage
 from sinks.storage import connect, upsert_events
-from tests.services import api_test_client, invoke_wirewatch
 from tests.test_api import LATEST, SEED_VERSIONS
 
 SHELLED = {e.event_id for e in LATEST.values() if "shelled" in " ".join(e.evidence)}

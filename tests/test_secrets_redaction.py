@@ -12,8 +12,8 @@ import subprocess
 
 import pytest
 
+from harness.services import invoke_wirewatch
 from infra.redact import redact, shown_url
-from tests.services import invoke_wirewatch
 from tests.test_alerting import _alert, _ganja_versions, _send, _sub, receiver  # noqa: F401
 
 SECRETS = ("pa55word", "T0KEN-IN-PATH", "qtoken123", "signing-k3y")

@@ -13,6 +13,7 @@ import subprocess
 
 import pytest
 
+from harness.services import free_port, wirewatch_command
 from infra.db import StoreDamaged, StoreUnavailable, check_file, header_problem
 from infra.settings import Settings
 from processors.stages import Step
@@ -20,7 +21,6 @@ from processors.stream import dead_letters as loop
 from processors.stream.sql import SqlThread
 from schemas.topics import EVENTS
 from sinks.storage import connect, count_versions, upsert_events
-from tests.services import free_port, wirewatch_command
 from tests.stage_doubles import StreamEvent, Topic
 from tests.test_merge_and_storage import GANJA, _index, _mentions
 

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from harness.kafka_helpers import lag_by_partition, pipeline_lag, read_topic
+from harness.services import free_port, wait_until
 from sinks.storage import connect, count_versions, list_events
 from tests.conftest import SEEDS, wirewatch_command
-from tests.kafka_helpers import lag_by_partition, pipeline_lag, read_topic
-from tests.services import free_port, wait_until
 
 pytestmark = pytest.mark.kafka
 

@@ -12,9 +12,9 @@ import subprocess
 import pytest
 from pydantic import ValidationError
 
+from harness.services import invoke_wirewatch
 from schemas.alert import Subscription
 from sinks.alerts.channels import PermanentFailure, append_to_file, file_target
-from tests.services import invoke_wirewatch
 
 
 def _sub(**delivery) -> dict:

@@ -1,4 +1,4 @@
-"""Which Kafka the suite tests against (tests/services.py:kafka_broker): the one given
+"""Which Kafka the suite tests against (harness/services.py:kafka_broker): the one given
 by KAFKA_BOOTSTRAP_SERVERS, or else the broker wirewatch provisions, of the pinned
 version, even on a machine whose Docker engine answers (testcontainers' Kafka module
 would run Confluent's image, another Kafka). No broker starts here: its start is
@@ -11,8 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from harness.services import kafka_broker
 from infra.broker import LocalBroker
-from tests.services import kafka_broker
 
 
 @pytest.fixture

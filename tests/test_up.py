@@ -15,8 +15,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from harness.services import free_port, free_port_pair, serve_env, wait_until, wirewatch_command
 from infra.settings import Settings
-from tests.services import free_port, free_port_pair, serve_env, wait_until, wirewatch_command
 
 pytestmark = pytest.mark.kafka
 

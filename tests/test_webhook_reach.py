@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from tests.services import invoke_wirewatch
+from harness.services import invoke_wirewatch
 
 
 def _cli(tmp_path, *args: str, **settings: str):

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from tests.kafka_helpers import group_members
-from tests.services import wait_until, wirewatch_command
+from harness.kafka_helpers import group_members
+from harness.services import wait_until, wirewatch_command
 
 pytestmark = pytest.mark.kafka
 
