@@ -27,9 +27,15 @@ def database(tmp_path) -> str:
     return url
 
 
-@pytest.fixture
-def guarded(database, tmp_path) -> Iterator[str]:
-    with api_server(database, tmp_path / "state", WIREWATCH_API_TOKEN=TOKEN) as base:
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory) -> Iterator[str]:
+    """One server with a token for the tests that use it: each leaves no client record
+    behind (every one ends with the right token, which clears the record, or never
+    gives a wrong one), so each meets the server as new."""
+    home = tmp_path_factory.mktemp("guarded")
+    url = f"sqlite:///{home / 'events.db'}"
+    upsert_events(connect(url), SEED_VERSIONS)
+    with api_server(url, home / "state", WIREWATCH_API_TOKEN=TOKEN) as base:
         yield base
 
 

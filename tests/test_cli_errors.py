@@ -1,6 +1,8 @@
 """What an operator meets on day one is one line (issue 14): with no broker, `replay`,
 `collect --once` and `worker` used to wait 30 s and print a 50-line KafkaTimeoutError;
-a bad setting printed a pydantic traceback. The traceback comes only with --debug."""
+a bad setting printed a pydantic traceback. The traceback comes only with --debug.
+The commands run in this process (click's runner: a command's own time, not an
+interpreter's start on a loaded machine), the --debug one through the real entry point."""
 
 from __future__ import annotations
 
@@ -10,17 +12,20 @@ import time
 
 import pytest
 
-from harness.services import free_port, wirewatch_command
+from harness.services import free_port, invoke_wirewatch, wirewatch_command
 
 
-def _run(tmp_path, *args: str, **settings: str) -> tuple[subprocess.CompletedProcess, float]:
-    env = {
+def _env(tmp_path, **settings: str) -> dict[str, str]:
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
         **settings,
     }
+
+
+def _run(tmp_path, *args: str, **settings: str) -> tuple[subprocess.CompletedProcess, float]:
     began = time.monotonic()
-    done = subprocess.run(wirewatch_command(*args), env=env, capture_output=True, text=True)
+    done = invoke_wirewatch(_env(tmp_path, **settings), *args)
     return done, time.monotonic() - began
 
 
@@ -39,7 +44,12 @@ def test_a_bad_setting_is_one_line_naming_it_and_debug_shows_the_traceback(tmp_p
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
     assert "WIREWATCH_KAFKA_PORT" in line and "'abc'" in line
-    debug, _ = _run(tmp_path, "--debug", "replay", WIREWATCH_KAFKA_PORT="abc")
+    debug = subprocess.run(
+        wirewatch_command("--debug", "replay"),
+        env=_env(tmp_path, WIREWATCH_KAFKA_PORT="abc"),
+        capture_output=True,
+        text=True,
+    )
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 

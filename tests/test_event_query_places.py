@@ -17,6 +17,7 @@ from schemas.taxonomy import SubEventType, event_type_of
 from sinks import event_query
 from sinks.event_query import EventQuery, find_events, query_of
 from sinks.storage import connect, upsert_events
+from tests.conftest import fresh_postgres_database
 from tests.test_api import LATEST
 
 TEMPLATE = next(e for e in LATEST.values() if e.location is not None)
@@ -53,9 +54,16 @@ def _events(count: int = 360) -> list[Event]:
     return events
 
 
-@pytest.fixture
-def store(database_url):
-    engine = connect(database_url)
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def store(request, tmp_path_factory):
+    """The events in a store of each kind, filled once: every test here only reads."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('places') / 'events.db'}"
+    else:
+        url = fresh_postgres_database(request.getfixturevalue("postgres_url"))
+    engine = connect(url)
     upsert_events(engine, _events())
     yield engine
     engine.dispose()

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 
 import pytest
 
-from harness.services import invoke_wirewatch, wirewatch_command
+from harness.services import invoke_wirewatch
 from processors import offline
 
 GOOD = {
@@ -106,10 +105,9 @@ def test_an_article_over_the_time_budget_is_its_lines_error(tmp_path, merge):
         "WIREWATCH_EXTRACTOR": "tests.slow_extractor:slow_on_request",
         "WIREWATCH_EXTRACT_BUDGET_SECONDS": "1",
     }
-    command = wirewatch_command("extract", *(["--merge"] if merge else []), str(path))
-    done = subprocess.run(command, capture_output=True, env=env, timeout=120)
+    done = invoke_wirewatch(env, "extract", *(["--merge"] if merge else []), str(path))
     assert done.returncode == 1
-    [error] = done.stderr.decode().strip().splitlines()
+    [error] = done.stderr.strip().splitlines()
     assert error.startswith("line 2:") and "longer than 1 s" in error, error
     outputs = [json.loads(line) for line in done.stdout.splitlines()]
     if merge:

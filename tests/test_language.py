@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
+import os
 from collections import Counter
 
 import pytest
 
-from harness.services import wirewatch_command
+from harness.services import invoke_wirewatch
 from infra.language import UNDETERMINED, detect_language, is_read
 from ingest.feed_store import FeedStore
 from processors import stages
@@ -142,7 +142,7 @@ def test_the_feed_store_adds_up_skips_per_feed_and_language(tmp_path):
 
 
 def test_wirewatch_extract_skips_other_languages_with_one_summary_line(tmp_path):
-    """A real CLI run: the English line is extracted, each other one is marked skipped
+    """A real CLI run (in this process): the English line is extracted, each other one is marked skipped
     (exit 0: a skip is no failure), and stderr has the one summary line."""
     records = [{"id": "en", "title": ENGLISH[4], "text": "Shelling killed three civilians."}]
     records += [
@@ -159,9 +159,7 @@ def test_wirewatch_extract_skips_other_languages_with_one_summary_line(tmp_path)
         "".join(json.dumps({**r, "published": "2024-05-06T10:00:00Z"}) + "\n" for r in records)
     )
     for merge in ((), ("--merge",)):
-        done = subprocess.run(
-            wirewatch_command("extract", *merge, str(source)), capture_output=True, text=True
-        )
+        done = invoke_wirewatch(dict(os.environ), "extract", *merge, str(source))
         assert done.returncode == 0, done.stderr
         assert done.stderr.strip().splitlines()[-1] == (
             "3 articles skipped: not English (fr 2, es 1)"

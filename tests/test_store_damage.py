@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from harness.services import free_port, wirewatch_command
+from harness.services import free_port, invoke_wirewatch, wirewatch_command
 from infra.db import StoreDamaged, StoreUnavailable, check_file, header_problem
 from infra.settings import Settings
 from processors.stages import Step
@@ -175,12 +175,16 @@ def test_the_stage_loop_waits_for_the_store_and_dead_letters_nothing(monkeypatch
 
 
 def _cli(tmp_path, *args: str, database) -> subprocess.CompletedProcess:
+    """The command on DATABASE: `serve` as its own process (were it to serve, the run
+    stops at the timeout instead of hanging), the others in this one."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
         "WIREWATCH_KAFKA_PORT": str(free_port()),  # no broker: the rest is still shown
         "WIREWATCH_DATABASE_URL": f"sqlite:///{database}",
     }
+    if args[0] != "serve":
+        return invoke_wirewatch(env, *args)
     return subprocess.run(
         wirewatch_command(*args), env=env, capture_output=True, text=True, timeout=60
     )
