@@ -2,23 +2,23 @@
 name, a feed's title, a webhook's error (and a dead letter's, in tests/test_dlq_cli.py)
 holding ``[/bold]`` crashed the command, rich reading it as markup, and ``[link=...]``
 or an escape sequence wrote a hyperlink into the operator's terminal. Through the real
-command line on a real SQLite store, as a terminal that shows links (FORCE_COLOR)."""
+command line (run in this process) on a real SQLite store, as a terminal that shows
+links (FORCE_COLOR)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
 
 import pytest
 
+from harness.services import invoke_wirewatch
 from ingest.feed_store import FeedHealth, FeedStore
 from ingest.feeds_config import FeedConfig, add_feed
 from processors.alerting import alert_id_for
 from schemas.alert import Alert
 from sinks.alerts import state as delivery_state
 from sinks.storage import connect, upsert_events
-from tests.conftest import wirewatch_command
 from tests.test_api import SEED_VERSIONS
 
 HOSTILE = "[/bold] [link=http://x]click[/link] \x1b]8;;http://y\x07here"
@@ -39,9 +39,7 @@ def env(tmp_path) -> dict[str, str]:
 
 
 def _table(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        wirewatch_command(*args, "--format", "table"), env=env, capture_output=True, text=True
-    )
+    done = invoke_wirewatch(env, *args, "--format", "table")
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert OSC_8 not in done.stdout
     return done.stdout
