@@ -12,7 +12,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "feeds"  # the suite's
 LAST_MODIFIED = "Mon, 11 Mar 2024 09:00:00 GMT"
 
 
