@@ -153,10 +153,10 @@ def worker(pipeline_env, tmp_path) -> Iterator[subprocess.Popen]:
             wirewatch_command("worker"), env=pipeline_env, stdout=log, stderr=subprocess.STDOUT
         )
     yield process
+    # killed, not stopped: its graceful stop (seconds of faust's shutdown) is not what
+    # these tests check (tests/test_worker_shutdown.py does), its group and topics are
+    # the test's own, and it starts no process of its own that could be left behind
     if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        process.kill()
+        process.wait(timeout=30)
     print(log_path.read_text(errors="replace")[-5000:])

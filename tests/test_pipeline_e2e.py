@@ -18,7 +18,7 @@ from harness.kafka_helpers import (
     read_topic,
     read_topic_to_end,
 )
-from harness.services import wait_until
+from harness.services import invoke_wirewatch, wait_until
 from ingest.dead_letters import read_apart
 from ingest.seeds import load_seed, seed_files
 from schemas.dead_letter import DeadLetter
@@ -35,13 +35,8 @@ NO_CONFLICT_SEEDS = (
 
 
 def _replay(env, directory=SEEDS) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        wirewatch_command("replay", str(directory)),
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """`wirewatch replay DIRECTORY` in this process (no interpreter of its own to start)."""
+    return invoke_wirewatch(env, "replay", str(directory))
 
 
 def _settled(settings, worker, timeout=180.0) -> None:
