@@ -15,7 +15,6 @@ from harness.kafka_helpers import (
     group_members,
     lag_by_partition,
     pipeline_lag,
-    read_topic,
     read_topic_to_end,
 )
 from harness.services import invoke_wirewatch, wait_until
@@ -197,8 +196,17 @@ def _dead_letters_of(sent, pipeline_env, pipeline_settings, worker, tmp_path) ->
     assert worker.poll() is None
     stored = list(list_events(connect(pipeline_settings.resolved_database_url)))
     assert [e.location.name for e in stored if e.location] == ["Ganja"]
+    # polled until as many letters as bad messages are there, then read to the topic's
+    # end: no idle wait at the end, and no read that gives up on a slow first fetch
+    wait_until(
+        lambda: len(read_topic_to_end(pipeline_settings, "articles.raw.dlq")) >= len(sent),
+        60,
+        interval=1.0,
+        what="the dead letters",
+    )
     return [
-        DeadLetter.from_json_bytes(v) for v in read_topic(pipeline_settings, "articles.raw.dlq")
+        DeadLetter.from_json_bytes(v)
+        for v in read_topic_to_end(pipeline_settings, "articles.raw.dlq")
     ]
 
 
