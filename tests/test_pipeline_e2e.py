@@ -252,7 +252,9 @@ def test_a_worker_killed_midway_and_restarted_stores_what_an_uninterrupted_run_s
             wirewatch_command("worker"), env=pipeline_env, stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        _settled(pipeline_settings, second)
+        # as long as after the kill in the two-workers test: the dead member's session
+        # runs out, then the second worker starts, recovers its tables and catches up
+        _settled(pipeline_settings, second, timeout=240.0)
         stored = list(list_events(engine))
         # What the uninterrupted run of the first test stores: ten events, four of them
         # reported by two outlets (version 2), so fourteen versions in all.
