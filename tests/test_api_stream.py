@@ -16,8 +16,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sinks.storage import connect, upsert_events
-from tests.conftest import fresh_postgres_database
 from harness.services import (
     api_server,
     free_port,
@@ -26,6 +24,8 @@ from harness.services import (
     wait_until,
     wirewatch_command,
 )
+from sinks.storage import connect, upsert_events
+from tests.conftest import fresh_postgres_database
 from tests.test_api import LATEST, SEED_VERSIONS
 
 

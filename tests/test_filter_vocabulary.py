@@ -10,9 +10,9 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from harness.services import api_test_client
 from sinks.event_query import EventQuery
 from sinks.query_vocabulary import filters
-from tests.services import api_test_client
 from wirewatch.cli import main
 
 FILTERED = ("/api/events", "/api/events/export", "/api/events/stream", "/api/stats")
