@@ -316,6 +316,91 @@ def _spans(
     return spans
 
 
+@dataclass(frozen=True)
+class _Where:
+    """Where an event is placed, and the sentence that says so (None: the lead's or the
+    country's place, said by no sentence of its own)."""
+
+    country: str
+    location: Location | None
+    timezone: str | None
+    resolved: ResolvedPlace | None
+
+
+def _where(
+    article: Article,
+    number: int,
+    span: _Span,
+    gazetteer: Gazetteer,
+    country_counts: dict[str, int],
+    lead: EventMention | None,
+) -> _Where | None:
+    """The event's place: its own clause's, else the best-supported town or region of its
+    sentences, else the lead event's, else the country's; None when no country is known."""
+    event_sentence = span.sentences[0]
+    weighted = [(event_sentence, 3.0)]
+    if number == 0 and not span.from_title:
+        weighted.append((article.title, 2.0))
+    weighted += [(sentence, 1.0) for sentence in span.sentences[1:TOLL_WINDOW]]
+    if span.clause and span.place(gazetteer, country_counts) is not None:
+        resolved = span.anchor  # the place its own clause names, not its neighbour's
+    else:
+        resolved = resolve_place(gazetteer, weighted, country_counts)
+    if resolved is None:
+        # "Boko Haram storms Borno village": no town found, but the region is named
+        own = [event_sentence] if span.from_title or number else [event_sentence, article.title]
+        resolved = region_named(gazetteer, own, set(country_counts))
+    if resolved is not None:
+        return _Where(resolved.country, resolved.location, resolved.timezone, resolved)
+    if lead is not None and lead.location is not None:
+        # "Separately, mortar shells landed near the city's airport": the lead's place
+        return _Where(lead.country, lead.location, None, None)
+    if country_counts:
+        # no town and no region named: the event is placed in the country, as ACLED codes it
+        country = max(country_counts, key=lambda code: country_counts[code])
+        return _Where(country, country_location(gazetteer, country), None, None)
+    return None
+
+
+def _when(
+    article: Article,
+    span: _Span,
+    timezone: str | None,
+    first_date: ResolvedDate | None,
+) -> ResolvedDate:
+    """The event's date: its own sentences', else the article's first explicit one."""
+    event_sentence = span.sentences[0]
+    window = span.sentences[:TOLL_WINDOW]
+    focus = trigger_position(event_sentence, span.sub_event_type)
+    # "The deal will be put to a referendum on October 2": a date ahead dates no event
+    dated = [live_text(event_sentence) or event_sentence]
+    dated += [live_text(text) or text for text in map(before_forward_clause, window[1:])]
+    when = resolve_date(dated, article.published, timezone, focus)
+    if when.evidence is not None:
+        when = ResolvedDate(when.date, when.explicit, _original(when.evidence, window))
+    if not when.explicit and first_date is not None and first_date.explicit:
+        when = first_date
+    return when
+
+
+def _toll(article: Article, number: int, window: list[str]) -> Toll:
+    """The toll of the event's window; the first event also takes the headline's."""
+    toll = find_toll(window)
+    if number == 0 and toll.killed is None and toll.injured is None:
+        title_toll = find_toll([article.title])
+        toll = title_toll if title_toll.killed is not None else toll
+    return toll
+
+
+def _confidence(where: _Where, when: ResolvedDate, toll: Toll, span: _Span) -> float:
+    confidence = 0.5
+    confidence += 0.2 if where.location is not None else 0.0
+    confidence += 0.1 if when.explicit else 0.0
+    confidence += 0.1 if toll.killed is not None or toll.injured is not None else 0.0
+    confidence -= 0.2 if span.from_title else 0.0
+    return round(min(confidence, 0.95), 2)
+
+
 def _mention(
     article: Article,
     number: int,
@@ -328,46 +413,13 @@ def _mention(
 ) -> EventMention | None:
     event_sentence = span.sentences[0]
     window = span.sentences[:TOLL_WINDOW]
-    weighted = [(event_sentence, 3.0)]
-    if number == 0 and not span.from_title:
-        weighted.append((article.title, 2.0))
-    weighted += [(sentence, 1.0) for sentence in window[1:]]
-    if span.clause and span.place(gazetteer, country_counts) is not None:
-        resolved = span.anchor  # the place its own clause names, not its neighbour's
-    else:
-        resolved = resolve_place(gazetteer, weighted, country_counts)
-    if resolved is None:
-        # "Boko Haram storms Borno village": no town found, but the region is named
-        own = [event_sentence] if span.from_title or number else [event_sentence, article.title]
-        resolved = region_named(gazetteer, own, set(country_counts))
-    if resolved is not None:
-        country, location, timezone = resolved.country, resolved.location, resolved.timezone
-    elif lead is not None and lead.location is not None:
-        # "Separately, mortar shells landed near the city's airport": the lead's place
-        country, location, timezone = lead.country, lead.location, None
-    elif country_counts:
-        # no town and no region named: the event is placed in the country, as ACLED codes it
-        country = max(country_counts, key=lambda code: country_counts[code])
-        location, timezone = country_location(gazetteer, country), None
-    else:
+    where = _where(article, number, span, gazetteer, country_counts, lead)
+    if where is None:
         return None
-
-    focus = trigger_position(event_sentence, span.sub_event_type)
-    # "The deal will be put to a referendum on October 2": a date ahead dates no event
-    dated = [live_text(event_sentence) or event_sentence]
-    dated += [live_text(text) or text for text in map(before_forward_clause, window[1:])]
-    when = resolve_date(dated, article.published, timezone, focus)
-    if when.evidence is not None:
-        when = ResolvedDate(when.date, when.explicit, _original(when.evidence, window))
-    if not when.explicit and first_date is not None and first_date.explicit:
-        when = first_date
+    when = _when(article, span, where.timezone, first_date)
     if when.date < article.published.date() - HISTORICAL_AFTER:
         return None
-
-    toll: Toll = find_toll(window)
-    if number == 0 and toll.killed is None and toll.injured is None:
-        title_toll = find_toll([article.title])
-        toll = title_toll if title_toll.killed is not None else toll
+    toll = _toll(article, number, window)
 
     sub_event_type = span.sub_event_type
     if sub_event_type in PROTEST_TYPES:
@@ -376,22 +428,19 @@ def _mention(
     elif sub_event_type == SubEventType.ARRESTS and is_ordinary_arrest(read_text):
         return None  # police work on crime: no political or armed side anywhere
     event_type = event_type_of(sub_event_type)
-    actor1, actor2 = assign_actors(sub_event_type, event_type, [event_sentence], read_text, country)
+    actor1, actor2 = assign_actors(
+        sub_event_type, event_type, [event_sentence], read_text, where.country
+    )
     evidence: list[str] = []
     for sentence in (
         event_sentence,
-        resolved.evidence if resolved else None,
+        where.resolved.evidence if where.resolved else None,
         when.evidence,
         toll.killed_sentence,
         toll.injured_sentence,
     ):
         if sentence and sentence not in evidence:
             evidence.append(sentence)
-    confidence = 0.5
-    confidence += 0.2 if location is not None else 0.0
-    confidence += 0.1 if when.explicit else 0.0
-    confidence += 0.1 if toll.killed is not None or toll.injured is not None else 0.0
-    confidence -= 0.2 if span.from_title else 0.0
     return EventMention(
         mention_id=mention_id_for(article.id, number),
         article_id=article.id,
@@ -402,14 +451,14 @@ def _mention(
         sub_event_type=sub_event_type,
         cameo_code=cameo_root_of(sub_event_type),
         event_date=when.date,
-        country=country,
-        location=location,
+        country=where.country,
+        location=where.location,
         actor1=actor1,
         actor2=actor2,
         fatalities=toll.killed,
         injured=toll.injured,
         evidence=evidence,
-        confidence=round(min(confidence, 0.95), 2),
+        confidence=_confidence(where, when, toll, span),
     )
 
 

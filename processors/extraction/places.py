@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from processors.extraction.countries import countries_in_order, is_country_word
 from processors.extraction.gazetteer import (
@@ -567,177 +567,258 @@ def _named_in_another_country(sentence: str, place: Place, country_counts: dict[
     )
 
 
-def resolve_place(
+@dataclass(frozen=True)
+class _Named:
+    """What the sentences say about regions, read once before any town is weighed."""
+
+    country_counts: dict[str, int]
+    top_country: int
+    regions: dict[tuple[str, str], tuple[float, str, bool]]
+    suffixed: set[tuple[str, str]]  # regions named as such: "Borno state"
+    region_names: set[str]  # their names' keys
+    any_region_names: set[str]  # the keys of every region named
+    home_region_names: set[str]  # ... of the regions in the countries in view
+
+
+def _named(
     gazetteer: Gazetteer,
     weighted_sentences: list[tuple[str, float]],
     country_counts: dict[str, int],
-) -> ResolvedPlace | None:
-    """The best-supported town among the sentences, else a named region, else None."""
-    scores: dict[int, float] = {}
-    evidence: dict[int, str] = {}
-    names: dict[int, str] = {}  # the name as the text writes it
-    confirmed: set[int] = set()  # places followed by the region they lie in
-    loosely: set[int] = set()  # places found by a spelling variant only
-    top_country = max(country_counts.values(), default=0)
+) -> _Named:
     regions = _named_regions(gazetteer, weighted_sentences, country_counts)
     suffixed = {key for key, (_, _, admin) in regions.items() if admin}
-    region_names = {region_key(gazetteer.regions[key].name) for key in suffixed}
-    any_region_names = {region_key(gazetteer.regions[key].name) for key in regions}
-    home_region_names = {
-        region_key(gazetteer.regions[key].name) for key in regions if key[0] in country_counts
-    }
-    for sentence, weight in weighted_sentences:
-        candidates = _candidates(sentence)
-        # "Reef Dimashq", "Cross River": a region's name of several words; no word of it
-        # is a town ("Dimashq" is also Damascus' name)
-        region_spans = [
-            (start, start + len(name))
-            for name, start, _, _, _ in candidates
-            if " " in name and not gazetteer.lookup(name) and gazetteer.lookup_region(name, False)
+    return _Named(
+        country_counts=country_counts,
+        top_country=max(country_counts.values(), default=0),
+        regions=regions,
+        suffixed=suffixed,
+        region_names={region_key(gazetteer.regions[key].name) for key in suffixed},
+        any_region_names={region_key(gazetteer.regions[key].name) for key in regions},
+        home_region_names={
+            region_key(gazetteer.regions[key].name) for key in regions if key[0] in country_counts
+        },
+    )
+
+
+@dataclass
+class _Tally:
+    """The best score of each place found so far, with the sentence and name that gave it."""
+
+    scores: dict[int, float] = field(default_factory=dict)
+    evidence: dict[int, str] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # the name as the text writes it
+    confirmed: set[int] = field(default_factory=set)  # followed by the region they lie in
+    loosely: set[int] = field(default_factory=set)  # found by a spelling variant only
+
+    def offer(self, place_id: int, score: float, sentence: str, name: str, loose: bool) -> None:
+        if score <= self.scores.get(place_id, -math.inf):
+            return
+        self.scores[place_id] = score
+        self.evidence[place_id] = sentence
+        self.names[place_id] = name
+        if loose:
+            self.loosely.add(place_id)
+        else:
+            self.loosely.discard(place_id)
+
+
+def _region_spans(
+    gazetteer: Gazetteer, candidates: tuple[tuple[str, int, bool, bool, bool], ...]
+) -> list[tuple[int, int]]:
+    """Where a sentence names a region of several words ("Reef Dimashq", "Cross River"):
+    no word of it is a town ("Dimashq" is also Damascus' name)."""
+    return [
+        (start, start + len(name))
+        for name, start, _, _, _ in candidates
+        if " " in name and not gazetteer.lookup(name) and gazetteer.lookup_region(name, False)
+    ]
+
+
+def _candidate_places(
+    gazetteer: Gazetteer,
+    name: str,
+    after: str,
+    whole: bool,
+    locative: bool,
+    country_counts: dict[str, int],
+) -> tuple[list[Place], bool, bool]:
+    """The places a name may be (districts first), whether only by a spelling variant,
+    and whether any of them is a district the text names as one ("Gwoza LGA")."""
+    division = _DIVISION_AFTER.match(after) is not None
+    places = gazetteer.lookup(name)
+    loose = not places
+    home_variants = (
+        [p for p in gazetteer.lookup_variant(name) if p.country in country_counts]
+        if whole
+        and places
+        and country_counts
+        and all(p.country not in country_counts for p in places)
+        else []
+    )
+    districts = gazetteer.lookup_district(name, loose=bool(country_counts)) if division else []
+    if country_counts and (division or districts):
+        districts = [d for d in districts if d.country in country_counts]
+        # "Muse township" with Myanmar in view: never Muse in the United States
+        places = [p for p in places if p.country in country_counts]
+    if loose and country_counts:  # a transliteration variant, in a country the article is about
+        places = [p for p in gazetteer.lookup(name, loose=True) if p.country in country_counts]
+    elif loose:  # no country named: a variant of a sizeable town only ("Menbej")
+        places = [
+            p
+            for p in gazetteer.lookup(name, loose=True)[:3]
+            if p.population >= LOOSE_MIN_POPULATION
+            and len(skeleton(name)) >= (4 if locative else 5)
         ]
-        for name, start, locative, admin, whole in candidates:
-            if any(
-                begin <= start and start + len(name) <= end and end - begin > len(name)
-                for begin, end in region_spans
-            ):
-                continue
-            if admin and gazetteer.lookup_region(name, loose=True):
-                continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
-                # (no region of that name) is the land around the town
-            after = sentence[start + len(name) :]
-            if _VILLAGE_AFTER.match(after) and region_key(name) in home_region_names:
-                continue  # "a Sagaing village": a village of the region, not the town
-            division = _DIVISION_AFTER.match(after) is not None
-            if not whole and division:
-                continue  # "Nye" of "Tamoe Nye sub-township": a fragment names nothing
-            places = gazetteer.lookup(name)
-            loose = not places
-            home_variants = (
-                [p for p in gazetteer.lookup_variant(name) if p.country in country_counts]
-                if whole
-                and places
-                and country_counts
-                and all(p.country not in country_counts for p in places)
-                else []
-            )
-            districts = (
-                gazetteer.lookup_district(name, loose=bool(country_counts)) if division else []
-            )
-            if country_counts and (division or districts):
-                districts = [d for d in districts if d.country in country_counts]
-                # "Muse township" with Myanmar in view: never Muse in the United States
-                places = [p for p in places if p.country in country_counts]
-            if (
-                loose and country_counts
-            ):  # a transliteration variant, in a country the article is about
-                places = [
-                    p for p in gazetteer.lookup(name, loose=True) if p.country in country_counts
-                ]
-            elif loose:  # no country named: a variant of a sizeable town only ("Menbej")
-                places = [
-                    p
-                    for p in gazetteer.lookup(name, loose=True)[:3]
-                    if p.population >= LOOSE_MIN_POPULATION
-                    and len(skeleton(name)) >= (4 if locative else 5)
-                ]
-            if home_variants:  # "Arbin" in Syria is 'Irbin, not the Arbin in France
-                places, loose = home_variants, True
-            within = _trailing_regions(gazetteer, after, country_counts)
-            if within:  # "in Gwoza, Borno": only what lies in Borno
-                places = [p for p in places if (p.country, p.admin1_code) in within]
-                districts = [d for d in districts if (d.country, d.admin1_code) in within]
-                confirmed.update(p.geonames_id for p in districts + places)
-            places = districts + places
-            if not places:
-                continue
-            name_key = region_key(name)
-            names_region = name_key in region_names
-            inside_named = name_key not in any_region_names
-            names_home_region = name_key in home_region_names
-            # what depends on the name and where it stands, not on which town it is
-            base = weight
-            base += 2.0 if locative else 0.0
-            base += 1.0 - start / max(len(sentence), 1)  # the place named first
-            if start == 0 and not locative:
-                base -= 1.5  # a sentence's first word is capitalized whatever it is
-            if _HOLDER_AFTER.match(after):
-                base -= 3.0  # "Chechnya's leader said": who speaks, not where
-            if _DISTRICT_AFTER.match(after) and not districts:
-                base -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
-            if _LANDMARK_AFTER.match(after):
-                base -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
-            if _BEARING_BEFORE.search(sentence[max(0, start - BEARING_WINDOW) : start]):
-                base -= REFERENCE_PENALTY  # "Hajin east of Deir Ezzor": a bearing from it
-            for place in places[:25]:
-                if names_region and (place.country, place.admin1_code) not in suffixed:
-                    continue  # "Borno" after "Borno state" is the state, not Borna in Saxony
-                if names_home_region and place.country not in country_counts:
-                    continue  # "in Borno", a region of the country in question, not Borna abroad
-                score = base
-                if not is_town(place):
-                    score += DIVISION_BONUS
-                score += min(math.log10(place.population + 1) / 2, 3.5)
-                score += 0.5 * (len(name.split()) - 1)
-                score -= 1.5 if loose else 0.0
-                mentions = country_counts.get(place.country, 0)
-                if mentions:
-                    score += 2.0 + 2.0 * mentions / top_country
-                elif country_counts:
-                    score -= 4.0
-                if inside_named and (place.country, place.admin1_code) in regions:
-                    score += 3.0  # a town inside a region the text names
-                if score > scores.get(place.geonames_id, -math.inf):
-                    scores[place.geonames_id] = score
-                    evidence[place.geonames_id] = sentence
-                    names[place.geonames_id] = name
-                    if loose:
-                        loosely.add(place.geonames_id)
-                    else:
-                        loosely.discard(place.geonames_id)
-    best_id = max(scores, key=lambda key: scores[key]) if scores else None
-    if best_id is not None and country_counts:
-        best = gazetteer.places[best_id]
-        if best.country not in country_counts and _named_in_another_country(
-            evidence[best_id], best, country_counts
+    if home_variants:  # "Arbin" in Syria is 'Irbin, not the Arbin in France
+        places, loose = home_variants, True
+    return districts + places, loose, bool(districts)
+
+
+def _base_score(
+    sentence: str, name: str, start: int, weight: float, locative: bool, districts: bool
+) -> float:
+    """What a place's score owes to its name and where it stands, not to which town it is."""
+    after = sentence[start + len(name) :]
+    base = weight
+    base += 2.0 if locative else 0.0
+    base += 1.0 - start / max(len(sentence), 1)  # the place named first
+    if start == 0 and not locative:
+        base -= 1.5  # a sentence's first word is capitalized whatever it is
+    if _HOLDER_AFTER.match(after):
+        base -= 3.0  # "Chechnya's leader said": who speaks, not where
+    if _DISTRICT_AFTER.match(after) and not districts:
+        base -= 2.0  # "Kherson's Dniprovskyi district": the city is the place
+    if _LANDMARK_AFTER.match(after):
+        base -= 1.0  # "across the river from the Zaporizhzhia nuclear plant"
+    if _BEARING_BEFORE.search(sentence[max(0, start - BEARING_WINDOW) : start]):
+        base -= REFERENCE_PENALTY  # "Hajin east of Deir Ezzor": a bearing from it
+    return base
+
+
+def _place_score(
+    gazetteer: Gazetteer, place: Place, name: str, base: float, loose: bool, named: _Named
+) -> float | None:
+    """A place's score for one mention of its name, or None when the text rules it out."""
+    name_key = region_key(name)
+    if name_key in named.region_names and (place.country, place.admin1_code) not in named.suffixed:
+        return None  # "Borno" after "Borno state" is the state, not Borna in Saxony
+    if name_key in named.home_region_names and place.country not in named.country_counts:
+        return None  # "in Borno", a region of the country in question, not Borna abroad
+    score = base
+    if not is_town(place):
+        score += DIVISION_BONUS
+    score += min(math.log10(place.population + 1) / 2, 3.5)
+    score += 0.5 * (len(name.split()) - 1)
+    score -= 1.5 if loose else 0.0
+    mentions = named.country_counts.get(place.country, 0)
+    if mentions:
+        score += 2.0 + 2.0 * mentions / named.top_country
+    elif named.country_counts:
+        score -= 4.0
+    if (
+        name_key not in named.any_region_names
+        and (place.country, place.admin1_code) in named.regions
+    ):
+        score += 3.0  # a town inside a region the text names
+    return score
+
+
+def _weigh_sentence(
+    gazetteer: Gazetteer, sentence: str, weight: float, named: _Named, tally: _Tally
+) -> None:
+    """Every place each name of the sentence may be, scored into the tally."""
+    candidates = _candidates(sentence)
+    region_spans = _region_spans(gazetteer, candidates)
+    for name, start, locative, admin, whole in candidates:
+        if any(
+            begin <= start and start + len(name) <= end and end - begin > len(name)
+            for begin, end in region_spans
         ):
-            best_id = None  # "the town of Palma in Mozambique": not the Palma in Spain
-    if best_id is not None and not country_counts and regions:
-        best_key = region_key(gazetteer.places[best_id].name)
+            continue
+        if admin and gazetteer.lookup_region(name, loose=True):
+            continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
+            # (no region of that name) is the land around the town
+        after = sentence[start + len(name) :]
+        if _VILLAGE_AFTER.match(after) and region_key(name) in named.home_region_names:
+            continue  # "a Sagaing village": a village of the region, not the town
+        if not whole and _DIVISION_AFTER.match(after):
+            continue  # "Nye" of "Tamoe Nye sub-township": a fragment names nothing
+        places, loose, districts = _candidate_places(
+            gazetteer, name, after, whole, locative, named.country_counts
+        )
+        within = _trailing_regions(gazetteer, after, named.country_counts)
+        if within:  # "in Gwoza, Borno": only what lies in Borno
+            places = [p for p in places if (p.country, p.admin1_code) in within]
+            tally.confirmed.update(p.geonames_id for p in places)
+        if not places:
+            continue
+        base = _base_score(sentence, name, start, weight, locative, districts)
+        for place in places[:25]:
+            score = _place_score(gazetteer, place, name, base, loose, named)
+            if score is not None:
+                tally.offer(place.geonames_id, score, sentence, name, loose)
+
+
+def _vetted_best(gazetteer: Gazetteer, tally: _Tally, named: _Named) -> int | None:
+    """The best-scored place, unless what the text says elsewhere makes it a false friend."""
+    if not tally.scores:
+        return None
+    best_id = max(tally.scores, key=lambda key: tally.scores[key])
+    best = gazetteer.places[best_id]
+    country_counts, regions = named.country_counts, named.regions
+    if (
+        country_counts
+        and best.country not in country_counts
+        and _named_in_another_country(tally.evidence[best_id], best, country_counts)
+    ):
+        return None  # "the town of Palma in Mozambique": not the Palma in Spain
+    if not country_counts and regions:
+        best_key = region_key(best.name)
         region_countries = {  # "near Beni" is as much the town in Congo as Beni in Bolivia
             key[0]
             for key, (_, _, admin) in regions.items()
             if admin or region_key(gazetteer.regions[key].name) != best_key
         }
-        if region_countries and gazetteer.places[best_id].country not in region_countries:
-            best_id = None  # "the south-west of Rif Dimashq": the region, not a namesake abroad
-    if best_id is not None and suffixed:
-        best = gazetteer.places[best_id]
-        if (best.country, best.admin1_code) not in suffixed and best.country not in country_counts:
-            best_id = None  # the text names a region; a town elsewhere is a false friend
+        if region_countries and best.country not in region_countries:
+            return None  # "the south-west of Rif Dimashq": the region, not a namesake abroad
     if (
-        best_id is not None
-        and not country_counts
-        and best_id not in gazetteer.area_ids
-        and best_id not in confirmed
-        and not _stands_alone(
-            gazetteer, gazetteer.places[best_id], names[best_id], best_id in loosely
-        )
+        named.suffixed
+        and (best.country, best.admin1_code) not in named.suffixed
+        and best.country not in country_counts
     ):
-        best_id = None  # a small town, with no country to say which of its namesakes
-    if best_id is not None and scores[best_id] >= 4.0:
-        place = gazetteer.places[best_id]
-        region = gazetteer.region_of(place)
-        is_area = best_id in gazetteer.area_ids
-        town = is_town(place)
-        location = Location(
-            name=place.name,
-            admin1=region_display_name(region) if region else None,
-            lat=place.lat,
-            lon=place.lon,
-            geonames_id=None if is_area or not town else place.geonames_id,
-            precision="area" if is_area else "locality" if town else "admin2",
-        )
-        return ResolvedPlace(location, place.country, place.timezone, evidence[best_id])
+        return None  # the text names a region; a town elsewhere is a false friend
+    if (
+        not country_counts
+        and best_id not in gazetteer.area_ids
+        and best_id not in tally.confirmed
+        and not _stands_alone(gazetteer, best, tally.names[best_id], best_id in tally.loosely)
+    ):
+        return None  # a small town, with no country to say which of its namesakes
+    return best_id
+
+
+def _town_place(gazetteer: Gazetteer, best_id: int, evidence: str) -> ResolvedPlace:
+    """A town, a district or a named area, at its own precision."""
+    place = gazetteer.places[best_id]
+    region = gazetteer.region_of(place)
+    is_area = best_id in gazetteer.area_ids
+    town = is_town(place)
+    location = Location(
+        name=place.name,
+        admin1=region_display_name(region) if region else None,
+        lat=place.lat,
+        lon=place.lon,
+        geonames_id=None if is_area or not town else place.geonames_id,
+        precision="area" if is_area else "locality" if town else "admin2",
+    )
+    return ResolvedPlace(location, place.country, place.timezone, evidence)
+
+
+def _region_place(
+    gazetteer: Gazetteer, regions: dict[tuple[str, str], tuple[float, str, bool]]
+) -> ResolvedPlace | None:
+    """The best-named region at region precision, at the part of it a bearing names
+    ("the southern countryside of Idlib")."""
     if not regions:
         return None
     key = max(regions, key=lambda k: regions[k][0])
@@ -754,3 +835,22 @@ def resolve_place(
         name=name, admin1=name, lat=lat, lon=lon, geonames_id=None, precision="admin1"
     )
     return ResolvedPlace(location, region.country, region.timezone, regions[key][1])
+
+
+TOWN_MIN_SCORE = 4.0  # below it, a town's support is too thin and the region is taken
+
+
+def resolve_place(
+    gazetteer: Gazetteer,
+    weighted_sentences: list[tuple[str, float]],
+    country_counts: dict[str, int],
+) -> ResolvedPlace | None:
+    """The best-supported town among the sentences, else a named region, else None."""
+    named = _named(gazetteer, weighted_sentences, country_counts)
+    tally = _Tally()
+    for sentence, weight in weighted_sentences:
+        _weigh_sentence(gazetteer, sentence, weight, named, tally)
+    best_id = _vetted_best(gazetteer, tally, named)
+    if best_id is not None and tally.scores[best_id] >= TOWN_MIN_SCORE:
+        return _town_place(gazetteer, best_id, tally.evidence[best_id])
+    return _region_place(gazetteer, named.regions)
