@@ -11,7 +11,7 @@ import pytest
 
 from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer
-from processors.extraction.region_named import region_named
+from processors.extraction.places import resolve_place
 from processors.offline import article_from_record
 from schemas.event import EventMention
 
@@ -55,13 +55,14 @@ def test_a_region_the_event_names_places_it_when_no_town_does(title, country, ad
 
 def test_a_region_in_a_group_s_name_is_no_place():
     gazetteer = get_gazetteer()
-    assert region_named(gazetteer, ["Arakan Army fighters clash with troops"], {"MM"}) is None
+    found = resolve_place(gazetteer, [("Arakan Army fighters clash with troops", 3.0)], {"MM": 1})
+    assert found is None
 
 
 def test_a_common_word_region_counts_only_after_in():
     gazetteer = get_gazetteer()
-    assert region_named(gazetteer, ["Delta Force raid kills two"], {"NG"}) is None
-    found = region_named(gazetteer, ["Gunmen kill four in Plateau"], {"NG"})
+    assert resolve_place(gazetteer, [("Delta Force raid kills two", 3.0)], {"NG": 1}) is None
+    found = resolve_place(gazetteer, [("Gunmen kill four in Plateau", 3.0)], {"NG": 1})
     assert found is not None and found.location.admin1 == "Plateau"
 
 

@@ -31,7 +31,6 @@ from processors.extraction.nonevents import is_ordinary_arrest
 from processors.extraction.place_context import inferred_countries
 from processors.extraction.places import ResolvedPlace, resolve_place
 from processors.extraction.protests import PROTEST_TYPES, escalation, stronger
-from processors.extraction.region_named import region_named
 from processors.extraction.sentences import MAX_SENTENCE_CHARS, dateline_place, split_sentences
 from processors.extraction.tolls import Toll, find_toll, is_cumulative, live_text
 from processors.extraction.triggers import (
@@ -346,10 +345,6 @@ def _where(
         resolved = span.anchor  # the place its own clause names, not its neighbour's
     else:
         resolved = resolve_place(gazetteer, weighted, country_counts)
-    if resolved is None:
-        # "Boko Haram storms Borno village": no town found, but the region is named
-        own = [event_sentence] if span.from_title or number else [event_sentence, article.title]
-        resolved = region_named(gazetteer, own, set(country_counts))
     if resolved is not None:
         return _Where(resolved.country, resolved.location, resolved.timezone, resolved)
     if lead is not None and lead.location is not None:

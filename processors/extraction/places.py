@@ -6,6 +6,16 @@ after "in"/"on"/"town of"), by whether its country is the one the article is abo
 in a region the article names (Lyman "in Donetsk region", not the Lyman near
 Kharkiv), and by its population. When no town is named, a named region ("a village
 in Zamfara state") places the event at region precision.
+
+Regions by name, one rule (`_regions_of_name`): a name is a first-level region when it is
+named as one ("Idlib province", "Borno state"; a spelling variant of a region abroad does
+not count when the text is about another country: "al-Mayadin desert" is the desert
+around al-Mayadin, not Medina's region), after "in" (a region of another country only
+when no other country has a region of that name: "France rules out talks; 10 killed in
+Borno"), or anywhere when it is a region of a country the text is about ("Fresh Borno
+attacks", "a Benue village", "Gunmen attack Kogi office", "northern Gaza Strip"). A name
+inside an armed group's ("Arakan Army") is none, and one that is also a common word
+("Plateau", "Delta") counts only after "in" or before "State".
 """
 
 from __future__ import annotations
@@ -70,7 +80,7 @@ _GROUP_NAME = re.compile(
 # The generic head of an Arabic compound name ("Khan Shaykhun", "Ein Tarma", "Wadi Barada",
 # "Tal Abyad"): alone it is no place, whatever town abroad carries it as a name
 _GENERIC_HEADS = frozenset(
-    "khan ein ain wadi tal tel tell tall deir dayr kafr kfar jabal jebel jabl beit bayt bir ras umm abu marj sahl qasr hayy jisr jesr nahr sheikh shekh shaykh mazraat khirbet khirbat qalaat maarrat ard puerto port porto san santa santo sao saint villa ciudad nueva nuevo fort mount lake cape".split()  # noqa: SIM905
+    "khan ein ain wadi tal tel tell tall deir dayr kafr kfar jabal jebel jabl beit bayt bir ras umm abu marj sahl sahel qasr hayy jisr jesr nahr sheikh shekh shaykh mazraat khirbet khirbat qalaat maarrat ard puerto port porto san santa santo sao saint villa ciudad nueva nuevo fort mount lake cape".split()  # noqa: SIM905
 )
 _HEADLINE_WORDS = frozenset(
     "coalition explosion explosions clashes clash bombardment bombardments mine mines raids raid airstrikes airstrike shelling gunmen arab arabs kurdish kurds tribal sunni shiite shia christian christians muslim muslims druze alawite yazidi turkmen pashtun tuareg fulani hausa igbo tutsi hutu amhara oromo tigrayan somali baloch violent continued renewed fierce heavy several more human death deaths casualties martyrs killed wounded injured attack attacks regime forces factions fighting battles warplanes helicopters rebels militants security calm tension escalation assassination suicide unidentified unknown armed new fresh explosive bomb bombs car roadside military intelligence hospital hospitals school schools market markets mosque church base airbase airport road highway bridge camp prison desert countryside outskirts city town village villages province".split()  # noqa: SIM905
@@ -338,6 +348,21 @@ def _group_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 @text_cache(maxsize=8192)
+def _country_words(sentence: str) -> tuple[str, ...]:
+    """The capitalized names of the sentence that name a country ("Gaza Strip",
+    "Chechnya"): no town, but some are first-level regions as well."""
+    found = []
+    for match in _CANDIDATE.finditer(sentence):
+        words = match.group(1).split()
+        for size in range(len(words), 0, -1):
+            for first in range(len(words) - size + 1):
+                name = re.sub(r"['’]s$", "", " ".join(words[first : first + size]))
+                if is_country_word(name):
+                    found.append(name)
+    return tuple(found)
+
+
+@text_cache(maxsize=8192)
 def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
     """(name, start, looks locative, names a region, is a whole span) for capitalized
     spans and sub-spans; a hyphenated pair ("Aleppo-Khanaser road") also gives each part."""
@@ -410,6 +435,57 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
     return tuple(found)
 
 
+def _regions_of_name(
+    gazetteer: Gazetteer,
+    name: str,
+    locative: bool,
+    admin: bool,
+    whole: bool,
+    country_counts: dict[str, int],
+) -> list[Region]:
+    """The first-level regions a name stands for where it stands (the module's rule on
+    regions): named as one ("Idlib province", "al-Mayadin desert"), after "in", or, in a
+    country the text is about, anywhere ("Fresh Borno attacks", "a Benue village")."""
+    if admin:
+        regions = gazetteer.lookup_region(name, loose=True)
+        in_context = [r for r in regions if r.country in country_counts]
+        if in_context:
+            return in_context
+        if country_counts:  # a spelling variant abroad is no region: "Mayadin" is not Medina
+            regions = gazetteer.lookup_region(name, loose=False)
+        if regions:  # "Kharkiv region" in an article that never says "Ukraine"
+            return sorted(regions, key=lambda r: -r.population)[:1]
+        # "Saada governorate": the region of the town that gives it its name
+        return [
+            r
+            for town in gazetteer.lookup(name)
+            if town.country in country_counts and (r := gazetteer.region_of(town)) is not None
+        ][:1]
+    if name.lower() in COMMON_WORD_REGIONS and not locative:
+        return []  # "Delta Force", "Plateau": plain words unless after "in"
+    regions = gazetteer.lookup_region(name, loose=False)
+    if not country_counts:
+        return sorted(regions, key=lambda r: -r.population)[:1] if locative else []
+    in_context = [r for r in regions if r.country in country_counts]
+    if in_context:
+        return in_context
+    if locative and whole and len(regions) == 1:
+        return regions  # "France rules out talks with Boko Haram; 10 killed in Borno"
+    return []
+
+
+def _is_region_name(gazetteer: Gazetteer, name: str, country_counts: dict[str, int]) -> bool:
+    """True when a name before "province" or "countryside" is a region's, not a town's: a
+    spelling variant counts only in the countries in view ("al-Mayadin desert" is the
+    desert around al-Mayadin, not Medina's region)."""
+    regions = gazetteer.lookup_region(name, loose=True)
+    if not country_counts:
+        return bool(regions)
+    return any(r.country in country_counts for r in regions) or bool(
+        gazetteer.lookup_region(name, loose=False)
+    )
+
+
 def _named_regions(
     gazetteer: Gazetteer,
     weighted_sentences: list[tuple[str, float]],
@@ -419,36 +495,29 @@ def _named_regions(
     sentence, whether it was named as a region: "Borno state", not just "Borno")."""
     named: dict[tuple[str, str], tuple[float, str, bool]] = {}
     for sentence, weight in weighted_sentences:
-        for name, start, locative, admin, _ in _candidates(sentence):
-            # "Fresh Borno attacks", "a Benue village": the region, as a qualifier
-            qualifier = (
-                bool(country_counts)
-                and name.lower() not in COMMON_WORD_REGIONS
-                and _QUALIFIED_AFTER.match(sentence, start + len(name)) is not None
-            )
-            if not (admin or locative or qualifier):
-                continue
-            regions = gazetteer.lookup_region(name, loose=admin)
-            in_context = [r for r in regions if r.country in country_counts]
-            if in_context or (country_counts and not admin):
-                regions = in_context
-            else:  # "Kharkiv region" in an article that never says "Ukraine"
-                regions = sorted(regions, key=lambda r: -r.population)[:1]
-            if not regions and admin:
-                # "Saada governorate": the region of the town that gives it its name
-                regions = [
-                    r
-                    for town in gazetteer.lookup(name)
-                    if town.country in country_counts
-                    and (r := gazetteer.region_of(town)) is not None
-                ][:1]
-            for region in regions:
-                score = weight + (1.0 if admin else 0.0)
-                key = (region.country, region.admin1_code)
-                previous = named.get(key, (-math.inf, "", False))
-                if score > previous[0]:
-                    named[key] = (score, sentence, admin or previous[2])
+        for name, _, locative, admin, whole in _candidates(sentence):
+            regions = _regions_of_name(gazetteer, name, locative, admin, whole, country_counts)
+            _keep_best(named, regions, weight + (1.0 if admin else 0.0), sentence, admin)
+        if country_counts:  # "in northern Gaza Strip": a country's name, and a region's
+            for name in _country_words(sentence):
+                regions = gazetteer.lookup_region(name, loose=False)
+                regions = [r for r in regions if r.country in country_counts]
+                _keep_best(named, regions, weight, sentence, False)
     return named
+
+
+def _keep_best(
+    named: dict[tuple[str, str], tuple[float, str, bool]],
+    regions: list[Region],
+    score: float,
+    sentence: str,
+    admin: bool,
+) -> None:
+    for region in regions:
+        key = (region.country, region.admin1_code)
+        previous = named.get(key, (-math.inf, "", False))
+        if score > previous[0]:
+            named[key] = (score, sentence, admin or previous[2])
 
 
 LOOSE_MIN_POPULATION = 20_000
@@ -490,6 +559,7 @@ COMMON_WORD_REGIONS = frozenset(
         "southern",
         "eastern",
         "western",
+        "national",
     ]
 )
 
@@ -735,7 +805,7 @@ def _weigh_sentence(
             for begin, end in region_spans
         ):
             continue
-        if admin and gazetteer.lookup_region(name, loose=True):
+        if admin and _is_region_name(gazetteer, name, named.country_counts):
             continue  # "Idlib countryside" is the region; "Jisr al-Shughur countryside"
             # (no region of that name) is the land around the town
         after = sentence[start + len(name) :]

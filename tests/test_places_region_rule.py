@@ -1,0 +1,61 @@
+"""The one rule for regions named by name (issue 24, items 1 and 3; issue 26's single
+region rule): a spelling variant of a region abroad is no region when the text is about
+another country ("al-Mayadin desert" is the desert around al-Mayadin, not Medina's
+region), the generic head of an Arabic compound is no foreign region ("Sahel", plain, of
+"Sahel al-Rouj"), a region of the country in view counts wherever its name stands, and a
+region whose name is also a country's ("Gaza Strip") is still the region.
+
+The sentences are made up for these tests; the places are real (GeoNames).
+"""
+
+from __future__ import annotations
+
+from processors.extraction import extract_events
+from processors.extraction.gazetteer import get_gazetteer
+from processors.extraction.places import resolve_place
+from processors.offline import article_from_record
+from schemas.event import EventMention
+
+
+def _event(title: str, source: str = "Test Wire") -> EventMention:
+    article = article_from_record(
+        {
+            "id": title,
+            "title": title,
+            "text": "",
+            "published": "2019-05-04T12:00:00Z",
+            "source": source,
+        }
+    )
+    events = extract_events(article)
+    assert events, title
+    return events[0]
+
+
+def test_a_spelling_variant_of_a_region_abroad_is_no_region():
+    found = resolve_place(
+        get_gazetteer(), [("Gunmen ambush a patrol in the al-Mayadin desert", 3.0)], {"SY": 1}
+    )
+    assert found is not None
+    assert (found.country, found.location.admin1) == ("SY", "Deir ez-Zor")
+
+
+def test_a_word_of_a_longer_name_is_no_foreign_region_after_in():
+    event = _event("Militants kill three men in Sahel al-Rouj", source="SOHR")
+    assert event.country == "SY"
+
+
+def test_a_region_of_the_country_in_view_counts_wherever_its_name_stands():
+    event = _event("Regime artillery pounds Reef Dimashq farms, monitor says", source="SOHR")
+    assert event.location is not None
+    assert (event.country, event.location.admin1, event.location.precision) == (
+        "SY",
+        "Rif-dimashq",
+        "admin1",
+    )
+
+
+def test_a_region_named_like_a_country_is_the_region():
+    event = _event("Soldiers wound two fishermen off the northern Gaza Strip on Friday")
+    assert event.location is not None
+    assert (event.country, event.location.admin1) == ("PS", "Gaza Strip")
