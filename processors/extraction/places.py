@@ -125,6 +125,7 @@ _TRAILING_REGION = re.compile(
     r"north|south|east|west|N\.|S\.)\s+)*"
     r"(?P<region>(?:(?:al|el|ar|as|ad)-)?[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
 )
+_IN_BEFORE = re.compile(r"\bin\s+(?:the\s+)?$", re.I)
 _SPAN_BREAKS = frozenset("in at near on of from into outside around".split())  # noqa: SIM905
 _COMPASS_ABBREVIATIONS = frozenset("N S E W NE NW SE SW".split())  # noqa: SIM905
 # words around a name that frame it rather than belong to it: "Gwoza" of "Gwoza LGA" and
@@ -347,30 +348,47 @@ def _group_spans(sentence: str) -> list[tuple[int, int]]:
     return [match.span() for match in _GROUP_NAME.finditer(sentence)] + group_spans(sentence)
 
 
-@text_cache(maxsize=8192)
-def _country_words(sentence: str) -> tuple[str, ...]:
-    """The capitalized names of the sentence that name a country ("Gaza Strip",
-    "Chechnya"): no town, but some are first-level regions as well."""
-    found = []
-    for match in _CANDIDATE.finditer(sentence):
-        words = match.group(1).split()
-        for size in range(len(words), 0, -1):
-            for first in range(len(words) - size + 1):
-                name = re.sub(r"['’]s$", "", " ".join(words[first : first + size]))
-                if is_country_word(name):
-                    found.append(name)
-    return tuple(found)
+Candidate = tuple[str, int, bool, bool, bool]
 
 
 @text_cache(maxsize=8192)
-def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
+def _candidates(sentence: str) -> tuple[Candidate, ...]:
     """(name, start, looks locative, names a region, is a whole span) for capitalized
-    spans and sub-spans; a hyphenated pair ("Aleppo-Khanaser road") also gives each part."""
+    spans and sub-spans outside any group's name; a hyphenated pair ("Aleppo-Khanaser
+    road") also gives each part."""
+    return tuple(found[:5] for found in _spans_and_groups(sentence)[0] if not found[5])
+
+
+@text_cache(maxsize=8192)
+def _region_candidates(sentence: str) -> tuple[Candidate, ...]:
+    """The candidates a region may be named by: a name inside what only looks like a
+    group's ("Karen Armed Group", "Sagaing Resistance Groups") says where it fights;
+    a name inside a listed group's ("Arakan Army") says nothing."""
+    return tuple(found[:5] for found in _spans_and_groups(sentence)[0])
+
+
+def _country_words(sentence: str) -> tuple[tuple[str, bool], ...]:
+    """The capitalized names of the sentence that name a country ("Gaza Strip",
+    "Chechnya", "Niger"), each with whether "in" stands before it: no town, but some
+    are first-level regions as well."""
+    return _spans_and_groups(sentence)[1]
+
+
+@text_cache(maxsize=8192)
+def _spans_and_groups(
+    sentence: str,
+) -> tuple[tuple[tuple[str, int, bool, bool, bool, bool], ...], tuple[tuple[str, bool], ...]]:
+    """The candidates of `_candidates` outside listed groups' names, each with whether it
+    stands inside what looks like a group's name; and the names of countries (see
+    `_country_words`)."""
     found = []
-    groups = _group_spans(sentence)
+    country_words = []
+    listed = group_spans(sentence)
+    patterned = [match.span() for match in _GROUP_NAME.finditer(sentence)]
     for match in _CANDIDATE.finditer(sentence):
-        if any(start <= match.start() < end for start, end in groups):
-            continue  # inside "Jaysh al-Islam" or "the Sultan Murad faction"
+        # a run of capitals that opens with a listed group's name goes on past it: "KIA
+        # Seizes Kachin Outpost", "ISIL-held Al-Raqqah"
+        in_pattern = any(start <= match.start() < end for start, end in patterned)
         words = match.group(1).split()
         if len(words) == 1 and "-" in words[0]:
             head, _, tail = words[0].partition("-")
@@ -390,6 +408,9 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                 name = re.sub(r"['’]s$", "", name)
                 if is_country_word(name):
                     countries.append(range(first, first + size))
+                    start = match.start() + match.group(1).find(words[first])
+                    before = sentence[max(0, start - 40) : start]
+                    country_words.append((name, bool(_IN_BEFORE.search(before))))
                     continue
                 if name.lower() in _NOT_PLACES:
                     continue
@@ -408,8 +429,9 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                     # Ezzor" of "Deir Ezzor Airbase" is
                     continue
                 start = match.start() + match.group(1).find(words[first])
-                if any(begin <= start < end for begin, end in groups):
+                if any(begin <= start < end for begin, end in listed):
                     continue  # "Arakan" of "the Arakan Army"
+                grouped = in_pattern or any(begin <= start < end for begin, end in patterned)
                 before = sentence[max(0, start - 40) : start]
                 possessor = _POSSESSOR_BEFORE.search(before)
                 if possessor:  # "in Sagaing's Kanbalu township": in Kanbalu, of Sagaing
@@ -431,8 +453,8 @@ def _candidates(sentence: str) -> tuple[tuple[str, int, bool, bool, bool], ...]:
                 )
                 rest = ([] if owned else lead[cut:]) + words[first + size :]
                 whole = all(word.lower().rstrip(".") in _FRAME_WORDS for word in rest)
-                found.append((name, start, locative or admin, admin, whole))
-    return tuple(found)
+                found.append((name, start, locative or admin, admin, whole, grouped))
+    return tuple(found), tuple(country_words)
 
 
 def _regions_of_name(
@@ -451,7 +473,9 @@ def _regions_of_name(
         in_context = [r for r in regions if r.country in country_counts]
         if in_context:
             return in_context
-        if country_counts:  # a spelling variant abroad is no region: "Mayadin" is not Medina
+        if _home_town(gazetteer, name, country_counts):
+            # a town at home names the land around it: "al-Mayadin desert" is not Medina's
+            # region abroad, though "the Jizan region" in a report on Yemen is Jazan's
             regions = gazetteer.lookup_region(name, loose=False)
         if regions:  # "Kharkiv region" in an article that never says "Ukraine"
             return sorted(regions, key=lambda r: -r.population)[:1]
@@ -476,33 +500,53 @@ def _regions_of_name(
 
 def _is_region_name(gazetteer: Gazetteer, name: str, country_counts: dict[str, int]) -> bool:
     """True when a name before "province" or "countryside" is a region's, not a town's: a
-    spelling variant counts only in the countries in view ("al-Mayadin desert" is the
-    desert around al-Mayadin, not Medina's region)."""
+    spelling variant of a region abroad does not count when a town at home carries the
+    name ("al-Mayadin desert" is the desert around al-Mayadin, not Medina's region)."""
     regions = gazetteer.lookup_region(name, loose=True)
-    if not country_counts:
-        return bool(regions)
-    return any(r.country in country_counts for r in regions) or bool(
-        gazetteer.lookup_region(name, loose=False)
-    )
+    if any(r.country in country_counts for r in regions):
+        return True
+    if _home_town(gazetteer, name, country_counts):
+        return bool(gazetteer.lookup_region(name, loose=False))
+    return bool(regions)
+
+
+def _home_town(gazetteer: Gazetteer, name: str, country_counts: dict[str, int]) -> bool:
+    """True when a town in the countries in view carries the name, or a spelling of it."""
+    return any(p.country in country_counts for p in gazetteer.lookup(name, loose=True))
+
+
+LOCATIVE_REGION_BONUS = 0.5  # "Karenni fighters clash in southern Shan": Shan
 
 
 def _named_regions(
     gazetteer: Gazetteer,
     weighted_sentences: list[tuple[str, float]],
     country_counts: dict[str, int],
+    words: set[str] | None = None,
 ) -> dict[tuple[str, str], tuple[float, str, bool]]:
     """Regions the sentences name: (weight of the best sentence naming each, that
-    sentence, whether it was named as a region: "Borno state", not just "Borno")."""
+    sentence, whether it was named as a region: "Borno state", not just "Borno"); the
+    keys of the names as written ("Najaf" for An Najaf) go into WORDS."""
     named: dict[tuple[str, str], tuple[float, str, bool]] = {}
     for sentence, weight in weighted_sentences:
-        for name, _, locative, admin, whole in _candidates(sentence):
+        for name, _, locative, admin, whole in _region_candidates(sentence):
             regions = _regions_of_name(gazetteer, name, locative, admin, whole, country_counts)
-            _keep_best(named, regions, weight + (1.0 if admin else 0.0), sentence, admin)
+            if (
+                regions
+                and words is not None
+                and any(r in regions for r in gazetteer.lookup_region(name))
+            ):
+                words.add(region_key(name))  # by the region's own name, not its town's
+            score = weight + (1.0 if admin else LOCATIVE_REGION_BONUS if locative else 0.0)
+            _keep_best(named, regions, score, sentence, admin)
         if country_counts:  # "in northern Gaza Strip": a country's name, and a region's
-            for name in _country_words(sentence):
+            for name, after_in in _country_words(sentence):
                 regions = gazetteer.lookup_region(name, loose=False)
-                regions = [r for r in regions if r.country in country_counts]
-                _keep_best(named, regions, weight, sentence, False)
+                in_context = [r for r in regions if r.country in country_counts]
+                if not in_context and not (after_in and len(regions) == 1):
+                    continue  # "clashes in Niger": Nigeria's Niger state, the one region
+                score = weight + (LOCATIVE_REGION_BONUS if after_in else 0.0)
+                _keep_best(named, in_context or regions, score, sentence, False)
     return named
 
 
@@ -655,7 +699,8 @@ def _named(
     weighted_sentences: list[tuple[str, float]],
     country_counts: dict[str, int],
 ) -> _Named:
-    regions = _named_regions(gazetteer, weighted_sentences, country_counts)
+    words: set[str] = set()  # "Najaf" names An Najaf: no town in it gains by that
+    regions = _named_regions(gazetteer, weighted_sentences, country_counts, words)
     suffixed = {key for key, (_, _, admin) in regions.items() if admin}
     return _Named(
         country_counts=country_counts,
@@ -663,7 +708,7 @@ def _named(
         regions=regions,
         suffixed=suffixed,
         region_names={region_key(gazetteer.regions[key].name) for key in suffixed},
-        any_region_names={region_key(gazetteer.regions[key].name) for key in regions},
+        any_region_names={region_key(gazetteer.regions[key].name) for key in regions} | words,
         home_region_names={
             region_key(gazetteer.regions[key].name) for key in regions if key[0] in country_counts
         },
