@@ -912,19 +912,46 @@ def _vetted_best(gazetteer: Gazetteer, tally: _Tally, named: _Named) -> int | No
     return best_id
 
 
-def _town_place(gazetteer: Gazetteer, best_id: int, evidence: str) -> ResolvedPlace:
-    """A town, a district or a named area, at its own precision."""
+# "clashes north of Hama", "a village 30 km east of Manbij": the event lies off the town,
+# in that direction; with no distance given, BEARING_KM off it
+_BEARING_OF = re.compile(
+    r"(?:\b(?P<km>\d{1,3})\s*(?:km|kilomet(?:re|er)s?)\s+)?\b(?P<ns>north|south)?-?(?P<ew>east|west)?"
+    r"(?<=[a-z])\s+of\s+(?:the\s+)?(?:(?:city|town)\s+of\s+)?$",
+    re.I,
+)
+BEARING_KM = 20.0
+MAX_BEARING_KM = 150.0
+
+
+def _off_bearing(evidence: str, name: str, lat: float, lon: float) -> tuple[float, float] | None:
+    """The point a bearing before the town's name places the event at, if there is one."""
+    start = evidence.find(name)
+    match = _BEARING_OF.search(evidence[max(0, start - 40) : start]) if start > 0 else None
+    if match is None or not (match.group("ns") or match.group("ew")):
+        return None
+    km = min(float(match.group("km") or BEARING_KM), MAX_BEARING_KM)
+    north = {"north": 1.0, "south": -1.0}.get((match.group("ns") or "").lower(), 0.0)
+    east = {"east": 1.0, "west": -1.0}.get((match.group("ew") or "").lower(), 0.0)
+    scale = km / math.hypot(north, east) / 111.0
+    return lat + north * scale, lon + east * scale / max(math.cos(math.radians(lat)), 0.1)
+
+
+def _town_place(gazetteer: Gazetteer, best_id: int, evidence: str, name: str) -> ResolvedPlace:
+    """A town, a district or a named area, at its own precision; off the town in the
+    direction a bearing before its name gives, at area precision."""
     place = gazetteer.places[best_id]
     region = gazetteer.region_of(place)
     is_area = best_id in gazetteer.area_ids
     town = is_town(place)
+    point = _off_bearing(evidence, name, place.lat, place.lon)
+    lat, lon = point or (place.lat, place.lon)
     location = Location(
         name=place.name,
         admin1=region_display_name(region) if region else None,
-        lat=place.lat,
-        lon=place.lon,
-        geonames_id=None if is_area or not town else place.geonames_id,
-        precision="area" if is_area else "locality" if town else "admin2",
+        lat=max(-90.0, min(90.0, lat)),
+        lon=(lon + 180.0) % 360.0 - 180.0,
+        geonames_id=None if is_area or not town or point else place.geonames_id,
+        precision="area" if is_area or point else "locality" if town else "admin2",
     )
     return ResolvedPlace(location, place.country, place.timezone, evidence)
 
@@ -967,5 +994,5 @@ def resolve_place(
         _weigh_sentence(gazetteer, sentence, weight, named, tally)
     best_id = _vetted_best(gazetteer, tally, named)
     if best_id is not None and tally.scores[best_id] >= TOWN_MIN_SCORE:
-        return _town_place(gazetteer, best_id, tally.evidence[best_id])
+        return _town_place(gazetteer, best_id, tally.evidence[best_id], tally.names[best_id])
     return _region_place(gazetteer, named.regions)
