@@ -23,11 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness.feed_server import FeedServer, rss_with_items
 from harness.services import kafka_broker
 from infra.kafka_admin import ensure_topics
+from infra.kafka_producer import make_producer
 from infra.settings import Settings
 from ingest.collector import Collector
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
-from ingest.producer import make_producer, send_article
+from ingest.producer import send_article
 from schemas.article import Article, article_id_for
 
 FEEDS, ENTRIES = 100, 50

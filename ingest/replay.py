@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from infra.kafka_producer import make_producer
 from infra.settings import Settings
-from ingest.producer import make_producer, push_articles
+from ingest.producer import push_articles
 from ingest.seeds import SeedError, read_seeds
 
 

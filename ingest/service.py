@@ -7,6 +7,7 @@ import logging
 import signal
 
 from infra.kafka_admin import broker_answers, ensure_topics
+from infra.kafka_producer import make_producer
 from infra.logs import configure as configure_logging
 from infra.settings import Settings
 from ingest.collector import Collector, PollResult
@@ -15,7 +16,6 @@ from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig, FeedsFileError, load_feeds
 from ingest.fetch import make_client
 from ingest.metrics import CollectorMetrics
-from ingest.producer import make_producer
 
 log = logging.getLogger("wirewatch.collector")
 

@@ -11,11 +11,11 @@ import pytest
 from harness.feed_server import FIXTURES, FeedServer, rss_with_items
 from harness.kafka_helpers import read_topic_to_end
 from infra.kafka_admin import ensure_topics
+from infra.kafka_producer import make_producer
 from infra.settings import Settings
 from ingest.collector import Collector
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
-from ingest.producer import make_producer
 
 pytestmark = pytest.mark.kafka
 

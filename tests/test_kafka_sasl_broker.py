@@ -19,8 +19,9 @@ from harness.kafka_helpers import pipeline_lag, read_topic
 from harness.services import free_port, free_port_pair, wait_until, wirewatch_command
 from infra.broker import LocalBroker
 from infra.kafka_admin import BrokerRefused, ensure_topics
+from infra.kafka_producer import make_producer
 from infra.settings import Settings
-from ingest.producer import make_producer, push_articles
+from ingest.producer import push_articles
 from ingest.seeds import load_seed
 from schemas.article import Article
 from sinks.storage import connect, list_events
