@@ -1,8 +1,9 @@
 """What the broker itself knows of the pipeline, so an operator can see it with no worker
 running: each stage's consumer lag (the worker group's committed offsets against the
-topics' end offsets), the letters held in each dead-letter topic, and the members of
-the worker group. Read with kafka-python's admin client and a consumer that joins no
-group; the arithmetic is pure (`partition_lag`) and shared with the worker's own gauge.
+topics' end offsets) and the members of the worker group (the letters held in each
+dead-letter topic: `deadletters.status`). Read with kafka-python's admin client and a
+consumer that joins no group (`status_consumer`); the arithmetic is pure
+(`partition_lag`) and shared with the worker's own gauge.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
 from infra.settings import Settings
-from schemas.topics import PIPELINE_TOPICS, STAGE_READING, dead_letter_topic
+from schemas.topics import PIPELINE_TOPICS, STAGE_READING
 
 REQUEST_TIMEOUT_MS = 5000  # a status page waits this long for a broker, at most
 
@@ -62,7 +63,6 @@ class Member:
 @dataclass(frozen=True)
 class BrokerView:
     stages: tuple[StageLag, ...]
-    dead_letters: dict[str, int]  # .dlq topic -> letters held
     group_state: str
     members: tuple[Member, ...]
 
@@ -102,38 +102,19 @@ def read_broker(settings: Settings) -> BrokerView:
         client_id=f"{settings.app_id}-status",
         request_timeout_ms=REQUEST_TIMEOUT_MS,
     )
-    consumer = KafkaConsumer(
-        bootstrap_servers=servers,
-        client_id=f"{settings.app_id}-status",
-        enable_auto_commit=False,
-        request_timeout_ms=REQUEST_TIMEOUT_MS + 1000,
-    )
+    consumer = status_consumer(settings)
     try:
         inputs = _partitions(consumer, [settings.topic(s.name) for s in PIPELINE_TOPICS])
-        letters = _partitions(
-            consumer, [settings.topic(dead_letter_topic(s).name) for s in PIPELINE_TOPICS]
-        )
-        everything = inputs + letters
-        ends = consumer.end_offsets(everything)
-        starts = consumer.beginning_offsets(everything)
+        ends = consumer.end_offsets(inputs)
+        starts = consumer.beginning_offsets(inputs)
         offsets = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
         committed = {
             tp: (found.offset if found is not None and found.offset >= 0 else None)
             for tp, found in offsets.items()
         }
-        dead = {
-            tp.topic: dead_letters_held(starts[tp], ends[tp])
-            for tp in sorted(letters, key=lambda tp: tp.topic)
-        }
         group = admin.describe_groups([settings.app_id]).get(settings.app_id, {})
         return BrokerView(
-            stages=stage_lags(
-                settings,
-                committed,
-                starts,
-                {tp: ends[tp] for tp in inputs},
-            ),
-            dead_letters=dead,
+            stages=stage_lags(settings, committed, starts, ends),
             group_state=str(group.get("group_state") or group.get("state") or "unknown"),
             members=tuple(_member(m) for m in group.get("members") or ()),
         )
@@ -142,10 +123,14 @@ def read_broker(settings: Settings) -> BrokerView:
         admin.close()
 
 
-def dead_letters_held(start: int, end: int) -> int:
-    """Letters in a dead-letter partition: those written (END) less those the broker's
-    retention has already deleted (START)."""
-    return max(end - start, 0)
+def status_consumer(settings: Settings) -> KafkaConsumer:
+    """A consumer of no group that waits for the broker no longer than a status page does."""
+    return KafkaConsumer(
+        bootstrap_servers=settings.bootstrap_servers,
+        client_id=f"{settings.app_id}-status",
+        enable_auto_commit=False,
+        request_timeout_ms=REQUEST_TIMEOUT_MS + 1000,
+    )
 
 
 def _partitions(consumer: KafkaConsumer, topics: list[str]) -> list[TopicPartition]:

@@ -9,8 +9,8 @@ import hashlib
 
 import pytest
 
+from deadletters.apart import read_apart
 from infra.settings import Settings
-from ingest.dead_letters import read_apart
 from ingest.producer import ArticleTooLarge, article_message
 from ingest.seeds import load_seed
 from schemas.dead_letter import MAX_ERROR_CHARS, MAX_INLINE_BYTES, DeadLetter, dead_letter

@@ -16,18 +16,18 @@ from pathlib import Path
 import pytest
 from kafka import KafkaProducer
 
-from harness.kafka_helpers import pipeline_lag, read_topic, read_topic_to_end
-from harness.services import free_port, wait_until
-from infra.kafka_admin import ensure_topics
-from ingest.dead_letters import (
+from deadletters.apart import read_apart
+from deadletters.reading import (
     DeadLetterProblem,
     StoredLetter,
     parse_letter,
-    plan_replay,
-    read_apart,
     select,
     source_topic,
 )
+from deadletters.replay import plan_replay
+from harness.kafka_helpers import pipeline_lag, read_topic, read_topic_to_end
+from harness.services import free_port, wait_until
+from infra.kafka_admin import ensure_topics
 from ingest.seeds import load_seed
 from schemas.dead_letter import MAX_INLINE_BYTES, DeadLetter, OriginalUnavailable, dead_letter
 from sinks.storage import connect, count_versions, list_events

@@ -16,7 +16,8 @@ from kafka import TopicPartition
 from prometheus_client import CollectorRegistry, Counter
 from rich.console import Console
 
-from infra.kafka_status import dead_letters_held, partition_lag, stage_lags
+from deadletters.status import dead_letters_held
+from infra.kafka_status import partition_lag, stage_lags
 from infra.logs import logging_config
 from infra.probes import ProbeServer, ProbeServerError, probe_answer
 from infra.settings import Settings

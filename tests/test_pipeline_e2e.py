@@ -11,6 +11,7 @@ import time
 import pytest
 from kafka import KafkaProducer
 
+from deadletters.apart import read_apart
 from harness.kafka_helpers import (
     group_members,
     lag_by_partition,
@@ -18,7 +19,6 @@ from harness.kafka_helpers import (
     read_topic_to_end,
 )
 from harness.services import invoke_wirewatch, wait_until
-from ingest.dead_letters import read_apart
 from ingest.seeds import load_seed, seed_files
 from schemas.dead_letter import DeadLetter
 from sinks.storage import connect, count_versions, list_events

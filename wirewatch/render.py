@@ -35,7 +35,8 @@ from schemas.event import Event
 from sinks.alerts.channels import shown_target
 
 if TYPE_CHECKING:
-    from ingest.dead_letters import LetterCount, StoredLetter
+    from deadletters.reading import StoredLetter
+    from deadletters.status import LetterCount
     from sinks.event_query import StoredVersion
 
 

@@ -1,8 +1,9 @@
 """The one error policy of the stream: a message a stage cannot handle goes, with its
 original bytes and the reason, to the dead-letter topic of the topic it came from, and
 the stage goes on. A letter always fits in a message: an original over 512 kB is kept
-in a file under <state_dir>/dead-letters, named in the letter. Every agent runs its handler through `run_stage`, so the policy is
-written once, and so is the counting of each stage's messages (`WorkerMetrics`).
+in a file under <state_dir>/dead-letters (`deadletters.apart`), named in the letter.
+Every agent runs its handler through `run_stage`, so the policy is written once, and so
+is the counting of each stage's messages (`WorkerMetrics`).
 
 A store that cannot be written (`infra.db.StoreUnavailable`) is no message's fault: the
 stage tries the same message (or batch) again, waiting longer each time up to
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
@@ -27,6 +27,7 @@ from typing import TypeVar
 import faust
 from faust.types import EventT
 
+from deadletters.apart import apart_path, store_apart
 from infra.db import StoreUnavailable
 from infra.settings import Settings
 from processors.stages import StageFailed, Step
@@ -83,22 +84,20 @@ class DeadLetters:
         await self.topics[spec.name].send(key=key, value=letter.to_json_bytes())
 
     def _store_apart(self, topic: str, partition: int, offset: int, value: bytes) -> str | None:
-        """Write an original too large for a letter under <state_dir>/dead-letters and
-        return its path; None (the letter then carries it cut) when it cannot be written."""
-        folder = self.settings.dead_letter_dir / re.sub(r"[^A-Za-z0-9._-]", "_", topic)
-        path = folder / f"p{partition}-o{offset}.bin"
+        """Keep an original too large for a letter under <state_dir>/dead-letters
+        (`deadletters.apart`) and return its path; None (the letter then carries it
+        cut) when it cannot be written."""
+        folder = self.settings.dead_letter_dir
+        where = apart_path(folder, topic, partition, offset)
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(".tmp")
-            temporary.write_bytes(value)
-            temporary.replace(path)
+            path = store_apart(folder, topic, partition, offset, value)
         except OSError as error:
-            log.error("%s: cannot keep a dead letter's %d bytes: %s", path, len(value), error)
+            log.error("%s: cannot keep a dead letter's %d bytes: %s", where, len(value), error)
             return None
         log.warning(
-            "%s[%s]@%s: %d bytes kept apart in %s", topic, partition, offset, len(value), path
+            "%s[%s]@%s: %d bytes kept apart in %s", topic, partition, offset, len(value), where
         )
-        return str(path.absolute())
+        return path
 
 
 async def run_stage(

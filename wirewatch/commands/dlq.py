@@ -48,7 +48,8 @@ def dlq() -> None:
 @FORMAT
 def dlq_list(topic: str | None, output_format: str | None) -> None:
     """The dead-letter topics and their counts, or TOPIC's letters, oldest first."""
-    from ingest.dead_letters import count_letters, read_letters, source_topic
+    from deadletters.reading import read_letters, source_topic
+    from deadletters.status import count_letters
 
     settings = _settings()
     as_table = render.chosen_format(output_format) == "table"
@@ -78,7 +79,7 @@ def dlq_list(topic: str | None, output_format: str | None) -> None:
 )
 def dlq_show(topic: str, offset: int, original: bool) -> None:
     """The letter at OFFSET of TOPIC's dead-letter topic, in full (JSON)."""
-    from ingest.dead_letters import DeadLetterProblem, original_of, read_letter, source_topic
+    from deadletters.reading import DeadLetterProblem, original_of, read_letter, source_topic
 
     settings = _settings()
     stored = read_letter(settings, source_topic(topic, settings.topic_prefix), offset)
@@ -110,14 +111,8 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
 
     A letter whose original cannot be given back exactly (truncated, its file missing or
     altered) is skipped with the reason; the exit status is then 1."""
-    from ingest.dead_letters import (
-        plan_replay,
-        read_letters,
-        read_letters_at,
-        select,
-        send_back,
-        source_topic,
-    )
+    from deadletters.reading import read_letters, read_letters_at, select, source_topic
+    from deadletters.replay import plan_replay, send_back
 
     settings = _settings()
     spec = source_topic(topic, settings.topic_prefix)

@@ -1,7 +1,7 @@
 """``wirewatch status``: the pipeline on one screen, with no worker needed. The broker's
 part (each stage's lag, the dead letters, the workers in the group) comes from Kafka
-itself (`infra.kafka_status`); the collector's last poll and the last stored event
-from the databases. Whatever part cannot be read says why in one line, and the rest is
+itself (`infra.kafka_status`, `deadletters.status`); the collector's last poll and the
+last stored event from the databases. Whatever part cannot be read says why in one line, and the rest is
 still shown."""
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def status(output: str | None) -> None:
 def _broker_part(settings: Settings) -> dict[str, Any]:
     from kafka.errors import KafkaError
 
+    from deadletters.status import letters_held
     from infra.kafka_admin import broker_answers
     from infra.kafka_status import read_broker
 
@@ -53,6 +54,7 @@ def _broker_part(settings: Settings) -> dict[str, Any]:
         return {**part, "reachable": False, "error": "no broker answers"}
     try:
         view = read_broker(settings)
+        dead_letters = letters_held(settings)
     except KafkaError as error:
         return {**part, "reachable": False, "error": f"{type(error).__name__}: {error}"}
     return {
@@ -76,7 +78,7 @@ def _broker_part(settings: Settings) -> dict[str, Any]:
             }
             for stage in view.stages
         ],
-        "dead_letters": view.dead_letters,
+        "dead_letters": dead_letters,
         "workers": [
             {
                 "member_id": member.member_id,

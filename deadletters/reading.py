@@ -1,32 +1,28 @@
-"""Dead letters read back from their topics, and their originals sent again: after a fix,
-what a stage could not handle goes back through the pipeline from the topic it came
-from. Pure functions choose what to send and say why a letter is skipped; the shells
-read a `.dlq` topic (one partition, as every dead-letter topic has) and produce.
+"""A dead-letter topic read back: its letters parsed, a few found where they are, and a
+letter's original given back only when it can be exactly. Pure functions parse and
+choose; the shells read a `.dlq` topic (one partition, as every dead-letter topic has).
 
-A letter is untrusted: the file it names is read only when it is a regular file inside
-<state_dir>/dead-letters (symlinks resolved first), no larger than the letter says, and
+A letter is untrusted: the file it names is read only through `deadletters.apart`
+(a regular file inside <state_dir>/dead-letters, no larger than the letter says), and
 given back only when it matches the letter's SHA-256; a letter that fails any of that is
-skipped with one line and the others still go. Asked for some offsets, the reader seeks
-to them rather than reading the topic from its start."""
+named with one line. Asked for some offsets, the reader seeks to them rather than
+reading the topic from its start."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import stat
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
-from kafka.errors import KafkaError
 
+from deadletters.apart import read_apart
 from infra.errors import OperatorError
 from infra.kafka_admin import require_broker
 from infra.settings import Settings
-from ingest.producer import make_producer
 from schemas.dead_letter import DeadLetter, OriginalUnavailable, describe_error
 from schemas.topics import PIPELINE_TOPICS, TopicSpec, dead_letter_topic
 
@@ -78,40 +74,6 @@ def parse_letter(topic: str, offset: int, timestamp_ms: int, value: bytes | None
         return StoredLetter(topic, offset, at, None, f"not a dead letter: {describe_error(error)}")
 
 
-def read_apart(folder: Path, name: str, size: int) -> bytes:
-    """The bytes of the file NAME (a letter's stored_apart; a relative one from the
-    current directory, as it was written) when it is a regular file inside FOLDER once
-    every symlink is resolved, of at most SIZE bytes (the letter's value_bytes), no more
-    than SIZE read; OriginalUnavailable saying why not. It is opened without following a
-    symlink and without blocking, so a FIFO or a device is refused, never waited on or
-    read from."""
-    if "\x00" in name:
-        raise OriginalUnavailable("the original's file name holds a NUL byte: refused")
-    root = os.path.realpath(folder)
-    path = os.path.realpath(name)
-    if os.path.commonpath([root, path]) != root or path == root:
-        raise OriginalUnavailable(f"the original's file {name} is not inside {root}: refused")
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
-    descriptor = os.open(path, flags)  # OSError: the caller names the file
-    with open(descriptor, "rb", buffering=0, closefd=True) as handle:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode):
-            raise OriginalUnavailable(f"the original's file {name} is not a regular file: refused")
-        if info.st_size > size:
-            raise OriginalUnavailable(
-                f"the original's file {name} holds {info.st_size:,} bytes, the letter says "
-                f"{size:,}: refused"
-            )
-        chunks, left = [], size + 1  # one more: a file grown since the stat shows it
-        while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
-            chunks.append(chunk)
-            left -= len(chunk)
-    data = b"".join(chunks)
-    if len(data) > size:
-        raise OriginalUnavailable(f"the original's file {name} is over {size:,} bytes: refused")
-    return data
-
-
 def original_of(stored: StoredLetter, folder: Path) -> bytes:
     """The exact original bytes of a stored letter (checked against its SHA-256), a
     file it names read only from FOLDER (see `read_apart`); DeadLetterProblem naming
@@ -122,44 +84,6 @@ def original_of(stored: StoredLetter, folder: Path) -> bytes:
         return stored.letter.checked_original(lambda name, size: read_apart(folder, name, size))
     except OriginalUnavailable as error:
         raise DeadLetterProblem(f"{stored.where}: {error}") from None
-
-
-@dataclass(frozen=True)
-class Resend:
-    """One original to send back: where it came from, its key and bytes."""
-
-    offset: int  # of its letter in the dead-letter topic
-    topic: str
-    key: bytes | None
-    value: bytes
-
-
-@dataclass
-class ReplayPlan:
-    send: list[Resend] = field(default_factory=list)
-    skipped: list[tuple[int, str]] = field(default_factory=list)  # (offset, why)
-
-
-def plan_replay(letters: Iterable[StoredLetter], source: str, folder: Path) -> ReplayPlan:
-    """What to send back to SOURCE (the prefixed source topic) of LETTERS, and each
-    letter that cannot be, with why: unreadable, from another topic, or an original that
-    cannot be given back exactly (truncated, not base64, its file missing, outside
-    FOLDER, not a plain file, or altered)."""
-    plan = ReplayPlan()
-    for stored in letters:
-        letter = stored.letter
-        if letter is not None and letter.source_topic != source:
-            plan.skipped.append((stored.offset, f"came from {letter.source_topic}, not {source}"))
-            continue
-        try:
-            value = original_of(stored, folder)
-            assert letter is not None  # original_of refused an unreadable one
-            key = letter.key
-        except (DeadLetterProblem, OriginalUnavailable) as error:
-            plan.skipped.append((stored.offset, str(error).removeprefix(f"{stored.where}: ")))
-            continue
-        plan.send.append(Resend(stored.offset, source, key, value))
-    return plan
 
 
 def select(
@@ -186,44 +110,6 @@ def select(
 
 def _span(offsets: Sequence[int]) -> str:
     return f"it holds offsets {offsets[0]} to {offsets[-1]}" if offsets else "it holds no letters"
-
-
-# --- the broker --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LetterCount:
-    """A dead-letter topic and how many letters it holds now (retention may have
-    removed older ones: `first` is the oldest offset still there)."""
-
-    topic: str
-    source: str
-    letters: int
-    first: int
-    end: int
-    exists: bool
-
-
-def count_letters(settings: Settings) -> list[LetterCount]:
-    """Every dead-letter topic of the pipeline with its count (0 for one not created)."""
-    require_broker(settings)
-    consumer = _consumer(settings)
-    try:
-        existing = consumer.topics()
-        counts = []
-        for spec in PIPELINE_TOPICS:
-            name = settings.topic(dead_letter_topic(spec).name)
-            first = end = 0
-            if name in existing:
-                first, end = _bounds(consumer, TopicPartition(name, 0))
-            counts.append(
-                LetterCount(
-                    name, settings.topic(spec.name), end - first, first, end, name in existing
-                )
-            )
-        return counts
-    finally:
-        consumer.close()
 
 
 def read_letters(
@@ -257,7 +143,7 @@ def _read(
     """The letters at ONLY (ascending), or every letter when None."""
     require_broker(settings)
     name = settings.topic(dead_letter_topic(spec).name)
-    consumer = _consumer(settings, few=only is not None)
+    consumer = letters_consumer(settings, few=only is not None)
     read: list[int] = []
     size = 0
     try:
@@ -267,7 +153,7 @@ def _read(
                 "has created this pipeline's topics (is WIREWATCH_TOPIC_PREFIX right?)"
             )
         partition = TopicPartition(name, 0)
-        first, end = _bounds(consumer, partition)
+        first, end = partition_bounds(consumer, partition)
         starts = range(first, end)[:1] if only is None else only  # where to seek
         missing = [offset for offset in only or () if not first <= offset < end]
         if missing:
@@ -307,7 +193,7 @@ def _read(
         consumer.close()
 
 
-def _consumer(settings: Settings, few: bool = False) -> KafkaConsumer:
+def letters_consumer(settings: Settings, few: bool = False) -> KafkaConsumer:
     """A consumer of no group (nothing committed, no worker's offsets touched). It does
     not check each record's CRC: kafka-python does that in pure Python, about 0.2 s per
     large letter, which made a topic of a few hundred of them unreadable within the
@@ -326,40 +212,8 @@ def _consumer(settings: Settings, few: bool = False) -> KafkaConsumer:
     )
 
 
-def _bounds(consumer: KafkaConsumer, partition: TopicPartition) -> tuple[int, int]:
+def partition_bounds(consumer: KafkaConsumer, partition: TopicPartition) -> tuple[int, int]:
     return (
         consumer.beginning_offsets([partition])[partition],
         consumer.end_offsets([partition])[partition],
     )
-
-
-def send_back(
-    settings: Settings, resends: Sequence[Resend], timeout: float = 60.0
-) -> list[Exception | None]:
-    """Send each original to its topic under its key; per resend, None once Kafka
-    acknowledged it, or the error why not (the others still go)."""
-    if not resends:
-        return []
-    require_broker(settings)
-    producer = make_producer(settings, client_id=f"{settings.app_id}-dlq-replay")
-    try:
-        futures: list = []
-        for resend in resends:
-            try:
-                futures.append(producer.send(resend.topic, key=resend.key, value=resend.value))
-            except KafkaError as error:
-                futures.append(error)
-        outcomes: list[Exception | None] = []
-        deadline = time.monotonic() + timeout
-        for future in futures:
-            if isinstance(future, Exception):
-                outcomes.append(future)
-                continue
-            try:
-                future.get(timeout=max(deadline - time.monotonic(), 0.0))
-                outcomes.append(None)
-            except KafkaError as error:
-                outcomes.append(error)
-        return outcomes
-    finally:
-        producer.close(timeout=10)
