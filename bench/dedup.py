@@ -24,7 +24,9 @@ import os
 import random
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -51,91 +53,137 @@ def resident_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+class Incident(NamedTuple):
+    """What the reports of one incident share."""
+
+    country: str
+    location: Location
+    type: SubEventType
+    killed: int
+
+
+@dataclass
+class Synthetic:
+    """The stream as it is generated: the article lines, the pre-built mention of each
+    report, the article each copy repeats (a report's id), and the articles sent."""
+
+    lines: list[str] = field(default_factory=list)
+    mentions: dict[str, EventMention] = field(default_factory=dict)
+    copy_of: dict[str, str] = field(default_factory=dict)
+    sent: list[Article] = field(default_factory=list)
+
+
 def generate(count: int, days: int, rng: random.Random):
-    """(article JSON lines, mention per article id), in publication order."""
+    """(article JSON lines, mention per article id, the report each copy repeats), in
+    publication order: a repeat, a wire copy or a report, as each roll of RNG says."""
     vocabulary = [f"w{i}" for i in range(20000)]
-    towns = [
-        (country, index, rng.uniform(-40, 60), rng.uniform(-20, 120))
-        for country in COUNTRIES
-        for index in range(40)
-    ]
-    lines: list[str] = []
-    mentions: dict[str, EventMention] = {}
-    copy_of: dict[str, str] = {}  # a copy's id -> the id of the article it repeats
-    sent: list[Article] = []
+    towns = _towns(rng)
+    stream = Synthetic()
     per_second = days * 86400 / count
-    incident: dict | None = None
+    incident: Incident | None = None
     reports_left = 0
     for number in range(count):
         published = START + dt.timedelta(seconds=number * per_second)
         roll = rng.random()
-        if roll < 0.05 and sent:  # a repeat of something already sent
-            lines.append(rng.choice(sent[-500:]).model_dump_json())
-            continue
-        if roll < 0.15 and sent:  # a wire copy republished with a sentence added
-            original = rng.choice(sent[-500:])
-            article = original.model_copy(
-                update={
-                    "id": f"{number:032x}",
-                    "url": f"https://copy{number}.example/a",
-                    "source": f"Outlet {rng.randrange(200)}",
-                    "text": original.text + " " + " ".join(rng.choices(vocabulary, k=12)) + ".",
-                    "published": published,
-                }
-            )
-            lines.append(article.model_dump_json())
-            sent.append(article)
-            root = original.id
-            while root not in mentions:  # a copy of a copy: its root's mention
-                root = copy_of[root]
-            copy_of[article.id] = root
-            continue
-        if reports_left == 0:
-            country, town, lat, lon = rng.choice(towns)
-            incident = {
-                "country": country,
-                "location": Location(
-                    name=f"Town {country}{town}",
-                    admin1=f"Region {country}{town % 5}",
-                    lat=lat,
-                    lon=lon,
-                    geonames_id=hash((country, town)) % 10_000_000,
-                    precision="locality",
-                ),
-                "type": rng.choice(TYPES),
-                "killed": rng.randrange(0, 30),
-            }
-            reports_left = rng.randrange(1, 5)
-        reports_left -= 1
-        assert incident is not None
-        article = Article(
-            id=f"{number:032x}",
-            url=f"https://outlet{number % 200}.example/{number}",
-            title=f"Report {number}",
-            text=" ".join(rng.choices(vocabulary, k=90)) + ".",
-            source=f"Outlet {rng.randrange(200)}",
-            published=published,
-        )
-        lines.append(article.model_dump_json())
-        sent.append(article)
-        sub_type = incident["type"]
-        mentions[article.id] = EventMention(
-            mention_id=f"m{number}",
-            article_id=article.id,
-            source=article.source,
-            url=article.url,
-            published=published,
-            event_type=event_type_of(sub_type),
-            sub_event_type=sub_type,
-            cameo_code=cameo_root_of(sub_type),
-            event_date=published.date(),
-            country=incident["country"],
-            location=incident["location"],
-            fatalities=incident["killed"] + rng.randrange(0, 3),
-            evidence=["synthetic"],
-            confidence=0.8,
-        )
-    return lines, mentions, copy_of
+        if roll < 0.05 and stream.sent:  # a repeat of something already sent
+            stream.lines.append(rng.choice(stream.sent[-500:]).model_dump_json())
+        elif roll < 0.15 and stream.sent:  # a wire copy republished with a sentence added
+            _wire_copy(stream, number, published, vocabulary, rng)
+        else:
+            if reports_left == 0:
+                incident = _incident(rng, towns)
+                reports_left = rng.randrange(1, 5)
+            reports_left -= 1
+            assert incident is not None
+            _report(stream, number, published, incident, vocabulary, rng)
+    return stream.lines, stream.mentions, stream.copy_of
+
+
+def _towns(rng: random.Random) -> list[tuple[str, int, float, float]]:
+    """Forty towns in each country: (country, number, latitude, longitude)."""
+    return [
+        (country, index, rng.uniform(-40, 60), rng.uniform(-20, 120))
+        for country in COUNTRIES
+        for index in range(40)
+    ]
+
+
+def _wire_copy(
+    stream: Synthetic,
+    number: int,
+    published: dt.datetime,
+    vocabulary: list[str],
+    rng: random.Random,
+) -> None:
+    """A recent article republished by another outlet with a sentence added; it is
+    remembered as a copy of the report at the root of its chain of copies."""
+    original = rng.choice(stream.sent[-500:])
+    article = original.model_copy(
+        update={
+            "id": f"{number:032x}",
+            "url": f"https://copy{number}.example/a",
+            "source": f"Outlet {rng.randrange(200)}",
+            "text": original.text + " " + " ".join(rng.choices(vocabulary, k=12)) + ".",
+            "published": published,
+        }
+    )
+    stream.lines.append(article.model_dump_json())
+    stream.sent.append(article)
+    root = original.id
+    while root not in stream.mentions:  # a copy of a copy: its root's mention
+        root = stream.copy_of[root]
+    stream.copy_of[article.id] = root
+
+
+def _incident(rng: random.Random, towns: list[tuple[str, int, float, float]]) -> Incident:
+    """A new incident in one of the towns, of one of the types, with its toll."""
+    country, town, lat, lon = rng.choice(towns)
+    location = Location(
+        name=f"Town {country}{town}",
+        admin1=f"Region {country}{town % 5}",
+        lat=lat,
+        lon=lon,
+        geonames_id=hash((country, town)) % 10_000_000,
+        precision="locality",
+    )
+    return Incident(country, location, rng.choice(TYPES), rng.randrange(0, 30))
+
+
+def _report(
+    stream: Synthetic,
+    number: int,
+    published: dt.datetime,
+    incident: Incident,
+    vocabulary: list[str],
+    rng: random.Random,
+) -> None:
+    """An outlet's own report of INCIDENT, and the mention extraction would find in it."""
+    article = Article(
+        id=f"{number:032x}",
+        url=f"https://outlet{number % 200}.example/{number}",
+        title=f"Report {number}",
+        text=" ".join(rng.choices(vocabulary, k=90)) + ".",
+        source=f"Outlet {rng.randrange(200)}",
+        published=published,
+    )
+    stream.lines.append(article.model_dump_json())
+    stream.sent.append(article)
+    stream.mentions[article.id] = EventMention(
+        mention_id=f"m{number}",
+        article_id=article.id,
+        source=article.source,
+        url=article.url,
+        published=published,
+        event_type=event_type_of(incident.type),
+        sub_event_type=incident.type,
+        cameo_code=cameo_root_of(incident.type),
+        event_date=published.date(),
+        country=incident.country,
+        location=incident.location,
+        fatalities=incident.killed + rng.randrange(0, 3),
+        evidence=["synthetic"],
+        confidence=0.8,
+    )
 
 
 def main() -> None:
