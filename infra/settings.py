@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, FilePath, SecretStr, model_validator
+from pydantic import AliasChoices, Field, FilePath, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from infra.errors import OperatorError
+from infra.policies import FetchLimits, RetryPolicy, SchedulePolicy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -103,7 +104,8 @@ class ApiSection:
 
 @dataclass(frozen=True)
 class CollectSection:
-    """How the collector fetches and schedules feeds."""
+    """How the collector fetches and schedules feeds; its policies (`fetch`,
+    `schedule`) are built once, with the section."""
 
     poll_interval_minutes: float
     poll_min_interval_minutes: float
@@ -114,7 +116,27 @@ class CollectSection:
     fetch_max_bytes: int
     fetch_max_redirects: int
     user_agent: str
-    allow_private_addresses: bool
+    allow_private_addresses: bool  # for feeds
+    fetch: FetchLimits = field(init=False, repr=False)
+    schedule: SchedulePolicy = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        fetch = FetchLimits(
+            connect_timeout=self.fetch_connect_timeout,
+            total_timeout=self.fetch_total_timeout,
+            max_bytes=self.fetch_max_bytes,
+            max_redirects=self.fetch_max_redirects,
+            user_agent=self.user_agent,
+            allow_private=self.allow_private_addresses,
+        )
+        schedule = SchedulePolicy(
+            default_minutes=self.poll_interval_minutes,
+            min_minutes=self.poll_min_interval_minutes,
+            max_minutes=self.poll_max_interval_minutes,
+            jitter=self.poll_jitter,
+        )
+        object.__setattr__(self, "fetch", fetch)  # frozen: set once, here
+        object.__setattr__(self, "schedule", schedule)
 
 
 @dataclass(frozen=True)
@@ -129,15 +151,24 @@ class DeliverySection:
     smtp_host: str
     smtp_port: int
     smtp_sender: str
-    allow_private_addresses: bool
+    allow_private_addresses: bool  # for webhooks
     subscriptions_refresh_seconds: float
     files_dir: Path  # where file subscriptions may write
+    retry: RetryPolicy = field(init=False, repr=False)  # built once, with the section
+
+    def __post_init__(self) -> None:
+        retry = RetryPolicy(
+            attempts=self.attempts, base_delay=self.base_delay, timeout=self.timeout
+        )
+        object.__setattr__(self, "retry", retry)  # frozen: set once, here
 
 
 class Settings(BaseSettings):
-    """Every setting, read once from ``WIREWATCH_*`` variables. A component takes the
-    section it needs (`state`, `stream`, `collect`, `delivery`, `api`) where it needs no more; the
-    runtime, the collector and the command line still take the whole object."""
+    """Every setting, read once from ``WIREWATCH_*`` variables. The variables are the
+    input, validated here; the sections (`kafka`, `state`, `stream`, `api`, `collect`,
+    `delivery`) are built from them once, with their policies, and a component takes
+    the section it needs where it needs no more. The runtime, the collector and the
+    command line still take the whole object."""
 
     # a variable set in the environment wins over the same line in ./.env, which wins
     # over the default
@@ -449,8 +480,47 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    # The sections are built once, from the validated variables, when the settings are
+    # read: each component is handed the same section every time it asks.
+    _sections: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _build_sections(self) -> Settings:
+        self._sections = {
+            "kafka": self._build_kafka(),
+            "state": self._build_state(),
+            "stream": self._build_stream(),
+            "api": self._build_api(),
+            "collect": self._build_collect(),
+            "delivery": self._build_delivery(),
+        }
+        return self
+
     @property
     def kafka(self) -> KafkaSection:
+        return self._sections["kafka"]
+
+    @property
+    def state(self) -> StateSection:
+        return self._sections["state"]
+
+    @property
+    def stream(self) -> StreamSection:
+        return self._sections["stream"]
+
+    @property
+    def api(self) -> ApiSection:
+        return self._sections["api"]
+
+    @property
+    def collect(self) -> CollectSection:
+        return self._sections["collect"]
+
+    @property
+    def delivery(self) -> DeliverySection:
+        return self._sections["delivery"]
+
+    def _build_kafka(self) -> KafkaSection:
         return KafkaSection(
             bootstrap_servers=self.bootstrap_servers,
             security_protocol=self.kafka_security_protocol,
@@ -462,16 +532,13 @@ class Settings(BaseSettings):
             ssl_keyfile=self.kafka_ssl_keyfile,
         )
 
-    @property
-    def state(self) -> StateSection:
+    def _build_state(self) -> StateSection:
         return StateSection(self.state_window_days, self.dedup_threshold)
 
-    @property
-    def stream(self) -> StreamSection:
+    def _build_stream(self) -> StreamSection:
         return StreamSection(self.stream_batch_ms / 1000)
 
-    @property
-    def api(self) -> ApiSection:
+    def _build_api(self) -> ApiSection:
         return ApiSection(
             host=self.api_host,
             port=self.api_port,
@@ -491,8 +558,7 @@ class Settings(BaseSettings):
             login_max_delay=self.api_login_max_delay_seconds,
         )
 
-    @property
-    def collect(self) -> CollectSection:
+    def _build_collect(self) -> CollectSection:
         return CollectSection(
             poll_interval_minutes=self.poll_interval_minutes,
             poll_min_interval_minutes=self.poll_min_interval_minutes,
@@ -506,8 +572,7 @@ class Settings(BaseSettings):
             allow_private_addresses=self.allow_private_addresses,
         )
 
-    @property
-    def delivery(self) -> DeliverySection:
+    def _build_delivery(self) -> DeliverySection:
         return DeliverySection(
             attempts=self.delivery_attempts,
             timeout=self.delivery_timeout,

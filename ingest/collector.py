@@ -22,17 +22,16 @@ from kafka.errors import KafkaError
 from infra.http import parse_retry_after
 from infra.language import is_read
 from infra.language import load_model as load_language_model
-from infra.settings import CollectSection, Settings
+from infra.settings import Settings
 from ingest.feed_parse import FeedParseError, parse_feed
 from ingest.feed_store import FeedStore
 from ingest.feeds_config import FeedConfig
-from ingest.fetch import FetchError, FetchLimits, fetch, make_client
+from ingest.fetch import FetchError, fetch, make_client
 from ingest.fulltext import page_text
 from ingest.metrics import CollectorMetrics
 from ingest.normalize import EntryError, NormalizedEntry, normalize_entry
 from ingest.producer import ArticleTooLarge, push_articles
 from ingest.schedule import (
-    SchedulePolicy,
     failure_interval,
     jittered,
     publishing_interval,
@@ -80,26 +79,6 @@ class PushError(Exception):
     pass
 
 
-def limits_from(collect: CollectSection) -> FetchLimits:
-    return FetchLimits(
-        connect_timeout=collect.fetch_connect_timeout,
-        total_timeout=collect.fetch_total_timeout,
-        max_bytes=collect.fetch_max_bytes,
-        max_redirects=collect.fetch_max_redirects,
-        user_agent=collect.user_agent,
-        allow_private=collect.allow_private_addresses,
-    )
-
-
-def policy_from(collect: CollectSection) -> SchedulePolicy:
-    return SchedulePolicy(
-        default_minutes=collect.poll_interval_minutes,
-        min_minutes=collect.poll_min_interval_minutes,
-        max_minutes=collect.poll_max_interval_minutes,
-        jitter=collect.poll_jitter,
-    )
-
-
 class Collector:
     def __init__(
         self,
@@ -113,8 +92,8 @@ class Collector:
         self.store = store
         self.producer = producer
         self.metrics = metrics or CollectorMetrics()
-        self.limits = limits_from(settings.collect)
-        self.policy = policy_from(settings.collect)
+        self.limits = settings.collect.fetch
+        self.policy = settings.collect.schedule
         self.ack_timeout = ack_timeout
         # the language model (about 3 s) loaded now, before any poll: loaded by the first
         # entry normalized, it would stall the event loop and time the other polls out

@@ -18,17 +18,8 @@ import httpx
 
 from infra.http import guarded_client, parse_retry_after
 from infra.netguard import BlockedURLError, check_url
+from infra.policies import FetchLimits
 from ingest.decoding import BoundedDecoder, DecodingError
-
-
-@dataclass(frozen=True)
-class FetchLimits:
-    connect_timeout: float = 10.0
-    total_timeout: float = 30.0
-    max_bytes: int = 10 * 1024 * 1024
-    max_redirects: int = 5
-    user_agent: str = "wirewatch"
-    allow_private: bool = False
 
 
 @dataclass

@@ -13,15 +13,8 @@ import datetime as dt
 import itertools
 import random
 import statistics
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class SchedulePolicy:
-    default_minutes: float = 15.0
-    min_minutes: float = 5.0
-    max_minutes: float = 1440.0
-    jitter: float = 0.1
+from infra.policies import SchedulePolicy
 
 
 def clamp(minutes: float, policy: SchedulePolicy) -> float:

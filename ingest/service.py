@@ -112,12 +112,11 @@ def check_feeds(settings: Settings, feeds: list[FeedConfig], say=print) -> int:
 
 async def _check(settings: Settings, feeds: list[FeedConfig], say) -> int:
     from infra.language import load_model
-    from ingest.collector import limits_from
 
     # loaded before any fetch starts, as the collector does: loaded by the first entry
     # normalized, it would stall the loop for seconds and time the other fetches out
     await asyncio.to_thread(load_model)
-    limits = limits_from(settings.collect)
+    limits = settings.collect.fetch
     client = make_client(limits)
     pool = asyncio.Semaphore(settings.collector_concurrency)
 

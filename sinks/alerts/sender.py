@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from infra.policies import RetryPolicy
 from schemas.alert import Alert, Subscription
 from sinks.alerts.channels import (
     PermanentFailure,
@@ -33,22 +33,6 @@ if TYPE_CHECKING:
     from infra.settings import DeliverySection
 
 log = logging.getLogger("wirewatch.alerts")
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    timeout: float = 10.0
-
-    def delay(self, attempt: int, retry_after: float | None = None) -> float:
-        """Exponential backoff, each wait drawn from the upper half of its step (so retries
-        spread out but never come sooner than half the step); Retry-After wins when set."""
-        if retry_after is not None:
-            return min(retry_after, self.max_delay)
-        ceiling = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
-        return random.uniform(ceiling / 2, ceiling)
 
 
 def _unexpected(error: Exception) -> str:
@@ -89,11 +73,7 @@ class Sender:
     def from_section(cls, delivery: DeliverySection, client: httpx.AsyncClient) -> Sender:
         return cls(
             client=client,
-            policy=RetryPolicy(
-                attempts=delivery.attempts,
-                base_delay=delivery.base_delay,
-                timeout=delivery.timeout,
-            ),
+            policy=delivery.retry,
             allow_private=delivery.allow_private_addresses,
             smtp_host=delivery.smtp_host,
             smtp_port=delivery.smtp_port,
