@@ -4,7 +4,7 @@ filter offers by name, and a subscription made from the view on screen ("Alert m
 A subscription sent here is checked by the same code as ``wirewatch subscriptions
 add``: the ``Subscription`` schema (countries, types, box, thresholds, the target of
 its kind) and the alert files directory; a webhook on a loopback or private address is
-refused unless ``WIREWATCH_ALLOW_PRIVATE_ADDRESSES`` is set, as delivery would refuse
+refused unless ``WIREWATCH_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`` is set, as delivery would refuse
 it. It never replaces an existing subscription (409): the CLI's ``add`` does that on
 purpose, a form must not do it by accident. Only a JSON body from this origin is read:
 a page elsewhere can post a form to a tokenless API on loopback, never JSON.
@@ -125,7 +125,9 @@ async def create_subscription(request: Request, shared: Shared) -> JSONResponse:
         subscription = subscription_of(await request.body())
         try:
             store.check_targets([subscription], settings.resolved_alert_files_dir)
-            warning = await store.check_webhook(subscription, settings.allow_private_addresses)
+            warning = await store.check_webhook(
+                subscription, settings.delivery.allow_private_addresses
+            )
         except store.SubscriptionFileError as error:
             raise _Refused(400, "delivery.target", str(error)) from None
         saved = await run_in_threadpool(saved_unless_taken, shared, subscription)

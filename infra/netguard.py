@@ -51,6 +51,13 @@ def check_scheme(url: str) -> str:
     return parts.hostname
 
 
+# what a refusal says to do: the switch for feeds or for webhooks, or the older one for both
+ALLOW_HINT = (
+    "set WIREWATCH_FEEDS_ALLOW_PRIVATE_ADDRESSES=true (feeds) or "
+    "WIREWATCH_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true (webhooks), "
+    "or WIREWATCH_ALLOW_PRIVATE_ADDRESSES=true for both, to allow it"
+)
+
 # names that are loopback by definition (RFC 6761): refused without asking a resolver
 _LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
 
@@ -61,9 +68,7 @@ async def public_addresses(host: str, port: int | None = None) -> list[str]:
     any lookup, so no query for it leaves the machine."""
     name = host.rstrip(".").lower()
     if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
-        raise BlockedURLError(
-            f"{host} is a loopback name; set WIREWATCH_ALLOW_PRIVATE_ADDRESSES=true to allow it"
-        )
+        raise BlockedURLError(f"{host} is a loopback name; {ALLOW_HINT}")
     try:
         addresses = [ipaddress.ip_address(host)]
     except ValueError:
@@ -77,7 +82,7 @@ async def public_addresses(host: str, port: int | None = None) -> list[str]:
     if blocked:
         raise BlockedURLError(
             f"{host} resolves to a non-public address ({', '.join(sorted(set(blocked)))}); "
-            "set WIREWATCH_ALLOW_PRIVATE_ADDRESSES=true to allow it"
+            f"{ALLOW_HINT}"
         )
     return list(dict.fromkeys(str(a) for a in addresses))
 

@@ -117,6 +117,7 @@ class CollectSection:
     fetch_max_redirects: int
     user_agent: str
     allow_private_addresses: bool  # for feeds
+    notice: str | None = None  # a line for the collector's log about how it was set
     fetch: FetchLimits = field(init=False, repr=False)
     schedule: SchedulePolicy = field(init=False, repr=False)
 
@@ -154,6 +155,7 @@ class DeliverySection:
     allow_private_addresses: bool  # for webhooks
     subscriptions_refresh_seconds: float
     files_dir: Path  # where file subscriptions may write
+    notice: str | None = None  # a line for the sender's log about how it was set
     retry: RetryPolicy = field(init=False, repr=False)  # built once, with the section
 
     def __post_init__(self) -> None:
@@ -285,12 +287,20 @@ class Settings(BaseSettings):
     user_agent: str = (
         "wirewatch/0.1 (+https://github.com/wirewatch/wirewatch; conflict news monitor)"
     )
-    allow_private_addresses: bool = Field(
-        default=False,
-        description=(
-            "Allow loopback/private/link-local addresses: for feeds (the collector, "
-            "`feeds add`/`import`) and for webhook targets alike."
-        ),
+    feeds_allow_private_addresses: bool | None = Field(
+        default=None,
+        description="Let feeds be fetched from loopback, private or link-local addresses "
+        "(the collector, `feeds add`/`import`/`check`); unset: as allow_private_addresses.",
+    )
+    webhooks_allow_private_addresses: bool | None = Field(
+        default=None,
+        description="Let webhooks be sent to loopback, private or link-local addresses "
+        "(the sender, `subscriptions add`, the dashboard); unset: as allow_private_addresses.",
+    )
+    allow_private_addresses: bool | None = Field(
+        default=None,
+        description="The older switch for feeds and webhooks alike, where the two above "
+        "are unset (with a one-line notice in the collector's and the worker's log).",
     )
     fulltext: bool = Field(default=False, description="Fetch each article page for its full text.")
     metrics_port: int | None = Field(
@@ -480,6 +490,18 @@ class Settings(BaseSettings):
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 
+    @property
+    def private_addresses_notice(self) -> str | None:
+        """One line saying what the older WIREWATCH_ALLOW_PRIVATE_ADDRESSES did, when it
+        was set: it still opens feeds and webhooks alike, where the new ones are unset."""
+        if self.allow_private_addresses is None:
+            return None
+        return (
+            f"WIREWATCH_ALLOW_PRIVATE_ADDRESSES={str(self.allow_private_addresses).lower()} "
+            "applies to feeds and webhooks alike (where WIREWATCH_FEEDS_ALLOW_PRIVATE_ADDRESSES "
+            "and WIREWATCH_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES are unset): set those instead"
+        )
+
     # The sections are built once, from the validated variables, when the settings are
     # read: each component is handed the same section every time it asks.
     _sections: dict[str, Any] = PrivateAttr(default_factory=dict)
@@ -569,7 +591,10 @@ class Settings(BaseSettings):
             fetch_max_bytes=self.fetch_max_bytes,
             fetch_max_redirects=self.fetch_max_redirects,
             user_agent=self.user_agent,
-            allow_private_addresses=self.allow_private_addresses,
+            allow_private_addresses=_either(
+                self.feeds_allow_private_addresses, self.allow_private_addresses
+            ),
+            notice=self.private_addresses_notice,
         )
 
     def _build_delivery(self) -> DeliverySection:
@@ -582,10 +607,18 @@ class Settings(BaseSettings):
             smtp_host=self.smtp_host,
             smtp_port=self.smtp_port,
             smtp_sender=self.smtp_sender,
-            allow_private_addresses=self.allow_private_addresses,
+            allow_private_addresses=_either(
+                self.webhooks_allow_private_addresses, self.allow_private_addresses
+            ),
             subscriptions_refresh_seconds=self.subscriptions_refresh_seconds,
             files_dir=self.resolved_alert_files_dir,
+            notice=self.private_addresses_notice,
         )
+
+
+def _either(specific: bool | None, both: bool | None) -> bool:
+    """A private-address switch: its own variable when set, else the older one for both."""
+    return bool(both) if specific is None else specific
 
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")

@@ -31,6 +31,8 @@ def _report(result: PollResult) -> None:
 
 def run_collector(settings: Settings, once: bool = False) -> int:
     configure_logging(settings.log_level, settings.log_format, settings.log_repeat_seconds)
+    if settings.collect.notice is not None:
+        log.warning("%s", settings.collect.notice)
     try:
         load_feeds(settings.resolved_feeds_file)
     except FeedsFileError as error:

@@ -2,8 +2,8 @@
 checked when the address is added so that the person adding it hears of a loopback,
 private or unresolvable one then, as a warning, rather than finding it dead later.
 
-The address is still added: WIREWATCH_ALLOW_PRIVATE_ADDRESSES may be set later, and a
-name that does not resolve now may resolve once DNS is back. The check is the one
+The address is still added: WIREWATCH_FEEDS_ALLOW_PRIVATE_ADDRESSES (or the WEBHOOKS one)
+may be set later, and a name that does not resolve now may resolve once DNS is back. The check is the one
 the collector and the alert sender make (`infra.netguard`).
 """
 

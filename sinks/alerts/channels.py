@@ -8,7 +8,7 @@
   later, and a body moved to another time. Timeouts, connection errors, 5xx and 429
   are temporary (``Retry-After`` is passed on); other 4xx are permanent. Targets are
   untrusted: the one guarded HTTP client refuses private, loopback and link-local
-  addresses unless ``WIREWATCH_ALLOW_PRIVATE_ADDRESSES`` is set. A receiver's answer is
+  addresses unless ``WIREWATCH_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES`` is set. A receiver's answer is
   untrusted too: its status is what counts, only its first `ANSWER_BYTES` are read (for
   the error text), and the whole attempt, answer included, has one deadline, so a huge,
   endless or dripping answer costs neither memory nor more than that time.

@@ -71,6 +71,8 @@ class Sender:
 
     @classmethod
     def from_section(cls, delivery: DeliverySection, client: httpx.AsyncClient) -> Sender:
+        if delivery.notice is not None:
+            log.warning("%s", delivery.notice)
         return cls(
             client=client,
             policy=delivery.retry,

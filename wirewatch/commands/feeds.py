@@ -107,7 +107,7 @@ def feeds_add(
     world), one of them by name, or all; those already in the file are left as they are.
 
     A URL the collector will refuse (a loopback, private or link-local address, unless
-    WIREWATCH_ALLOW_PRIVATE_ADDRESSES is set) or whose host does not resolve is added
+    WIREWATCH_FEEDS_ALLOW_PRIVATE_ADDRESSES is set) or whose host does not resolve is added
     with a warning saying so.
     """
     from ingest.feeds_config import FeedConfig, add_feed, load_feeds
@@ -130,7 +130,7 @@ def feeds_add(
         raise click.ClickException(f"{feed.url} is already in {path}")
     add_feed(path, feed)
     click.echo(f"added {feed.url} to {path}")
-    warning = _collector_refusal(feed.url, settings.allow_private_addresses)
+    warning = _collector_refusal(feed.url, settings.collect.allow_private_addresses)
     if warning:
         click.echo(warning, err=True)
 
@@ -341,7 +341,7 @@ def feeds_import(file: Path) -> None:
             problems.append(f"line {item.line}: {shown(item.url)}: {message}; skipped")
     present = {feed.url for feed in current}
     fresh = [(line, feed) for line, feed in candidates if feed.url not in present]
-    looked_up = _look_up([feed.url for _, feed in fresh], settings.allow_private_addresses)
+    looked_up = _look_up([feed.url for _, feed in fresh], settings.collect.allow_private_addresses)
     unresolved = 0
     accepted: list[FeedConfig] = []
     for line, feed in fresh:

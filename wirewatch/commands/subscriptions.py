@@ -111,7 +111,7 @@ def subscriptions_add(
         raise click.ClickException(str(error)) from error
     store.save(store.connect(settings.resolved_database_url), subscription)
     click.echo(f"saved subscription {subscription.id}")
-    warning = _sender_refusal(subscription, settings.allow_private_addresses)
+    warning = _sender_refusal(subscription, settings.delivery.allow_private_addresses)
     if warning:
         click.echo(warning, err=True)
 
@@ -152,7 +152,7 @@ def subscriptions_load(path: Path) -> None:
         store.save(engine, subscription)
     click.echo(f"saved {render.counted(len(loaded), 'subscription')} from {path}")
     for subscription in loaded:
-        warning = _sender_refusal(subscription, settings.allow_private_addresses)
+        warning = _sender_refusal(subscription, settings.delivery.allow_private_addresses)
         if warning:
             click.echo(f"{warning} (subscription {subscription.id})", err=True)
 
