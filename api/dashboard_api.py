@@ -124,7 +124,7 @@ async def create_subscription(request: Request, shared: Shared) -> JSONResponse:
             )
         subscription = subscription_of(await request.body())
         try:
-            store.check_targets([subscription], settings.resolved_alert_files_dir)
+            store.check_targets([subscription], settings.delivery.files_dir)
             warning = await store.check_webhook(
                 subscription, settings.delivery.allow_private_addresses
             )

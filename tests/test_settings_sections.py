@@ -5,6 +5,7 @@ every variable the documentation names is one the settings read."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -151,3 +152,43 @@ def test_every_documented_variable_sets_its_own_field(clean):
         assert getattr(settings, field) == default, variable
         checked += 1
     assert checked > 40
+
+
+SECTIONS = ("_build_state", "_build_stream", "_build_api", "_build_collect", "_build_delivery")
+LAYERS = ("deadletters", "infra", "ingest", "processors", "sinks", "api", "wirewatch")
+
+
+def _carried_by_sections() -> set[str]:
+    """The settings each section but kafka is built from: `self.X` in its builder (the
+    flat variables, and a property such as resolved_alert_files_dir)."""
+    tree = ast.parse((ROOT / "infra/settings.py").read_text(encoding="utf-8"))
+    carried: set[str] = set()
+    for builder in ast.walk(tree):
+        if isinstance(builder, ast.FunctionDef) and builder.name in SECTIONS:
+            carried |= {
+                node.attr
+                for node in ast.walk(builder)
+                if isinstance(node, ast.Attribute) and ast.unparse(node.value) == "self"
+            }
+    return carried - {"private_addresses_notice"}
+
+
+def test_code_reads_a_setting_a_section_carries_through_that_section():
+    """The sections are the source of truth: outside infra/settings.py no module reads
+    one of their variables from the flat settings (`settings.poll_jitter`), so a
+    component sees the value its section holds, policies included."""
+    carried = _carried_by_sections()
+    assert {"poll_jitter", "delivery_attempts", "api_host", "dedup_threshold"} <= carried
+    found = []
+    for layer in LAYERS:
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            if path == ROOT / "infra/settings.py":
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Attribute)
+                    and node.attr in carried
+                    and "settings" in ast.unparse(node.value).split(".")[-1].lower()
+                ):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {ast.unparse(node)}")
+    assert found == []

@@ -41,8 +41,8 @@ def extract(source, merge: bool) -> None:
     extractor = budgeted_extractor(settings)  # an article over the budget: its line is reported
     if merge:
         pipeline = InProcessPipeline(
-            threshold=settings.dedup_threshold,
-            window=dt.timedelta(days=settings.state_window_days),
+            threshold=settings.state.dedup_threshold,
+            window=dt.timedelta(days=settings.state.window_days),
             extract=extractor,
         )
         canonical, errors = merge_lines(source, pipeline)

@@ -106,7 +106,7 @@ def subscriptions_add(
         raise click.ClickException(describe_error(error)) from error
     settings = get_settings()
     try:
-        store.check_targets([subscription], settings.resolved_alert_files_dir)
+        store.check_targets([subscription], settings.delivery.files_dir)
     except store.SubscriptionFileError as error:
         raise click.ClickException(str(error)) from error
     store.save(store.connect(settings.resolved_database_url), subscription)
@@ -144,7 +144,7 @@ def subscriptions_load(path: Path) -> None:
     settings = get_settings()
     try:
         loaded = store.load_yaml(path)
-        store.check_targets(loaded, settings.resolved_alert_files_dir)
+        store.check_targets(loaded, settings.delivery.files_dir)
     except store.SubscriptionFileError as error:
         raise click.ClickException(str(error)) from error
     engine = store.connect(settings.resolved_database_url)
