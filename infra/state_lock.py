@@ -8,8 +8,11 @@ leaves no stale lock behind: the file may stay, the lock does not.
 The lock file is opened as itself and never through a link (``O_NOFOLLOW``), never
 truncated on opening (``O_TRUNC`` would wipe a holder's pid, or the file a planted
 symbolic link points at), and emptied only by the process that holds the lock.
-(The ``filelock`` library opens with ``O_TRUNC`` before it locks, so a waiter erases
-the holder's pid: not used here.)
+(``filelock`` 3 opened the file with ``O_TRUNC`` and followed links, so a waiter erased
+the holder's pid. ``filelock`` 4 does neither, but a refused second process must still
+open the file itself to name the holder, and a link or a file that is not regular must
+still be refused in one line: the library would replace the ``flock`` call and little
+else, so it is not used.)
 """
 
 from __future__ import annotations
