@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 from pydantic import AliasChoices, Field, FilePath, PrivateAttr, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -508,7 +509,18 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _build_sections(self) -> Settings:
-        self._sections = {
+        self._sections = self._sections_from_variables()
+        return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with some variables changed (as tests make one): its sections are
+        built again from them, not shared with the original."""
+        copied = super().model_copy(update=update, deep=deep)
+        copied._sections = copied._sections_from_variables()
+        return copied
+
+    def _sections_from_variables(self) -> dict[str, Any]:
+        return {
             "kafka": self._build_kafka(),
             "state": self._build_state(),
             "stream": self._build_stream(),
@@ -516,7 +528,6 @@ class Settings(BaseSettings):
             "collect": self._build_collect(),
             "delivery": self._build_delivery(),
         }
-        return self
 
     @property
     def kafka(self) -> KafkaSection:

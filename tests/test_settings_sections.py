@@ -90,6 +90,15 @@ def test_feeds_and_webhooks_each_have_their_own_private_address_switch(
         assert settings.collect.notice is None and settings.delivery.notice is None
 
 
+def test_a_copy_with_changed_variables_gets_sections_of_its_own(clean):
+    """model_copy(update=...) skips validation: the copy's sections are built again."""
+    base = Settings()
+    copied = base.model_copy(update={"allow_private_addresses": True, "fetch_max_bytes": 4096})
+    assert copied.collect.fetch.allow_private and copied.collect.fetch.max_bytes == 4096
+    assert copied.delivery.allow_private_addresses
+    assert not base.collect.fetch.allow_private and base.collect is not copied.collect
+
+
 def test_the_older_switch_is_still_read_as_a_keyword_too():
     settings = Settings(allow_private_addresses=True)
     assert settings.collect.allow_private_addresses and settings.delivery.allow_private_addresses
