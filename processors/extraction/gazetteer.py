@@ -27,13 +27,14 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 8  # bump when the saved structure changes
+INDEX_FORMAT = 9  # bump when the saved structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -117,6 +118,11 @@ def normalize_name(text: str) -> str:
     return " ".join(text.split())
 
 
+# where Arabic names places (the Arab League's members, Western Sahara, Chad, Eritrea,
+# Israel): a name written with an Arabic article ("al-Mashhad") is looked for there only
+ARABIC_NAMING = frozenset(
+    "AE BH DJ DZ EG EH ER IL IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split()
+)
 ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ath"})
 _ARTICLE = re.compile(rf"^(?:{'|'.join(sorted(ARABIC_ARTICLES))})\s+")
 _INNER_ARTICLE = re.compile(r"\s(?:al|el|ad|ar|as|an|ash|at|az|ath|ed|es|er|en|et|ul)\s")
@@ -272,16 +278,26 @@ class Gazetteer:
 
     def _variant_ids(self, name: str, key: str, loose: bool) -> tuple[int, ...]:
         """Ids of the names that meet this one by its stem, and with ``loose`` by its
-        spelling key or skeleton: the first of these that finds any."""
+        spelling key or skeleton: the first of these that finds any. A name written
+        with an Arabic article meets only places where Arabic names places
+        (`arabic_named`): "al-Mashhad" is no spelling of Mashhad in Iran."""
+        article = _ARTICLE.match(key) is not None
         ids: tuple[int, ...] = ()
         if len(key) >= 4:
-            ids = self.stems.get(article_free(key), ())
+            ids = self._arabic_named(self.stems.get(article_free(key), ()), article)
         if not ids and loose and (spelt := spelling_key(key)):
-            ids = tuple(dict.fromkeys(self.spellings.get(spelt, ()) + self.stems.get(spelt, ())))
+            found = self.spellings.get(spelt, ()) + self.stems.get(spelt, ())
+            ids = self._arabic_named(tuple(dict.fromkeys(found)), article)
         if not ids and loose and len(key) >= 5 and len(loose_key := skeleton(name)) >= 4:
             # "Jobar" (jbr) is no spelling of Yabrud, nor "State" (stt) of Safita
-            ids = self.skeletons.get(loose_key, ())
+            ids = self._arabic_named(self.skeletons.get(loose_key, ()), article)
         return ids
+
+    def _arabic_named(self, ids: tuple[int, ...], article: bool) -> tuple[int, ...]:
+        """IDS, or with ``article`` only those of places in `ARABIC_NAMING` countries."""
+        if not article:
+            return ids
+        return tuple(i for i in ids if self.places[i].country in ARABIC_NAMING)
 
     def lookup_region(self, name: str, loose: bool = True) -> list[Region]:
         """Regions called this, with or without "State", "Oblast", "Nord"/"North"...;
@@ -296,9 +312,15 @@ class Gazetteer:
         """Second-level divisions called this ("Gwoza" of "Gwoza LGA"); with ``loose``,
         transliteration variants too, and "Al-" or one letter more or less."""
         key = district_key(name)
-        ids = self.district_index.get(key, ()) or self.district_index.get(article_free(key), ())
+        ids = self.district_index.get(key, ())
+        if not ids:  # "al-Mashhad" is no district of Iran either
+            ids = self._arabic_named(
+                self.district_index.get(article_free(key), ()), _ARTICLE.match(key) is not None
+            )
         if not ids and loose and len(key) >= 5:
-            ids = self.district_index.get(skeleton(key), ())
+            ids = self._arabic_named(
+                self.district_index.get(skeleton(key), ()), _ARTICLE.match(key) is not None
+            )
         return [self.places[i] for i in ids]
 
     def region_of(self, place: Place) -> Region | None:
@@ -378,6 +400,7 @@ class Gazetteer:
             for name in names:
                 index.setdefault(normalize_name(name), set()).add(place.geonames_id)
         progress("indexing towns and their names", len(records), len(records))
+        index = _own_names_first(index, places)
         countries = {
             code: Country(code, data["name"], data.get("capital") or "", int(data["geonameid"]))
             for code, data in cache.get_countries().items()
@@ -412,6 +435,51 @@ class Gazetteer:
         return cls(
             places, frozen, countries, regions, frozenset(area_ids), progress, district_index
         )
+
+
+def spells_name(key: str, place: Place) -> bool:
+    """Whether KEY is the place's own name or a spelling of it ("sloviansk" of
+    Slovyansk), not another name it also carries (Nikopol was once called Sloviansk)."""
+    own = normalize_name(place.name)
+    if key == own or skeleton(key) == skeleton(own) or article_free(key) == article_free(own):
+        return True
+    if f" {key} " in f" {own} ":
+        return True  # "Mirpur" of New Mirpur City
+    # "bogdanovka" is Bohdanivka in another transliteration, not another name
+    return SequenceMatcher(None, key, own).ratio() >= SPELLING_LIKENESS
+
+
+SPELLING_LIKENESS = 0.6  # how alike two writings of one name are, at the least
+OTHER_NAME_FACTOR = 10  # how much larger a town known by another name must be to stay
+
+
+def _own_names_first(
+    index: dict[str, set[int]], places: dict[int, Place]
+) -> dict[str, set[int]]:
+    """Leave out, under a name, the towns of a country that carry it only as another
+    (often historical) name when a town of that country is called by it: "Sloviansk"
+    is Slovyansk, not Nikopol (Sloviansk in the 1780s), "Ariel" the settlement, not
+    Jerusalem. A town so known that is ten times larger than every town of that name
+    stays: "Baroda" is still Vadodara, "Aleksandrovka" still also Donetsk."""
+    kept: dict[str, set[int]] = {}
+    for key, ids in index.items():
+        by_country: dict[str, list[Place]] = defaultdict(list)
+        for i in ids:
+            by_country[places[i].country].append(places[i])
+        dropped: set[int] = set()
+        for towns in by_country.values():
+            own = [town for town in towns if spells_name(key, town)]
+            if not own or len(own) == len(towns):
+                continue
+            largest = max(max(town.population, 1) for town in own)
+            dropped.update(
+                town.geonames_id
+                for town in towns
+                if not spells_name(key, town)
+                and town.population < OTHER_NAME_FACTOR * largest
+            )
+        kept[key] = ids - dropped
+    return kept
 
 
 def _areas(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str]]]:
