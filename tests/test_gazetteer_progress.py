@@ -40,7 +40,7 @@ def test_prepare_builds_nothing_when_the_cache_is_sound(tmp_path, monkeypatch):
     monkeypatch.setenv("WIREWATCH_CACHE_DIR", str(tmp_path))
     path = _cache_path()
     assert path.parent == tmp_path
-    gazetteer_cache.save(Gazetteer({}, {}, {}), path, _data_version())  # any sound file
+    gazetteer_cache.save(Gazetteer({}, {}, {}).state(), path, _data_version())  # any sound file
     reports: list[tuple[str, int, int]] = []
     assert prepare_gazetteer(lambda *r: reports.append(r)) == (path, False)
     assert reports == []
@@ -48,7 +48,7 @@ def test_prepare_builds_nothing_when_the_cache_is_sound(tmp_path, monkeypatch):
 
 def test_a_torn_cache_file_is_not_sound(tmp_path):
     path = tmp_path / "gazetteer.msgpack"
-    gazetteer_cache.save(Gazetteer({}, {}, {}), path, "data-1")
+    gazetteer_cache.save(Gazetteer({}, {}, {}).state(), path, "data-1")
     assert gazetteer_cache.is_sound(path, "data-1")
     assert not gazetteer_cache.is_sound(path, "data-2")
     path.write_bytes(path.read_bytes()[:-1])

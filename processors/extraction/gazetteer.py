@@ -31,7 +31,9 @@ from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+from processors.extraction import gazetteer_cache
 
 MIN_POPULATION = 500
 INDEX_FORMAT = 9  # bump when the saved structure changes
@@ -121,7 +123,34 @@ def normalize_name(text: str) -> str:
 # where Arabic names places (the Arab League's members, Western Sahara, Chad, Eritrea,
 # Israel): a name written with an Arabic article ("al-Mashhad") is looked for there only
 ARABIC_NAMING = frozenset(
-    "AE BH DJ DZ EG EH ER IL IQ JO KM KW LB LY MA MR OM PS QA SA SD SO SY TD TN YE".split()
+    [
+        "AE",
+        "BH",
+        "DJ",
+        "DZ",
+        "EG",
+        "EH",
+        "ER",
+        "IL",
+        "IQ",
+        "JO",
+        "KM",
+        "KW",
+        "LB",
+        "LY",
+        "MA",
+        "MR",
+        "OM",
+        "PS",
+        "QA",
+        "SA",
+        "SD",
+        "SO",
+        "SY",
+        "TD",
+        "TN",
+        "YE",
+    ]
 )
 ARABIC_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "an", "ash", "at", "az", "ath"})
 _ARTICLE = re.compile(rf"^(?:{'|'.join(sorted(ARABIC_ARTICLES))})\s+")
@@ -362,6 +391,59 @@ class Gazetteer:
             round(sum(town.lon for town in side) / len(side), 4),
         )
 
+    def state(self) -> dict[str, Any]:
+        """The gazetteer as plain data (strings, numbers, lists, maps) for the cache
+        file: regions once each, referred to by number from the region index."""
+        regions = list(self.regions.values())
+        number_of = {id(region): number for number, region in enumerate(regions)}
+        return {
+            "places": [list(place) for place in self.places.values()],
+            "index": self.index,
+            "countries": [list(country) for country in self.countries.values()],
+            "regions": [[*key, *region] for key, region in self.regions.items()],
+            "area_ids": sorted(self.area_ids),
+            "skeletons": self.skeletons,
+            "stems": self.stems,
+            "spellings": self.spellings,
+            "country_centres": self.country_centres,
+            "district_index": self.district_index,
+            "region_index": {
+                key: [number_of[id(region)] for region in found]
+                for key, found in self.region_index.items()
+            },
+        }
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> Gazetteer | None:
+        """The gazetteer of a saved `state`, without building its derived indexes again;
+        None when the state is not of that shape."""
+        try:
+            return cls._of_state(state)
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None
+
+    @classmethod
+    def _of_state(cls, state: dict[str, Any]) -> Gazetteer:
+        gazetteer = cls.__new__(cls)
+        gazetteer.places = {row[0]: Place._make(row) for row in state["places"]}
+        gazetteer.index = dict(state["index"])
+        gazetteer.countries = {row[0]: Country._make(row) for row in state["countries"]}
+        regions = [Region._make(row[2:]) for row in state["regions"]]
+        gazetteer.regions = {
+            (row[0], row[1]): region for row, region in zip(state["regions"], regions, strict=True)
+        }
+        gazetteer.area_ids = frozenset(state["area_ids"])
+        gazetteer.skeletons = dict(state["skeletons"])
+        gazetteer.stems = dict(state["stems"])
+        gazetteer.spellings = dict(state["spellings"])
+        gazetteer.country_centres = dict(state["country_centres"])
+        gazetteer.district_index = dict(state["district_index"])
+        gazetteer.region_index = {
+            key: [regions[number] for number in numbers]
+            for key, numbers in state["region_index"].items()
+        }
+        return gazetteer
+
     @classmethod
     def build(cls, min_population: int = MIN_POPULATION, progress: Progress = _silent) -> Gazetteer:
         """Build the index from GeoNames (tens of seconds), telling PROGRESS as it goes."""
@@ -453,9 +535,7 @@ SPELLING_LIKENESS = 0.6  # how alike two writings of one name are, at the least
 OTHER_NAME_FACTOR = 10  # how much larger a town known by another name must be to stay
 
 
-def _own_names_first(
-    index: dict[str, set[int]], places: dict[int, Place]
-) -> dict[str, set[int]]:
+def _own_names_first(index: dict[str, set[int]], places: dict[int, Place]) -> dict[str, set[int]]:
     """Leave out, under a name, the towns of a country that carry it only as another
     (often historical) name when a town of that country is called by it: "Sloviansk"
     is Slovyansk, not Nikopol (Sloviansk in the 1780s), "Ariel" the settlement, not
@@ -475,8 +555,7 @@ def _own_names_first(
             dropped.update(
                 town.geonames_id
                 for town in towns
-                if not spells_name(key, town)
-                and town.population < OTHER_NAME_FACTOR * largest
+                if not spells_name(key, town) and town.population < OTHER_NAME_FACTOR * largest
             )
         kept[key] = ids - dropped
     return kept
@@ -703,28 +782,24 @@ def prepare_gazetteer(progress: Progress = _silent) -> tuple[Path, bool]:
     """Make sure the cache file holds a sound gazetteer for this data version, building
     and saving it when not (what `wirewatch up` does before it starts the worker, with
     a progress bar). Return the file and whether it was built now."""
-    from processors.extraction import gazetteer_cache
-
     path, data_version = _cache_path(), _data_version()
     if gazetteer_cache.is_sound(path, data_version):
         return path, False
     gazetteer = Gazetteer.build(progress=progress)
     progress("saving the index", 0, 0)
-    gazetteer_cache.save(gazetteer, path, data_version)
+    gazetteer_cache.save(gazetteer.state(), path, data_version)
     return path, True
 
 
 @lru_cache(maxsize=1)
 def get_gazetteer() -> Gazetteer:
     """The process-wide gazetteer, from the cache file when there is a sound one."""
-    # here, not at the top: the cache module reads this module's types
-    from processors.extraction import gazetteer_cache
-
     path, data_version = _cache_path(), _data_version()
-    cached = gazetteer_cache.load(path, data_version)
+    state = gazetteer_cache.load(path, data_version)
+    cached = Gazetteer.from_state(state) if state is not None else None
     if cached is not None:
         return cached
     gazetteer = Gazetteer.build()
     with contextlib.suppress(OSError):  # a read-only cache directory: build next time
-        gazetteer_cache.save(gazetteer, path, data_version)
+        gazetteer_cache.save(gazetteer.state(), path, data_version)
     return gazetteer

@@ -1,11 +1,15 @@
 """The built gazetteer kept on disk as data that cannot run code: MessagePack, behind a
 header that names the format, the data version and a SHA-256 of the rest.
 
+This module knows the file, not the gazetteer: it saves and loads the plain state that
+`Gazetteer.state` gives and `Gazetteer.from_state` reads (strings, numbers, lists and
+maps), so it imports nothing of the gazetteer and the gazetteer imports it.
+
 A pickle in the cache directory was code: a file planted there ran when `wirewatch
-extract` started (issue 14). MessagePack holds only strings, numbers, lists and maps,
-read back into the gazetteer's own tuples here. A file with another format or data
-version, a wrong checksum (a torn write, a changed byte) or any other shape is not
-used: the gazetteer is rebuilt and the file written again.
+extract` started (issue 14). MessagePack holds only strings, numbers, lists and maps.
+A file with another format or data version, a wrong checksum (a torn write, a changed
+byte) or any other shape is not used: the gazetteer is rebuilt and the file written
+again.
 """
 
 from __future__ import annotations
@@ -17,15 +21,13 @@ from typing import Any
 
 import msgpack
 
-from processors.extraction.gazetteer import Country, Gazetteer, Place, Region
-
 MAGIC = b"wirewatch-gazetteer-cache"
-CACHE_FORMAT = 3  # bump when the layout below changes
+CACHE_FORMAT = 3  # bump when the header or the layout of `Gazetteer.state` changes
 
 
-def save(gazetteer: Gazetteer, path: Path, data_version: str) -> None:
-    """Write the gazetteer to PATH (atomically: a temporary file, then a rename)."""
-    body = msgpack.packb(_state_of(gazetteer), use_bin_type=True)
+def save(state: dict[str, Any], path: Path, data_version: str) -> None:
+    """Write a gazetteer's STATE to PATH (atomically: a temporary file, then a rename)."""
+    body = msgpack.packb(state, use_bin_type=True)
     header = f"{CACHE_FORMAT} {data_version} {hashlib.sha256(body).hexdigest()}\n".encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".tmp{os.getpid()}")
@@ -40,16 +42,17 @@ def is_sound(path: Path, data_version: str) -> bool:
     return _checked_body(path, data_version) is not None
 
 
-def load(path: Path, data_version: str) -> Gazetteer | None:
-    """The gazetteer saved at PATH for DATA_VERSION, or None when there is none or the
-    file is not exactly what `save` wrote."""
+def load(path: Path, data_version: str) -> dict[str, Any] | None:
+    """The state saved at PATH for DATA_VERSION (lists read back as tuples), or None
+    when there is none or the file is not exactly what `save` wrote."""
     body = _checked_body(path, data_version)
     if body is None:
         return None
     try:
-        return _gazetteer_of(msgpack.unpackb(body, use_list=False, raw=False, strict_map_key=False))
-    except (ValueError, TypeError, KeyError, msgpack.UnpackException):
+        state = msgpack.unpackb(body, use_list=False, raw=False, strict_map_key=False)
+    except (ValueError, TypeError, msgpack.UnpackException):
         return None
+    return state if isinstance(state, dict) else None
 
 
 def _checked_body(path: Path, data_version: str) -> bytes | None:
@@ -65,48 +68,3 @@ def _checked_body(path: Path, data_version: str) -> bytes | None:
     if magic != MAGIC or header != expected:
         return None
     return body
-
-
-def _state_of(gazetteer: Gazetteer) -> dict[str, Any]:
-    regions = list(gazetteer.regions.values())
-    number_of = {id(region): number for number, region in enumerate(regions)}
-    return {
-        "places": [list(place) for place in gazetteer.places.values()],
-        "index": gazetteer.index,
-        "countries": [list(country) for country in gazetteer.countries.values()],
-        "regions": [[*key, *region] for key, region in gazetteer.regions.items()],
-        "area_ids": sorted(gazetteer.area_ids),
-        "skeletons": gazetteer.skeletons,
-        "stems": gazetteer.stems,
-        "spellings": gazetteer.spellings,
-        "country_centres": gazetteer.country_centres,
-        "district_index": gazetteer.district_index,
-        # regions by number in the list above: one object each, as when built
-        "region_index": {
-            key: [number_of[id(region)] for region in found]
-            for key, found in gazetteer.region_index.items()
-        },
-    }
-
-
-def _gazetteer_of(state: dict[str, Any]) -> Gazetteer:
-    """The gazetteer of a saved state, without building its derived indexes again."""
-    gazetteer = Gazetteer.__new__(Gazetteer)
-    gazetteer.places = {row[0]: Place._make(row) for row in state["places"]}
-    gazetteer.index = dict(state["index"])
-    gazetteer.countries = {row[0]: Country._make(row) for row in state["countries"]}
-    regions = [Region._make(row[2:]) for row in state["regions"]]
-    gazetteer.regions = {
-        (row[0], row[1]): region for row, region in zip(state["regions"], regions, strict=True)
-    }
-    gazetteer.area_ids = frozenset(state["area_ids"])
-    gazetteer.skeletons = dict(state["skeletons"])
-    gazetteer.stems = dict(state["stems"])
-    gazetteer.spellings = dict(state["spellings"])
-    gazetteer.country_centres = dict(state["country_centres"])
-    gazetteer.district_index = dict(state["district_index"])
-    gazetteer.region_index = {
-        key: [regions[number] for number in numbers]
-        for key, numbers in state["region_index"].items()
-    }
-    return gazetteer
