@@ -20,11 +20,13 @@ from processors import stages
 from processors.dedup import DEFAULT_THRESHOLD, ArticleIndex
 from processors.extraction import extract_events
 from processors.merge import DEFAULT_WINDOW_DAYS, IncidentIndex
+from processors.pipeline import PIPELINE, Config, Context
 from processors.stages import not_read
-from processors.window import EVICT_EVERY, Retention
+from processors.window import EVICT_EVERY
 from schemas.article import Article, article_id_for
 from schemas.dead_letter import describe_error
 from schemas.event import Event, EventMention
+from schemas.topics import ARTICLES_RAW, EVENT_MENTIONS, EVENTS, TopicSpec
 
 REQUIRED = ("id", "title", "text", "published")
 
@@ -122,17 +124,19 @@ def skip_summary(languages: dict[str, int]) -> str | None:
 
 
 class InProcessPipeline:
-    """Dedup, extraction and merging in one process, composed of the stream's own stage
-    handlers (`processors.stages`) over plain dicts, with the same retention.
+    """The worker's stages in one process: the rows of `processors.pipeline.PIPELINE`,
+    each record handed to the stage that reads its topic, over plain dicts, with the
+    same retention.
 
     ``wirewatch extract --merge``, ``wirewatch evaluate --merge`` and the benchmarks use
-    it. The faust worker runs the same handlers over Kafka, two to an agent
-    (dedup+extract, merge+route; `processors.stream.app`), with the extractor the
-    settings name within their time budget (`processors.budgeted_extraction`); here the
-    extractor is the one given (the project's own, unbudgeted, by default) and nothing
-    is routed to subscriptions or stored. As in the worker, each stage scans its state for evictions every ``evict_every`` messages
-    (500), so a file of fewer articles keeps all of them whatever their dates: an
-    article republished after the window is then still a copy.
+    it. The faust worker runs the same rows over Kafka (`processors.stream.app`), with
+    the extractor the settings name within their time budget
+    (`processors.budgeted_extraction`); here the extractor is the one given (the
+    project's own, unbudgeted, by default), no subscription is routed to, and the event
+    versions are kept here instead of stored. As in the worker, each stage scans its
+    state for evictions every ``evict_every`` messages (500), so a file of fewer
+    articles keeps all of them whatever their dates: an article republished after the
+    window is then still a copy.
     """
 
     def __init__(
@@ -143,13 +147,28 @@ class InProcessPipeline:
         keep_events: bool = True,
         evict_every: int = EVICT_EVERY,
     ) -> None:
-        self.deduplicated = stages.DedupState({}, Retention(window, evict_every), threshold)
-        self.extracted = stages.ExtractState({}, Retention(window, evict_every), extract)
-        self.merged = stages.MergeState(IncidentIndex(), Retention(window, evict_every))
-        self.copies = 0  # articles found to repeat an earlier one
+        config = Config(threshold, window, extract, evict_every)
+        self.states = {stage.spec.input.name: stage.state(_dict, config) for stage in PIPELINE}
         self.keep_events = keep_events  # off for endless streams (benchmarks)
         self.events: dict[str, Event] = {}  # latest version of each event, when kept
         self._versions: dict[str, int] = {}  # latest version number of each event
+
+    @property
+    def deduplicated(self) -> stages.DedupState:
+        return self.states[ARTICLES_RAW.name].dedup
+
+    @property
+    def extracted(self) -> stages.ExtractState:
+        return self.states[ARTICLES_RAW.name].extract
+
+    @property
+    def merged(self) -> stages.MergeState:
+        return self.states[EVENT_MENTIONS.name].merge
+
+    @property
+    def copies(self) -> int:
+        """Articles found to repeat an earlier one in other words."""
+        return self.deduplicated.copies
 
     @property
     def articles(self) -> ArticleIndex:
@@ -162,15 +181,14 @@ class InProcessPipeline:
     def feed(self, article: Article) -> list[Event]:
         """New event versions the article causes (none for a repeat)."""
         changed: list[Event] = []
-        for unique in _sent(stages.dedup(self.deduplicated, article.to_json_bytes())):
-            if unique.key != article.id.encode():
-                self.copies += 1  # keyed by its original: a copy's notice
-            for mention in _sent(stages.extract(self.extracted, unique.value)):
-                for record in _sent(stages.merge(self.merged, mention.value)):
-                    event = Event.from_json_bytes(record.value)
-                    if event.version > self._versions.get(event.event_id, 0):
-                        self._versions[event.event_id] = event.version
-                        changed.append(event)
+        context = Context(received_at=article.published)
+        for topic, value in _through(self.states, ARTICLES_RAW, article.to_json_bytes(), context):
+            if topic is not EVENTS:
+                continue
+            event = Event.from_json_bytes(value)
+            if event.version > self._versions.get(event.event_id, 0):
+                self._versions[event.event_id] = event.version
+                changed.append(event)
         if self.keep_events:
             for event in changed:
                 self.events[event.event_id] = event
@@ -179,6 +197,30 @@ class InProcessPipeline:
             kept = self.incidents.events
             self._versions = {e: v for e, v in self._versions.items() if e in kept}
         return changed
+
+
+_STAGE_READING = {stage.spec.input.name: stage for stage in PIPELINE}
+
+
+def _dict(name: str, beside: TopicSpec) -> dict[str, Any]:
+    return {}
+
+
+def _through(
+    states: dict[str, Any], topic: TopicSpec, value: bytes, context: Context
+) -> Iterator[tuple[TopicSpec, bytes]]:
+    """(topic, value) of each record that VALUE, put on TOPIC, makes the stages send to a
+    sink's topic (events, alerts), in the order the worker sends them."""
+    stage = _STAGE_READING.get(topic.name)
+    if stage is None:
+        yield topic, value
+        return
+    try:
+        records = _sent(stage.handle(states[topic.name], value, context))
+    except stages.StageFailed as failed:  # the handler's own error, as when run alone
+        raise failed.error from None
+    for record in records:
+        yield from _through(states, record.to or stage.spec.outputs[0], record.value, context)
 
 
 def _sent(step: stages.Step) -> list[stages.Record]:

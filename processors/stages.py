@@ -92,6 +92,7 @@ class DedupState:
     retention: Retention
     threshold: float
     _index: ArticleIndex | None = None
+    copies: int = 0  # articles remembered as copies of another: a count, not state
 
     def index(self) -> ArticleIndex:
         if self._index is None or len(self._index) != len(self.articles):
@@ -145,6 +146,7 @@ def _dedup(
 
     def remember() -> None:
         state.articles[article.id] = entry.to_record()
+        state.copies += copy is not None
 
     return (article if copy is None else copy), remember
 

@@ -74,23 +74,39 @@ EVENT_MENTIONS = TopicSpec(
 EVENTS = TopicSpec("events", (Event,), "event id", partitions=3, compacted=True)
 ALERTS = TopicSpec("alerts", (Alert,), "subscription id", partitions=3)
 
-# The topics on the broker, in the order the data flows.
-PIPELINE_TOPICS: tuple[TopicSpec, ...] = (
-    ARTICLES_RAW,
-    EVENT_MENTIONS,
-    EVENTS,
-    ALERTS,
-)
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage of the worker as the registry knows it: its name (in metrics, dead letters
+    and `wirewatch status`), the topic it reads, the topics it writes (none: a sink).
+    `processors.pipeline` gives each stage that writes its handler; the stream runtime
+    binds the sinks."""
+
+    name: str
+    input: TopicSpec
+    outputs: tuple[TopicSpec, ...] = ()
+
+    @property
+    def agent(self) -> str:
+        """The faust agent's name: "dedup+extract" runs as dedup_and_extract."""
+        return self.name.replace("+", "_and_")
 
 
-# The worker's stage that consumes each topic: how metrics and `wirewatch status` name
-# the consumer lag of a topic.
-STAGE_READING: dict[str, str] = {
-    ARTICLES_RAW.name: "dedup+extract",
-    EVENT_MENTIONS.name: "merge+route",
-    EVENTS.name: "store",
-    ALERTS.name: "deliver",
-}
+# The stages, in the order the data flows: an article crosses two topics, not four (each
+# hop costs a produce, a consume and a commit), so dedup and extraction share a step, as
+# merging and routing do.
+DEDUP_AND_EXTRACT = StageSpec("dedup+extract", ARTICLES_RAW, (EVENT_MENTIONS,))
+MERGE_AND_ROUTE = StageSpec("merge+route", EVENT_MENTIONS, (EVENTS, ALERTS))
+STORE = StageSpec("store", EVENTS)
+DELIVER = StageSpec("deliver", ALERTS)
+STAGES: tuple[StageSpec, ...] = (DEDUP_AND_EXTRACT, MERGE_AND_ROUTE, STORE, DELIVER)
+
+# The topics on the broker, in the order the data flows: what the stages read.
+PIPELINE_TOPICS: tuple[TopicSpec, ...] = tuple(stage.input for stage in STAGES)
+
+# The stage that consumes each topic: how metrics and `wirewatch status` name the
+# consumer lag of a topic.
+STAGE_READING: dict[str, str] = {stage.input.name: stage.name for stage in STAGES}
 
 
 def dead_letter_topic(spec: TopicSpec) -> TopicSpec:
