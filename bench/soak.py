@@ -15,7 +15,7 @@ meets, at 20 %, 40 %, 60 %, 70 % and 80 % of the run:
 4. its SQLite store overwritten with junk under the running worker; once the worker
    says it cannot write it (or after 60 s), the worker is stopped, the damaged file
    moved away, and the worker started again: it finds its store empty and refills it
-   from the events topic (`processors.stream.app.check_store`);
+   from the events topic (`processors.stream.worker.check_store`);
 5. a 900 kB message of junk sent straight to its articles.raw;
 
 and from 50 % on, three of its webhook receivers turn hostile: one answers 200 with a

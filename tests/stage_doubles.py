@@ -1,4 +1,4 @@
-"""Stand-ins for what faust hands the stage loop (`processors.stream.dead_letters`): a
+"""Stand-ins for what faust hands the stage loop (`processors.stream.runner`): a
 topic that keeps what is sent to it, and events carrying a value and its message's
 coordinates. The loop's own code runs on them, no broker needed."""
 

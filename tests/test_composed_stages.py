@@ -110,7 +110,8 @@ def _letters(topic: Topic) -> list[DeadLetter]:
 def test_a_dead_letter_names_the_handler_at_fault_within_a_composed_step(
     value, extract_fails, stage
 ):
-    from processors.stream.dead_letters import DeadLetters, run_stage
+    from processors.stream.dead_letters import DeadLetters
+    from processors.stream.runner import run_stage
 
     def broken_extractor(article):
         raise RuntimeError("the extractor broke on this article")
@@ -145,7 +146,8 @@ def test_a_dead_letter_names_the_handler_at_fault_within_a_composed_step(
 
 
 def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_a_dead_letter():
-    from processors.stream.dead_letters import DeadLetters, run_batches
+    from processors.stream.dead_letters import DeadLetters
+    from processors.stream.runner import run_batches
 
     batch = [StreamEvent(b"good 1"), StreamEvent(b"bad"), StreamEvent(b"good 2")]
     stored: list[bytes] = []

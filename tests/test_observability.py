@@ -132,7 +132,8 @@ def test_the_worker_is_ready_with_partitions_recovered_and_the_place_index_loade
 
 
 def test_the_stage_loop_counts_in_out_dead_letters_and_time():
-    from processors.stream.dead_letters import DeadLetters, run_batches, run_stage
+    from processors.stream.dead_letters import DeadLetters
+    from processors.stream.runner import run_batches, run_stage
 
     settings = Settings(topic_prefix="p.")
     out, letters = Topic("p.events.mentions"), Topic("p.articles.raw.dlq")

@@ -151,7 +151,7 @@ def test_unreadable_state_stops_the_worker_instead_of_dropping_messages():
     import pytest
 
     from processors.state_records import StateRecordError
-    from processors.stream.dead_letters import run_stage
+    from processors.stream.runner import run_stage
     from schemas.topics import ARTICLES_UNIQUE
     from tests.stage_doubles import StreamEvent
 

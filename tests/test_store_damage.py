@@ -17,7 +17,7 @@ from harness.services import free_port, invoke_wirewatch, wirewatch_command
 from infra.db import StoreDamaged, StoreUnavailable, check_file, header_problem
 from infra.settings import Settings
 from processors.stages import Step
-from processors.stream import dead_letters as loop
+from processors.stream import runner as loop
 from processors.stream.sql import SqlThread
 from schemas.topics import EVENTS
 from sinks.storage import connect, count_versions, upsert_events

@@ -16,7 +16,7 @@ def worker() -> None:
 
     settings = get_settings()
     require_broker(settings)  # before the seconds of loading faust and the stages
-    from processors.stream.app import run_worker
+    from processors.stream.worker import run_worker
 
     run_worker(settings)
 
