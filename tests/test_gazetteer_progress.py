@@ -14,8 +14,12 @@ from processors.extraction.gazetteer import (
 
 def test_a_build_reports_each_phase_and_its_count():
     reports: list[tuple[str, int, int]] = []
-    # towns of 15,000 and more: the same build, on fewer records
-    gazetteer = Gazetteer.build(min_population=15000, progress=lambda *r: reports.append(r))
+    # the towns of 15,000 and more of two countries: the same build, on fewer records
+    gazetteer = Gazetteer.build(
+        min_population=15000,
+        progress=lambda *r: reports.append(r),
+        country_codes=frozenset({"UA", "PL"}),
+    )
     phases = list(dict.fromkeys(what for what, _, _ in reports))
     assert phases == [
         "reading GeoNames towns",
@@ -34,6 +38,7 @@ def test_a_build_reports_each_phase_and_its_count():
     districts = [total for what, _, total in reports if what.startswith("indexing districts")]
     assert districts[0] == len([p for p in gazetteer.places.values() if not is_town(p)]) > 0
     assert gazetteer.lookup("Kyiv")
+    assert {gazetteer.places[i].country for i in gazetteer.places if i > 0} == {"UA", "PL"}
 
 
 def test_prepare_builds_nothing_when_the_cache_is_sound(tmp_path, monkeypatch):
