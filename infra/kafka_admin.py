@@ -20,7 +20,6 @@ from infra.kafka_security import kafka_python_options
 from infra.settings import Settings
 from schemas.topics import ALL_TOPICS, TopicSpec
 
-BROKER_WAIT_SECONDS = 3.0  # a broker still starting; `make up` waits for its own
 # once a broker accepts the TCP connection, how long the admin client may take to be
 # let in (kafka-python's default, 30 s, was spent waiting on a refused password)
 ADMIT_SECONDS = 8.0
@@ -34,10 +33,13 @@ class BrokerRefused(OperatorError, RuntimeError):
     """A broker accepts the connection but not the client (credentials, TLS, protocol)."""
 
 
-def require_broker(settings: Settings, wait: float = BROKER_WAIT_SECONDS) -> None:
+def require_broker(settings: Settings, wait: float | None = None) -> None:
     """Return once a bootstrap server accepts a TCP connection (a broker still starting
-    gets WAIT seconds); BrokerUnavailable otherwise, instead of the client library's
-    30-second wait and page-long KafkaTimeoutError."""
+    gets WAIT seconds, by default the kafka_wait_seconds setting); BrokerUnavailable
+    otherwise, instead of the client library's 30-second wait and page-long
+    KafkaTimeoutError."""
+    if wait is None:
+        wait = settings.kafka_wait_seconds
     deadline = time.monotonic() + wait
     while True:
         if broker_answers(settings):
@@ -45,7 +47,7 @@ def require_broker(settings: Settings, wait: float = BROKER_WAIT_SECONDS) -> Non
         if time.monotonic() >= deadline:
             raise BrokerUnavailable(
                 f"no Kafka broker answers at {settings.bootstrap_servers} (waited "
-                f"{wait:.0f} s): start one with `make up` or `wirewatch kafka start`, or "
+                f"{wait:g} s): start one with `make up` or `wirewatch kafka start`, or "
                 "point KAFKA_BOOTSTRAP_SERVERS at one"
             )
         time.sleep(0.5)

@@ -220,6 +220,8 @@ class Settings(BaseSettings):
         default=None, description="PEM key of the client certificate."
     )
     kafka_heap: str = "768m"
+    # how long a command waits for a broker still starting (`make up` waits for its own)
+    kafka_wait_seconds: float = Field(default=3.0, ge=0, le=600)
     topic_prefix: str = Field(default="", pattern=r"^[A-Za-z0-9._-]*$")
     topic_partitions: int = Field(default=3, ge=1)
     topic_replication_factor: int = Field(

@@ -32,11 +32,13 @@ def _run(tmp_path, *args: str, **settings: str) -> tuple[subprocess.CompletedPro
 @pytest.mark.parametrize("command", [("replay",), ("collect", "--once"), ("worker",)])
 def test_no_broker_is_one_line_within_ten_seconds(tmp_path, command):
     nothing_there = str(free_port())  # a port no broker listens on
-    done, seconds = _run(tmp_path, *command, WIREWATCH_KAFKA_PORT=nothing_there)
+    done, seconds = _run(
+        tmp_path, *command, WIREWATCH_KAFKA_PORT=nothing_there, WIREWATCH_KAFKA_WAIT_SECONDS="0.5"
+    )
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "no Kafka broker answers" in lines[0], done.stderr
-    assert "make up" in lines[0] and seconds < 10, seconds
+    assert "make up" in lines[0] and "waited 0.5 s" in lines[0] and seconds < 10, seconds
 
 
 def test_a_bad_setting_is_one_line_naming_it_and_debug_shows_the_traceback(tmp_path):

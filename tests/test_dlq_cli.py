@@ -26,7 +26,7 @@ from deadletters.reading import (
 )
 from deadletters.replay import plan_replay
 from harness.kafka_helpers import pipeline_lag, read_topic, read_topic_to_end
-from harness.services import free_port, wait_until
+from harness.services import free_port, invoke_wirewatch, wait_until
 from infra.kafka_admin import ensure_topics
 from ingest.seeds import load_seed
 from schemas.dead_letter import MAX_INLINE_BYTES, DeadLetter, OriginalUnavailable, dead_letter
@@ -259,8 +259,9 @@ def test_no_broker_is_one_line(tmp_path):
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
         "WIREWATCH_STATE_DIR": str(tmp_path),
         "WIREWATCH_KAFKA_PORT": str(free_port()),
+        "WIREWATCH_KAFKA_WAIT_SECONDS": "0.5",
     }
-    done = _wirewatch(env, "dlq", "list")
+    done = invoke_wirewatch(env, "dlq", "list")  # in-process: no broker, no subprocess
     assert done.returncode == 1
     [line] = done.stderr.strip().splitlines()
     assert "no Kafka broker answers" in line

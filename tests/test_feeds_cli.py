@@ -164,6 +164,7 @@ def test_feeds_poll_with_no_broker_is_one_line(tmp_path):
         **{k: v for k, v in os.environ.items() if not k.startswith(("WIREWATCH_", "KAFKA_"))},
         "WIREWATCH_STATE_DIR": str(tmp_path / "state"),
         "WIREWATCH_KAFKA_PORT": str(free_port()),
+        "WIREWATCH_KAFKA_WAIT_SECONDS": "0.5",
     }
     assert _run(env, "feeds", "add", "https://a.example/rss").returncode == 0
     done = _run(env, "feeds", "poll", "https://a.example/rss")
