@@ -663,3 +663,31 @@ def test_a_tribe_that_attacks_a_town_is_an_armed_side():
 def test_a_coast_guard_that_kills_a_crew_is_an_armed_agent():
     sentence = "The coast guard stopped a fishing boat near Kismayo, killing its captain."
     assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nine dead in an Islamic State raid on a hamlet near Sirte: elders",
+        "Seven people killed in suspected ISWAP attack outside Damboa",
+        "Four shot dead in Taliban assault on a Ghazni market",
+    ],
+)
+def test_a_group_named_before_its_raid_is_the_agent_not_the_victims(sentence: str):
+    assert _first(sentence) == S.ATTACK
+
+
+def test_soldiers_killed_in_a_group_raid_are_still_a_battle():
+    sentence = "Six soldiers died in an ISWAP raid on their camp near Monguno"
+    assert _first(sentence) == S.ARMED_CLASH
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Al-Shabaab kills five near Baidoa, militia says",
+        "Twelve dead in gunmen raid on Zamfara hamlet: farmer, vigilante",
+    ],
+)
+def test_a_militia_that_reports_a_killing_is_no_victim(sentence: str):
+    assert _first(sentence) == S.ATTACK

@@ -155,18 +155,19 @@ _CIVILIANS = gated(
 )
 
 
-# who speaks is no victim: "officials said", "according to residents"
+# who speaks is no victim: "officials said", "according to residents", "..., militia says"
 _SPEAKER = re.compile(
     r"(?:,\s*)?\b(?:(?:local|police|security|military|army|government|hospital|health|village|district|"
     r"provincial|senior|an?|the|two|other)\s+)*(?:officials?|spokes(?:man|woman|person)|residents|witnesses|"
-    r"sources|elders?|police|officers?|authorities|medics|doctors)\s+(?:said|say|says|told|reported|added|confirmed)\b|"
+    r"sources|elders?|police|officers?|authorities|medics|doctors|militias?|vigilantes?|locals|"
+    r"military|army|troops|soldiers|rebels|group)\s+(?:said|say|says|told|reported|added|confirmed|claims?|claimed)\b|"
     r"\baccording\s+to\s+(?:\w+\s+){0,4}?(?:officials?|residents|witnesses|sources|police|authorities|medics|elders?)\b",
     re.I,
 )
 
 
 # a headline's source after a dash or colon: "... in Yobe - Official", "...: residents"
-_ATTRIBUTION = re.compile(r"\s*(?:\s[-–—]+|:)\s*(?:[\w'’.]+\s*){1,4}$")
+_ATTRIBUTION = re.compile(r"\s*(?:\s[-–—]+|:)\s*(?:[\w'’.]+,?\s*){1,4}$")
 
 
 def _by_whom(sentence: str) -> S:
@@ -222,6 +223,18 @@ _BY_AGENT = re.compile(
 )
 
 
+# a group named before an act noun did the act: "killed in a Boko Haram raid on a village",
+# "died in an IS attack": the agent, never the victims
+_GROUP_ACT = re.compile(
+    r"\b(?:in|during|by)\s+(?:an?\s+|the\s+)?(?:suspected\s+|fresh\s+|another\s+|new\s+|deadly\s+)*"
+    r"(?:'|‘)?(?:Boko\s+Haram|ISIS|ISIL|(?-i:IS)|Islamic\s+State|Daesh|Taliban|al-Shabaa?b|Shabaa?b|Houthis?|"
+    r"al-Qaeda|AQAP|JNIM|ISWAP|jihadists?|militants?|insurgents?|rebels?|gunm[ae]n|bandits?|"
+    r"militiam[ae]n|terrorists?|herds(?:men|man)|herders?)(?:'|’)?\s+"
+    r"(?:attacks?|raids?|assaults?|strikes?|ambush(?:es)?|offensives?|onslaughts?|incursions?|invasions?)\b",
+    re.I,
+)
+
+
 # where the words after a passive casualty verb stop naming its victims
 _PASSIVE_REST_END = re.compile(
     r"[;:.]|,\s+(?!including|among)|\s(?:as|after|when|while|and|but|trying|attempting)\s", re.I
@@ -255,13 +268,16 @@ def _victims_and_context(sentence: str) -> tuple[str, str, bool, bool] | None:
     start = _SUBJECT_START.match(before)
     subject = before[start.end() if start else 0 :][-120:]
     rest = _BY_AGENT.sub(
-        " ", after[: m.start()] if (m := _PASSIVE_REST_END.search(after)) else after
+        " ",
+        _GROUP_ACT.sub(
+            " an attack", after[: m.start()] if (m := _PASSIVE_REST_END.search(after)) else after
+        ),
     )
     # "a Boko Haram kingpin killed", "42 killed including 15 IS": the group's men
     named = " ".join(subject.split()[-5:]) + " " + rest
     return (
         f"{subject} {rest}",
-        _BY_AGENT.sub(" ", sentence),
+        _BY_AGENT.sub(" ", _GROUP_ACT.sub(" an attack", sentence)),
         _ARMED_GROUP.search(named) is not None,
         False,
     )
@@ -286,7 +302,9 @@ def _by_victims(sentence: str) -> S:
 
 def armed_victims(text: str) -> bool:
     """Whether the people TEXT names as hit are all armed: soldiers, guards, militants, a
-    named armed group's base ("an attack on a KIA base")."""
+    named armed group's base ("an attack on a KIA base"); not a group named as the agent of
+    a raid ("shot dead in a Taliban raid")."""
+    text = _GROUP_ACT.sub(" an attack", text)
     if _ARMED_GROUP.search(text) and not _CIVILIANS.search(text):
         return True
     return _by_whom(text) == S.ARMED_CLASH
