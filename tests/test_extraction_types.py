@@ -691,3 +691,15 @@ def test_soldiers_killed_in_a_group_raid_are_still_a_battle():
 )
 def test_a_militia_that_reports_a_killing_is_no_victim(sentence: str):
     assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "IS executes a shepherd near Mayadin",
+        "IS executes 12 men in a square of Mayadin",
+        "The Islamic State executed the brother of a rebel commander in Hajin",
+    ],
+)
+def test_an_execution_is_an_attack_whoever_the_captives_are(sentence: str):
+    assert _first(sentence) == S.ATTACK

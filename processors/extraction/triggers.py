@@ -19,6 +19,8 @@ gunman who shoots people at a rally attacks them (ACLED's attack, not a protest)
 decree, a resignation or a verdict "following the riots" or "in response to the rally"
 reports no protest of its own. An armed side's base, outpost, convoy or patrol attacked
 is a battle, whoever's it is; ground taken over (control or not) changes hands.
+Soldiers or fighters executed or beheaded were captives, out of combat: an attack, as
+ACLED codes it, never a battle; "IS executes ..." names the group, not a passive "is".
 """
 
 from __future__ import annotations
@@ -682,6 +684,7 @@ def event_triggers(sentence: str) -> list[S]:
     if (
         attack is not None
         and not _CIVILIAN_WORDS.search(attack.group(0))  # "a raid on a village"
+        and not _EXECUTION_ACT.match(attack.group(0))
         and armed_victims(_victims(sentence, attack))
     ):
         ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
@@ -830,8 +833,12 @@ _ANOTHER_SCENE = re.compile(
     r"(?:after|before|earlier))\s",
     re.I,
 )
+# ACLED: people executed or beheaded were in their killers' hands, hors de combat, so an
+# execution is an attack whoever the victims ("executes two captured soldiers")
+_EXECUTION_ACT = re.compile(r"execut|behead|decapitat", re.I)
 _CIVILIAN_WORDS = re.compile(rf"\b{_CIVILIAN_TARGETS}\b", re.I)
-_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
+# "IS executes a man": the group, not the auxiliary of a passive
+_PASSIVE_BEFORE = re.compile(r"\b(?!(?-i:IS)\b)(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
 _CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as|by)\s")
 
 
