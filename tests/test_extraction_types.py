@@ -703,3 +703,15 @@ def test_a_militia_that_reports_a_killing_is_no_victim(sentence: str):
 )
 def test_an_execution_is_an_attack_whoever_the_captives_are(sentence: str):
     assert _first(sentence) == S.ATTACK
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Shopkeeper shot dead at army checkpoint in Lashio", S.ATTACK),
+        ("Three farmers gunned down near a militia camp in Plateau", S.ATTACK),
+        ("Border guard shot dead at checkpoint near Maungdaw", S.ARMED_CLASH),
+    ],
+)
+def test_a_post_after_the_act_is_the_scene_not_the_victim(sentence: str, expected: S):
+    assert _first(sentence) == expected

@@ -19,7 +19,9 @@ gunman who shoots people at a rally attacks them (ACLED's attack, not a protest)
 decree, a resignation or a verdict "following the riots" or "in response to the rally"
 reports no protest of its own. An armed side's base, outpost, convoy or patrol attacked
 is a battle, whoever's it is; ground taken over (control or not) changes hands.
-Soldiers or fighters executed or beheaded were captives, out of combat: an attack, as
+Who an act hit is its object, or its subject when a place follows the act ("a man shot
+dead at a junta checkpoint": the checkpoint is the scene, the man the victim). Soldiers or
+fighters executed or beheaded were captives, out of combat: an attack, as
 ACLED codes it, never a battle; "IS executes ..." names the group, not a passive "is".
 """
 
@@ -837,6 +839,14 @@ _ANOTHER_SCENE = re.compile(
 # execution is an attack whoever the victims ("executes two captured soldiers")
 _EXECUTION_ACT = re.compile(r"execut|behead|decapitat", re.I)
 _CIVILIAN_WORDS = re.compile(rf"\b{_CIVILIAN_TARGETS}\b", re.I)
+# words after an act that tell where it happened, not whom it hit: a headline's passive
+_SCENE_AFTER = re.compile(r"\s*(?:at|near|in|outside|inside|around|close\s+to)\s", re.I)
+# an act told without its object: "shot dead", "gunned down", "beheaded"
+_BARE_ACT = re.compile(
+    r"(?:shot|gunned|guns?)\s+(?:dead|down)|hacked\s+to\s+death|beaten\s+to\s+death|behead\w*|"
+    r"assassinat\w*|massacred|decapitat\w*|fatally\s+\w+",
+    re.I,
+)
 # "IS executes a man": the group, not the auxiliary of a passive
 _PASSIVE_BEFORE = re.compile(r"\b(?!(?-i:IS)\b)(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
 _CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as|by)\s")
@@ -848,6 +858,8 @@ def _victims(sentence: str, act: re.Match[str]) -> str:
     if _PASSIVE_BEFORE.search(before):
         return before[-100:]
     after = sentence[act.end() : act.end() + 100]
+    if _BARE_ACT.fullmatch(act.group(0)) and _SCENE_AFTER.match(after):
+        return before[-100:]  # "a man shot dead at a checkpoint": the checkpoint is the scene
     end = _CLAUSE_END.search(after)
     return after[: end.start()] if end else after
 
