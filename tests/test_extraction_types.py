@@ -715,3 +715,18 @@ def test_an_execution_is_an_attack_whoever_the_captives_are(sentence: str):
 )
 def test_a_post_after_the_act_is_the_scene_not_the_victim(sentence: str, expected: S):
     assert _first(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Three hurt as NDC, NPP supporters clash in Tamale",
+        "One dead after rival party supporters clash at a ward office in Kisumu",
+    ],
+)
+def test_party_supporters_clashing_are_a_riot(sentence: str):
+    assert _first(sentence) == S.MOB_VIOLENCE
+
+
+def test_supporters_fighting_troops_stay_a_battle():
+    assert _first("Militia supporters clash with troops near Beni") == S.ARMED_CLASH

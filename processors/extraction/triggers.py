@@ -19,7 +19,8 @@ gunman who shoots people at a rally attacks them (ACLED's attack, not a protest)
 decree, a resignation or a verdict "following the riots" or "in response to the rally"
 reports no protest of its own. An armed side's base, outpost, convoy or patrol attacked
 is a battle, whoever's it is; ground taken over (control or not) changes hands.
-Who an act hit is its object, or its subject when a place follows the act ("a man shot
+Party supporters or fans clashing with each other, with no armed side or gun named, are
+a riot (mob violence). Who an act hit is its object, or its subject when a place follows the act ("a man shot
 dead at a junta checkpoint": the checkpoint is the scene, the man the victim). Soldiers or
 fighters executed or beheaded were captives, out of combat: an attack, as
 ACLED codes it, never a battle; "IS executes ..." names the group, not a passive "is".
@@ -721,6 +722,15 @@ def event_triggers(sentence: str) -> list[S]:
             # "a gunman shot two people at a rally": the rally is only the scene
             ordered = [acts[0], *[t for t in ordered if t != acts[0]]]
     if (
+        ordered[0] == S.ARMED_CLASH
+        and _SUPPORTERS.search(sentence)
+        and not _STATE_AGENT.search(sentence)
+        and not _NON_STATE_AGENT.search(sentence)
+        and not _ARMED_WORDS.search(sentence)
+    ):
+        # "rival party supporters clash, two dead": unarmed crowds fighting, a riot
+        ordered = [S.MOB_VIOLENCE, *[t for t in ordered if t != S.MOB_VIOLENCE]]
+    if (
         positions
         and all(t in PROTEST_TYPES for t in positions)
         and _BACKGROUND_BEFORE.search(sentence, 0, min(positions.values()))
@@ -728,6 +738,16 @@ def event_triggers(sentence: str) -> list[S]:
     ):
         return []  # "a curfew imposed following the riots": no protest of its own
     return ordered
+
+
+# ACLED: supporters of parties or rival fans fighting each other are rioters, not armed
+# sides; their clash is mob violence unless an armed side or a gun is named
+_SUPPORTERS = gated(
+    r"\b(?:supporters|loyalists|partisans|party\s+(?:members|faithful|thugs)|(?:football|soccer)\s+fans|"
+    r"rival\s+fans|(?-i:[A-Z]{2,5})\s*(?:/|,|and)\s*(?-i:[A-Z]{2,5})\s+(?:supporters|clash(?:es)?))\b",
+    re.I,
+)
+_ARMED_WORDS = gated(r"\b(?:guns?|gunfire|gunshots?|rifles?|shot|shoot\w*|bombs?|explosives?|grenades?)\b", re.I)
 
 
 # where a protest is only the scene of another act: "at a rally", "during a march"
