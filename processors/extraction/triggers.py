@@ -747,7 +747,9 @@ _SUPPORTERS = gated(
     r"rival\s+fans|(?-i:[A-Z]{2,5})\s*(?:/|,|and)\s*(?-i:[A-Z]{2,5})\s+(?:supporters|clash(?:es)?))\b",
     re.I,
 )
-_ARMED_WORDS = gated(r"\b(?:guns?|gunfire|gunshots?|rifles?|shot|shoot\w*|bombs?|explosives?|grenades?)\b", re.I)
+_ARMED_WORDS = gated(
+    r"\b(?:guns?|gunfire|gunshots?|rifles?|shot|shoot\w*|bombs?|explosives?|grenades?)\b", re.I
+)
 
 
 # where a protest is only the scene of another act: "at a rally", "during a march"
@@ -868,7 +870,9 @@ _BARE_ACT = re.compile(
     re.I,
 )
 # "IS executes a man": the group, not the auxiliary of a passive
-_PASSIVE_BEFORE = re.compile(r"\b(?!(?-i:IS)\b)(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I)
+_PASSIVE_BEFORE = re.compile(
+    r"\b(?!(?-i:IS)\b)(?:is|are|was|were|been|being)\s+(?:\w+\s+){0,2}$", re.I
+)
 _CLAUSE_END = re.compile(r"[.;:]|,\s+(?:and|but|while|as|after|when)\b|\s+(?:after|when|as|by)\s")
 
 
