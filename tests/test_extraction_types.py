@@ -730,3 +730,7 @@ def test_party_supporters_clashing_are_a_riot(sentence: str):
 
 def test_supporters_fighting_troops_stay_a_battle():
     assert _first("Militia supporters clash with troops near Beni") == S.ARMED_CLASH
+
+
+def test_soldiers_reported_killed_are_victims_not_speakers():
+    assert _first("Nine army soldiers reported killed in Chin State") == S.ARMED_CLASH

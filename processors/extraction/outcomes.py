@@ -159,8 +159,9 @@ _CIVILIANS = gated(
 _SPEAKER = re.compile(
     r"(?:,\s*)?\b(?:(?:local|police|security|military|army|government|hospital|health|village|district|"
     r"provincial|senior|an?|the|two|other)\s+)*(?:officials?|spokes(?:man|woman|person)|residents|witnesses|"
-    r"sources|elders?|police|officers?|authorities|medics|doctors|militias?|vigilantes?|locals|"
-    r"military|army|troops|soldiers|rebels|group)\s+(?:said|say|says|told|reported|added|confirmed|claims?|claimed)\b|"
+    r"sources|elders?|police|officers?|authorities|medics|doctors)\s+(?:said|say|says|told|reported|added|confirmed)\b|"
+    r",\s*(?:the\s+|a\s+|local\s+)?(?:militias?|vigilantes?|locals|military|army|troops|rebels|group)\s+"
+    r"(?:said|says|told|claims?|claimed)\b|"
     r"\baccording\s+to\s+(?:\w+\s+){0,4}?(?:officials?|residents|witnesses|sources|police|authorities|medics|elders?)\b",
     re.I,
 )
