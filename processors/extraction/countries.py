@@ -216,7 +216,7 @@ _ACTOR_AFTER = re.compile(
     r"warplanes|planes|jets|aircraft|drones?|navy|naval|warships?|air\s+force|artillery|missiles?|"
     r"rockets?|shell(?:s|ing)|strikes?|air\s*strikes?|raids?|bombardment|bombing|attacks?|bombers?|"
     r"helicopters?|special\s+forces|marines|militias?|guards?|gendarmerie|jandarma|guarantor|ally|"
-    r"patrols?|fighters|mercenaries|intelligence|regime|government|officials?|authorities|ministry|"
+    r"patrols?|fighters?|mercenar(?:y|ies)|servicem[ae]n|personnel|convoys?|intelligence|regime|government|officials?|authorities|ministry|"
     r"embassy|president|minister|envoy|diplomats?|nationals?|citizens?\s+abroad)\b)",
     re.I,
 )
@@ -288,6 +288,7 @@ def country_mentions(text: str) -> CountryMentions:
                 _ACTOR_AFTER.match(text, end)
                 or _NAME_OR_PAIR_AFTER.match(text, end)
                 or _PAIR_BEFORE.search(before)
+                or _PATRON_BEFORE.search(before)
             )
         else:
             weight = LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before) else NAME_WEIGHT

@@ -28,7 +28,7 @@ from processors.extraction.countries import (
 from processors.extraction.dates import ResolvedDate, resolve_date
 from processors.extraction.gazetteer import Gazetteer, get_gazetteer
 from processors.extraction.nonevents import is_ordinary_arrest
-from processors.extraction.place_context import inferred_countries
+from processors.extraction.place_context import actor_context_only, inferred_countries
 from processors.extraction.places import ResolvedPlace, resolve_place
 from processors.extraction.protests import PROTEST_TYPES, escalation, stronger
 from processors.extraction.sentences import MAX_SENTENCE_CHARS, dateline_place, split_sentences
@@ -508,6 +508,14 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
             article.source,
         )
     lead_sentences = [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]]
+    if country_counts and actor_context_only(read_text, country_counts, mentioned.home_actors):
+        # "Two Turkish soldiers killed in Afrin": a town named as the place, with no
+        # namesake in the soldiers' country, beats their nationality
+        here = resolve_place(gazetteer, lead_sentences, country_counts)
+        if here is None or here.country not in country_counts:
+            lead = resolve_place(gazetteer, lead_sentences, {})
+            if lead is not None and lead.country not in country_counts:
+                country_counts = {lead.country: 1}
     if not country_counts:
         # "One dead as Nairobi protests turn violent": a large town's country sets the context
         lead = resolve_place(gazetteer, lead_sentences, {})

@@ -23,7 +23,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from processors.extraction.countries import DEMONYMS, country_aliases, country_mentions
+from processors.extraction.countries import (
+    _ACTOR_AFTER,
+    _DOMESTIC_ACTOR_AFTER,
+    DEMONYMS,
+    country_aliases,
+    country_mentions,
+)
 from processors.extraction.gazetteer import Gazetteer
 from processors.extraction.group_homes import group_home_counts
 from processors.extraction.places import named_region_countries
@@ -65,7 +71,9 @@ def qualifying_countries(text: str) -> dict[str, int]:
     aliases = country_aliases()
     found: dict[str, int] = {}
     for match in _nationality_pattern().finditer(text):
-        word = match.group(1)
+        word, end = match.group(1), match.end(1)
+        if _ACTOR_AFTER.match(text, end) and not _DOMESTIC_ACTOR_AFTER.match(text, end):
+            continue  # "Russia's jets": who struck, not where
         if word not in DEMONYMS:
             found[aliases[word]] = found.get(aliases[word], 0) + 1
     return found
@@ -96,3 +104,13 @@ def inferred_countries(
         return counts
     # "Myanmar Now", "Nigeria Watch"; never before the text ("Agence France Presse")
     return dict(country_mentions(source).places)
+
+
+def actor_context_only(text: str, counts: dict[str, int], home_actors: dict[str, int]) -> bool:
+    """Whether the context comes only from the nationality of forces ("Turkish soldiers",
+    "Russia's jets"), which a town named as the place outweighs; never a named region or
+    group, nor a country named as a place."""
+    if group_home_counts(text) or country_mentions(text).places:
+        return False
+    actors = set(home_actors) | set(forces_countries(text)) | set(qualifying_countries(text))
+    return set(counts) <= actors
