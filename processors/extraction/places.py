@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from processors.extraction.countries import countries_in_order, is_country_word
 from processors.extraction.gazetteer import (
@@ -457,6 +458,17 @@ def _spans_and_groups(
     return tuple(found), tuple(country_words)
 
 
+@lru_cache(maxsize=65536)
+def _cached_regions(gazetteer: Gazetteer, name: str, loose: bool) -> tuple[Region, ...]:
+    return tuple(gazetteer.lookup_region(name, loose))
+
+
+def _lookup_region(gazetteer: Gazetteer, name: str, loose: bool = True) -> list[Region]:
+    """`Gazetteer.lookup_region`, remembered: every capitalised name of every sentence is
+    asked, and the same few hundred names recur from article to article."""
+    return list(_cached_regions(gazetteer, name, loose))
+
+
 def _regions_of_name(
     gazetteer: Gazetteer,
     name: str,
@@ -469,14 +481,14 @@ def _regions_of_name(
     regions): named as one ("Idlib province", "al-Mayadin desert"), after "in", or, in a
     country the text is about, anywhere ("Fresh Borno attacks", "a Benue village")."""
     if admin:
-        regions = gazetteer.lookup_region(name, loose=True)
+        regions = _lookup_region(gazetteer, name, loose=True)
         in_context = [r for r in regions if r.country in country_counts]
         if in_context:
             return in_context
         if _home_town(gazetteer, name, country_counts):
             # a town at home names the land around it: "al-Mayadin desert" is not Medina's
             # region abroad, though "the Jizan region" in a report on Yemen is Jazan's
-            regions = gazetteer.lookup_region(name, loose=False)
+            regions = _lookup_region(gazetteer, name, loose=False)
         if regions:  # "Kharkiv region" in an article that never says "Ukraine"
             return sorted(regions, key=lambda r: -r.population)[:1]
         # "Saada governorate": the region of the town that gives it its name
@@ -487,7 +499,7 @@ def _regions_of_name(
         ][:1]
     if name.lower() in COMMON_WORD_REGIONS and not locative:
         return []  # "Delta Force", "Plateau": plain words unless after "in"
-    regions = gazetteer.lookup_region(name, loose=False)
+    regions = _lookup_region(gazetteer, name, loose=False)
     if not country_counts:
         return sorted(regions, key=lambda r: -r.population)[:1] if locative else []
     in_context = [r for r in regions if r.country in country_counts]
@@ -502,11 +514,11 @@ def _is_region_name(gazetteer: Gazetteer, name: str, country_counts: dict[str, i
     """True when a name before "province" or "countryside" is a region's, not a town's: a
     spelling variant of a region abroad does not count when a town at home carries the
     name ("al-Mayadin desert" is the desert around al-Mayadin, not Medina's region)."""
-    regions = gazetteer.lookup_region(name, loose=True)
+    regions = _lookup_region(gazetteer, name, loose=True)
     if any(r.country in country_counts for r in regions):
         return True
     if _home_town(gazetteer, name, country_counts):
-        return bool(gazetteer.lookup_region(name, loose=False))
+        return bool(_lookup_region(gazetteer, name, loose=False))
     return bool(regions)
 
 
@@ -534,14 +546,14 @@ def _named_regions(
             if (
                 regions
                 and words is not None
-                and any(r in regions for r in gazetteer.lookup_region(name))
+                and any(r in regions for r in _lookup_region(gazetteer, name))
             ):
                 words.add(region_key(name))  # by the region's own name, not its town's
             score = weight + (1.0 if admin else LOCATIVE_REGION_BONUS if locative else 0.0)
             _keep_best(named, regions, score, sentence, admin)
         if country_counts:  # "in northern Gaza Strip": a country's name, and a region's
             for name, after_in in _country_words(sentence):
-                regions = gazetteer.lookup_region(name, loose=False)
+                regions = _lookup_region(gazetteer, name, loose=False)
                 in_context = [r for r in regions if r.country in country_counts]
                 if not in_context and not (after_in and len(regions) == 1):
                     continue  # "clashes in Niger": Nigeria's Niger state, the one region
@@ -620,7 +632,7 @@ def named_region_countries(
         for name, _, locative, admin, _ in _candidates(sentence):
             if not (admin or locative or anywhere) or name.lower() in COMMON_WORD_REGIONS:
                 continue
-            countries = {region.country for region in gazetteer.lookup_region(name, loose=False)}
+            countries = {region.country for region in _lookup_region(gazetteer, name, loose=False)}
             if not countries or len(countries) > (2 if admin else 1):
                 continue
             if not admin and any(
@@ -665,7 +677,7 @@ def _trailing_regions(
     match = _TRAILING_REGION.match(after)
     if match is None:
         return set()
-    regions = gazetteer.lookup_region(match.group("region"), loose=False)
+    regions = _lookup_region(gazetteer, match.group("region"), loose=False)
     if country_counts:
         regions = [r for r in regions if r.country in country_counts]
     return {(r.country, r.admin1_code) for r in regions}
@@ -745,7 +757,7 @@ def _region_spans(
     return [
         (start, start + len(name))
         for name, start, _, _, _ in candidates
-        if " " in name and not gazetteer.lookup(name) and gazetteer.lookup_region(name, False)
+        if " " in name and not gazetteer.lookup(name) and _lookup_region(gazetteer, name, False)
     ]
 
 
@@ -968,7 +980,7 @@ def _region_place(
     name = region_display_name(region)
     lat, lon = region.lat, region.lon
     for match in _COMPASS_BEFORE.finditer(regions[key][1]):
-        if region in gazetteer.lookup_region(match.group("name")):
+        if region in _lookup_region(gazetteer, match.group("name")):
             lat, lon = gazetteer.part_of_region(
                 key, (match.group("ns") or "").lower(), (match.group("ew") or "").lower()
             )
