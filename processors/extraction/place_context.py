@@ -14,7 +14,9 @@ In order, the first that gives anything wins:
    who struck, not where, and sets nothing;
 3. a country in the outlet's name ("Myanmar Now"), never before the text: "Agence
    France Presse" reports from everywhere.
-With none of these, a place is accepted only when it is large and has no namesake of
+A context that comes only from forces' nationality ("Two Turkish soldiers killed in
+Afrin", `actor_context_only`) gives way to a town the lead names as the place when that
+town has no namesake in the forces' country. With none of these, a place is accepted only when it is large and has no namesake of
 comparable size (`places.resolve_place` with no context).
 """
 
@@ -72,7 +74,11 @@ def qualifying_countries(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for match in _nationality_pattern().finditer(text):
         word, end = match.group(1), match.end(1)
-        if _ACTOR_AFTER.match(text, end) and not _DOMESTIC_ACTOR_AFTER.match(text, end):
+        if (
+            text.startswith(("'s", "’s"), end)
+            and _ACTOR_AFTER.match(text, end)
+            and not _DOMESTIC_ACTOR_AFTER.match(text, end)
+        ):
             continue  # "Russia's jets": who struck, not where
         if word not in DEMONYMS:
             found[aliases[word]] = found.get(aliases[word], 0) + 1
