@@ -37,10 +37,6 @@ def test_a_countrys_possessive_air_force_is_no_qualifier() -> None:
     assert qualifying_countries("Nigeria church attack leaves five dead") == {"NG": 1}
 
 
-def test_pro_demonym_is_a_patron() -> None:
-    assert "TR" not in country_mentions("Pro-Turkish factions shelled a village").places
-
-
 def test_remembered_region_lookups_answer_as_the_gazetteer_does() -> None:
     gazetteer = get_gazetteer()
     for name in ("Idlib", "Borno", "Shan", "Nowhereville"):

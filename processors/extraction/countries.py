@@ -288,7 +288,6 @@ def country_mentions(text: str) -> CountryMentions:
                 _ACTOR_AFTER.match(text, end)
                 or _NAME_OR_PAIR_AFTER.match(text, end)
                 or _PAIR_BEFORE.search(before)
-                or _PATRON_BEFORE.search(before)
             )
         else:
             weight = LOCATIVE_WEIGHT if _LOCATIVE_BEFORE.search(before) else NAME_WEIGHT
