@@ -45,3 +45,9 @@ def test_remembered_region_lookups_answer_as_the_gazetteer_does() -> None:
             assert first == gazetteer.lookup_region(name, loose)
             first.clear()  # a caller's change never reaches the next caller
             assert _lookup_region(gazetteer, name, loose) == gazetteer.lookup_region(name, loose)
+
+
+def test_a_loose_spelling_abroad_never_beats_the_forces_nationality() -> None:
+    # "Crimean" loosely spells Kerman in Iran: no town is named as written
+    countries = _countries("Russian troops seize Hillside Base in the west of the Crimean coast")
+    assert "IR" not in countries

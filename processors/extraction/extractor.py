@@ -26,7 +26,7 @@ from processors.extraction.countries import (
     country_name,
 )
 from processors.extraction.dates import ResolvedDate, resolve_date
-from processors.extraction.gazetteer import Gazetteer, get_gazetteer
+from processors.extraction.gazetteer import Gazetteer, get_gazetteer, normalize_name
 from processors.extraction.nonevents import is_ordinary_arrest
 from processors.extraction.place_context import actor_context_only, inferred_countries
 from processors.extraction.places import ResolvedPlace, resolve_place
@@ -514,7 +514,12 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
         here = resolve_place(gazetteer, lead_sentences, country_counts)
         if here is None or here.country not in country_counts:
             lead = resolve_place(gazetteer, lead_sentences, {})
-            if lead is not None and lead.country not in country_counts:
+            if (
+                lead is not None
+                and lead.country not in country_counts
+                # as written, never a loose spelling ("Crimean" is not Kerman in Iran)
+                and normalize_name(lead.location.name) in normalize_name(lead.evidence)
+            ):
                 country_counts = {lead.country: 1}
     if not country_counts:
         # "One dead as Nairobi protests turn violent": a large town's country sets the context
