@@ -10,6 +10,10 @@ PIP_LOG := $(VENV)/pip.log
 # pipefail: pip's status survives the filter below
 SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
+# Compiled modules and pytest's rewritten tests are kept between runs even where the
+# environment turns bytecode off (PYTHONDONTWRITEBYTECODE=1): 2-3 s of each test
+# process's start.
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: up test check install install-runtime kafka-jars postgres browser lint clean mutation
 
