@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,14 +40,27 @@ def free_port() -> int:
 
 def free_port_pair() -> int:
     """A port whose successor is free too (broker and controller listeners)."""
-    for _ in range(50):
-        port = free_port()
-        try:
-            with socket.socket() as sock:
-                sock.bind(("127.0.0.1", port + 1))
-            return port
-        except OSError:
-            continue
+    return broker_ports()[0]
+
+
+def broker_ports(extra: int = 0) -> tuple[int, ...]:
+    """A broker's port (its controller listens on the next one, free too) and EXTRA more
+    listener ports, all different: each stays bound until every one is chosen, as the
+    system may otherwise hand a port it just gave out to the next request."""
+    with ExitStack() as held:
+
+        def bind(port: int) -> int:
+            sock = held.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", port))
+            return sock.getsockname()[1]
+
+        for _ in range(50):
+            port = bind(0)
+            try:
+                bind(port + 1)
+            except OSError:
+                continue
+            return (port, *(bind(0) for _ in range(extra)))
     raise RuntimeError("no two adjacent free ports on 127.0.0.1")
 
 

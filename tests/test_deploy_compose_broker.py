@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from harness.services import free_port, free_port_pair
+from harness.services import broker_ports
 from infra.broker import LocalBroker
 from infra.kafka_admin import BrokerRefused, ensure_topics
 from infra.settings import Settings
@@ -63,7 +63,7 @@ def compose_login_broker(tmp_path_factory) -> Iterator[str]:
     }
     assert "listener.name.sasl_plaintext.plain.sasl.jaas.config" in login
     home = tmp_path_factory.mktemp("compose-kafka")
-    port, sasl_port = free_port_pair(), free_port()
+    port, sasl_port = broker_ports(extra=1)
     properties = {
         "listeners": (
             f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{port + 1},"

@@ -16,7 +16,7 @@ import trustme
 from cryptography.hazmat.primitives import serialization
 
 from harness.kafka_helpers import pipeline_lag, read_topic
-from harness.services import free_port, free_port_pair, wait_until, wirewatch_command
+from harness.services import broker_ports, wait_until, wirewatch_command
 from infra.broker import LocalBroker
 from infra.kafka_admin import BrokerRefused, ensure_topics
 from infra.kafka_producer import make_producer
@@ -58,7 +58,7 @@ def secured_broker(tmp_path_factory) -> Iterator[dict[str, object]]:
     )
     keystore.write_bytes(pkcs8 + b"".join(pem.bytes() for pem in server.cert_chain_pems))
     ca.cert_pem.write_to_path(str(home / "ca.pem"))
-    port, sasl_port, tls_port = free_port_pair(), free_port(), free_port()
+    port, sasl_port, tls_port = broker_ports(extra=2)
     properties = {
         "listeners": (
             f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{port + 1},"
