@@ -44,7 +44,7 @@ from revision import export_revision, resolve_revision, revision_env
 from sqlalchemy import func, select
 from synthetic import COUNTRY_NAMES, report, report_towns
 
-from harness.services import kafka_broker, wait_until
+from harness.services import kafka_broker, wait_until, workers_in_group
 from harness.webhook_server import WebhookServer
 from infra.kafka_admin import ensure_topics
 from infra.language import detect_language
@@ -324,13 +324,19 @@ def run_side(
     rate: float,
     workers: int,
 ) -> LatencyRun:
-    """Start SIDE's workers, warm them up with one alert, send at RATE for SECONDS and
-    collect the latency of every alert delivered after the warm-up."""
+    """Start SIDE's workers, wait until every one holds partitions, warm them up with
+    one alert, send at RATE for SECONDS and collect the latency of every alert
+    delivered after the warm-up."""
     rng = random.Random(20261124)  # every side sends the same reports
     side.start(workers, subscriptions)
     producer = KafkaProducer(bootstrap_servers=side.bootstrap, acks="all", linger_ms=0)
     deliveries = delivery_state.connect(side.settings.resolved_database_url)
     try:
+        wait_until(
+            lambda: workers_in_group(side.settings, workers),
+            180,
+            what=f"the {side.name} workers to join their group and hold partitions",
+        )
         side.send(producer, report(0, towns[0], rng, label=side.name))
         wait_until(
             lambda: len(delivery_state.list_deliveries(deliveries, "delivered")) >= 1,

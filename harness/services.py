@@ -26,10 +26,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from infra.broker import port_is_open
+
+if TYPE_CHECKING:
+    from infra.settings import Settings
 
 
 def free_port() -> int:
@@ -75,6 +79,26 @@ def wait_until(
         if time.monotonic() > deadline:
             raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what or condition}")
         time.sleep(interval)
+
+
+def workers_in_group(settings: Settings, count: int) -> bool:
+    """Whether COUNT workers of SETTINGS' group are members, each holding partitions,
+    and the group is done rebalancing: a bench that starts before then measures the
+    workers joining, not the pipeline."""
+    from kafka.errors import KafkaError
+
+    from infra.kafka_status import read_broker
+
+    try:
+        view = read_broker(settings)
+    except KafkaError:
+        return False
+    members = view.members
+    return (
+        view.group_state == "Stable"
+        and len(members) == count
+        and all(member.partitions for member in members)
+    )
 
 
 KAFKA_IMAGE = "apache/kafka"  # the Apache Kafka project's own image, tagged by version

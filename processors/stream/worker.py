@@ -1,17 +1,21 @@
 """Running the worker in this process: the topics made, the store checked (and refilled
-from the events topic when it lost them), then the faust app of `processors.stream.app`
-under faust's worker, with its probes and metrics served over HTTP when a port is set."""
+from the events topic when it lost them), the models loaded, then the faust app of
+`processors.stream.app` under faust's worker, with its probes and metrics served over
+HTTP when a port is set."""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import faust
 
 from infra.db import check_file, store_name
+from infra.language import load_model as load_language_model
 from infra.logs import hold_back_repeats, logging_config
 from infra.settings import Settings
+from processors.extraction.gazetteer import get_gazetteer
 from processors.stream.app import create_app
 from schemas.topics import EVENTS
 from sinks.storage import connect, holds_versions
@@ -73,6 +77,16 @@ def check_store(settings: Settings) -> None:
         )
 
 
+def load_models() -> None:
+    """The place index and the language model, before the worker joins its group: a
+    worker that takes partitions while it loads them (seconds of CPU, holding the
+    interpreter) would stall every message of those partitions until it is done."""
+    started = time.perf_counter()
+    get_gazetteer()
+    load_language_model()
+    log.info("place index and language model loaded in %.1f s", time.perf_counter() - started)
+
+
 def run_worker(settings: Settings) -> None:
     """Run the faust worker in this process until it is stopped."""
     import importlib.util
@@ -101,6 +115,7 @@ def run_worker(settings: Settings) -> None:
             app.probes.alive,
             app.probes.ready,
         )
+    load_models()
     logs = None
     if settings.log_format == "json":
         logs = logging_config(settings.log_level, settings.log_format, settings.log_repeat_seconds)
