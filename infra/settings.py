@@ -66,8 +66,8 @@ class StateSection:
 
 @dataclass(frozen=True)
 class StreamSection:
-    """How long the worker lets records gather before it fetches or sends them: the
-    latency it adds to each hop at a low rate, for fewer requests under load."""
+    """How long the worker lets records gather before it fetches or sends them while it
+    backs up (`processors.stream.pacing`): fewer requests under load, no wait otherwise."""
 
     batch_seconds: float
 
@@ -260,8 +260,9 @@ class Settings(BaseSettings):
         default=50.0,
         ge=0.0,
         le=1000.0,
-        description="How long the worker lets records gather before a fetch or a send "
-        "(0: each record at once, the lowest latency at a low rate).",
+        description="The longest a fetch or a send waits for records to gather while the "
+        "worker backs up (60 % of a core busy, or the messages it takes a second late); "
+        "while it keeps up, none (processors/stream/pacing.py). 0: never.",
     )
     session_timeout_seconds: float = Field(
         default=20.0,

@@ -180,23 +180,63 @@ def test_unreadable_state_stops_the_worker_instead_of_dropping_messages():
     assert len(handled) == 1 and len(stopped) == 1  # stopped at the first, no more consumed
 
 
-@pytest.mark.parametrize(
-    ("batch_ms", "min_bytes", "wait_ms", "linger"), [(50, 32768, 50, 0.05), (0, 1, 1500, 0.0)]
-)
-def test_the_worker_batches_its_fetches_and_sends_as_set(batch_ms, min_bytes, wait_ms, linger):
-    """The stream's batch window reaches the consumer aiokafka will start (faust has no
-    setting for it) and the producer's linger; 0 leaves faust's own (one byte, 1.5 s)."""
+@pytest.mark.parametrize("batch_ms", [50, 0])
+def test_the_worker_batches_its_fetches_and_sends_only_while_it_backs_up(batch_ms):
+    """The worker starts with faust's own fetches (one byte, 1.5 s long poll) and no
+    linger; once its pacer sees it back up, the batch window reaches the consumer
+    aiokafka will start (faust has no setting for it) and the producer's linger; once
+    it has caught up, they are back. A window of 0 never batches."""
     import asyncio
+
+    from aiokafka import AIOKafkaProducer
 
     from processors.stream.app import create_app
 
-    settings = Settings(stream_batch_ms=batch_ms)
-    app = create_app(settings)
-    assert app.conf.producer_linger == linger
+    app = create_app(Settings(stream_batch_ms=batch_ms))
+    assert app.conf.producer_linger == 0.0
+    pacer = app.stream_pacer
 
-    async def built() -> tuple[int, int]:
-        thread = app.consumer._thread
-        consumer = thread._create_worker_consumer(app.transport)
-        return consumer._fetch_min_bytes, consumer._fetch_max_wait_ms
+    async def run() -> list[tuple[int, int, float]]:
+        consumer = app.consumer._thread._create_worker_consumer(app.transport)
+        producer = AIOKafkaProducer(bootstrap_servers="127.0.0.1:9")  # never started
+        pacer.watch_producer(producer)
+        accumulator = producer._message_accumulator
 
-    assert asyncio.run(built()) == (min_bytes, wait_ms)
+        def seen() -> tuple[int, int, float]:
+            return consumer._fetch_min_bytes, consumer._fetch_max_wait_ms, accumulator._linger_time
+
+        modes = [seen()]
+        pacer.tick(wall=0.0, cpu=0.0)
+        pacer.tick(wall=1.0, cpu=0.9)  # 90 % of a core: busy
+        modes.append(seen())
+        pacer.tick(wall=2.0, cpu=1.1)  # 20 %, nothing late: caught up
+        modes.append(seen())
+        pacer.took(timestamp=100.0, now=101.5)  # a message 1.5 s late: behind
+        pacer.tick(wall=3.0, cpu=1.2)
+        modes.append(seen())
+        await producer.stop()
+        return modes
+
+    quiet, batched = (1, 1500, 0.0), (32768, 50, 0.05)
+    expected = [quiet, batched, quiet, batched] if batch_ms else [quiet] * 4
+    assert asyncio.run(run()) == expected
+
+
+@pytest.mark.parametrize(
+    ("batching", "busy", "late", "expected"),
+    [
+        (False, 0.1, 0.0, False),  # idle, on time
+        (False, 0.6, 0.0, True),  # a core's 60 %: busy
+        (False, 0.1, 1.0, True),  # messages a second late: behind
+        (True, 0.5, 0.0, True),  # between the lines: as it was
+        (False, 0.5, 0.0, False),
+        (True, 0.1, 0.7, True),
+        (True, 0.39, 0.49, False),  # under both: caught up
+    ],
+)
+def test_pacing_batches_while_busy_or_behind_and_keeps_its_mode_between(
+    batching, busy, late, expected
+):
+    from processors.stream.pacing import next_batching
+
+    assert next_batching(batching, busy, late) is expected

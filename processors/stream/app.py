@@ -25,7 +25,6 @@ stays bounded on an endless stream. Running the app in this process:
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Any
 
@@ -34,8 +33,7 @@ from faust.types import EventT
 from mode.utils.objects import cached_property
 from mode.utils.queues import FlowControlEvent
 
-from infra.language import load_model as load_language_model
-from infra.settings import Settings, StreamSection
+from infra.settings import Settings
 from processors.budgeted_extraction import budgeted_extractor
 from processors.extraction.gazetteer import get_gazetteer
 from processors.pipeline import PIPELINE, SINKS, Config, Context, Stage, StageState
@@ -44,6 +42,7 @@ from processors.stream.credentials import faust_credentials
 from processors.stream.dead_letters import DeadLetters
 from processors.stream.delivery import Delivery, add_delivery
 from processors.stream.metrics import WorkerMetrics
+from processors.stream.pacing import StreamPacer
 from processors.stream.probes import WorkerProbes, watch
 from processors.stream.recovery import FlowKeptWhenRunning
 from processors.stream.runner import Runtime
@@ -54,7 +53,7 @@ from schemas.topics import DELIVER, PIPELINE_TOPICS, STORE, TopicSpec, dead_lett
 
 
 class WirewatchApp(faust.App):
-    stream_section: StreamSection | None = None  # how fetches batch (transport.py)
+    stream_pacer: StreamPacer | None = None  # when fetches and sends batch (pacing.py)
     metrics: WorkerMetrics | None = None  # what the stages count (metrics.py)
     probes: WorkerProbes | None = None  # alive and ready (probes.py)
 
@@ -93,7 +92,8 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
 
     topics = {spec.name: topic(spec) for spec in PIPELINE_TOPICS}
     letters = DeadLetters(settings, {s.name: topic(dead_letter_topic(s)) for s in PIPELINE_TOPICS})
-    runtime = Runtime(letters, app.crash, metrics, lambda: bool(app.should_stop or app.rebalancing))
+    stopping = lambda: bool(app.should_stop or app.rebalancing)  # noqa: E731
+    runtime = Runtime(letters, app.crash, metrics, stopping, app.stream_pacer.took)
     subscriptions = Subscriptions(sql, settings.delivery.subscriptions_refresh_seconds)
     config = Config(
         settings.state.dedup_threshold,
@@ -113,7 +113,6 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     }
     for spec in SINKS:
         sinks[spec.name](spec, topics[spec.input.name])
-    app.task(_load_models)
     return app
 
 
@@ -127,9 +126,9 @@ def _new_app(settings: Settings) -> WirewatchApp:
         topic_partitions=settings.topic_partitions,
         topic_replication_factor=settings.topic_replication_factor,
         producer_acks=-1,
-        # a produce request per batch window, not per record: the records of a busy
-        # moment (and their changelog writes) share requests, as fetches do
-        producer_linger=settings.stream.batch_seconds,
+        # none at first: while the worker is busy its pacer sets the batch window, so
+        # that the records of a busy moment (and their changelog writes) share requests
+        producer_linger=0.0,
         # a killed worker's partitions go to the others after this (faust's default: 60 s)
         broker_session_timeout=settings.session_timeout_seconds,
         consumer_auto_offset_reset="earliest",
@@ -142,7 +141,12 @@ def _new_app(settings: Settings) -> WirewatchApp:
         table_standby_replicas=0,
         autodiscover=False,
     )
-    app.stream_section = settings.stream
+    pacer = app.stream_pacer = StreamPacer(settings.stream)
+
+    async def pace() -> None:
+        pacer.tick()
+
+    app.timer(1.0)(pace)
     return app
 
 
@@ -181,10 +185,3 @@ def _forget_on_rebalance(app: faust.App, states: list[StageState]) -> None:
 
     app.on_partitions_revoked.connect(forget_indexes)
     app.on_partitions_assigned.connect(forget_indexes)
-
-
-async def _load_models() -> None:
-    """The place index before the first article needs it, off the event loop; then the
-    language model, for articles that come without a detected language."""
-    await asyncio.get_running_loop().run_in_executor(None, get_gazetteer)
-    await asyncio.get_running_loop().run_in_executor(None, load_language_model)

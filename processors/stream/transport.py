@@ -4,9 +4,10 @@
   transactions; wirewatch wants every stage's writes deduplicated by the broker when
   the producer retries.
 - a consumer that stops within seconds when the broker is gone (was 60 s).
-- fetches that wait for a batch (``StreamSection``): faust asks the broker for one byte
-  at least, so under load each fetch carries a message or two, and fetching takes a
-  large share of the worker's and the broker's CPU. faust has no setting for it.
+- fetches and sends that wait for a batch while the worker is busy, and not while it
+  has time to spare (``pacing.StreamPacer``): faust asks the broker for one byte at
+  least and has no setting for it, so under load each fetch carried a message or two,
+  and fetching took a large share of the worker's and the broker's CPU.
 """
 
 from __future__ import annotations
@@ -16,14 +17,24 @@ from typing import Any
 
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
-from infra.settings import StreamSection
+from processors.stream.pacing import StreamPacer
 
 SHUTDOWN_SECONDS = 8.0
+
+
+def _pacer(app: Any) -> StreamPacer | None:
+    return getattr(app, "stream_pacer", None)
 
 
 class IdempotentProducer(faust_aiokafka.Producer):
     def _settings_extra(self) -> Mapping[str, Any]:
         return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
+
+    async def on_start(self) -> None:
+        await super().on_start()
+        pacer = _pacer(self.app)
+        if pacer is not None and self._producer is not None:
+            pacer.watch_producer(self._producer)
 
 
 class BatchingConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
@@ -35,14 +46,9 @@ class BatchingConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 
     def _create_worker_consumer(self, transport: Any) -> Any:
         consumer = super()._create_worker_consumer(transport)
-        stream: StreamSection | None = getattr(self.app, "stream_section", None)
-        if stream is not None and stream.fetch_batch is not None:
-            if not hasattr(consumer, "_fetch_min_bytes") or not hasattr(
-                consumer, "_fetch_max_wait_ms"
-            ):  # the names aiokafka 0.14 reads them by: fail loudly if they change
-                raise RuntimeError("this aiokafka has no fetch batching to set")
-            # read by aiokafka when the consumer starts, which is after this
-            consumer._fetch_min_bytes, consumer._fetch_max_wait_ms = stream.fetch_batch
+        pacer = _pacer(self.app)
+        if pacer is not None:  # read by aiokafka when the consumer starts, after this
+            pacer.watch_consumer(consumer)
         return consumer
 
 
