@@ -101,40 +101,29 @@ async def run_stage(
     in, the records out by topic, the dead letters, and time each handler call. A store
     that cannot be written is waited for, until GIVING_UP (the worker stopping or
     rebalancing): the message is then left unacknowledged, to be read again."""
-    counted = _Counted(stage, metrics, dead_letters, source)
+    running = _Running.of(stage, source, dead_letters, fatal, metrics, giving_up)
     async for event in stream.events():
-        counted.came(1)
+        running.counted.came(1)
         event.message.incref()  # given up once the stage is done with the message
-        if await _one(event, stage, source, handle, out, dead_letters, fatal, counted, giving_up):
+        if await _one(event, handle, out, running):
             event.message.decref()
         else:
             _let_go([event])
 
 
-async def _one(
-    event: EventT,
-    stage: str,
-    source: TopicSpec,
-    handle: Handler,
-    out: Outputs,
-    dead_letters: DeadLetters,
-    fatal: Callable[[BaseException], Awaitable[None]],
-    counted: _Counted,
-    giving_up: Callable[[], bool],
-) -> bool:
+async def _one(event: EventT, handle: Handler, out: Outputs, running: _Running) -> bool:
     """`run_stage`'s work on one message: whether it is done with (handled or
     dead-lettered), not given up with the store unavailable."""
     began = time.perf_counter()
-    step, error = await _until_stored(stage, fatal, partial(handle, event), giving_up)
-    counted.took(time.perf_counter() - began)
+    step, error = await _until_stored(running, partial(handle, event))
+    running.counted.took(time.perf_counter() - began)
     if isinstance(error, StoreUnavailable):
         return False
     if error is None:
-        await _send_on(step, event, out, counted)
+        await _send_on(step, event, out, running.counted)
         return True
     # any other failure goes to the DLQ, never stops the stage
-    await dead_letters.send(source, stage, event, error)
-    counted.dead_letter()
+    await running.dead_letter(event, error)
     return True
 
 
@@ -171,12 +160,12 @@ async def run_batches(
     alone goes to the dead letters. The batch's offsets are committed once it is done.
     METRICS, when given, count as `run_stage` does (the time is a batch's); a store that
     cannot be written is waited for as there."""
-    counted = _Counted(stage, metrics, dead_letters, source)
+    running = _Running.of(stage, source, dead_letters, fatal, metrics, giving_up)
     async for batch in stream.take_events(size, within=within):
-        counted.came(len(batch))
+        running.counted.came(len(batch))
         for event in batch:  # given up once the stage is done with the batch
             event.message.incref()
-        if await _batch(batch, stage, source, handle, dead_letters, fatal, counted, giving_up):
+        if await _batch(batch, handle, running):
             for event in batch:
                 event.message.decref()
         else:
@@ -192,49 +181,38 @@ def _let_go(events: Sequence[EventT]) -> None:
         event.message.acked = True
 
 
-async def _batch(
-    batch: Sequence[EventT],
-    stage: str,
-    source: TopicSpec,
-    handle: BatchHandler,
-    dead_letters: DeadLetters,
-    fatal: Callable[[BaseException], Awaitable[None]],
-    counted: _Counted,
-    giving_up: Callable[[], bool],
-) -> bool:
+async def _batch(batch: Sequence[EventT], handle: BatchHandler, running: _Running) -> bool:
     """`run_batches`' work on one batch: whether it is done with (written, or its
     messages at fault dead-lettered), not given up with the store unavailable."""
     if len(batch) > 1:
         began = time.perf_counter()
-        _, error = await _until_stored(stage, fatal, partial(handle, batch), giving_up)
-        counted.took(time.perf_counter() - began)
+        _, error = await _until_stored(running, partial(handle, batch))
+        running.counted.took(time.perf_counter() - began)
         if error is None:
             return True
         if isinstance(error, StoreUnavailable):
             return False
     for event in batch:  # find the message at fault
         began = time.perf_counter()
-        _, error = await _until_stored(stage, fatal, partial(handle, [event]), giving_up)
-        counted.took(time.perf_counter() - began)
+        _, error = await _until_stored(running, partial(handle, [event]))
+        running.counted.took(time.perf_counter() - began)
         if isinstance(error, StoreUnavailable):
             return False
         if error is not None:
-            await dead_letters.send(source, stage, event, error)
-            counted.dead_letter()
+            await running.dead_letter(event, error)
     return True
 
 
 async def _until_stored(
-    stage: str,
-    fatal: Callable[[BaseException], Awaitable[None]],
-    call: Callable[[], Awaitable[T]],
-    giving_up: Callable[[], bool],
+    running: _Running, call: Callable[[], Awaitable[T]]
 ) -> tuple[T, None] | tuple[None, Exception]:
     """`_attempt` of CALL, made again, later each time, while the store is unavailable;
-    StoreUnavailable as the error only once GIVING_UP (checked every half second)."""
+    StoreUnavailable as the error only once the stage is giving up (checked every half
+    second)."""
+    stage, giving_up = running.stage, running.giving_up
     delay = RETRY_FIRST_SECONDS
     while True:
-        result, error = await _attempt(stage, fatal, call())
+        result, error = await _attempt(stage, running.fatal, call())
         if not isinstance(error, StoreUnavailable):
             return result, error  # type: ignore[return-value]
         if giving_up():
@@ -246,6 +224,38 @@ async def _until_stored(
             await asyncio.sleep(min(0.5, delay - waited))
             waited += 0.5
         delay = min(delay * 2, RETRY_MAX_SECONDS)
+
+
+@dataclass(frozen=True)
+class _Running:
+    """One running stage: what its runner hands each message's (or batch's) work besides
+    the message, the handler and the outputs, built once when the stage starts."""
+
+    stage: str
+    source: TopicSpec
+    dead_letters: DeadLetters
+    fatal: Callable[[BaseException], Awaitable[None]]  # stops the worker
+    counted: _Counted
+    giving_up: Callable[[], bool]  # the worker stops or rebalances
+
+    @classmethod
+    def of(
+        cls,
+        stage: str,
+        source: TopicSpec,
+        dead_letters: DeadLetters,
+        fatal: Callable[[BaseException], Awaitable[None]],
+        metrics: WorkerMetrics | None,
+        giving_up: Callable[[], bool],
+    ) -> _Running:
+        """The stage STAGE reading SOURCE, its counters made from METRICS."""
+        counted = _Counted(stage, metrics, dead_letters, source)
+        return cls(stage, source, dead_letters, fatal, counted, giving_up)
+
+    async def dead_letter(self, event: EventT, error: Exception) -> None:
+        """EVENT sent to the dead letters with the ERROR the handler failed on, counted."""
+        await self.dead_letters.send(self.source, self.stage, event, error)
+        self.counted.dead_letter()
 
 
 class _Counted:
