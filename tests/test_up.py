@@ -143,6 +143,7 @@ def test_a_second_up_refuses_and_sigterm_stops_every_process_of_the_first(tmp_pa
             0.2,
             "the worker, the collector and the API",
         )
+
         # the terminal's Ctrl-C reaches `up` alone. A child caught between its fork and
         # its setpgid (replay starts last) is briefly in up's group: give it a moment.
         def own_groups() -> bool:
