@@ -238,7 +238,7 @@ class LatencySide:
         engine = store.connect(self.settings.resolved_database_url)
         for sub in subscriptions:
             store.save(engine, sub)
-        ensure_topics(self.settings)
+        ensure_topics(self.settings.kafka)
         log = (self.work / "worker.log").open("wb")
         self.workers = [
             subprocess.Popen(

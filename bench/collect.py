@@ -35,7 +35,7 @@ FEEDS, ENTRIES = 100, 50
 
 
 def baseline(settings: Settings) -> float:
-    producer = make_producer(settings, client_id="bench-baseline")
+    producer = make_producer(settings.kafka, client_id="bench-baseline")
     now = dt.datetime.now(dt.UTC)
     articles = [
         Article(
@@ -49,7 +49,8 @@ def baseline(settings: Settings) -> float:
         for i in range(FEEDS * ENTRIES)
     ]
     start = time.perf_counter()
-    futures = [send_article(producer, settings, article) for article in articles]
+    limit = settings.max_article_bytes
+    futures = [send_article(producer, settings.kafka, a, max_bytes=limit) for a in articles]
     producer.flush()
     for future in futures:
         future.get(timeout=60)
@@ -60,7 +61,7 @@ def baseline(settings: Settings) -> float:
 
 def collect(settings: Settings, server: FeedServer, state: Path) -> tuple[float, int]:
     store = FeedStore(f"sqlite:///{state / 'collector.db'}")
-    producer = make_producer(settings, client_id="bench-collector")
+    producer = make_producer(settings.kafka, client_id="bench-collector")
     collector = Collector(settings, store, producer)
     feeds = [FeedConfig(url=server.url(f"/feed{i}.xml")) for i in range(FEEDS)]
     for i in range(FEEDS):
@@ -95,11 +96,11 @@ def main() -> None:
             allow_private_addresses=True,
             collector_concurrency=16,
         )
-        ensure_topics(settings)
+        ensure_topics(settings.kafka)
         with FeedServer() as server:
             collected, pushed = collect(settings, server, Path(tmp))
         baseline_settings = settings.model_copy(update={"topic_prefix": f"bench{run}b."})
-        ensure_topics(baseline_settings)
+        ensure_topics(baseline_settings.kafka)
         base = baseline(baseline_settings)
         print(
             f"feeds x entries            : {FEEDS} x {ENTRIES} = {FEEDS * ENTRIES} (pushed {pushed})"

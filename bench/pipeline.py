@@ -229,7 +229,7 @@ class PipelineSide:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, workers: int, towns: list) -> None:
-        ensure_topics(self.settings)
+        ensure_topics(self.settings.kafka)
         command = [sys.executable, "-m", "wirewatch", "worker"]
         self.processes = [
             start(command, self.tree, self.env, self.work / "worker.log") for _ in range(workers)

@@ -22,7 +22,7 @@ from kafka import KafkaConsumer, TopicPartition
 from deadletters.apart import read_apart
 from infra.errors import OperatorError
 from infra.kafka_admin import require_broker
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from schemas.dead_letter import DeadLetter, OriginalUnavailable, describe_error
 from schemas.topics import PIPELINE_TOPICS, TopicSpec, dead_letter_topic
 
@@ -113,14 +113,14 @@ def _span(offsets: Sequence[int]) -> str:
 
 
 def read_letters(
-    settings: Settings, spec: TopicSpec, timeout: float = READ_TIMEOUT_SECONDS
+    kafka: KafkaSection, spec: TopicSpec, timeout: float = READ_TIMEOUT_SECONDS
 ) -> Iterator[StoredLetter]:
     """Every letter on SPEC's dead-letter topic, oldest first."""
-    yield from _read(settings, spec, None, timeout)
+    yield from _read(kafka, spec, None, timeout)
 
 
 def read_letters_at(
-    settings: Settings,
+    kafka: KafkaSection,
     spec: TopicSpec,
     offsets: Iterable[int],
     timeout: float = READ_TIMEOUT_SECONDS,
@@ -128,28 +128,28 @@ def read_letters_at(
     """The letters at OFFSETS of SPEC's dead-letter topic, by offset, each read where it
     is (the consumer seeks to it): a few letters of a long topic of large ones cost a
     few reads. DeadLetterProblem naming the offsets that hold none, before any read."""
-    return list(_read(settings, spec, sorted(set(offsets)), timeout))
+    return list(_read(kafka, spec, sorted(set(offsets)), timeout))
 
 
-def read_letter(settings: Settings, spec: TopicSpec, offset: int) -> StoredLetter:
+def read_letter(kafka: KafkaSection, spec: TopicSpec, offset: int) -> StoredLetter:
     """The letter at OFFSET of SPEC's dead-letter topic; DeadLetterProblem when none."""
-    [stored] = read_letters_at(settings, spec, [offset])
+    [stored] = read_letters_at(kafka, spec, [offset])
     return stored
 
 
 def _read(
-    settings: Settings, spec: TopicSpec, only: Sequence[int] | None, timeout: float
+    kafka: KafkaSection, spec: TopicSpec, only: Sequence[int] | None, timeout: float
 ) -> Iterator[StoredLetter]:
     """The letters at ONLY (ascending), or every letter when None."""
-    require_broker(settings)
-    name = settings.topic(dead_letter_topic(spec).name)
-    consumer = letters_consumer(settings, few=only is not None)
+    require_broker(kafka)
+    name = kafka.topic(dead_letter_topic(spec).name)
+    consumer = letters_consumer(kafka, few=only is not None)
     read: list[int] = []
     size = 0
     try:
         if name not in consumer.topics():
             raise DeadLetterProblem(
-                f"{name} does not exist on {settings.bootstrap_servers}: no worker or replay "
+                f"{name} does not exist on {kafka.bootstrap_servers}: no worker or replay "
                 "has created this pipeline's topics (is WIREWATCH_TOPIC_PREFIX right?)"
             )
         partition = TopicPartition(name, 0)
@@ -193,7 +193,7 @@ def _read(
         consumer.close()
 
 
-def letters_consumer(settings: Settings, few: bool = False) -> KafkaConsumer:
+def letters_consumer(kafka: KafkaSection, few: bool = False) -> KafkaConsumer:
     """A consumer of no group (nothing committed, no worker's offsets touched). It does
     not check each record's CRC: kafka-python does that in pure Python, about 0.2 s per
     large letter, which made a topic of a few hundred of them unreadable within the
@@ -202,8 +202,8 @@ def letters_consumer(settings: Settings, few: bool = False) -> KafkaConsumer:
     reading a few letters where they are rather than the megabytes after them."""
     fetch_bytes = 1 if few else 4 * 1024 * 1024
     return KafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers,
-        client_id=f"{settings.app_id}-dlq",
+        bootstrap_servers=kafka.bootstrap_servers,
+        client_id=f"{kafka.app_id}-dlq",
         group_id=None,
         enable_auto_commit=False,
         check_crcs=False,

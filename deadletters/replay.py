@@ -14,7 +14,7 @@ from kafka.errors import KafkaError
 from deadletters.reading import DeadLetterProblem, StoredLetter, original_of
 from infra.kafka_admin import require_broker
 from infra.kafka_producer import make_producer
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from schemas.dead_letter import OriginalUnavailable
 
 
@@ -57,14 +57,14 @@ def plan_replay(letters: Iterable[StoredLetter], source: str, folder: Path) -> R
 
 
 def send_back(
-    settings: Settings, resends: Sequence[Resend], timeout: float = 60.0
+    kafka: KafkaSection, resends: Sequence[Resend], timeout: float = 60.0
 ) -> list[Exception | None]:
     """Send each original to its topic under its key; per resend, None once Kafka
     acknowledged it, or the error why not (the others still go)."""
     if not resends:
         return []
-    require_broker(settings)
-    producer = make_producer(settings, client_id=f"{settings.app_id}-dlq-replay")
+    require_broker(kafka)
+    producer = make_producer(kafka, client_id=f"{kafka.app_id}-dlq-replay")
     try:
         futures: list = []
         for resend in resends:

@@ -11,7 +11,7 @@ from kafka import TopicPartition
 from deadletters.reading import letters_consumer, partition_bounds
 from infra.kafka_admin import require_broker
 from infra.kafka_status import status_consumer
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from schemas.topics import PIPELINE_TOPICS, dead_letter_topic
 
 
@@ -28,22 +28,20 @@ class LetterCount:
     exists: bool
 
 
-def count_letters(settings: Settings) -> list[LetterCount]:
+def count_letters(kafka: KafkaSection) -> list[LetterCount]:
     """Every dead-letter topic of the pipeline with its count (0 for one not created)."""
-    require_broker(settings)
-    consumer = letters_consumer(settings)
+    require_broker(kafka)
+    consumer = letters_consumer(kafka)
     try:
         existing = consumer.topics()
         counts = []
         for spec in PIPELINE_TOPICS:
-            name = settings.topic(dead_letter_topic(spec).name)
+            name = kafka.topic(dead_letter_topic(spec).name)
             first = end = 0
             if name in existing:
                 first, end = partition_bounds(consumer, TopicPartition(name, 0))
             counts.append(
-                LetterCount(
-                    name, settings.topic(spec.name), end - first, first, end, name in existing
-                )
+                LetterCount(name, kafka.topic(spec.name), end - first, first, end, name in existing)
             )
         return counts
     finally:
@@ -56,15 +54,15 @@ def dead_letters_held(start: int, end: int) -> int:
     return max(end - start, 0)
 
 
-def letters_held(settings: Settings) -> dict[str, int]:
+def letters_held(kafka: KafkaSection) -> dict[str, int]:
     """The letters held in each dead-letter topic of the pipeline that exists, by its
     (prefixed) name, read as `wirewatch status` reads the broker: with its short request
     timeout, and kafka.errors.KafkaError when the broker does not answer."""
-    consumer = status_consumer(settings)
+    consumer = status_consumer(kafka)
     try:
         partitions = [
             TopicPartition(topic, partition)
-            for topic in (settings.topic(dead_letter_topic(s).name) for s in PIPELINE_TOPICS)
+            for topic in (kafka.topic(dead_letter_topic(s).name) for s in PIPELINE_TOPICS)
             for partition in sorted(consumer.partitions_for_topic(topic) or ())
         ]
         if not partitions:

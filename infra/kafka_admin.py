@@ -17,7 +17,7 @@ from kafka.errors import (
 from infra.broker import port_is_open
 from infra.errors import OperatorError
 from infra.kafka_security import kafka_python_options
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from schemas.topics import ALL_TOPICS, TopicSpec
 
 # once a broker accepts the TCP connection, how long the admin client may take to be
@@ -33,48 +33,48 @@ class BrokerRefused(OperatorError, RuntimeError):
     """A broker accepts the connection but not the client (credentials, TLS, protocol)."""
 
 
-def require_broker(settings: Settings, wait: float | None = None) -> None:
+def require_broker(kafka: KafkaSection, wait: float | None = None) -> None:
     """Return once a bootstrap server accepts a TCP connection (a broker still starting
     gets WAIT seconds, by default the kafka_wait_seconds setting); BrokerUnavailable
     otherwise, instead of the client library's 30-second wait and page-long
     KafkaTimeoutError."""
     if wait is None:
-        wait = settings.kafka_wait_seconds
+        wait = kafka.wait_seconds
     deadline = time.monotonic() + wait
     while True:
-        if broker_answers(settings):
+        if broker_answers(kafka):
             return
         if time.monotonic() >= deadline:
             raise BrokerUnavailable(
-                f"no Kafka broker answers at {settings.bootstrap_servers} (waited "
+                f"no Kafka broker answers at {kafka.bootstrap_servers} (waited "
                 f"{wait:g} s): start one with `make up` or `wirewatch kafka start`, or "
                 "point KAFKA_BOOTSTRAP_SERVERS at one"
             )
         time.sleep(0.5)
 
 
-def broker_answers(settings: Settings) -> bool:
+def broker_answers(kafka: KafkaSection) -> bool:
     """Whether a bootstrap server accepts a TCP connection now (no wait)."""
-    for server in settings.bootstrap_servers.split(","):
+    for server in kafka.bootstrap_servers.split(","):
         host, _, port = server.strip().rpartition(":")
         if port.isdigit() and port_is_open(host.strip("[]") or "127.0.0.1", int(port)):
             return True
     return False
 
 
-def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS) -> list[str]:
+def ensure_topics(kafka: KafkaSection, specs: tuple[TopicSpec, ...] = ALL_TOPICS) -> list[str]:
     """Create the missing topics (idempotent); return the names created. BrokerUnavailable
     when no broker answers."""
-    require_broker(settings)
+    require_broker(kafka)
     try:
         admin = KafkaAdminClient(
-            **kafka_python_options(settings.kafka),
-            client_id=f"{settings.app_id}-admin",
+            **kafka_python_options(kafka),
+            client_id=f"{kafka.app_id}-admin",
             bootstrap_timeout_ms=int(ADMIT_SECONDS * 1000),
         )
     except KafkaError as error:
         raise BrokerRefused(
-            f"the broker at {settings.bootstrap_servers} answers but did not let wirewatch "
+            f"the broker at {kafka.bootstrap_servers} answers but did not let wirewatch "
             f"in within {ADMIT_SECONDS:g} s ({type(error).__name__}): check "
             "WIREWATCH_KAFKA_SECURITY_PROTOCOL and the SASL/TLS settings against the "
             "broker's listener (its log says why it refused)"
@@ -83,13 +83,13 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
         existing = set(admin.list_topics())
         wanted = [
             NewTopic(
-                name=settings.topic(spec.name),
-                num_partitions=spec.partition_count(settings.topic_partitions),
-                replication_factor=settings.topic_replication_factor,
+                name=kafka.topic(spec.name),
+                num_partitions=spec.partition_count(kafka.topic_partitions),
+                replication_factor=kafka.topic_replication_factor,
                 topic_configs=spec.kafka_config(),
             )
             for spec in specs
-            if settings.topic(spec.name) not in existing
+            if kafka.topic(spec.name) not in existing
         ]
         created = []
         for topic in wanted:
@@ -103,7 +103,7 @@ def ensure_topics(settings: Settings, specs: tuple[TopicSpec, ...] = ALL_TOPICS)
         admin.close()
 
 
-def rewind_group(settings: Settings, topic: str) -> int | None:
+def rewind_group(kafka: KafkaSection, topic: str) -> int | None:
     """Set the committed offsets of the pipeline's group (its app id) on TOPIC back to
     the start of each partition (what the broker still holds), where they are past it,
     so the group reads TOPIC again: the number of messages to be read again. None when
@@ -111,9 +111,9 @@ def rewind_group(settings: Settings, topic: str) -> int | None:
     from kafka import KafkaConsumer
     from kafka.structs import OffsetAndMetadata, TopicPartition
 
-    options = kafka_python_options(settings.kafka)
-    admin = KafkaAdminClient(**options, client_id=f"{settings.app_id}-admin")
-    consumer = KafkaConsumer(**options, client_id=f"{settings.app_id}-admin")
+    options = kafka_python_options(kafka)
+    admin = KafkaAdminClient(**options, client_id=f"{kafka.app_id}-admin")
+    consumer = KafkaConsumer(**options, client_id=f"{kafka.app_id}-admin")
     try:
         partitions = [
             TopicPartition(topic, number)
@@ -121,10 +121,10 @@ def rewind_group(settings: Settings, topic: str) -> int | None:
         ]
         starts = consumer.beginning_offsets(partitions)
         try:
-            committed = admin.list_group_offsets({settings.app_id: None})
+            committed = admin.list_group_offsets({kafka.app_id: None})
         except CoordinatorNotAvailableError:  # a new broker: no group has committed yet
             return 0
-        committed = committed.get(settings.app_id, {})
+        committed = committed.get(kafka.app_id, {})
         moves = {
             tp: OffsetAndMetadata(starts[tp], "", -1)
             for tp in partitions
@@ -132,7 +132,7 @@ def rewind_group(settings: Settings, topic: str) -> int | None:
         }
         if not moves:
             return 0
-        errors = admin.alter_group_offsets(settings.app_id, moves)
+        errors = admin.alter_group_offsets(kafka.app_id, moves)
         if any(error is not NoError for error in errors.values()):
             return None
         return sum(committed[tp].offset - starts[tp] for tp in moves)

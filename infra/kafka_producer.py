@@ -7,11 +7,11 @@ from __future__ import annotations
 from kafka import KafkaProducer
 
 from infra.kafka_security import kafka_python_options
-from infra.settings import Settings
+from infra.settings import KafkaSection
 
 
 def make_producer(
-    settings: Settings, client_id: str = "wirewatch-ingest", delivery_timeout_ms: int = 120_000
+    kafka: KafkaSection, client_id: str = "wirewatch-ingest", delivery_timeout_ms: int = 120_000
 ) -> KafkaProducer:
     """An idempotent producer that waits for all in-sync replicas.
 
@@ -19,7 +19,7 @@ def make_producer(
     written once, so collectors may retry freely.
     """
     return KafkaProducer(
-        **kafka_python_options(settings.kafka),
+        **kafka_python_options(kafka),
         client_id=client_id,
         acks="all",
         enable_idempotence=True,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from schemas.topics import PIPELINE_TOPICS, STAGE_READING
 
 REQUEST_TIMEOUT_MS = 5000  # a status page waits this long for a broker, at most
@@ -68,7 +68,7 @@ class BrokerView:
 
 
 def stage_lags(
-    settings: Settings,
+    kafka: KafkaSection,
     committed: Mapping[TopicPartition, int | None],
     starts: Mapping[TopicPartition, int],
     ends: Mapping[TopicPartition, int],
@@ -76,7 +76,7 @@ def stage_lags(
     """Each stage's lag from the offsets read (pure: the broker's answers in, the view out)."""
     stages = []
     for spec in PIPELINE_TOPICS:
-        topic = settings.topic(spec.name)
+        topic = kafka.topic(spec.name)
         partitions = sorted((tp for tp in ends if tp.topic == topic), key=lambda tp: tp.partition)
         stages.append(
             StageLag(
@@ -93,28 +93,27 @@ def stage_lags(
     return tuple(stages)
 
 
-def read_broker(settings: Settings) -> BrokerView:
-    """The broker's view of the pipeline of SETTINGS (its topic prefix and group).
+def read_broker(kafka: KafkaSection) -> BrokerView:
+    """The broker's view of the pipeline KAFKA names (its topic prefix and group).
     Raises kafka.errors.KafkaError when the broker does not answer."""
-    servers = settings.bootstrap_servers
     admin = KafkaAdminClient(
-        bootstrap_servers=servers,
-        client_id=f"{settings.app_id}-status",
+        bootstrap_servers=kafka.bootstrap_servers,
+        client_id=f"{kafka.app_id}-status",
         request_timeout_ms=REQUEST_TIMEOUT_MS,
     )
-    consumer = status_consumer(settings)
+    consumer = status_consumer(kafka)
     try:
-        inputs = _partitions(consumer, [settings.topic(s.name) for s in PIPELINE_TOPICS])
+        inputs = _partitions(consumer, [kafka.topic(s.name) for s in PIPELINE_TOPICS])
         ends = consumer.end_offsets(inputs)
         starts = consumer.beginning_offsets(inputs)
-        offsets = admin.list_group_offsets({settings.app_id: None}).get(settings.app_id, {})
+        offsets = admin.list_group_offsets({kafka.app_id: None}).get(kafka.app_id, {})
         committed = {
             tp: (found.offset if found is not None and found.offset >= 0 else None)
             for tp, found in offsets.items()
         }
-        group = admin.describe_groups([settings.app_id]).get(settings.app_id, {})
+        group = admin.describe_groups([kafka.app_id]).get(kafka.app_id, {})
         return BrokerView(
-            stages=stage_lags(settings, committed, starts, ends),
+            stages=stage_lags(kafka, committed, starts, ends),
             group_state=str(group.get("group_state") or group.get("state") or "unknown"),
             members=tuple(_member(m) for m in group.get("members") or ()),
         )
@@ -123,11 +122,11 @@ def read_broker(settings: Settings) -> BrokerView:
         admin.close()
 
 
-def status_consumer(settings: Settings) -> KafkaConsumer:
+def status_consumer(kafka: KafkaSection) -> KafkaConsumer:
     """A consumer of no group that waits for the broker no longer than a status page does."""
     return KafkaConsumer(
-        bootstrap_servers=settings.bootstrap_servers,
-        client_id=f"{settings.app_id}-status",
+        bootstrap_servers=kafka.bootstrap_servers,
+        client_id=f"{kafka.app_id}-status",
         enable_auto_commit=False,
         request_timeout_ms=REQUEST_TIMEOUT_MS + 1000,
     )

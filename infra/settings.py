@@ -36,7 +36,10 @@ SaslMechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"]
 class KafkaSection:
     """Where the broker is and how a client proves who it is and encrypts the link
     (SASL and TLS); each client library gets it in its own words from
-    `infra.kafka_security` (kafka-python) and `processors.stream.credentials` (faust)."""
+    `infra.kafka_security` (kafka-python) and `processors.stream.credentials` (faust).
+    With it, what the pipeline is called on that broker (its group and its topics'
+    prefix), how its topics are made, and how long a command waits for a broker still
+    starting: all a component that only talks to Kafka needs."""
 
     bootstrap_servers: str
     security_protocol: KafkaProtocol = "PLAINTEXT"
@@ -46,6 +49,15 @@ class KafkaSection:
     ssl_cafile: Path | None = None  # None: the system's certificate authorities
     ssl_certfile: Path | None = None  # a client certificate (mutual TLS)
     ssl_keyfile: Path | None = None  # its key, when not in the certificate's file
+    app_id: str = "wirewatch"  # the worker group, and the stem of every client's id
+    topic_prefix: str = ""  # before every topic name, so pipelines can share a broker
+    topic_partitions: int = 3  # of each topic the pipeline creates (a spec may fix its own)
+    topic_replication_factor: int = 1  # copies of each topic the pipeline creates
+    wait_seconds: float = 3.0  # how long a command waits for a broker still starting
+
+    def topic(self, name: str) -> str:
+        """The pipeline's name on the broker for the topic NAME."""
+        return f"{self.topic_prefix}{name}"
 
     @property
     def uses_sasl(self) -> bool:
@@ -566,6 +578,11 @@ class Settings(BaseSettings):
             ssl_cafile=self.kafka_ssl_cafile,
             ssl_certfile=self.kafka_ssl_certfile,
             ssl_keyfile=self.kafka_ssl_keyfile,
+            app_id=self.app_id,
+            topic_prefix=self.topic_prefix,
+            topic_partitions=self.topic_partitions,
+            topic_replication_factor=self.topic_replication_factor,
+            wait_seconds=self.kafka_wait_seconds,
         )
 
     def _build_state(self) -> StateSection:

@@ -271,7 +271,11 @@ class Collector:
 
     def _send_and_wait(self, entries: list[NormalizedEntry]) -> list[NormalizedEntry]:
         outcomes = push_articles(
-            self.producer, self.settings, [entry.article for entry in entries], self.ack_timeout
+            self.producer,
+            self.settings.kafka,
+            [entry.article for entry in entries],
+            self.ack_timeout,
+            max_bytes=self.settings.max_article_bytes,
         )
         done = []
         for entry, error in zip(entries, outcomes, strict=True):

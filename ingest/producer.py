@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from schemas.article import Article
 from schemas.topics import ARTICLES_RAW
 
@@ -19,29 +19,36 @@ class ArticleTooLarge(ValueError):
     could not be sent."""
 
 
-def article_message(article: Article, settings: Settings) -> bytes:
-    """The article's message bytes; ArticleTooLarge, saying so, when over the maximum."""
+def article_message(article: Article, max_bytes: int) -> bytes:
+    """The article's message bytes; ArticleTooLarge, saying so, when over MAX_BYTES
+    (the max_article_bytes setting)."""
     payload = article.to_json_bytes()
-    if len(payload) > settings.max_article_bytes:
+    if len(payload) > max_bytes:
         raise ArticleTooLarge(
             f"article {article.id} is {len(payload):,} bytes as a message, over "
-            f"WIREWATCH_MAX_ARTICLE_BYTES ({settings.max_article_bytes:,})"
+            f"WIREWATCH_MAX_ARTICLE_BYTES ({max_bytes:,})"
         )
     return payload
 
 
-def send_article(producer: KafkaProducer, settings: Settings, article: Article):
-    """Queue one article keyed by its id; returns the future of its acknowledgement.
-    ArticleTooLarge when it is over the maximum (nothing is sent)."""
+def send_article(producer: KafkaProducer, kafka: KafkaSection, article: Article, *, max_bytes: int):
+    """Queue one article on the pipeline's articles topic, keyed by its id; returns the
+    future of its acknowledgement. ArticleTooLarge when it is over MAX_BYTES (nothing
+    is sent)."""
     return producer.send(
-        settings.topic(ARTICLES_RAW.name),
+        kafka.topic(ARTICLES_RAW.name),
         key=article.id.encode("ascii"),
-        value=article_message(article, settings),
+        value=article_message(article, max_bytes),
     )
 
 
 def push_articles(
-    producer: KafkaProducer, settings: Settings, articles: Sequence[Article], timeout: float
+    producer: KafkaProducer,
+    kafka: KafkaSection,
+    articles: Sequence[Article],
+    timeout: float,
+    *,
+    max_bytes: int,
 ) -> list[Exception | None]:
     """Send the articles and wait for Kafka's acknowledgements.
 
@@ -54,7 +61,7 @@ def push_articles(
     futures: list = []
     for article in articles:
         try:
-            futures.append(send_article(producer, settings, article))
+            futures.append(send_article(producer, kafka, article, max_bytes=max_bytes))
         except ArticleTooLarge as error:  # this one alone: the others still go
             futures.append(error)
         except KafkaError as error:

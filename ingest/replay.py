@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.kafka_producer import make_producer
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from ingest.producer import push_articles
 from ingest.seeds import SeedError, read_seeds
 
@@ -24,12 +24,13 @@ class ReplayReport:
 
 def replay(
     paths: list[Path],
-    settings: Settings,
+    kafka: KafkaSection,
+    max_article_bytes: int,
     on_progress: Callable[[Path, SeedError | None], None] | None = None,
     timeout: float = 60.0,
 ) -> ReplayReport:
     """Send every valid seed to ``articles.raw``, in publication order; a bad file is
-    reported and skipped.
+    reported and skipped, and so is an article over MAX_ARTICLE_BYTES as a message.
 
     Publication order, because the stream's state window follows event time: an archive
     sent in file order could let a 2024 article push a 2020 incident out of the window
@@ -46,9 +47,10 @@ def replay(
         if on_progress is not None:
             on_progress(result.path, result.error)
     readable.sort(key=lambda r: r.article.published)
-    producer = make_producer(settings, client_id=f"{settings.app_id}-replay")
+    producer = make_producer(kafka, client_id=f"{kafka.app_id}-replay")
+    articles = [r.article for r in readable]
     try:
-        outcomes = push_articles(producer, settings, [r.article for r in readable], timeout)
+        outcomes = push_articles(producer, kafka, articles, timeout, max_bytes=max_article_bytes)
     finally:
         producer.close(timeout=10)
     for result, error in zip(readable, outcomes, strict=True):

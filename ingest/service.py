@@ -9,7 +9,7 @@ import signal
 from infra.kafka_admin import broker_answers, ensure_topics
 from infra.kafka_producer import make_producer
 from infra.logs import configure as configure_logging
-from infra.settings import Settings
+from infra.settings import CollectSection, Settings
 from ingest.collector import Collector, PollResult
 from ingest.feed_check import check_feed, describe_check
 from ingest.feed_store import FeedStore
@@ -38,19 +38,19 @@ def run_collector(settings: Settings, once: bool = False) -> int:
     except FeedsFileError as error:
         log.error("%s", error)
         return 2
-    ensure_topics(settings)
+    ensure_topics(settings.kafka)
     return asyncio.run(_run(settings, once))
 
 
 async def _run(settings: Settings, once: bool) -> int:
     store = FeedStore(settings.resolved_collector_database_url)
-    producer = make_producer(settings, client_id=f"{settings.app_id}-collector")
+    producer = make_producer(settings.kafka, client_id=f"{settings.kafka.app_id}-collector")
     metrics = CollectorMetrics()
     if settings.metrics_port:
 
         def ready() -> dict[str, str]:
-            up = broker_answers(settings)
-            return {"broker": "ok" if up else f"unreachable at {settings.bootstrap_servers}"}
+            up = broker_answers(settings.kafka)
+            return {"broker": "ok" if up else f"unreachable at {settings.kafka.bootstrap_servers}"}
 
         probes = metrics.serve(settings.metrics_host, settings.metrics_port, ready)
     collector = Collector(settings, store, producer, metrics)
@@ -90,13 +90,13 @@ def poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
     """Poll FEED now, once, as the collector polls it (the same Collector.poll: pushed
     entries, health and schedule recorded). BrokerUnavailable, in one line, with no
     broker to push to."""
-    ensure_topics(settings)
+    ensure_topics(settings.kafka)
     return asyncio.run(_poll_once(settings, feed))
 
 
 async def _poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
     store = FeedStore(settings.resolved_collector_database_url)
-    producer = make_producer(settings, client_id=f"{settings.app_id}-poll")
+    producer = make_producer(settings.kafka, client_id=f"{settings.kafka.app_id}-poll")
     collector = Collector(settings, store, producer)
     try:
         return await collector.poll(feed)
@@ -105,22 +105,25 @@ async def _poll_once(settings: Settings, feed: FeedConfig) -> PollResult:
         await asyncio.to_thread(producer.close, 10)
 
 
-def check_feeds(settings: Settings, feeds: list[FeedConfig], say=print) -> int:
-    """Fetch and parse FEEDS now, as many at once as the collector polls, and SAY a
-    line on each in the order given (what it answered, how many articles, its newest
-    entry); pushes and records nothing. 1 when any failed."""
-    return asyncio.run(_check(settings, feeds, say))
+def check_feeds(
+    collect: CollectSection, concurrency: int, feeds: list[FeedConfig], say=print
+) -> int:
+    """Fetch and parse FEEDS now, CONCURRENCY at once (as many as the collector polls),
+    with the collector's fetch limits, and SAY a line on each in the order given (what
+    it answered, how many articles, its newest entry); pushes and records nothing. 1
+    when any failed."""
+    return asyncio.run(_check(collect, concurrency, feeds, say))
 
 
-async def _check(settings: Settings, feeds: list[FeedConfig], say) -> int:
+async def _check(collect: CollectSection, concurrency: int, feeds: list[FeedConfig], say) -> int:
     from infra.language import load_model
 
     # loaded before any fetch starts, as the collector does: loaded by the first entry
     # normalized, it would stall the loop for seconds and time the other fetches out
     await asyncio.to_thread(load_model)
-    limits = settings.collect.fetch
+    limits = collect.fetch
     client = make_client(limits)
-    pool = asyncio.Semaphore(settings.collector_concurrency)
+    pool = asyncio.Semaphore(concurrency)
 
     async def one(feed: FeedConfig):
         async with pool:

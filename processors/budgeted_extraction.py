@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 
-from infra.settings import Settings, SettingUnusable
+from infra.settings import SettingUnusable
 from infra.time_budget import time_budget
 from processors.extraction.gazetteer import get_gazetteer
 from schemas.article import Article
@@ -35,10 +35,10 @@ def named_extractor(name: str) -> Extractor:
     return found
 
 
-def budgeted_extractor(settings: Settings) -> Extractor:
-    """The settings' extractor, each article stopped past the settings' budget."""
-    extract = named_extractor(settings.extractor)
-    budget = settings.extract_budget_seconds
+def budgeted_extractor(name: str, budget: float) -> Extractor:
+    """The extractor NAME names (the extractor setting), each article stopped past
+    BUDGET seconds (the extract_budget_seconds setting; 0: no limit)."""
+    extract = named_extractor(name)
     reason = f"extraction took longer than {budget:g} s (WIREWATCH_EXTRACT_BUDGET_SECONDS); stopped"
 
     def extract_within_budget(article: Article) -> list[EventMention]:

@@ -33,8 +33,8 @@ def _settings(base: Settings, **overrides) -> Settings:
 
 
 def _collector(settings: Settings, store: FeedStore, **producer_options) -> Collector:
-    ensure_topics(settings)
-    producer = make_producer(settings, client_id="collector-test", **producer_options)
+    ensure_topics(settings.kafka)
+    producer = make_producer(settings.kafka, client_id="collector-test", **producer_options)
     return Collector(settings, store, producer, ack_timeout=60)
 
 
@@ -153,7 +153,7 @@ def test_a_broker_outage_during_a_poll_loses_and_duplicates_nothing(
     is back pushes every entry exactly once."""
     settings = _settings(pipeline_settings, kafka_bootstrap_servers=own_broker.bootstrap_servers)
     store = FeedStore(f"sqlite:///{tmp_path / 'collector.db'}")
-    ensure_topics(settings)
+    ensure_topics(settings.kafka)
 
     with FeedServer() as server:
         body = rss_with_items(300, prefix="outage")
@@ -167,7 +167,7 @@ def test_a_broker_outage_during_a_poll_loses_and_duplicates_nothing(
         server.routes["/many.xml"] = kill_then_answer
         feed = FeedConfig(url=server.url("/many.xml"))
         producer = make_producer(
-            settings, client_id="collector-outage-test", delivery_timeout_ms=8000
+            settings.kafka, client_id="collector-outage-test", delivery_timeout_ms=8000
         )
         first = _poll_all(Collector(settings, store, producer, ack_timeout=10), [feed])[feed.url]
         assert not first.ok and first.error_kind == "kafka", first

@@ -122,7 +122,8 @@ def test_a_dead_letter_names_the_handler_at_fault_within_a_composed_step(
         extract = stages.ExtractState({}, Retention(WINDOW), broken_extractor)
     value = value or load_seed(SEEDS / "idlib-airstrike.md").to_json_bytes()
     topic = Topic()
-    letters = DeadLetters(Settings(), {ARTICLES_RAW.name: topic})
+    settings = Settings()
+    letters = DeadLetters(settings.kafka, settings.dead_letter_dir, {ARTICLES_RAW.name: topic})
 
     class Stream:
         async def events(self):
@@ -168,7 +169,8 @@ def test_a_failed_batch_is_retried_one_by_one_and_only_the_culprit_is_a_dead_let
         raise AssertionError("no state error here")
 
     topic = Topic()
-    letters = DeadLetters(Settings(), {EVENTS.name: topic})
+    settings = Settings()
+    letters = DeadLetters(settings.kafka, settings.dead_letter_dir, {EVENTS.name: topic})
     asyncio.run(run_batches(Stream(), "store", EVENTS, handle, letters, fatal, 500, 0.05))
     assert calls == [3, 1, 1, 1]
     assert stored == [b"good 1", b"good 2"]

@@ -10,7 +10,6 @@ import hashlib
 import pytest
 
 from deadletters.apart import read_apart
-from infra.settings import Settings
 from ingest.producer import ArticleTooLarge, article_message
 from ingest.seeds import load_seed
 from schemas.dead_letter import MAX_ERROR_CHARS, MAX_INLINE_BYTES, DeadLetter, dead_letter
@@ -57,7 +56,7 @@ def test_a_small_original_travels_whole_and_a_huge_reason_is_cut():
 
 def test_an_article_over_the_maximum_is_refused_before_sending(monkeypatch):
     article = load_seed(SEEDS / "idlib-airstrike.md")
-    assert article_message(article, Settings(max_article_bytes=1_000_000))
+    assert article_message(article, 1_000_000)
     large = article.model_copy(update={"text": "word " * 4000})
     with pytest.raises(ArticleTooLarge, match="WIREWATCH_MAX_ARTICLE_BYTES"):
-        article_message(large, Settings(max_article_bytes=10_000))
+        article_message(large, 10_000)

@@ -110,7 +110,7 @@ def _worker_settings(address: str, password: str, tmp_path, monkeypatch) -> Sett
 def test_the_workers_log_in_with_composes_password(compose_login_broker, tmp_path, monkeypatch):
     settings = _worker_settings(compose_login_broker, PASSWORD, tmp_path, monkeypatch)
     assert settings.kafka.security_protocol == "SASL_PLAINTEXT"
-    created = {name.removeprefix(settings.topic_prefix) for name in ensure_topics(settings)}
+    created = {name.removeprefix(settings.topic_prefix) for name in ensure_topics(settings.kafka)}
     assert "articles.raw" in created
 
 
@@ -118,4 +118,4 @@ def test_another_password_is_refused(compose_login_broker, tmp_path, monkeypatch
     wrong = secrets.token_hex(16)
     settings = _worker_settings(compose_login_broker, wrong, tmp_path, monkeypatch)
     with pytest.raises(BrokerRefused):
-        ensure_topics(settings)
+        ensure_topics(settings.kafka)

@@ -167,7 +167,7 @@ def _jsonl(text: str) -> list[dict]:
 
 @pytest.mark.kafka
 def test_list_show_and_replay_letters_on_the_broker(pipeline_env, pipeline_settings):
-    ensure_topics(pipeline_settings)
+    ensure_topics(pipeline_settings.kafka)
     source = pipeline_settings.topic("articles.raw")
     folder = pipeline_settings.state_dir / "dead-letters" / source
     folder.mkdir(parents=True)
@@ -245,7 +245,7 @@ def test_list_show_and_replay_letters_on_the_broker(pipeline_env, pipeline_setti
     ],
 )
 def test_a_bad_request_is_one_line(pipeline_env, pipeline_settings, args, says):
-    ensure_topics(pipeline_settings)
+    ensure_topics(pipeline_settings.kafka)
     if args[0] != "show" or args[1] != "alerts.dlq":
         _send(pipeline_settings, "articles.raw.dlq", [(None, b"{}")] * 2)
     done = _wirewatch(pipeline_env, "dlq", *args)
@@ -273,7 +273,7 @@ def test_a_replayed_letter_goes_through_a_real_worker_once(pipeline_env, pipelin
     for byte; a valid article whose letter a since-fixed fault left is stored once
     replayed, and a second replay changes nothing; a bad original sent back fails again,
     into a new letter."""
-    ensure_topics(pipeline_settings)
+    ensure_topics(pipeline_settings.kafka)
     _send(pipeline_settings, "articles.raw", [(b"junk", BIG)])
     wait_until(
         lambda: len(read_topic(pipeline_settings, "articles.raw.dlq", 500)) == 1,
@@ -354,7 +354,7 @@ def hostile(pipeline_env, pipeline_settings, tmp_path) -> dict:
     """On the broker: three good letters among ten that name a file they must not, or
     carry what is not base64, or markup; the environment holds SECRET. Returns the env,
     the good originals and the refusal expected of each bad letter, by offset."""
-    ensure_topics(pipeline_settings)
+    ensure_topics(pipeline_settings.kafka)
     source = pipeline_settings.topic("articles.raw")
     folder = pipeline_settings.state_dir / "dead-letters" / source
     folder.mkdir(parents=True)
@@ -472,7 +472,7 @@ def test_replay_and_show_of_an_offset_read_that_letter_alone(pipeline_env, pipel
     """Forty letters of 700 kB: `replay --offset` and `show` seek to the offsets asked
     for and read those letters only (before: the whole topic, which a few hundred such
     letters made impossible within the read deadline); `list` reads them all."""
-    ensure_topics(pipeline_settings)
+    ensure_topics(pipeline_settings.kafka)
     source = pipeline_settings.topic("articles.raw")
     values = [bytes([n]) * MAX_INLINE_BYTES for n in range(40)]
     _send(

@@ -146,12 +146,14 @@ def test_kafka_python_clients_round_trip_an_article(
 ):
     settings = _settings(_environment(secured_broker, protocol, mechanism, tmp_path), monkeypatch)
     assert "articles.raw" in {
-        name.removeprefix(settings.topic_prefix) for name in ensure_topics(settings)
+        name.removeprefix(settings.topic_prefix) for name in ensure_topics(settings.kafka)
     }
     article = load_seed(SEEDS / "ganja-missile-strike-caspian-daily.md")
-    producer = make_producer(settings, delivery_timeout_ms=30_000)
+    producer = make_producer(settings.kafka, delivery_timeout_ms=30_000)
     try:
-        assert push_articles(producer, settings, [article], timeout=30) == [None]
+        assert push_articles(
+            producer, settings.kafka, [article], timeout=30, max_bytes=settings.max_article_bytes
+        ) == [None]
     finally:
         producer.close()
     [value] = read_topic(settings, "articles.raw", timeout_ms=10_000, stop_at=1)
@@ -166,7 +168,7 @@ def test_a_wrong_password_is_refused(secured_broker, tmp_path, monkeypatch, capl
     env = _environment(secured_broker, "SASL_SSL", "SCRAM-SHA-256", tmp_path, password=wrong)
     settings = _settings(env, monkeypatch)
     with pytest.raises(BrokerRefused, match="WIREWATCH_KAFKA_SECURITY_PROTOCOL") as refused:
-        ensure_topics(settings)
+        ensure_topics(settings.kafka)
     assert wrong not in str(refused.value)
     refusal = "invalid credentials with SASL mechanism SCRAM-SHA-256"
     assert refusal in secured_broker["log"].read_text(errors="replace")

@@ -45,7 +45,7 @@ def test_stage_lags_name_each_stage_by_the_topic_it_reads():
     raw, events = TopicPartition("p.articles.raw", 0), TopicPartition("p.events", 1)
     other = TopicPartition("p.events", 0)
     lags = stage_lags(
-        settings,
+        settings.kafka,
         committed={raw: 5, events: None},
         starts={events: 2},
         ends={raw: 9, events: 6, other: 0},
@@ -114,7 +114,7 @@ def test_the_probe_server_answers_over_http():
 
 def test_the_worker_is_ready_with_partitions_recovered_and_the_place_index_loaded():
     loaded = {"yes": False}
-    probes = WorkerProbes(Settings(topic_prefix="p.", kafka_port=1), lambda: loaded["yes"])
+    probes = WorkerProbes(Settings(topic_prefix="p.", kafka_port=1).kafka, lambda: loaded["yes"])
     ready = probes.ready()
     assert ready["broker"] == "unreachable at 127.0.0.1:1"
     assert ready["partitions"] == "none assigned yet" and ready["place_index"] == "loading"
@@ -137,7 +137,8 @@ def test_the_stage_loop_counts_in_out_dead_letters_and_time():
 
     settings = Settings(topic_prefix="p.")
     out, letters = Topic("p.events.mentions"), Topic("p.articles.raw.dlq")
-    dead_letters = DeadLetters(settings, {ARTICLES_RAW.name: letters, EVENTS.name: letters})
+    topics = {ARTICLES_RAW.name: letters, EVENTS.name: letters}
+    dead_letters = DeadLetters(settings.kafka, settings.dead_letter_dir, topics)
     metrics = WorkerMetrics()
     events = [
         StreamEvent(b"two", "p.articles.raw"),

@@ -89,7 +89,7 @@ def _checkpoint(engine) -> None:
 
 def test_the_sql_thread_names_the_store_until_it_is_back(tmp_path):
     path = tmp_path / "events.db"
-    sql = SqlThread(Settings(_env_file=None, database_url=f"sqlite:///{path}"))
+    sql = SqlThread(f"sqlite:///{path}")
 
     async def run():
         assert await sql(upsert_events, [_event(version=1)]) == [True]
@@ -118,7 +118,9 @@ def test_the_stage_loop_waits_for_the_store_and_dead_letters_nothing(monkeypatch
     monkeypatch.setattr(loop, "RETRY_FIRST_SECONDS", 0.01)
     settings = Settings(_env_file=None, topic_prefix="p.")
     letters = Topic("p.events.dlq")
-    dead_letters = loop.DeadLetters(settings, {EVENTS.name: letters})
+    dead_letters = loop.DeadLetters(
+        settings.kafka, settings.dead_letter_dir, {EVENTS.name: letters}
+    )
     batch = [StreamEvent(b"one", "p.events"), StreamEvent(b"two", "p.events")]
     tries, held, failing = [], [], [2]
 

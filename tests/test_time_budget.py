@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from infra.settings import Settings, SettingUnusable
+from infra.settings import SettingUnusable
 from infra.time_budget import OverBudget, time_budget, within_budget
 from processors.budgeted_extraction import budgeted_extractor, named_extractor
 from schemas.article import Article, article_id_for
@@ -114,14 +114,12 @@ def test_the_event_loop_is_held_no_longer_than_the_budget():
 
 def test_the_repeated_word_article_of_the_probe_is_read_within_the_budget():
     """Issue 14's probe: 'one ' a thousand times took 97 s and froze the worker."""
-    extract = budgeted_extractor(Settings(extract_budget_seconds=5))
+    extract = budgeted_extractor("processors.extraction:extract_events", 5)
     assert extract(_article("one " * 50, "one " * 1000)) == []
 
 
 def test_the_worker_s_extractor_stops_a_slow_article_and_reads_the_next():
-    extract = budgeted_extractor(
-        Settings(extractor="tests.slow_extractor:slow_on_request", extract_budget_seconds=0.5)
-    )
+    extract = budgeted_extractor("tests.slow_extractor:slow_on_request", 0.5)
     with pytest.raises(OverBudget, match=r"longer than 0\.5 s"):
         extract(_article("slow loop"))
     [mention] = extract(_article("Shelling in Kharkiv"))
@@ -132,9 +130,7 @@ def test_the_budget_lets_work_just_under_it_finish_and_stops_work_just_over_it()
     """The budget's edge is the setting's, not a multiple of it: with 2 s, an article
     taking 1.2 s is read and one taking 3 s is stopped (a budget counted double, or
     half, would get one of them wrong). The margins leave room for a busy machine."""
-    extract = budgeted_extractor(
-        Settings(extractor="tests.slow_extractor:sleeps_as_titled", extract_budget_seconds=2)
-    )
+    extract = budgeted_extractor("tests.slow_extractor:sleeps_as_titled", 2)
     assert extract(_article("sleep 1.2")) == []
     with pytest.raises(OverBudget, match=r"longer than 2 s"):
         extract(_article("sleep 3"))

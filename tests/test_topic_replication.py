@@ -33,4 +33,4 @@ def test_the_admin_client_asks_the_broker_for_that_many_copies(kafka):
         topic_replication_factor=2,
     )
     with pytest.raises(InvalidReplicationFactorError):
-        ensure_topics(settings)
+        ensure_topics(settings.kafka)

@@ -26,7 +26,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from infra.broker import BrokerError, LocalBroker, MavenProgress, fetch_jars, pinned_kafka_version
 from infra.kafka_admin import ensure_topics
-from infra.settings import Settings
+from infra.settings import ApiSection, Settings
 from infra.state_lock import StateDirInUse, hold_state_dir
 from wirewatch.render import event_line, plain
 
@@ -113,18 +113,18 @@ def run_up(settings: Settings) -> int:
         return 1
 
 
-def dashboard_address(settings: Settings) -> str:
+def dashboard_address(api: ApiSection) -> str:
     """Where `wirewatch serve` shows the dashboard: the first thing an analyst needs."""
-    host = settings.api.host
+    host = api.host
     if ":" in host:  # an IPv6 address is bracketed in a URL
         host = f"[{host}]"
-    return f"http://{host}:{settings.api.port}/"
+    return f"http://{host}:{api.port}/"
 
 
 def _run_up(settings: Settings, console: Console) -> int:
     children = _Children(console)
     broker: LocalBroker | None = None  # the broker this `up` starts, to stop at the end
-    dashboard = dashboard_address(settings)
+    dashboard = dashboard_address(settings.api)
     # the first address printed, before the slow steps push it off the screen
     console.print(
         f"[bold]dashboard[/] {dashboard} (open it once the api line below appears; "
@@ -134,7 +134,7 @@ def _run_up(settings: Settings, console: Console) -> int:
     )
     try:
         if settings.uses_own_broker:
-            _fetch_jars(settings, console)
+            _fetch_jars(settings.cache_dir, console)
         _prepare_places(console)
         if settings.uses_own_broker:
             own = LocalBroker.from_settings(settings)
@@ -153,7 +153,7 @@ def _run_up(settings: Settings, console: Console) -> int:
                     f"{own.bootstrap_servers} (log: {own.log_dir / 'server.out'})"
                 )
             _start_broker(own, console)
-        ensure_topics(settings)
+        ensure_topics(settings.kafka)
         _start_pipeline(settings, console, children)
         worker_log = settings.state_dir / "worker.log"
         worker = children.running[0][1]
@@ -163,7 +163,7 @@ def _run_up(settings: Settings, console: Console) -> int:
             soft_wrap=True,
             highlight=False,
         )
-        _follow_events(settings, worker, console)
+        _follow_events(settings.resolved_database_url, worker, console)
         console.print(f"[red]the worker exited with code {worker.returncode}; see {worker_log}[/]")
         return 1
     except BrokerError as error:
@@ -191,7 +191,7 @@ def _stop_everything(children: _Children, broker: LocalBroker | None, console: C
         console.print("[bold]kafka[/] stopped")
 
 
-def _fetch_jars(settings: Settings, console: Console) -> None:
+def _fetch_jars(cache_dir: Path, console: Console) -> None:
     version = pinned_kafka_version()
     what = f"[bold]maven[/] fetching the jars of Apache Kafka {version}"
     with console.status(what) as spinner:
@@ -202,7 +202,7 @@ def _fetch_jars(settings: Settings, console: Console) -> None:
             if (progress.downloaded + progress.copied) % MAVEN_LINE_EVERY == 0:
                 console.print(f"[bold]maven[/] {done}", highlight=False)
 
-        libs = fetch_jars(settings.cache_dir, version, progress=show)
+        libs = fetch_jars(cache_dir, version, progress=show)
     console.print(f"[bold]kafka[/] the jars of Apache Kafka {version} are in {libs}")
 
 
@@ -247,7 +247,7 @@ def _start_pipeline(settings: Settings, console: Console, children: _Children) -
     )
     children.start("collector", _wirewatch("collect"), collector_log)
     api_log = settings.state_dir / "api.log"
-    dashboard = dashboard_address(settings)
+    dashboard = dashboard_address(settings.api)
     console.print(
         f"[bold]api[/] the dashboard at {dashboard}, the API at {dashboard}api/events "
         f"(docs: {dashboard}docs; log: {api_log})",
@@ -260,11 +260,11 @@ def _start_pipeline(settings: Settings, console: Console, children: _Children) -
     replay.wait()
 
 
-def _follow_events(settings: Settings, worker: subprocess.Popen, console: Console) -> None:
+def _follow_events(database_url: str, worker: subprocess.Popen, console: Console) -> None:
     """Print each new event version until the worker exits (or Ctrl-C)."""
     from sinks.storage import connect, list_events
 
-    engine = connect(settings.resolved_database_url)
+    engine = connect(database_url)
     shown: dict[str, int] = {}
     while worker.poll() is None:
         for item in sorted(list_events(engine), key=lambda e: e.last_updated):

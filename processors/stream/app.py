@@ -72,9 +72,9 @@ class WirewatchApp(faust.App):
 def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faust.App:
     app = _new_app(settings)
     metrics = app.metrics = metrics or WorkerMetrics()
-    sql = SqlThread(settings)
+    sql = SqlThread(settings.resolved_database_url)
     place_index_loaded = lambda: get_gazetteer.cache_info().currsize > 0  # noqa: E731
-    app.probes = watch(app, settings, metrics, place_index_loaded, lambda: sql.problem)
+    app.probes = watch(app, settings.kafka, metrics, place_index_loaded, lambda: sql.problem)
 
     def topic(spec: TopicSpec) -> faust.TopicT:
         return app.topic(
@@ -91,14 +91,16 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
         return app.Table(settings.topic(name), default=None, partitions=partitions, key_type=str)
 
     topics = {spec.name: topic(spec) for spec in PIPELINE_TOPICS}
-    letters = DeadLetters(settings, {s.name: topic(dead_letter_topic(s)) for s in PIPELINE_TOPICS})
+    letter_topics = {s.name: topic(dead_letter_topic(s)) for s in PIPELINE_TOPICS}
+    letters = DeadLetters(settings.kafka, settings.dead_letter_dir, letter_topics)
     stopping = lambda: bool(app.should_stop or app.rebalancing)  # noqa: E731
     runtime = Runtime(letters, app.crash, metrics, stopping, app.stream_pacer.took)
     subscriptions = Subscriptions(sql, settings.delivery.subscriptions_refresh_seconds)
     config = Config(
         settings.state.dedup_threshold,
         dt.timedelta(days=settings.state.window_days),
-        budgeted_extractor(settings),  # past its time budget, an article is dead-lettered
+        # past its time budget, an article is dead-lettered
+        budgeted_extractor(settings.extractor, settings.extract_budget_seconds),
         on_skip=lambda feed, language: metrics.not_read.labels(feed, language).inc(),
     )
     states = [

@@ -8,12 +8,13 @@ which sends here what fails, so the policy is written once."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import faust
 from faust.types import EventT
 
 from deadletters.apart import apart_path, store_apart
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from processors.stages import StageFailed
 from schemas.dead_letter import MAX_INLINE_BYTES, MAX_KEY_BYTES, dead_letter
 from schemas.topics import TopicSpec
@@ -22,10 +23,12 @@ log = logging.getLogger("wirewatch.worker")
 
 
 class DeadLetters:
-    """The dead-letter topics, one per source topic."""
+    """The dead-letter topics, one per source topic, named as KAFKA names them; an
+    original too large for a letter is kept in FOLDER (<state_dir>/dead-letters)."""
 
-    def __init__(self, settings: Settings, topics: dict[str, faust.TopicT]) -> None:
-        self.settings = settings
+    def __init__(self, kafka: KafkaSection, folder: Path, topics: dict[str, faust.TopicT]) -> None:
+        self.kafka = kafka
+        self.folder = folder
         self.topics = topics  # source topic name (unprefixed) -> its .dlq topic
 
     async def send(self, spec: TopicSpec, stage: str, event: EventT, error: Exception) -> None:
@@ -38,7 +41,7 @@ class DeadLetters:
             message.topic,
             message.partition,
             message.offset,
-            self.settings.topic(spec.name + ".dlq"),
+            self.kafka.topic(spec.name + ".dlq"),
             error,
         )
         value = message.value or b""
@@ -62,7 +65,7 @@ class DeadLetters:
         """Keep an original too large for a letter under <state_dir>/dead-letters
         (`deadletters.apart`) and return its path; None (the letter then carries it
         cut) when it cannot be written."""
-        folder = self.settings.dead_letter_dir
+        folder = self.folder
         where = apart_path(folder, topic, partition, offset)
         try:
             path = store_apart(folder, topic, partition, offset, value)

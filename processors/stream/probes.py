@@ -21,7 +21,7 @@ from typing import Any
 import faust
 
 from infra.kafka_admin import broker_answers
-from infra.settings import Settings
+from infra.settings import KafkaSection
 from processors.stream.metrics import WorkerMetrics, lag_snapshot
 from schemas.topics import STAGE_READING
 
@@ -42,14 +42,14 @@ class WorkerProbes:
 
     def __init__(
         self,
-        settings: Settings,
+        kafka: KafkaSection,
         place_index_loaded: Callable[[], bool],
         store_problem: Callable[[], str | None] = lambda: None,
     ) -> None:
-        self.settings = settings
+        self.kafka = kafka
         self.place_index_loaded = place_index_loaded
         self.store_problem = store_problem
-        self.stage_of_topic = {settings.topic(name): stage for name, stage in STAGE_READING.items()}
+        self.stage_of_topic = {kafka.topic(name): stage for name, stage in STAGE_READING.items()}
         self.held: frozenset[tuple[str, int]] = frozenset()
         self.recovered = False
         self.last_tick = time.monotonic()
@@ -59,14 +59,14 @@ class WorkerProbes:
         return {"event_loop": "ok" if quiet is None else f"stalled for {quiet:.0f} s"}
 
     def ready(self) -> dict[str, str]:
-        broker = self.settings.bootstrap_servers
+        broker = self.kafka.bootstrap_servers
         partitions = "ok"
         if not self.held:
             partitions = "none assigned yet"
         elif not self.recovered:
             partitions = "recovering the tables"
         return {
-            "broker": "ok" if broker_answers(self.settings) else f"unreachable at {broker}",
+            "broker": "ok" if broker_answers(self.kafka) else f"unreachable at {broker}",
             "partitions": partitions,
             "place_index": "ok" if self.place_index_loaded() else "loading",
             "store": self.store_problem() or "ok",
@@ -80,13 +80,13 @@ class WorkerProbes:
 
 def watch(
     app: faust.App,
-    settings: Settings,
+    kafka: KafkaSection,
     metrics: WorkerMetrics,
     place_index_loaded: Callable[[], bool],
     store_problem: Callable[[], str | None] = lambda: None,
 ) -> WorkerProbes:
     """Keep PROBES and the lag gauge of METRICS current as APP runs."""
-    probes = WorkerProbes(settings, place_index_loaded, store_problem)
+    probes = WorkerProbes(kafka, place_index_loaded, store_problem)
 
     async def revoked(sender: Any, revoked: Any, **kwargs: Any) -> None:
         probes.recovered = False

@@ -276,7 +276,7 @@ class _Counted:
         self.seconds = metrics.seconds.labels(stage)
         letters = source.name + ".dlq"
         if dead_letters is not None:
-            letters = dead_letters.settings.topic(letters)
+            letters = dead_letters.kafka.topic(letters)
         self.letters = metrics.dead_letters.labels(stage, letters)
 
     def came(self, count: int) -> None:

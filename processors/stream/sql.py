@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from infra.db import StoreDamaged, StoreUnavailable, check_whole, migrate, unavailable
-from infra.settings import Settings
 from processors.alerting import SubscriptionIndex
 from sinks.alerts import state as delivery_state
 from sinks.alerts import subscriptions as subscription_store
@@ -25,8 +24,8 @@ from sinks.storage import connect
 class SqlThread:
     """The database engine, made on the SQL thread on first use, and calls run there."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wirewatch-sql")
         self._engine: Any = None
         self.problem: str | None = None  # why the store cannot be used, until a call succeeds
@@ -34,7 +33,7 @@ class SqlThread:
 
     def _database(self) -> Any:
         if self._engine is None:
-            engine = connect(self.settings.resolved_database_url)
+            engine = connect(self.database_url)
             try:
                 # the other components' tables on the same engine (their connect() makes
                 # its own)
@@ -61,7 +60,7 @@ class SqlThread:
         try:
             result = function(self._database(), *args)
         except Exception as error:
-            url = self.settings.resolved_database_url
+            url = self.database_url
             trouble = error if isinstance(error, StoreUnavailable) else unavailable(url, error)
             if trouble is None:
                 raise

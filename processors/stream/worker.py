@@ -14,7 +14,7 @@ import faust
 from infra.db import check_file, store_name
 from infra.language import load_model as load_language_model
 from infra.logs import hold_back_repeats, logging_config
-from infra.settings import Settings
+from infra.settings import KafkaSection, Settings
 from processors.extraction.gazetteer import get_gazetteer
 from processors.stream.app import create_app
 from schemas.topics import EVENTS
@@ -36,27 +36,29 @@ class _Worker(faust.Worker):
         hold_back_repeats(logger, self.repeat_seconds)
 
 
-def check_store(settings: Settings) -> None:
+def check_store(database_url: str, kafka: KafkaSection) -> None:
     """Open the store (and migrate it) before starting: a damaged or unreachable one is
     one line (StoreDamaged, OperationalError) instead of a worker that cannot store.
 
     A store that holds no event while the group has already stored some (a damaged
     store moved away, a new database) is refilled: the store stage reads the events
-    topic again from the start of what the broker keeps (`rewind_group`)."""
+    topic again from the start of what the broker keeps (`rewind_group`). The store is
+    at DATABASE_URL; KAFKA names the broker, the group and the topic."""
     from kafka.errors import KafkaError
 
     from infra.kafka_admin import rewind_group
 
-    engine = connect(settings.resolved_database_url)
+    engine = connect(database_url)
     try:
         check_file(engine)
         if holds_versions(engine):
             return
     finally:
         engine.dispose()
-    where = store_name(settings.resolved_database_url)
+    where = store_name(database_url)
+    events = kafka.topic(EVENTS.name)
     try:
-        again = rewind_group(settings, settings.topic(EVENTS.name))
+        again = rewind_group(kafka, events)
     except KafkaError as error:  # the worker starts all the same, with the store as it is
         log.warning("the store at %s holds no event; not refilled: %r", where, error)
         return
@@ -65,15 +67,15 @@ def check_store(settings: Settings) -> None:
             "the store at %s holds no event, and other workers of %s are running: stop "
             "them all and start one to refill it from %s",
             where,
-            settings.app_id,
-            settings.topic(EVENTS.name),
+            kafka.app_id,
+            events,
         )
     elif again:
         log.warning(
             "the store at %s holds no event: reading %d event versions of %s again to refill it",
             where,
             again,
-            settings.topic(EVENTS.name),
+            events,
         )
 
 
@@ -101,8 +103,8 @@ def run_worker(settings: Settings) -> None:
     if importlib.util.find_spec("uvloop") is not None:
         mode.loop.use("uvloop")
 
-    ensure_topics(settings)
-    check_store(settings)
+    ensure_topics(settings.kafka)
+    check_store(settings.resolved_database_url, settings.kafka)
     (settings.state_dir / "worker").mkdir(parents=True, exist_ok=True)
     app = create_app(settings)
     if settings.worker_metrics_port and app.metrics and app.probes:

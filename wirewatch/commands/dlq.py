@@ -54,14 +54,14 @@ def dlq_list(topic: str | None, output_format: str | None) -> None:
     settings = _settings()
     as_table = render.chosen_format(output_format) == "table"
     if topic is None:
-        counts = count_letters(settings)
+        counts = count_letters(settings.kafka)
         if as_table:
             render.dead_letter_counts_table(counts)
             return
         for count in counts:
             click.echo(json.dumps(count.__dict__))
         return
-    letters = read_letters(settings, source_topic(topic, settings.topic_prefix))
+    letters = read_letters(settings.kafka, source_topic(topic, settings.topic_prefix))
     if as_table:
         render.dead_letters_table(list(letters))
         return
@@ -82,7 +82,7 @@ def dlq_show(topic: str, offset: int, original: bool) -> None:
     from deadletters.reading import DeadLetterProblem, original_of, read_letter, source_topic
 
     settings = _settings()
-    stored = read_letter(settings, source_topic(topic, settings.topic_prefix), offset)
+    stored = read_letter(settings.kafka, source_topic(topic, settings.topic_prefix), offset)
     if original:
         data = original_of(stored, settings.dead_letter_dir)
         sys.stdout.buffer.write(data)
@@ -117,7 +117,8 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
     settings = _settings()
     spec = source_topic(topic, settings.topic_prefix)
     source = settings.topic(spec.name)
-    letters = read_letters_at(settings, spec, offsets) if offsets else read_letters(settings, spec)
+    kafka = settings.kafka
+    letters = read_letters_at(kafka, spec, offsets) if offsets else read_letters(kafka, spec)
     chosen = select(list(letters), offsets, stage)
     plan = plan_replay(chosen, source, settings.dead_letter_dir)
     for offset, why in plan.skipped:
@@ -134,7 +135,7 @@ def dlq_replay(topic: str, offsets: tuple[int, ...], stage: str | None, dry_run:
         )
         sys.exit(1 if plan.skipped else 0)
     failed = 0
-    for resend, error in zip(plan.send, send_back(settings, plan.send), strict=True):
+    for resend, error in zip(plan.send, send_back(kafka, plan.send), strict=True):
         if error is not None:
             click.echo(f"offset {resend.offset}: not sent: {error}", err=True)
             failed += 1

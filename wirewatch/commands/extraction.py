@@ -38,7 +38,8 @@ def extract(source, merge: bool) -> None:
     from processors.offline import InProcessPipeline, extract_lines, merge_lines, skip_summary
 
     settings = get_settings()
-    extractor = budgeted_extractor(settings)  # an article over the budget: its line is reported
+    # an article over the budget: its line is reported
+    extractor = budgeted_extractor(settings.extractor, settings.extract_budget_seconds)
     if merge:
         pipeline = InProcessPipeline(
             threshold=settings.state.dedup_threshold,

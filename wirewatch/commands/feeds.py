@@ -35,10 +35,16 @@ def replay(directory: Path | None) -> None:
     settings = get_settings()
     directory = directory or settings.seeds_dir
     paths = seed_files(directory)
-    ensure_topics(settings)
+    kafka = settings.kafka
+    ensure_topics(kafka)
     with Progress(disable=not sys.stderr.isatty(), transient=True) as progress:
         task = progress.add_task(f"replaying {directory}", total=len(paths))
-        report = run_replay(paths, settings, on_progress=lambda *_: progress.advance(task))
+        report = run_replay(
+            paths,
+            kafka,
+            settings.max_article_bytes,
+            on_progress=lambda *_: progress.advance(task),
+        )
     for error in report.failed:
         click.echo(f"skipped {error.path}: {error.reason}", err=True)
     click.echo(
@@ -271,7 +277,8 @@ def feeds_check(url: str | None, from_catalogue: str | None) -> None:
     if not feeds:
         click.echo(f"no feeds in {settings.resolved_feeds_file}: see `wirewatch feeds add`")
         return
-    sys.exit(check_feeds(settings, feeds, say=click.echo))
+    concurrency = settings.collector_concurrency
+    sys.exit(check_feeds(settings.collect, concurrency, feeds, say=click.echo))
 
 
 @feeds.command("catalogue")

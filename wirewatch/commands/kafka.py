@@ -34,7 +34,7 @@ def kafka_start() -> None:
         broker.start()
     except BrokerError as error:
         raise click.ClickException(str(error)) from error
-    created = ensure_topics(settings)
+    created = ensure_topics(settings.kafka)
     click.echo(broker.status())
     if created:
         click.echo(f"created topics: {', '.join(created)}")

@@ -15,7 +15,7 @@ def worker() -> None:
     from infra.kafka_admin import require_broker
 
     settings = get_settings()
-    require_broker(settings)  # before the seconds of loading faust and the stages
+    require_broker(settings.kafka)  # before the seconds of loading faust and the stages
     from processors.stream.worker import run_worker
 
     run_worker(settings)

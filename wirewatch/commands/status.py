@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from infra.settings import Settings, get_settings
+from infra.settings import KafkaSection, get_settings
 
 
 @click.command()
@@ -31,9 +31,9 @@ def status(output: str | None) -> None:
 
     settings = get_settings()
     document = {
-        "broker": _broker_part(settings),
-        "collector": _collector_part(settings),
-        "events": _events_part(settings),
+        "broker": _broker_part(settings.kafka),
+        "collector": _collector_part(settings.resolved_collector_database_url),
+        "events": _events_part(settings.resolved_database_url),
     }
     if (output or ("table" if sys.stdout.isatty() else "json")) == "table":
         status_table(document)
@@ -42,19 +42,19 @@ def status(output: str | None) -> None:
     sys.exit(0 if document["broker"]["reachable"] else 1)
 
 
-def _broker_part(settings: Settings) -> dict[str, Any]:
+def _broker_part(kafka: KafkaSection) -> dict[str, Any]:
     from kafka.errors import KafkaError
 
     from deadletters.status import letters_held
     from infra.kafka_admin import broker_answers
     from infra.kafka_status import read_broker
 
-    part: dict[str, Any] = {"servers": settings.bootstrap_servers, "group": settings.app_id}
-    if not broker_answers(settings):
+    part: dict[str, Any] = {"servers": kafka.bootstrap_servers, "group": kafka.app_id}
+    if not broker_answers(kafka):
         return {**part, "reachable": False, "error": "no broker answers"}
     try:
-        view = read_broker(settings)
-        dead_letters = letters_held(settings)
+        view = read_broker(kafka)
+        dead_letters = letters_held(kafka)
     except KafkaError as error:
         return {**part, "reachable": False, "error": f"{type(error).__name__}: {error}"}
     return {
@@ -91,13 +91,13 @@ def _broker_part(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _collector_part(settings: Settings) -> dict[str, Any]:
+def _collector_part(database_url: str) -> dict[str, Any]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from ingest.feed_store import FeedStore
 
     try:
-        store = FeedStore(settings.resolved_collector_database_url)
+        store = FeedStore(database_url)
         feeds, last = store.last_poll()
         not_read = store.not_read()
     except (SQLAlchemyError, OSError) as error:  # shown, not raised: the rest still counts
@@ -110,13 +110,13 @@ def _collector_part(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _events_part(settings: Settings) -> dict[str, Any]:
+def _events_part(database_url: str) -> dict[str, Any]:
     from sqlalchemy.exc import SQLAlchemyError
 
     from sinks.storage import connect, last_stored
 
     try:
-        count, when, event_id = last_stored(connect(settings.resolved_database_url))
+        count, when, event_id = last_stored(connect(database_url))
     except (SQLAlchemyError, OSError) as error:  # shown, not raised: the rest still counts
         return {"error": _database_problem(error)}
     return {
