@@ -22,6 +22,7 @@ from kafka import KafkaConsumer, TopicPartition
 from deadletters.apart import read_apart
 from infra.errors import OperatorError
 from infra.kafka_admin import require_broker
+from infra.kafka_security import ClientOptions, kafka_python_options
 from infra.settings import KafkaSection
 from schemas.dead_letter import DeadLetter, OriginalUnavailable, describe_error
 from schemas.topics import PIPELINE_TOPICS, TopicSpec, dead_letter_topic
@@ -200,9 +201,14 @@ def letters_consumer(kafka: KafkaSection, few: bool = False) -> KafkaConsumer:
     deadline; an original is given back only when it matches the letter's SHA-256.
     FEW: one record batch a fetch (the broker still sends a larger one whole), for
     reading a few letters where they are rather than the megabytes after them."""
+    return KafkaConsumer(**letters_consumer_options(kafka, few))
+
+
+def letters_consumer_options(kafka: KafkaSection, few: bool = False) -> ClientOptions:
+    """`letters_consumer`'s options, the cluster's SASL/TLS options among them."""
     fetch_bytes = 1 if few else 4 * 1024 * 1024
-    return KafkaConsumer(
-        bootstrap_servers=kafka.bootstrap_servers,
+    options = kafka_python_options(kafka)
+    options.update(
         client_id=f"{kafka.app_id}-dlq",
         group_id=None,
         enable_auto_commit=False,
@@ -210,6 +216,7 @@ def letters_consumer(kafka: KafkaSection, few: bool = False) -> KafkaConsumer:
         fetch_max_bytes=fetch_bytes if few else 8 * 1024 * 1024,
         max_partition_fetch_bytes=fetch_bytes,
     )
+    return options
 
 
 def partition_bounds(consumer: KafkaConsumer, partition: TopicPartition) -> tuple[int, int]:

@@ -2,7 +2,8 @@
 running: each stage's consumer lag (the worker group's committed offsets against the
 topics' end offsets) and the members of the worker group (the letters held in each
 dead-letter topic: `deadletters.status`). Read with kafka-python's admin client and a
-consumer that joins no group (`status_consumer`); the arithmetic is pure
+consumer that joins no group (`status_consumer`), both with the cluster's SASL/TLS
+options like every other client (`infra.kafka_security`); the arithmetic is pure
 (`partition_lag`) and shared with the worker's own gauge.
 """
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 
+from infra.kafka_security import ClientOptions, kafka_python_options
 from infra.settings import KafkaSection
 from schemas.topics import PIPELINE_TOPICS, STAGE_READING
 
@@ -96,11 +98,7 @@ def stage_lags(
 def read_broker(kafka: KafkaSection) -> BrokerView:
     """The broker's view of the pipeline KAFKA names (its topic prefix and group).
     Raises kafka.errors.KafkaError when the broker does not answer."""
-    admin = KafkaAdminClient(
-        bootstrap_servers=kafka.bootstrap_servers,
-        client_id=f"{kafka.app_id}-status",
-        request_timeout_ms=REQUEST_TIMEOUT_MS,
-    )
+    admin = KafkaAdminClient(**status_options(kafka, REQUEST_TIMEOUT_MS))
     consumer = status_consumer(kafka)
     try:
         inputs = _partitions(consumer, [kafka.topic(s.name) for s in PIPELINE_TOPICS])
@@ -124,12 +122,22 @@ def read_broker(kafka: KafkaSection) -> BrokerView:
 
 def status_consumer(kafka: KafkaSection) -> KafkaConsumer:
     """A consumer of no group that waits for the broker no longer than a status page does."""
-    return KafkaConsumer(
-        bootstrap_servers=kafka.bootstrap_servers,
-        client_id=f"{kafka.app_id}-status",
-        enable_auto_commit=False,
-        request_timeout_ms=REQUEST_TIMEOUT_MS + 1000,
-    )
+    return KafkaConsumer(**status_consumer_options(kafka))
+
+
+def status_options(kafka: KafkaSection, request_timeout_ms: int) -> ClientOptions:
+    """What a status client of KAFKA's pipeline is made with: the servers and the
+    security options (SASL/TLS) every client has, its id, and a short request timeout."""
+    options = kafka_python_options(kafka)
+    options.update(client_id=f"{kafka.app_id}-status", request_timeout_ms=request_timeout_ms)
+    return options
+
+
+def status_consumer_options(kafka: KafkaSection) -> ClientOptions:
+    """`status_consumer`'s options: those of a status client, committing nothing."""
+    options = status_options(kafka, REQUEST_TIMEOUT_MS + 1000)
+    options.update(enable_auto_commit=False)
+    return options
 
 
 def _partitions(consumer: KafkaConsumer, topics: list[str]) -> list[TopicPartition]:

@@ -2,7 +2,8 @@
 TLS (issue 14, deployment): the suite's own broker (infra/broker.py) with two more
 listeners, SASL_PLAINTEXT and SASL_SSL, PLAIN and SCRAM users, and a certificate from a
 throw-away CA. kafka-python (the admin client, the collector's producer, a consumer)
-and the faust worker (aiokafka) each make a round trip; a wrong password is refused."""
+and the faust worker (aiokafka) each make a round trip, `wirewatch status` and the
+dead-letter reader read the broker; a wrong password is refused."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from collections.abc import Iterator
 import pytest
 import trustme
 from cryptography.hazmat.primitives import serialization
+from kafka.errors import CoordinatorNotAvailableError
 
+from deadletters.status import count_letters, letters_held
 from harness.kafka_helpers import pipeline_lag, read_topic
 from harness.services import broker_ports, wait_until, wirewatch_command
 from infra.broker import LocalBroker
 from infra.kafka_admin import BrokerRefused, ensure_topics
 from infra.kafka_producer import make_producer
+from infra.kafka_status import BrokerView, read_broker
 from infra.settings import Settings
 from ingest.producer import push_articles
 from ingest.seeds import load_seed
@@ -158,6 +162,21 @@ def test_kafka_python_clients_round_trip_an_article(
         producer.close()
     [value] = read_topic(settings, "articles.raw", timeout_ms=10_000, stop_at=1)
     assert Article.from_json_bytes(value).id == article.id
+    # what `wirewatch status` and `dlq list` read, through the same secured listener
+    view = wait_until(lambda: _broker_view(settings), 30, what="the group coordinator")
+    stages = {stage.topic: stage for stage in view.stages}
+    assert stages[settings.topic("articles.raw")].lag == 1  # no worker has read it
+    assert letters_held(settings.kafka)[settings.topic("articles.raw.dlq")] == 0
+    assert all(count.exists and count.letters == 0 for count in count_letters(settings.kafka))
+
+
+def _broker_view(settings: Settings) -> BrokerView | None:
+    """`wirewatch status`'s view of the broker; None while a new broker has no group
+    coordinator yet (it answers CoordinatorNotAvailable until its offsets topic exists)."""
+    try:
+        return read_broker(settings.kafka)
+    except CoordinatorNotAvailableError:
+        return None
 
 
 def test_a_wrong_password_is_refused(secured_broker, tmp_path, monkeypatch, caplog):

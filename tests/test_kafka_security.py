@@ -14,10 +14,13 @@ import faust
 import pytest
 import trustme
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
+from kafka import KafkaAdminClient, KafkaConsumer
 from pydantic import SecretStr, ValidationError
 
+from deadletters.reading import letters_consumer_options
 from harness.services import invoke_wirewatch
 from infra.kafka_security import kafka_python_options
+from infra.kafka_status import REQUEST_TIMEOUT_MS, status_consumer_options, status_options
 from infra.settings import KafkaSection, Settings
 from processors.stream.credentials import faust_credentials, tls_context
 
@@ -120,6 +123,29 @@ def test_kafka_python_options_hide_the_password_when_printed(caplog):
 
 
 # faust: one function, each protocol; and what faust then hands aiokafka
+
+
+@pytest.mark.parametrize("protocol", ["SSL", "SASL_PLAINTEXT", "SASL_SSL"])
+def test_the_dead_letter_reader_and_the_status_clients_carry_the_security_options(protocol, pki):
+    """`dlq list/show/replay` and `wirewatch status` reach a secured broker like every
+    other client: each consumer's (and the status admin client's) options hold the
+    protocol, credentials and certificate files, and only keywords its class takes."""
+    kafka = _section(protocol, pki, app_id="pipeline-7")
+    secured = kafka_python_options(kafka)
+    built = {
+        "dead-letter reader": (letters_consumer_options(kafka), KafkaConsumer),
+        "dead-letter reader, few": (letters_consumer_options(kafka, few=True), KafkaConsumer),
+        "status consumer": (status_consumer_options(kafka), KafkaConsumer),
+        "status admin": (status_options(kafka, REQUEST_TIMEOUT_MS), KafkaAdminClient),
+    }
+    for what, (options, client) in built.items():
+        assert {key: options.get(key) for key in secured} == secured, what
+        assert options["security_protocol"] == protocol, what
+        assert set(options) <= set(client.DEFAULT_CONFIG), what
+        assert PASSWORD not in repr(options), what
+    assert built["dead-letter reader"][0]["client_id"] == "pipeline-7-dlq"
+    assert built["status consumer"][0]["client_id"] == "pipeline-7-status"
+    assert built["status consumer"][0]["enable_auto_commit"] is False
 
 
 def test_plaintext_leaves_faust_without_credentials():
