@@ -90,7 +90,7 @@ def workers_in_group(settings: Settings, count: int) -> bool:
     from infra.kafka_status import read_broker
 
     try:
-        view = read_broker(settings)
+        view = read_broker(settings.kafka)
     except KafkaError:
         return False
     members = view.members
