@@ -185,7 +185,8 @@ def test_the_worker_batches_its_fetches_and_sends_only_while_it_backs_up(batch_m
     """The worker starts with faust's own fetches (one byte, 1.5 s long poll) and no
     linger; once its pacer sees it back up, the batch window reaches the consumer
     aiokafka will start (faust has no setting for it) and the producer's linger; once
-    it has caught up, they are back. A window of 0 never batches."""
+    it is neither busy nor taking many messages, they are back. A window of 0 never
+    batches."""
     import asyncio
 
     from aiokafka import AIOKafkaProducer
@@ -211,7 +212,8 @@ def test_the_worker_batches_its_fetches_and_sends_only_while_it_backs_up(batch_m
         modes.append(seen())
         pacer.tick(wall=2.0, cpu=1.1)  # 20 %, nothing late: caught up
         modes.append(seen())
-        pacer.took(timestamp=100.0, now=101.5)  # a message 1.5 s late: behind
+        for _ in range(200):  # 200 messages in the second, 10 % of a core: many
+            pacer.took()
         pacer.tick(wall=3.0, cpu=1.2)
         modes.append(seen())
         await producer.stop()
@@ -223,20 +225,21 @@ def test_the_worker_batches_its_fetches_and_sends_only_while_it_backs_up(batch_m
 
 
 @pytest.mark.parametrize(
-    ("batching", "busy", "late", "expected"),
+    ("batching", "busy", "rate", "expected"),
     [
-        (False, 0.1, 0.0, False),  # idle, on time
-        (False, 0.6, 0.0, True),  # a core's 60 %: busy
-        (False, 0.1, 1.0, True),  # messages a second late: behind
-        (True, 0.5, 0.0, True),  # between the lines: as it was
-        (False, 0.5, 0.0, False),
-        (True, 0.1, 0.7, True),
-        (True, 0.39, 0.49, False),  # under both: caught up
+        (False, 0.1, 50, False),  # idle, few messages
+        (False, 0.6, 50, True),  # a core's 60 %: busy
+        (False, 0.1, 150, True),  # 150 messages a second: many
+        (True, 0.5, 50, True),  # between the lines: as it was
+        (False, 0.5, 50, False),
+        (True, 0.1, 120, True),
+        (False, 0.1, 120, False),
+        (True, 0.39, 99, False),  # under both lines: caught up
     ],
 )
-def test_pacing_batches_while_busy_or_behind_and_keeps_its_mode_between(
-    batching, busy, late, expected
+def test_pacing_batches_while_busy_or_taking_many_and_keeps_its_mode_between(
+    batching, busy, rate, expected
 ):
-    from processors.stream.pacing import next_batching
+    from processors.stream.pacing import Load, next_batching
 
-    assert next_batching(batching, busy, late) is expected
+    assert next_batching(batching, Load(busy, rate)) is expected

@@ -53,19 +53,19 @@ class Runtime:
     fatal: Callable[[BaseException], Awaitable[None]]  # stops the worker (app.crash)
     metrics: WorkerMetrics | None = None
     giving_up: Callable[[], bool] = lambda: False  # the worker stops or rebalances
-    took: Callable[[float], None] | None = None  # a message taken, by its timestamp (pacing)
+    took: Callable[[], None] | None = None  # a stage took a message (the pacer counts them)
 
     async def run(
         self, stream: faust.StreamT, spec: StageSpec, handle: Handler, out: Outputs
     ) -> None:
         """`run_stage` of the stage SPEC with this worker's dead letters and metrics;
-        each message's timestamp told to TOOK first."""
+        each message told to TOOK first."""
         took = self.took
         if took is not None:
             inner = handle
 
             async def handle(event: EventT) -> Step:
-                took(event.message.timestamp)
+                took()
                 return await inner(event)
 
         await run_stage(
