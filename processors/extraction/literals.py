@@ -1,4 +1,5 @@
-"""A pattern runs only on text that contains one of the words every match of it contains.
+"""A pattern runs only on text that contains one of the words every match of it contains,
+and only where one of the words every match begins with stands.
 
 Most sentences name no weapon, no accident and no running tally, yet each of those
 patterns is a long case-insensitive alternation that Python's engine tries at every
@@ -7,6 +8,13 @@ cannot drift from it); one Aho-Corasick pass over a lowered sentence finds which
 gated patterns' literals it holds, and a pattern none of whose literals is there is not
 searched. The result is the same either way, short of the few letters Python's engine
 folds unlike str.lower() (the long s "ſ", the Kelvin sign), which news copy does not use.
+
+When every match of a pattern begins with one of a few strings ("suicide" or "blew" of
+"\\bsuicide\\s+...|\\bbl(?:ew|ows?)\\s+..."), the same pass says where they stand (the
+short ones, "a" or "is", are looked for apart): the pattern is tried only at those
+places, in order, which finds the match a search would (a search is that same attempt at
+every place in turn) without walking the sentence letter by letter. A text with a letter
+that lowers unlike Python's engine folds it ("İ", "ı", "ſ") is searched whole.
 """
 
 from __future__ import annotations
@@ -36,7 +44,7 @@ def _automaton() -> Any:
     if not _AUTOMATON:
         automaton = ahocorasick.Automaton()
         for literal in _LITERALS:
-            automaton.add_word(literal, literal)
+            automaton.add_word(literal, (literal, len(literal) - 1))
         automaton.make_automaton()
         _AUTOMATON.append(automaton)
     return _AUTOMATON[0]
@@ -49,11 +57,34 @@ def lowered(text: str) -> str:
 
 
 @text_cache(maxsize=256)
+def _occurrences(text: str) -> dict[str, list[int]]:
+    """Where in the text each gated pattern's literal stands (its start), in one pass."""
+    found: dict[str, list[int]] = {}
+    if _LITERALS:
+        for end, (literal, length) in _automaton().iter(lowered(text)):
+            found.setdefault(literal, []).append(end - length)
+    return found
+
+
+@text_cache(maxsize=256)
 def literals_in(text: str) -> frozenset[str]:
-    """Which gated patterns' literals the text holds, in one pass."""
-    if not _LITERALS:
-        return frozenset()
-    return frozenset(literal for _, literal in _automaton().iter(lowered(text)))
+    """Which gated patterns' literals the text holds."""
+    return frozenset(_occurrences(text))
+
+
+def _found_at(text: str, part: str) -> list[int]:
+    """Where PART begins in TEXT, in order."""
+    found = []
+    at = text.find(part)
+    while at >= 0:
+        found.append(at)
+        at = text.find(part, at + 1)
+    return found
+
+
+# the letters Python's engine matches to an ASCII letter that str.lower() does not lower
+# to it in place: "İ" lowers to two letters, "ı" and "ſ" match "i" and "s" only in the engine
+_UNALIGNED = ("İ", "ı", "ſ")
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -93,6 +124,101 @@ def _required(items: Any) -> frozenset[str] | None:
     return best
 
 
+MAX_LEADS = 256  # spellings a pattern's beginnings are spelled out to, at most
+
+
+def _spelled(op: Any, value: Any) -> frozenset[str] | None:
+    """Every string one parsed element can match, lowered, when they are few (a letter, a
+    class of letters, an optional or alternative run of them); None otherwise. What takes
+    no letters (a word boundary, a lookaround) is read as matching ""."""
+    if op is _sre.LITERAL:
+        return frozenset({chr(value).lower()})
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return frozenset({""})
+    if op is _sre.IN and all(kind is _sre.LITERAL for kind, _ in value):
+        return frozenset(chr(char).lower() for _, char in value)
+    if op is _sre.SUBPATTERN:
+        return _spelled_all(value[3])
+    if op is _sre.BRANCH:
+        branches = [_spelled_all(branch) for branch in value[1]]
+        if any(branch is None for branch in branches):
+            return None
+        return frozenset().union(*branches)  # type: ignore[arg-type]
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and value[:2] in ((0, 1), (1, 1)):
+        inner = _spelled_all(value[2])
+        return None if inner is None else inner | ({""} if value[0] == 0 else set())
+    return None
+
+
+def _spelled_all(items: Any) -> frozenset[str] | None:
+    found = frozenset({""})
+    for op, value in items:
+        spelled = _spelled(op, value)
+        if spelled is None:
+            return None
+        found = frozenset(a + b for a in found for b in spelled)
+        if len(found) > MAX_LEADS:
+            return None
+    return found
+
+
+def _leading(items: Any) -> frozenset[str] | None:
+    """Strings one of which every match of this parsed sequence begins with (None:
+    unknown): what it spells out in full, then how what follows may begin."""
+    items = list(items)
+    found = frozenset({""})
+    for index, (op, value) in enumerate(items):
+        spelled = _spelled(op, value)
+        if spelled is not None and len(found) * len(spelled) <= MAX_LEADS:
+            found = frozenset(a + b for a in found for b in spelled)
+            continue
+        then: frozenset[str] | None = None
+        if op is _sre.SUBPATTERN:
+            then = _leading(value[3])
+        elif op is _sre.ATOMIC_GROUP:
+            then = _leading(value)
+        elif op is _sre.BRANCH:
+            branches = [_leading(branch) for branch in value[1]]
+            if all(branch is not None for branch in branches):
+                then = frozenset().union(*branches)  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            if value[0] >= 1:
+                then = _leading(value[2])
+            else:  # "(?:stun[\s-]+)?grenades?": it, or what follows it
+                own, rest = _leading(value[2]), _leading(items[index + 1 :])
+                then = None if own is None or rest is None else own | rest
+        if then is not None and len(found) * len(then) <= MAX_LEADS:
+            found = frozenset(a + b for a in found for b in then)
+        break
+    # "caf" of "café": the engine folds other letters than ASCII unlike str.lower()
+    found = frozenset(_ascii_head(lead) for lead in found)
+    return None if "" in found else found
+
+
+def _ascii_head(text: str) -> str:
+    """TEXT up to its first letter outside ASCII."""
+    return next((text[:i] for i, char in enumerate(text) if not char.isascii()), text)
+
+
+def leading_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Lowercase ASCII strings one of which every match of PATTERN begins with (of any
+    length: "a" of "a series of" too), or None when there are none such."""
+    if _sre_parse is None:
+        return None
+    try:
+        found = _leading(_sre_parse.parse(pattern.pattern, pattern.flags))
+    except Exception:  # a construct this reader does not know: search the whole text
+        return None
+    if not found:
+        return None
+    # "bomb" of "bomb" and "bombs" says where both begin
+    return frozenset(
+        lead
+        for lead in found
+        if not any(lead.startswith(other) and lead != other for other in found)
+    )
+
+
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """Lowercase strings one of which any match of PATTERN contains, or None when the
     pattern has no such strings of at least MIN_LITERAL characters."""
@@ -110,15 +236,21 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
 class Gated:
     """A compiled pattern searched only when the text holds one of its literals."""
 
-    __slots__ = ("_own", "needles", "pattern")
+    __slots__ = ("_own", "leads", "needles", "pattern", "short_leads")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self.needles = required_literals(pattern)
+        # where a match may begin: the longer beginnings are found by the one pass, the few
+        # short ones ("a", "is") looked for on their own (None and (): anywhere)
+        leads = leading_literals(pattern) or frozenset()
+        self.leads = frozenset(lead for lead in leads if len(lead) >= MIN_LITERAL) or None
+        self.short_leads = tuple(sorted(lead for lead in leads if len(lead) < MIN_LITERAL))
         self._own: Any = None  # an automaton of this pattern's literals alone, if asked
-        if self.needles:
-            _LITERALS.update(self.needles)
+        if self.needles or self.leads:
+            _LITERALS.update((self.needles or frozenset()) | (self.leads or frozenset()))
             _AUTOMATON.clear()
+            _occurrences.cache_clear()
             literals_in.cache_clear()
 
     def possible(self, text: str) -> bool:
@@ -138,11 +270,49 @@ class Gated:
         hits = self._own.iter(lowered(text))
         return next(itertools.islice(hits, times - 1, None), None) is not None
 
+    def _starts(self, text: str) -> list[int] | None:
+        """Where a match may begin, in order (None: anywhere)."""
+        if (self.leads is None and not self.short_leads) or any(
+            letter in text for letter in _UNALIGNED
+        ):
+            return None
+        occurrences = _occurrences(text)
+        places = [occurrences[literal] for literal in occurrences.keys() & (self.leads or ())]
+        if self.short_leads:
+            low = lowered(text)
+            places += [_found_at(low, lead) for lead in self.short_leads]
+        if len(places) == 1:
+            return places[0]
+        return sorted(set(itertools.chain.from_iterable(places)))
+
     def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.possible(text) else None
+        if not self.possible(text):
+            return None
+        starts = self._starts(text)
+        if starts is None:
+            return self.pattern.search(text)
+        match = self.pattern.match
+        for start in starts:
+            if (found := match(text, start)) is not None:
+                return found
+        return None
 
     def finditer(self, text: str) -> Any:
-        return self.pattern.finditer(text) if self.possible(text) else iter(())
+        if not self.possible(text):
+            return iter(())
+        starts = self._starts(text)
+        if starts is None:
+            return self.pattern.finditer(text)
+        return self._matches_at(text, starts)
+
+    def _matches_at(self, text: str, starts: list[int]) -> Any:
+        """The matches `finditer` gives, tried only at STARTS: each non-empty (it begins
+        with a literal), so the next one begins where the last ended or after."""
+        end = 0
+        for start in starts:
+            if start >= end and (found := self.pattern.match(text, start)) is not None:
+                end = found.end()
+                yield found
 
 
 def gated(pattern: str, flags: int = 0) -> Gated:
