@@ -108,6 +108,10 @@ def _sentences() -> list[str]:
     texts = [
         "SHELLING hit the TOWN; Taliban FIGHTERS stormed a post",  # capitals
         "Ärzte: the Kurdish fighters of the YPG clashed with İslamic State",  # non-ASCII
+        # letters the engine folds unlike str.lower(): "İ" lowers to two, "ı" and "ſ" to
+        # themselves, yet the engine matches them to "i" and "s"
+        "GUNMEN KİLLED FIVE; a ſuicide bomber and ısıs fighters clashed with the army",
+        "Two GOALS in the LEAGUE, the ſtriker and the KİCKS of the ſeason: a derby",
         "one " * 300,
         "",
     ]
@@ -127,6 +131,7 @@ def test_every_gated_pattern_finds_what_the_bare_pattern_finds():
     """The gate and the beginnings are an optimisation only: on every gold and seed
     sentence (and a few awkward ones) each gated pattern finds exactly what its bare
     pattern finds, groups and all."""
+    assert gated(r"\bkill(?:ed|ing)\b", re.I).search("GUNMEN KİLLED FIVE") is not None
     patterns = _gated_patterns()
     assert len(patterns) >= 40  # the triggers, the outcomes' words, the toll patterns
     assert sum(pattern.leads is not None for _, pattern in patterns) >= 40

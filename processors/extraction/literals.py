@@ -6,15 +6,15 @@ patterns is a long case-insensitive alternation that Python's engine tries at ev
 position. `Gated` knows the pattern's literals (derived from the pattern itself, so they
 cannot drift from it); one Aho-Corasick pass over a lowered sentence finds which of all
 gated patterns' literals it holds, and a pattern none of whose literals is there is not
-searched. The result is the same either way, short of the few letters Python's engine
-folds unlike str.lower() (the long s "ſ", the Kelvin sign), which news copy does not use.
+searched. The result is the same either way: a text with a letter Python's engine folds
+unlike str.lower() ("İ", "ı", "ſ") passes every gate.
 
 When every match of a pattern begins with one of a few strings ("suicide" or "blew" of
 "\\bsuicide\\s+...|\\bbl(?:ew|ows?)\\s+..."), the same pass says where they stand (the
 short ones, "a" or "is", are looked for apart): the pattern is tried only at those
 places, in order, which finds the match a search would (a search is that same attempt at
-every place in turn) without walking the sentence letter by letter. A text with a letter
-that lowers unlike Python's engine folds it ("İ", "ı", "ſ") is searched whole.
+every place in turn) without walking the sentence letter by letter; a text with such a
+letter is searched whole.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ def _occurrences(text: str) -> dict[str, list[int]]:
 
 @text_cache(maxsize=256)
 def literals_in(text: str) -> frozenset[str]:
-    """Which gated patterns' literals the text holds."""
-    return frozenset(_occurrences(text))
+    """Which gated patterns' literals the text holds (all of them, for a text whose lower
+    case is no guide: see `_aligned`)."""
+    return frozenset(_occurrences(text)) if _aligned(text) else frozenset(_LITERALS)
 
 
 def _found_at(text: str, part: str) -> list[int]:
@@ -82,9 +83,12 @@ def _found_at(text: str, part: str) -> list[int]:
     return found
 
 
-# the letters Python's engine matches to an ASCII letter that str.lower() does not lower
-# to it in place: "İ" lowers to two letters, "ı" and "ſ" match "i" and "s" only in the engine
-_UNALIGNED = ("İ", "ı", "ſ")
+def _aligned(text: str) -> bool:
+    """Whether the lowered text holds a literal (ASCII, as all of them are) at each place
+    the engine matches it in the text, case aside. Not when the text has a letter the
+    engine matches to an ASCII letter that str.lower() does not lower to it in place:
+    "İ" lowers to two letters, "ı" and "ſ" match "i" and "s" in the engine only."""
+    return "İ" not in text and "ı" not in text and "ſ" not in text
 
 
 def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
@@ -228,6 +232,7 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
         found = _required(_sre_parse.parse(pattern.pattern, pattern.flags))
     except Exception:  # a construct this reader does not know: run the pattern always
         return None
+    found = frozenset(_ascii_head(literal) for literal in found) if found else None
     if not found or min(map(len, found)) < MIN_LITERAL:
         return None
     return found
@@ -260,7 +265,7 @@ class Gated:
     def may_match_times(self, text: str, times: int) -> bool:
         """False only when TEXT cannot hold TIMES matches: matches do not overlap and each
         holds one of the literals, so there are no more of them than literals in the text."""
-        if self.needles is None or times <= 1:
+        if self.needles is None or times <= 1 or not _aligned(text):
             return self.needles is None or times <= 0 or self.possible(text)
         if self._own is None:
             self._own = ahocorasick.Automaton()
@@ -272,9 +277,7 @@ class Gated:
 
     def _starts(self, text: str) -> list[int] | None:
         """Where a match may begin, in order (None: anywhere)."""
-        if (self.leads is None and not self.short_leads) or any(
-            letter in text for letter in _UNALIGNED
-        ):
+        if (self.leads is None and not self.short_leads) or not _aligned(text):
             return None
         occurrences = _occurrences(text)
         places = [occurrences[literal] for literal in occurrences.keys() & (self.leads or ())]
