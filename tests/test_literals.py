@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.seeds import load_seed, seed_files
-from processors.extraction import outcomes, tolls, triggers
+from processors.extraction import named_sides, outcomes, tolls, triggers
 from processors.extraction.literals import Gated, gated, leading_literals, required_literals
 from processors.extraction.sentences import split_sentences
 
@@ -90,9 +90,20 @@ def test_a_letter_folded_unlike_lower_case_has_the_text_searched_whole(text):
     ]
 
 
+def test_a_digit_other_than_ascii_has_the_text_searched_whole():
+    """A pattern's "\\d" is looked for as the ASCII digits, yet matches any decimal digit."""
+    pattern = gated(r"\b(?:\d+|two|three)\s+(?:killed|dead)\b", re.I)
+    assert set(pattern.short_leads) == set("0123456789")
+    text = "\u0663 killed in the north, 4 killed in the south"  # an Arabic-Indic three
+    assert pattern.search(text).span() == pattern.pattern.search(text).span()
+    assert [m.span() for m in pattern.finditer(text)] == [
+        m.span() for m in pattern.pattern.finditer(text)
+    ]
+
+
 def _gated_patterns() -> list[tuple[str, Gated]]:
     found = []
-    for module in (triggers, outcomes, tolls):
+    for module in (triggers, outcomes, tolls, named_sides):
         for name, value in vars(module).items():
             if isinstance(value, Gated):
                 found.append((f"{module.__name__}.{name}", value))

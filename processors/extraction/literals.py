@@ -129,6 +129,11 @@ def _required(items: Any) -> frozenset[str] | None:
 
 
 MAX_LEADS = 256  # spellings a pattern's beginnings are spelled out to, at most
+# "\\d" is spelled as the ASCII digits: a text with any other digit is searched whole
+_SPELLED_CLASSES = (
+    {(_sre.CATEGORY, _sre.CATEGORY_DIGIT): frozenset("0123456789")} if _sre is not None else {}
+)
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def _spelled(op: Any, value: Any) -> frozenset[str] | None:
@@ -139,8 +144,10 @@ def _spelled(op: Any, value: Any) -> frozenset[str] | None:
         return frozenset({chr(value).lower()})
     if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
         return frozenset({""})
-    if op is _sre.IN and all(kind is _sre.LITERAL for kind, _ in value):
-        return frozenset(chr(char).lower() for _, char in value)
+    if op is _sre.IN and all(item in _SPELLED_CLASSES or item[0] is _sre.LITERAL for item in value):
+        return frozenset().union(
+            *(_SPELLED_CLASSES.get(item) or {chr(item[1]).lower()} for item in value)
+        )
     if op is _sre.SUBPATTERN:
         return _spelled_all(value[3])
     if op is _sre.BRANCH:
@@ -241,7 +248,7 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
 class Gated:
     """A compiled pattern searched only when the text holds one of its literals."""
 
-    __slots__ = ("_own", "leads", "needles", "pattern", "short_leads")
+    __slots__ = ("_digits", "_own", "leads", "needles", "pattern", "short_leads")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
@@ -251,6 +258,7 @@ class Gated:
         leads = leading_literals(pattern) or frozenset()
         self.leads = frozenset(lead for lead in leads if len(lead) >= MIN_LITERAL) or None
         self.short_leads = tuple(sorted(lead for lead in leads if len(lead) < MIN_LITERAL))
+        self._digits = "\\d" in pattern.pattern  # see _SPELLED_CLASSES
         self._own: Any = None  # an automaton of this pattern's literals alone, if asked
         if self.needles or self.leads:
             _LITERALS.update((self.needles or frozenset()) | (self.leads or frozenset()))
@@ -277,10 +285,18 @@ class Gated:
 
     def _starts(self, text: str) -> list[int] | None:
         """Where a match may begin, in order (None: anywhere)."""
-        if (self.leads is None and not self.short_leads) or not _aligned(text):
+        if (
+            (self.leads is None and not self.short_leads)
+            or not _aligned(text)
+            or (self._digits and not text.isascii() and _OTHER_DIGIT.search(text))
+        ):
             return None
         occurrences = _occurrences(text)
-        places = [occurrences[literal] for literal in occurrences.keys() & (self.leads or ())]
+        places = (
+            [occurrences[literal] for literal in self.leads.intersection(occurrences)]
+            if self.leads
+            else []
+        )
         if self.short_leads:
             low = lowered(text)
             places += [_found_at(low, lead) for lead in self.short_leads]
