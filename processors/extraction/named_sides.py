@@ -35,11 +35,12 @@ from __future__ import annotations
 import re
 
 from processors.extraction.group_homes import group_mentions
+from processors.extraction.literals import gated
 from processors.extraction.outcomes import tells_no_new_harm
 from schemas.taxonomy import SubEventType as S
 
 # sides named by a word, in any case; the group list adds the named groups
-_SIDE = re.compile(
+_SIDE = gated(
     r"(?<![\w-])(?:juntas?|Tatmadaw|military|army|troops?|soldiers?|servicem[ae]n|regime|"
     r"(?:regime|junta|government|security|state|federal|military|pro-junta)\s+(?:forces|troops|soldiers|personnel)|"
     r"police(?:men)?|policem[ae]n|cops?|air\s*force|airforce|(?:fighter\s+)?jets?|air\s*crafts?|"
@@ -54,7 +55,7 @@ _SIDE = re.compile(
     re.I,
 )
 # acronyms of sides the group list does not carry as such, as written
-_SIDE_ACRONYM = re.compile(r"(?<![\w-])(?:PDFs?|AA|NAF|BHT|KNDF|CDF|SAC)(?![\w-])")
+_SIDE_ACRONYM = gated(r"(?<![\w-])(?:PDFs?|AA|NAF|BHT|KNDF|CDF|SAC)(?![\w-])")
 _AIR_SIDE = re.compile(
     r"air\s*force|airforce|jets?|air\s*crafts?|NAF|aircraft|warplanes?|helicopters?|drones?", re.I
 )
@@ -161,7 +162,7 @@ _CAPTIVES = re.compile(r"\b(?:hostages?|captives?|abduct\w*|kidnap\w*|captivity)
 # an act told as the background of another matter: "... after police shot a man"
 _BACKGROUND = re.compile(r"\b(?:after|following|since|over|for)\s+(?:the\s+)?$", re.I)
 # an armed side's post or convoy hit, told with no side: "two checkpoints attacked in ..."
-_TARGET_HIT = re.compile(
+_TARGET_HIT = gated(
     r"\b(?:police\s+(?:stations?|posts?|outposts?)|checkpoints?|outposts?|(?:military|army|junta|police|"
     r"security|regime)\s+(?:[\w'’-]+\s+)?(?:posts?|bases?|camps?|offices?|convoys?|columns?|stations?|barracks|"
     r"positions))\s+(?:[\w'’-]+\s+){0,5}?(?:(?:was|were|is|are|being|been)\s+)?"
@@ -169,13 +170,13 @@ _TARGET_HIT = re.compile(
     re.I,
 )
 # property destroyed, told with no side: "over 300 houses razed", "oil fields set on fire"
-_PROPERTY_HIT = re.compile(
+_PROPERTY_HIT = gated(
     r"\b(?:houses|homes|villages?|buildings|shops|properties|fields)\s+(?:\w+\s+){0,2}?"
     r"(?:razed|torched|burnt|burned(?:\s+down)?|set\s+(?:on\s+fire|ablaze|alight))\b",
     re.I,
 )
 # people killed, with no side named: in a headline, "Four civilians killed in Rakhine"
-_UNNAMED_KILLING = re.compile(
+_UNNAMED_KILLING = gated(
     r"\b(?:(?:civilians?|villagers|farmers)\s+(?:[\w'’-]+\s+){0,4}?(?:killed|slain|murdered|massacred|shot\s+dead|"
     r"found\s+dead)|"
     r"feared\s+killed)\b",
@@ -204,10 +205,9 @@ _STOP_OBJECT = re.compile(
 )
 
 
-# every word one of the readings needs: a sentence with none of them is never searched.
-# These patterns are plain, not gated: their short stems in the shared literal gate would
-# cost every gated search of every sentence more than this fallback saves
-_ANY_ACT = re.compile(
+# every word one of the readings needs: a sentence with none of them is never searched
+# (gated, it is one look at the literal gate's pass, not a walk through the sentence)
+_ANY_ACT = gated(
     r"kill|murder|slaughter|butcher|massacr|execut|behead|decapitat|shoot|shot|tortur|slit|stab|"
     r"attack|raid|assault|ambush|storm|invade|sack|strike|struck|hit|pound|bomb|blast|obliterat|"
     r"destroy|degrad|neutrali|intercept|dislodg|clear|rescu|overr|fight|battl|clash|engag|torch|"
