@@ -564,26 +564,54 @@ def event_triggers(sentence: str) -> list[S]:
         and told[0] in _VIOLENT
     ):
         return told  # "As protests continue in Jordan, gunmen storm a police station"
-    positions = {}
+    matches = _trigger_matches(sentence)
+    if not matches:
+        found = untriggered_event(sentence) or named_side_event(sentence)
+        return [found] if found is not None and not no_event(sentence, len(sentence)) else []
+    positions = _kept_positions(sentence, matches)
+    if positions is None:
+        return []
+    if not positions:
+        # "suspects escape arrest and kill a policeman": the casualty is still told
+        found = untriggered_event(sentence)
+        return [found] if found is not None else []
+    ordered = _ordered(sentence, positions, matches)
+    ordered = _violence_first(sentence, ordered, positions, matches)
+    ordered = _who_and_where(sentence, ordered, positions)
+    if (
+        positions
+        and all(t in PROTEST_TYPES for t in positions)
+        and _BACKGROUND_BEFORE.search(sentence, 0, min(positions.values()))
+        and not _CASUALTIES.search(sentence)
+    ):
+        return []  # "a curfew imposed following the riots": no protest of its own
+    return ordered
+
+
+def _trigger_matches(sentence: str) -> dict[S, re.Match[str]]:
+    """Each sub-type's first trigger phrase in the sentence."""
     matches = {}
     for sub_type, pattern in _TRIGGERS:
         match = pattern.search(sentence)
         if match:
-            positions[sub_type] = match.start()
             matches[sub_type] = match
-    if not positions:
-        found = untriggered_event(sentence) or named_side_event(sentence)
-        return [found] if found is not None and not no_event(sentence, len(sentence)) else []
+    return matches
+
+
+def _kept_positions(sentence: str, matches: dict[S, re.Match[str]]) -> dict[S, int] | None:
+    """Where each trigger the sentence reports stands, the readings it rules out dropped;
+    None when the sentence reports no event at all (an accident, a claim, a launch)."""
+    positions = {sub_type: match.start() for sub_type, match in matches.items()}
     if is_accident(sentence):
-        return []  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
+        return None  # "a gas cylinder explosion at a restaurant": no armed agent, no weapon
     if no_event(sentence, min(positions.values())):
-        return []  # a claim about a known attack, sanctions, a plant exploding, a court
+        return None  # a claim about a known attack, sanctions, a plant exploding, a court
     if S.SHELLING_ARTILLERY_MISSILE_ATTACK in positions and _NO_STRIKE.search(sentence):
         del positions[
             S.SHELLING_ARTILLERY_MISSILE_ATTACK
         ]  # a space launch, an arms deal, Shell plc
         if not positions:
-            return []
+            return None
     if S.GRENADE in positions and matches[S.GRENADE].group(0).lower().startswith("stun"):
         # "police fire tear gas and stun grenades at striking workers": riot control
         del positions[S.GRENADE]
@@ -606,13 +634,13 @@ def event_triggers(sentence: str) -> list[S]:
             or (sub_type == S.ARRESTS and released(sentence))
         ):
             del positions[sub_type]  # "withdraws from the Paris accord", "Boeing pushes back ..."
-    if not positions:
-        # "suspects escape arrest and kill a policeman": the casualty is still told
-        found = untriggered_event(sentence)
-        return [found] if found is not None else []
+    return positions
+
+
+def _ordered(sentence: str, positions: dict[S, int], matches: dict[S, re.Match[str]]) -> list[S]:
+    """The readings in the order the sentence names them, a more specific one first, an
+    arrest after the act it answers."""
     ordered = sorted(positions, key=lambda sub_type: positions[sub_type])
-    if not ordered:
-        return ordered
     for specific, replaced in _OVERRIDES:
         if (
             specific in positions
@@ -645,6 +673,14 @@ def event_triggers(sentence: str) -> list[S]:
     ):
         ordered.remove(S.ARMED_CLASH)  # "kidnap 19 policemen during clashes with troops"
         ordered.insert(0, S.ARMED_CLASH)
+    return ordered
+
+
+def _violence_first(
+    sentence: str, ordered: list[S], positions: dict[S, int], matches: dict[S, re.Match[str]]
+) -> list[S]:
+    """Violence the sentence tells before a move, a handover or a store it names; a
+    weapons store found before the blast it did not cause; an armed target's clash."""
     violent = [t for t in ordered if t in _VIOLENT]
     if ordered[0] == S.LOOTING_PROPERTY_DESTRUCTION and _LOOKED_BACK.match(sentence):
         violent = []  # "Following the killing of three soldiers, tankers were set alight"
@@ -661,6 +697,23 @@ def event_triggers(sentence: str) -> list[S]:
         and not _PEACEFULLY.search(sentence)
     ):
         ordered.append(ordered.pop(0))  # a withdrawal after a battle: the battle
+    ordered = _store_or_blast(sentence, ordered, positions, matches)
+    attack = matches.get(S.ATTACK) if ordered[0] == S.ATTACK else None
+    if (
+        attack is not None
+        and not _CIVILIAN_WORDS.search(attack.group(0))  # "a raid on a village"
+        and not _EXECUTION_ACT.match(attack.group(0))
+        and armed_victims(_victims(sentence, attack))
+    ):
+        ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
+    return ordered
+
+
+def _store_or_blast(
+    sentence: str, ordered: list[S], positions: dict[S, int], matches: dict[S, re.Match[str]]
+) -> list[S]:
+    """A weapons store only named as the target of a blast gives way to the blast; one
+    found or seized is the event, unless the sentence tells its finders' own casualties."""
     if (S.DISRUPTED_WEAPONS_USE in ordered[1:] or ordered[0] == S.DISRUPTED_WEAPONS_USE) and (
         _BARE_STORE.fullmatch(store := matches[S.DISRUPTED_WEAPONS_USE].group(0))
         and not _STORE_FOUND.match(sentence, matches[S.DISRUPTED_WEAPONS_USE].end())
@@ -683,14 +736,12 @@ def event_triggers(sentence: str) -> list[S]:
         ordered.append(ordered.pop(0))
         if len(ordered) == 1 and (told := untriggered_event(sentence)) is not None:
             ordered.insert(0, told)  # "troops killed two militants and seized their rifles"
-    attack = matches.get(S.ATTACK) if ordered[0] == S.ATTACK else None
-    if (
-        attack is not None
-        and not _CIVILIAN_WORDS.search(attack.group(0))  # "a raid on a village"
-        and not _EXECUTION_ACT.match(attack.group(0))
-        and armed_victims(_victims(sentence, attack))
-    ):
-        ordered.insert(0, S.ARMED_CLASH)  # "gunmen shot dead two village guards": armed targets
+    return ordered
+
+
+def _who_and_where(sentence: str, ordered: list[S], positions: dict[S, int]) -> list[S]:
+    """Who took the ground, an attempt not yet a change of hands; a protest's own reading,
+    or the act it is only the scene of; supporters fighting each other, a riot."""
     if ordered[0] in _TERRITORY and _ATTEMPT_BEFORE.search(sentence[: positions[ordered[0]]]):
         # "an offensive aimed at retaking Fallujah": no ground changed hands yet
         ordered = [
@@ -730,13 +781,6 @@ def event_triggers(sentence: str) -> list[S]:
     ):
         # "rival party supporters clash, two dead": unarmed crowds fighting, a riot
         ordered = [S.MOB_VIOLENCE, *[t for t in ordered if t != S.MOB_VIOLENCE]]
-    if (
-        positions
-        and all(t in PROTEST_TYPES for t in positions)
-        and _BACKGROUND_BEFORE.search(sentence, 0, min(positions.values()))
-        and not _CASUALTIES.search(sentence)
-    ):
-        return []  # "a curfew imposed following the riots": no protest of its own
     return ordered
 
 
