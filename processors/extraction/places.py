@@ -386,76 +386,118 @@ def _spans_and_groups(
     country_words = []
     listed = group_spans(sentence)
     patterned = [match.span() for match in _GROUP_NAME.finditer(sentence)]
+    before = _Before(sentence)
     for match in _CANDIDATE.finditer(sentence):
         # a run of capitals that opens with a listed group's name goes on past it: "KIA
         # Seizes Kachin Outpost", "ISIL-held Al-Raqqah"
         in_pattern = any(start <= match.start() < end for start, end in patterned)
-        words = match.group(1).split()
-        if len(words) == 1 and "-" in words[0]:
-            head, _, tail = words[0].partition("-")
-            if (
-                head[:1].isupper()
-                and tail[:1].isupper()
-                and head.lower() not in ARABIC_ARTICLES
-                and not is_country_word(words[0])
-            ):
-                words = [head, tail]
+        words = _span_words(match.group(1))
         countries: list[range] = []  # word ranges that name a country
         for size in range(len(words), 0, -1):
             for first in range(len(words) - size + 1):
                 if any(first in taken and first + size - 1 in taken for taken in countries):
                     continue  # "States" of "United States" is no town
                 name = " ".join(words[first : first + size])
-                name = re.sub(r"['’]s$", "", name)
+                if name.endswith(_POSSESSIVE):
+                    name = name[:-2]
                 if is_country_word(name):
                     countries.append(range(first, first + size))
                     start = match.start() + match.group(1).find(words[first])
-                    before = sentence[max(0, start - 40) : start]
-                    country_words.append((name, bool(_IN_BEFORE.search(before))))
+                    after_in = bool(_IN_BEFORE.search(sentence[max(0, start - 40) : start]))
+                    country_words.append((name, after_in))
                     continue
-                if name.lower() in _NOT_PLACES:
-                    continue
-                if words[first].rstrip(".") in _COMPASS_ABBREVIATIONS:
-                    continue  # "N Syria", "NE Nigeria": a direction, then a country
-                if name.isupper() and len(name) <= 5:
-                    continue  # "ADF", "RSF", "UN": acronyms, not towns
-                if name.lower() in _HEADLINE_WORDS:
-                    continue  # "Explosion kills...", "Clashes in...": a headline's capitals
-                if (
-                    size < len(words)
-                    and words[0].lower() in _GENERIC_HEADS
-                    and (first > 0 or size < 2)
-                ):
-                    # neither "Khan" nor "al-Shih" of "Khan al-Shih" is a place; "Deir
-                    # Ezzor" of "Deir Ezzor Airbase" is
+                if not _may_be_place(name, words, first, size):
                     continue
                 start = match.start() + match.group(1).find(words[first])
                 if any(begin <= start < end for begin, end in listed):
                     continue  # "Arakan" of "the Arakan Army"
                 grouped = in_pattern or any(begin <= start < end for begin, end in patterned)
-                before = sentence[max(0, start - 40) : start]
-                possessor = _POSSESSOR_BEFORE.search(before)
-                if possessor:  # "in Sagaing's Kanbalu township": in Kanbalu, of Sagaing
-                    before = before[: possessor.start()]
-                locative = bool(_LOCATIVE_BEFORE.search(before))
-                if _POSSESSED_AFTER.match(sentence, start + len(name)):
-                    locative = False  # "Sagaing" of "in Sagaing's Kanbalu": whose, not where
-                admin = (
-                    _ADMIN_AFTER.match(sentence, start + len(name)) is not None
-                    or _ADMIN_BEFORE.search(before) is not None
-                )
-                # "Sagaing's" before a name frames it as the rest of its span's words do
-                owned = first > 0 and re.search(r"['’]s$", words[first - 1]) is not None
-                # "Attacked In Mohnyin Township": a headline's capitals up to a preposition
-                # are no words of the name
-                lead = words[:first]
-                cut = max(
-                    (i + 1 for i, w in enumerate(lead) if w.lower() in _SPAN_BREAKS), default=0
-                )
-                rest = ([] if owned else lead[cut:]) + words[first + size :]
-                whole = all(word.lower().rstrip(".") in _FRAME_WORDS for word in rest)
+                locative, admin = _placed(sentence, name, start, before)
+                whole = _whole(words, first, size)
                 found.append((name, start, locative or admin, admin, whole, grouped))
     return tuple(found), tuple(country_words)
+
+
+_POSSESSIVE = ("'s", "’s")
+
+
+def _span_words(span: str) -> list[str]:
+    """The words of a run of capitals; a hyphenated pair ("Aleppo-Khanaser") gives each."""
+    words = span.split()
+    if len(words) == 1 and "-" in words[0]:
+        head, _, tail = words[0].partition("-")
+        if (
+            head[:1].isupper()
+            and tail[:1].isupper()
+            and head.lower() not in ARABIC_ARTICLES
+            and not is_country_word(words[0])
+        ):
+            words = [head, tail]
+    return words
+
+
+def _may_be_place(name: str, words: list[str], first: int, size: int) -> bool:
+    """False for what a name of these words cannot be: a common word, a direction, an
+    acronym, a headline's capital, the generic head of a longer name alone."""
+    if name.lower() in _NOT_PLACES:
+        return False
+    if words[first].rstrip(".") in _COMPASS_ABBREVIATIONS:
+        return False  # "N Syria", "NE Nigeria": a direction, then a country
+    if name.isupper() and len(name) <= 5:
+        return False  # "ADF", "RSF", "UN": acronyms, not towns
+    if name.lower() in _HEADLINE_WORDS:
+        return False  # "Explosion kills...", "Clashes in...": a headline's capitals
+    # neither "Khan" nor "al-Shih" of "Khan al-Shih" is a place; "Deir Ezzor" of "Deir
+    # Ezzor Airbase" is
+    return not (
+        size < len(words) and words[0].lower() in _GENERIC_HEADS and (first > 0 or size < 2)
+    )
+
+
+class _Before:
+    """What stands before each place of a sentence, read once per place however many
+    names of its span begin there: the 40 characters before it less a possessor ("in
+    Sagaing's Kanbalu township": in Kanbalu, of Sagaing), whether they place what
+    follows ("in", "near") and whether they name it a region ("the countryside of")."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self.known: dict[int, tuple[bool, bool]] = {}
+
+    def __call__(self, start: int) -> tuple[bool, bool]:
+        known = self.known.get(start)
+        if known is None:
+            before = self.sentence[max(0, start - 40) : start]
+            possessor = _POSSESSOR_BEFORE.search(before)
+            if possessor:
+                before = before[: possessor.start()]
+            known = (
+                bool(_LOCATIVE_BEFORE.search(before)),
+                _ADMIN_BEFORE.search(before) is not None,
+            )
+            self.known[start] = known
+        return known
+
+
+def _placed(sentence: str, name: str, start: int, before: _Before) -> tuple[bool, bool]:
+    """Whether the name at START stands as a place ("in Kanbalu") and as a region
+    ("Idlib province", "the countryside of Hama")."""
+    locative, admin_before = before(start)
+    if _POSSESSED_AFTER.match(sentence, start + len(name)):
+        locative = False  # "Sagaing" of "in Sagaing's Kanbalu": whose, not where
+    admin = _ADMIN_AFTER.match(sentence, start + len(name)) is not None or admin_before
+    return locative, admin
+
+
+def _whole(words: list[str], first: int, size: int) -> bool:
+    """Whether the words of the span around the name only frame it ("Gwoza LGA"):
+    "Sagaing's" before it does, and so do a headline's capitals up to a preposition
+    ("Attacked In Mohnyin Township")."""
+    owned = first > 0 and words[first - 1].endswith(_POSSESSIVE)
+    lead = words[:first]
+    cut = max((i + 1 for i, w in enumerate(lead) if w.lower() in _SPAN_BREAKS), default=0)
+    rest = ([] if owned else lead[cut:]) + words[first + size :]
+    return all(word.lower().rstrip(".") in _FRAME_WORDS for word in rest)
 
 
 @lru_cache(maxsize=65536)
