@@ -492,7 +492,7 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
     if is_figurative(read_text):
         return []
     mentioned = country_mentions(read_text)
-    country_counts = mentioned.places
+    country_counts = dict(mentioned.places)  # a copy: `mentioned` stays what the text names
     dateline = dateline_place(article.text, gazetteer)
     if dateline is not None and dateline.country not in country_counts:
         # "IMPHAL -": the outlet says where it reports from
@@ -508,7 +508,7 @@ def extract_events(article: Article, gazetteer: Gazetteer | None = None) -> list
             article.source,
         )
     lead_sentences = [(article.title, 2.0), *[(s, 1.0) for s in body[:2]]]
-    if country_counts and actor_context_only(read_text, country_counts, mentioned.home_actors):
+    if country_counts and actor_context_only(read_text, country_counts, mentioned):
         # "Two Turkish soldiers killed in Afrin": a town named as the place, with no
         # namesake in the soldiers' country, beats their nationality
         here = resolve_place(gazetteer, lead_sentences, country_counts)

@@ -29,6 +29,7 @@ from processors.extraction.countries import (
     _ACTOR_AFTER,
     _DOMESTIC_ACTOR_AFTER,
     DEMONYMS,
+    CountryMentions,
     country_aliases,
     country_mentions,
 )
@@ -112,11 +113,14 @@ def inferred_countries(
     return dict(country_mentions(source).places)
 
 
-def actor_context_only(text: str, counts: dict[str, int], home_actors: dict[str, int]) -> bool:
+def actor_context_only(text: str, counts: dict[str, int], mentioned: CountryMentions) -> bool:
     """Whether the context comes only from the nationality of forces ("Turkish soldiers",
     "Russia's jets"), which a town named as the place outweighs; never a named region or
-    group, nor a country named as a place."""
-    if group_home_counts(text) or country_mentions(text).places:
+    group, nor a country named as a place. MENTIONED is `country_mentions(text)`, which
+    the caller has read already (as the text gives it: no dateline's country added)."""
+    if group_home_counts(text) or mentioned.places:
         return False
-    actors = set(home_actors) | set(forces_countries(text)) | set(qualifying_countries(text))
+    actors = (
+        set(mentioned.home_actors) | set(forces_countries(text)) | set(qualifying_countries(text))
+    )
     return set(counts) <= actors
