@@ -21,11 +21,7 @@ LONGEST = 80
 SKIPPED = frozenset({"tests", "node_modules"})
 
 # (file, qualified name): why it may still be long
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("processors/extraction/triggers.py", "event_triggers"): (
-        "being split into named steps in a branch of its own (issue 26)"
-    ),
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def _sources() -> Iterator[Path]:
