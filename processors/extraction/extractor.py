@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from infra.geo import distance_km
 from processors.extraction.actors import assign_actors, group_countries
+from processors.extraction.compass_region import compass_location
 from processors.extraction.countries import (
     LOCATIVE_WEIGHT,
     countries_in_order,
@@ -351,9 +352,11 @@ def _where(
         # "Separately, mortar shells landed near the city's airport": the lead's place
         return _Where(lead.country, lead.location, None, None)
     if country_counts:
-        # no town and no region named: the event is placed in the country, as ACLED codes it
+        # no town and no region named: the event is placed in the country, as ACLED codes it,
+        # or in the one region that clearly lies the way a bearing says ("NE Nigeria")
         country = max(country_counts, key=lambda code: country_counts[code])
-        return _Where(country, country_location(gazetteer, country), None, None)
+        part = compass_location(gazetteer, country, [sentence for sentence, _ in weighted])
+        return _Where(country, part or country_location(gazetteer, country), None, None)
     return None
 
 
