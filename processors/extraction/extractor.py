@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from infra.geo import distance_km
 from processors.extraction.actors import assign_actors, group_countries
+from processors.extraction.capital_place import capital_location
 from processors.extraction.compass_region import compass_location
 from processors.extraction.countries import (
     LOCATIVE_WEIGHT,
@@ -353,9 +354,13 @@ def _where(
         return _Where(lead.country, lead.location, None, None)
     if country_counts:
         # no town and no region named: the event is placed in the country, as ACLED codes it,
-        # or in the one region that clearly lies the way a bearing says ("NE Nigeria")
+        # or in its capital when said to be there ("shells target the capital"), or in the
+        # one region that clearly lies the way a bearing says ("NE Nigeria")
         country = max(country_counts, key=lambda code: country_counts[code])
-        part = compass_location(gazetteer, country, [sentence for sentence, _ in weighted])
+        said = [sentence for sentence, _ in weighted]
+        part = capital_location(gazetteer, country_counts, said) or compass_location(
+            gazetteer, country, said
+        )
         return _Where(country, part or country_location(gazetteer, country), None, None)
     return None
 
