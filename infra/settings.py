@@ -273,7 +273,7 @@ class Settings(BaseSettings):
         ge=0.0,
         le=1000.0,
         description="The longest a fetch or a send waits for records to gather while the "
-        "worker backs up (60 % of a core busy, or 150 messages a second taken); "
+        "worker backs up (70 % of a core busy, or 150 messages a second taken); "
         "while it keeps up, none (processors/stream/pacing.py). 0: never.",
     )
     session_timeout_seconds: float = Field(
