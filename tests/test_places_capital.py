@@ -11,26 +11,14 @@ from __future__ import annotations
 
 import pytest
 
-from processors.extraction import extract_events
 from processors.extraction.capital_place import capital_location
 from processors.extraction.gazetteer import get_gazetteer
-from processors.offline import article_from_record
 from schemas.event import EventMention
+from tests.extracted import first_event
 
 
 def _event(title: str, text: str = "") -> EventMention:
-    article = article_from_record(
-        {
-            "id": title,
-            "title": title,
-            "text": text,
-            "published": "2017-02-20T12:00:00Z",
-            "source": "Test Wire",
-        }
-    )
-    events = extract_events(article)
-    assert events, title
-    return events[0]
+    return first_event(title, text, published="2017-02-20T12:00:00Z")
 
 
 def test_the_capital_of_the_one_country_in_view_is_its_capital_city():

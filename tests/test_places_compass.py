@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from processors.extraction import extract_events
 from processors.extraction.compass_region import (
     CORNER_MARGIN,
     SIDE_MARGIN,
@@ -20,23 +19,12 @@ from processors.extraction.compass_region import (
     region_that_way,
 )
 from processors.extraction.gazetteer import get_gazetteer
-from processors.offline import article_from_record
 from schemas.event import EventMention
+from tests.extracted import first_event
 
 
 def _event(title: str, text: str = "") -> EventMention:
-    article = article_from_record(
-        {
-            "id": title,
-            "title": title,
-            "text": text,
-            "published": "2018-03-14T12:00:00Z",
-            "source": "Test Wire",
-        }
-    )
-    events = extract_events(article)
-    assert events, title
-    return events[0]
+    return first_event(title, text, published="2018-03-14T12:00:00Z")
 
 
 @pytest.mark.parametrize(

@@ -12,26 +12,14 @@ The sentences are made up for these tests; the places are real (GeoNames).
 
 from __future__ import annotations
 
-from processors.extraction import extract_events
 from processors.extraction.gazetteer import get_gazetteer
 from processors.extraction.places import resolve_place
-from processors.offline import article_from_record
 from schemas.event import EventMention
+from tests.extracted import first_event
 
 
 def _event(title: str, source: str = "Test Wire") -> EventMention:
-    article = article_from_record(
-        {
-            "id": title,
-            "title": title,
-            "text": "",
-            "published": "2019-05-04T12:00:00Z",
-            "source": source,
-        }
-    )
-    events = extract_events(article)
-    assert events, title
-    return events[0]
+    return first_event(title, source=source)
 
 
 def test_a_spelling_variant_of_a_region_abroad_is_no_region():
