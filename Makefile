@@ -114,7 +114,7 @@ test: install kafka-jars place-index postgres browser lint
 # much as they compute, and a third process on two cores fills those waits (71 and 66 s
 # with two processes, 57 and 50 s with three, back to back).
 CHECK_MARKERS := not kafka and not postgres and not browser
-CHECK_PROCESSES := $(shell $(PYTHON) -c "import os; print(min(os.cpu_count() or 1, 4) + 1)")
+CHECK_PROCESSES := $(shell $(PYTHON) -c "import os; print(min(os.cpu_count() or 1, 3) + 1)")
 check: install lint
 	$(BIN)/pytest -n $(CHECK_PROCESSES) -m "$(CHECK_MARKERS)" --durations=5
 
