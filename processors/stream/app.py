@@ -94,7 +94,9 @@ def create_app(settings: Settings, metrics: WorkerMetrics | None = None) -> faus
     letter_topics = {s.name: topic(dead_letter_topic(s)) for s in PIPELINE_TOPICS}
     letters = DeadLetters(settings.kafka, settings.dead_letter_dir, letter_topics)
     stopping = lambda: bool(app.should_stop or app.rebalancing)  # noqa: E731
-    runtime = Runtime(letters, app.crash, metrics, stopping, app.stream_pacer.took)
+    pacer = app.stream_pacer
+    took = pacer.took if pacer is not None and pacer.adapts else None  # nothing to count
+    runtime = Runtime(letters, app.crash, metrics, stopping, took)
     subscriptions = Subscriptions(sql, settings.delivery.subscriptions_refresh_seconds)
     config = Config(
         settings.state.dedup_threshold,

@@ -6,7 +6,6 @@ HTTP when a port is set."""
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import faust
@@ -83,10 +82,8 @@ def load_models() -> None:
     """The place index and the language model, before the worker joins its group: a
     worker that takes partitions while it loads them (seconds of CPU, holding the
     interpreter) would stall every message of those partitions until it is done."""
-    started = time.perf_counter()
     get_gazetteer()
     load_language_model()
-    log.info("place index and language model loaded in %.1f s", time.perf_counter() - started)
 
 
 def run_worker(settings: Settings) -> None:
